@@ -1,0 +1,81 @@
+/*
+ * The data-channel wire format: the one definition shared by every guest payload and read by the
+ * harness's parser tests (test/wire/header.test.ts parses the HB_* macros below), so the C and
+ * TypeScript sides cannot drift apart.
+ *
+ * A stream is a sequence of records. Every record is a 20-byte header followed by `length` payload
+ * bytes. All integers are little-endian.
+ *
+ *   offset size field
+ *        0    4 magic    HB_WIRE_MAGIC ("HBWR" in memory order)
+ *        4    2 version  HB_WIRE_VERSION
+ *        6    2 type     HB_REC_*
+ *        8    4 seq      record sequence number, 0 for the first record of a stream, +1 each record
+ *       12    4 length   payload bytes that follow the header (at most HB_WIRE_MAX_PAYLOAD)
+ *       16    4 crc32    CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320, init and xorout 0xFFFFFFFF)
+ *                        over header bytes 0..15 followed by the payload
+ *
+ * Payloads:
+ *   HB_REC_STREAM_BEGIN, HB_REC_BENCH_BEGIN, HB_REC_BENCH_END, HB_REC_SKIP, HB_REC_STREAM_END,
+ *   HB_REC_ERROR: "key=value\n" lines of printable ASCII; keys are the HB_KEY_* names.
+ *   HB_REC_SAMPLES: u32 index of the first sample in this record, then each sample as an unsigned
+ *   LEB128 varint (7 bits a byte, low group first, high bit set on every byte but the last).
+ *   Samples are raw timer deltas (end - start) in timer ticks, timer overhead NOT subtracted.
+ *
+ * A stream is: STREAM_BEGIN, then for each benchmark either SKIP or BENCH_BEGIN, SAMPLES...,
+ * BENCH_END (or ERROR), and finally STREAM_END, whose "benchmarks" counts BENCH_BEGIN and SKIP
+ * records (so every ERROR follows the BENCH_BEGIN of its benchmark).
+ *
+ * Values must be printable ASCII without newlines: the harness rejects the whole stream otherwise,
+ * so writers replace other bytes (e.g. from uname or strerror) with '?'. "vcpus" lists distinct
+ * vCPUs ("0" when both ends share vCPU 0); "affinity" has one entry per participant ("0;0").
+ */
+#ifndef HB_WIRE_H
+#define HB_WIRE_H
+
+#define HB_WIRE_MAGIC 0x52574248u
+#define HB_WIRE_VERSION 1
+#define HB_WIRE_HEADER_BYTES 20
+#define HB_WIRE_MAX_PAYLOAD 65536
+
+#define HB_REC_STREAM_BEGIN 1
+#define HB_REC_BENCH_BEGIN 2
+#define HB_REC_SAMPLES 3
+#define HB_REC_BENCH_END 4
+#define HB_REC_SKIP 5
+#define HB_REC_ERROR 6
+#define HB_REC_STREAM_END 7
+
+/* STREAM_BEGIN keys */
+#define HB_KEY_PAYLOAD "payload"           /* payload name and version, e.g. "hb-linux 1" */
+#define HB_KEY_GUEST_OS "guest_os"         /* linux | sel4 | minix | gnumach */
+#define HB_KEY_KERNEL "kernel"             /* guest kernel version string */
+#define HB_KEY_CPUS_ONLINE "cpus_online"   /* vCPUs the guest sees */
+#define HB_KEY_TIMER "timer"               /* rdtscp+lfence | lfence+rdtsc */
+#define HB_KEY_TSC_HZ "tsc_hz"             /* TSC frequency in Hz, 0 when unknown */
+#define HB_KEY_INVARIANT_TSC "invariant_tsc" /* 1 when CPUID.80000007H:EDX[8] is set */
+#define HB_KEY_COMPILER "compiler"         /* compiler and version that built the payload */
+#define HB_KEY_CFLAGS "cflags"             /* flags the payload was built with */
+
+/* BENCH_BEGIN keys */
+#define HB_KEY_METRIC "metric"             /* stable metric name, e.g. "syscall.null" */
+#define HB_KEY_UNIT "unit"                 /* unit of raw samples: "tsc-ticks" */
+#define HB_KEY_ITERATIONS "iterations"     /* timed samples that follow */
+#define HB_KEY_WARMUP "warmup"             /* iterations run and discarded before timing */
+#define HB_KEY_OPS_PER_SAMPLE "ops_per_sample" /* operations one sample covers, e.g. 2 switches */
+#define HB_KEY_VCPUS "vcpus"               /* vCPUs the benchmark's threads asked for, e.g. "0,1" */
+#define HB_KEY_AFFINITY "affinity"         /* affinity read back per thread, e.g. "0;1" */
+#define HB_KEY_OVERHEAD "timer_overhead"   /* minimum back-to-back timer delta, ticks */
+#define HB_KEY_MECHANISM "mechanism"       /* what produced the figure, e.g. "pipe" */
+
+/* BENCH_END keys (also "metric") */
+#define HB_KEY_SAMPLES "samples"           /* samples sent; must equal iterations */
+#define HB_KEY_OVERHEAD_AFTER "timer_overhead_after" /* overhead re-measured after the run */
+
+/* SKIP and ERROR keys (also "metric") */
+#define HB_KEY_REASON "reason"
+
+/* STREAM_END keys */
+#define HB_KEY_BENCHMARKS "benchmarks"     /* BENCH_BEGIN + SKIP records sent */
+
+#endif

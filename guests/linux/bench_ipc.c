@@ -1,0 +1,219 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "benchmarks.h"
+#include "pin.h"
+#include "timer.h"
+
+/* Shared with the responder; MAP_SHARED so a forked responder writes where the parent reads. */
+struct ipc_shared {
+	struct hb_ipc_chan chan;
+	char responder_affinity[64];
+	char responder_failed_op[48]; /* a copy, not a pointer: meaningful in the parent too */
+	int responder_error;
+};
+
+struct responder_args {
+	const struct hb_ipc_mech *mech;
+	struct ipc_shared *sh;
+	unsigned cpu;
+	uint64_t rounds; /* warm-up + timed: the responder stops by itself after the last one */
+};
+
+/* Holds the failed operation of a responder for hb_run.failed_op once the shared page is gone. */
+static char responder_op[64];
+
+static void responder_failed(const struct responder_args *a, const char *op, int err)
+{
+	snprintf(a->sh->responder_failed_op, sizeof a->sh->responder_failed_op, "%s", op);
+	a->sh->responder_error = err;
+	/* Best effort: the initiator may be waiting for a reply that will now never come. */
+	a->mech->send(&a->sh->chan, HB_RESPONDER, HB_MSG_ABORT);
+}
+
+static void respond(const struct responder_args *a)
+{
+	const struct hb_ipc_mech *m = a->mech;
+	struct hb_ipc_chan *c = &a->sh->chan;
+	const char *op;
+	uint32_t msg;
+	int err;
+
+	if ((err = hb_pin_self(a->cpu))) {
+		op = "sched_setaffinity";
+		goto fail;
+	}
+	if ((err = hb_affinity_self(a->sh->responder_affinity, sizeof a->sh->responder_affinity))) {
+		op = "sched_getaffinity";
+		goto fail;
+	}
+	if ((err = m->send(c, HB_RESPONDER, HB_MSG_READY))) {
+		op = m->send_op;
+		goto fail;
+	}
+	for (uint64_t i = 0; i < a->rounds; i++) {
+		if ((err = m->recv(c, HB_RESPONDER, &msg))) {
+			op = m->recv_op;
+			goto fail;
+		}
+		if (msg != HB_MSG_REQ)
+			return; /* the initiator gave up */
+		if ((err = m->send(c, HB_RESPONDER, HB_MSG_REQ))) {
+			op = m->send_op;
+			goto fail;
+		}
+	}
+	return;
+fail:
+	responder_failed(a, op, err);
+}
+
+static void *respond_thread(void *arg)
+{
+	respond(arg);
+	return NULL;
+}
+
+static int responder_gone(struct hb_run *r, const struct ipc_shared *sh)
+{
+	snprintf(responder_op, sizeof responder_op, "responder: %s",
+		 sh->responder_failed_op[0] ? sh->responder_failed_op : "stopped without a reason");
+	return hb_run_fail(r, responder_op, sh->responder_error);
+}
+
+static int initiator_failed(struct hb_run *r, const struct hb_ipc_mech *m, struct ipc_shared *sh,
+			    const char *op, int err)
+{
+	/* So the responder stops waiting and can be joined or reaped. */
+	m->send(&sh->chan, HB_INITIATOR, HB_MSG_ABORT);
+	return hb_run_fail(r, op, err);
+}
+
+/* One request and its reply. Failures are handled out of line, after the caller's end timestamp. */
+static inline int round_trip(const struct hb_ipc_mech *m, struct hb_ipc_chan *c, const char **op,
+			     uint32_t *msg)
+{
+	int err = m->send(c, HB_INITIATOR, HB_MSG_REQ);
+
+	if (err) {
+		*op = m->send_op;
+		return err;
+	}
+	err = m->recv(c, HB_INITIATOR, msg);
+	if (err)
+		*op = m->recv_op;
+	return err;
+}
+
+static int initiate(struct hb_run *r, const struct hb_ipc_mech *m, struct ipc_shared *sh,
+		    const char *own_affinity)
+{
+	struct hb_ipc_chan *c = &sh->chan;
+	char affinity[160];
+	const char *op = NULL;
+	uint32_t msg = 0;
+	int err;
+
+	if ((err = m->recv(c, HB_INITIATOR, &msg)))
+		return initiator_failed(r, m, sh, m->recv_op, err);
+	if (msg != HB_MSG_READY)
+		return responder_gone(r, sh);
+	snprintf(affinity, sizeof affinity, "%s;%s", own_affinity, sh->responder_affinity);
+	r->ready(r, affinity);
+
+	for (uint32_t i = 0; i < r->warmup; i++) {
+		if ((err = round_trip(m, c, &op, &msg)))
+			return initiator_failed(r, m, sh, op, err);
+		if (msg != HB_MSG_REQ)
+			return responder_gone(r, sh);
+	}
+	for (uint32_t i = 0; i < r->iterations; i++) {
+		uint64_t t0 = hb_timer_now();
+
+		err = round_trip(m, c, &op, &msg);
+		uint64_t t1 = hb_timer_now();
+
+		if (err)
+			return initiator_failed(r, m, sh, op, err);
+		if (msg != HB_MSG_REQ)
+			return responder_gone(r, sh);
+		r->samples[i] = t1 - t0;
+	}
+	return 0;
+}
+
+static int reap(struct hb_run *r, pid_t pid, int rc)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return rc ? rc : hb_run_fail(r, "waitpid", errno);
+	}
+	if (!rc && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		return hb_run_fail(r, "responder process exited abnormally", 0);
+	return rc;
+}
+
+/*
+ * The caller (participant 0) measures; the responder is a thread or a forked child. Both sides
+ * count the same warm-up + timed rounds, so the responder ends by itself after the last reply.
+ */
+int hb_bench_ipc_roundtrip(const struct hb_bench *b, struct hb_run *r)
+{
+	const struct hb_ipc_variant *v = b->arg;
+	const struct hb_ipc_mech *m = v->mech;
+	struct responder_args args;
+	struct ipc_shared *sh;
+	char own_affinity[64];
+	pthread_t thread;
+	pid_t pid;
+	int err, rc;
+
+	/* Pin first, so a forked or spawned responder starts out on the initiator's vCPU too. */
+	if ((err = hb_pin_self(b->cpu[0])))
+		return hb_run_fail(r, "sched_setaffinity", err);
+	if ((err = hb_affinity_self(own_affinity, sizeof own_affinity)))
+		return hb_run_fail(r, "sched_getaffinity", err);
+
+	sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return hb_run_fail(r, "mmap", errno);
+	sh->chan.shared = v->process;
+	if ((err = m->open(&sh->chan))) {
+		rc = hb_run_fail(r, m->open_op, err);
+		goto unmap;
+	}
+
+	args = (struct responder_args){ m, sh, b->cpu[1], (uint64_t)r->warmup + r->iterations };
+	if (v->process) {
+		pid = fork();
+		if (pid < 0) {
+			rc = hb_run_fail(r, "fork", errno);
+			goto close;
+		}
+		if (pid == 0) {
+			respond(&args);
+			_exit(0);
+		}
+		rc = reap(r, pid, initiate(r, m, sh, own_affinity));
+	} else {
+		if ((err = pthread_create(&thread, NULL, respond_thread, &args))) {
+			rc = hb_run_fail(r, "pthread_create", err);
+			goto close;
+		}
+		rc = initiate(r, m, sh, own_affinity);
+		pthread_join(thread, NULL);
+	}
+close:
+	m->close(&sh->chan);
+unmap:
+	munmap(sh, sizeof *sh);
+	return rc;
+}

@@ -1,0 +1,288 @@
+/*
+ * The Linux payload: runs the selected benchmarks and streams their samples over the data channel
+ * (wire.h). Progress goes to stderr, which in the guest is the console the harness tails.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "benchmarks.h"
+#include "data_channel.h"
+#include "options.h"
+#include "pin.h"
+#include "timer.h"
+#include "wire_emit.h"
+
+#define PAYLOAD_NAME "hb-linux 1"
+#define OVERHEAD_READS 10000
+
+/* The harness passes its flags as -DHB_CFLAGS="..." so the stream records how it was built. */
+#ifndef HB_CFLAGS
+#define HB_CFLAGS "unknown"
+#endif
+
+#ifdef __clang__
+#define COMPILER "clang " __clang_version__
+#else
+#define COMPILER "gcc " __VERSION__
+#endif
+
+/* Static: the record buffer is 64 KiB, too big to want on the stack. */
+static struct hb_wire wire;
+
+/* What the ready callback needs to emit BENCH_BEGIN from inside a benchmark. */
+struct driver {
+	const struct hb_bench *bench;
+	const struct hb_options *options;
+	int began;
+};
+
+static void emit_stream_begin(const char *timer)
+{
+	struct utsname u;
+	char kernel[sizeof u.release + sizeof u.version + 1];
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (uname(&u))
+		snprintf(kernel, sizeof kernel, "unknown");
+	else
+		snprintf(kernel, sizeof kernel, "%s %s", u.release, u.version);
+	hb_wire_kv_begin(&wire, HB_REC_STREAM_BEGIN);
+	hb_wire_kv_str(&wire, HB_KEY_PAYLOAD, PAYLOAD_NAME);
+	hb_wire_kv_str(&wire, HB_KEY_GUEST_OS, "linux");
+	hb_wire_kv_str(&wire, HB_KEY_KERNEL, kernel);
+	hb_wire_kv_u64(&wire, HB_KEY_CPUS_ONLINE, online > 0 ? (uint64_t)online : 0);
+	hb_wire_kv_str(&wire, HB_KEY_TIMER, timer);
+	/* CPUID only: the kernel's own calibration is in dmesg, which is not ours to parse. */
+	hb_wire_kv_u64(&wire, HB_KEY_TSC_HZ, hb_tsc_hz_cpuid());
+	hb_wire_kv_u64(&wire, HB_KEY_INVARIANT_TSC, (uint64_t)hb_invariant_tsc());
+	hb_wire_kv_str(&wire, HB_KEY_COMPILER, COMPILER);
+	hb_wire_kv_str(&wire, HB_KEY_CFLAGS, HB_CFLAGS);
+	hb_wire_kv_end(&wire);
+}
+
+/*
+ * hb_run.ready: runs on the measuring thread once it is pinned, so the overhead is measured on
+ * the vCPU the samples come from.
+ */
+static void emit_bench_begin(struct hb_run *r, const char *affinity)
+{
+	struct driver *d = r->ctx;
+	const struct hb_bench *b = d->bench;
+	uint64_t overhead = hb_timer_overhead(OVERHEAD_READS);
+	char vcpus[32];
+
+	hb_bench_vcpu_list(b, vcpus, sizeof vcpus);
+	hb_wire_kv_begin(&wire, HB_REC_BENCH_BEGIN);
+	hb_wire_kv_str(&wire, HB_KEY_METRIC, b->metric);
+	hb_wire_kv_str(&wire, HB_KEY_MECHANISM, b->mechanism);
+	hb_wire_kv_str(&wire, HB_KEY_UNIT, "tsc-ticks");
+	hb_wire_kv_u64(&wire, HB_KEY_ITERATIONS, d->options->iterations);
+	hb_wire_kv_u64(&wire, HB_KEY_WARMUP, d->options->warmup);
+	hb_wire_kv_u64(&wire, HB_KEY_OPS_PER_SAMPLE, b->ops_per_sample);
+	hb_wire_kv_str(&wire, HB_KEY_VCPUS, vcpus);
+	hb_wire_kv_str(&wire, HB_KEY_AFFINITY, affinity);
+	hb_wire_kv_u64(&wire, HB_KEY_OVERHEAD, overhead);
+	hb_wire_kv_end(&wire);
+	d->began = 1;
+}
+
+static void emit_metric_reason(uint16_t type, const char *metric, const char *reason)
+{
+	hb_wire_kv_begin(&wire, type);
+	hb_wire_kv_str(&wire, HB_KEY_METRIC, metric);
+	hb_wire_kv_str(&wire, HB_KEY_REASON, reason);
+	hb_wire_kv_end(&wire);
+}
+
+/*
+ * Counts the CPUs in the payload's affinity mask, not sysconf's online CPUs: they agree in the
+ * guest, but on the host `taskset -c 0` leaves two CPUs online and only one usable, and a
+ * benchmark that cannot be pinned where it asks must be skipped, not fail.
+ */
+static int skip_reason(const struct hb_bench *b, char *buf, size_t size)
+{
+	unsigned usable = hb_cpus_usable();
+
+	if (usable < b->vcpus) {
+		snprintf(buf, size, "needs %u vCPUs, guest has %u online", b->vcpus, usable);
+		return 1;
+	}
+	for (uint32_t i = 0; i < b->participants; i++) {
+		if (!hb_cpu_usable(b->cpu[i])) {
+			snprintf(buf, size, "needs vCPU %u, which is not in the payload's affinity mask", b->cpu[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void run_one(const struct hb_bench *b, const struct hb_options *o, uint64_t *samples)
+{
+	struct driver d = { .bench = b, .options = o };
+	struct hb_run r = {
+		.samples = samples,
+		.iterations = o->iterations,
+		.warmup = o->warmup,
+		.ready = emit_bench_begin,
+		.ctx = &d,
+	};
+	uint64_t overhead_after;
+	char reason[256];
+	int rc;
+
+	if (skip_reason(b, reason, sizeof reason)) {
+		emit_metric_reason(HB_REC_SKIP, b->metric, reason);
+		fprintf(stderr, "hb: %s: skipped: %s\n", b->metric, reason);
+		return;
+	}
+	fprintf(stderr, "hb: %s: ", b->metric);
+	rc = b->run(b, &r);
+	overhead_after = hb_timer_overhead(OVERHEAD_READS); /* still pinned where the samples came from */
+	hb_pin_restore(); /* only a courtesy: every benchmark pins its own participants */
+	/* Failed before its participants were pinned: BENCH_BEGIN anyway, so ERROR always follows one. */
+	if (!d.began)
+		emit_bench_begin(&r, "");
+	if (rc) {
+		if (r.error)
+			snprintf(reason, sizeof reason, "%s: %s", r.failed_op, strerror(r.error));
+		else
+			snprintf(reason, sizeof reason, "%s", r.failed_op ? r.failed_op : "failed");
+		emit_metric_reason(HB_REC_ERROR, b->metric, reason);
+		fprintf(stderr, "error: %s\n", reason);
+		return;
+	}
+	hb_wire_samples(&wire, samples, o->iterations);
+	hb_wire_kv_begin(&wire, HB_REC_BENCH_END);
+	hb_wire_kv_str(&wire, HB_KEY_METRIC, b->metric);
+	hb_wire_kv_u64(&wire, HB_KEY_SAMPLES, o->iterations);
+	hb_wire_kv_u64(&wire, HB_KEY_OVERHEAD_AFTER, overhead_after);
+	hb_wire_kv_end(&wire);
+
+	/* The samples are sent, so sorting them in place for the console summary costs nothing. */
+	qsort(samples, o->iterations, sizeof *samples, compare_u64);
+	fprintf(stderr, "%u samples, min %llu, median %llu tsc-ticks\n", o->iterations,
+		(unsigned long long)samples[0], (unsigned long long)samples[o->iterations / 2]);
+}
+
+/*
+ * Private to this process and excluded from fork: a forked responder would otherwise share the
+ * pages copy-on-write, and the parent's first store to each one would fault mid-run.
+ */
+static uint64_t *alloc_samples(uint32_t iterations)
+{
+	size_t size = (size_t)iterations * sizeof(uint64_t);
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (madvise(p, size, MADV_DONTFORK)) {
+		munmap(p, size);
+		return NULL;
+	}
+	memset(p, 0, size); /* fault every page in now rather than inside a timed loop */
+	return p;
+}
+
+static void read_cmdline(struct hb_options *o)
+{
+	char text[4096], err[256];
+	FILE *f = fopen("/proc/cmdline", "r");
+	size_t n;
+
+	if (!f)
+		return; /* no /proc on a bare host chroot: argv alone then */
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	if (hb_options_from_cmdline(o, text, err, sizeof err)) {
+		fprintf(stderr, "hb: kernel command line: %s\n", err);
+		exit(2);
+	}
+}
+
+static void usage(FILE *f, const char *argv0)
+{
+	fprintf(f,
+		"usage: %s [--iterations N] [--warmup N] [--bench GLOB[,GLOB...]] [--data PATH]\n"
+		"Defaults come from hb.iterations=, hb.warmup=, hb.bench=, hb.data= in /proc/cmdline,\n"
+		"else 10000, 1000, '*' and /dev/ttyS1.\n",
+		argv0);
+}
+
+int main(int argc, char **argv)
+{
+	struct hb_options o;
+	struct hb_data_channel data;
+	const char *timer;
+	uint64_t *samples;
+	uint64_t counted = 0;
+	char err[256];
+	int rc;
+
+	/* A peer that died should show up as EPIPE in an ERROR record, not kill the payload. */
+	signal(SIGPIPE, SIG_IGN);
+
+	hb_options_defaults(&o);
+	read_cmdline(&o);
+	rc = hb_options_from_argv(&o, argc, argv, err, sizeof err);
+	if (rc) {
+		if (rc < 0)
+			fprintf(stderr, "hb: %s\n", err);
+		usage(rc < 0 ? stderr : stdout, argv[0]);
+		return rc < 0 ? 2 : 0;
+	}
+	if ((rc = hb_pin_init())) {
+		fprintf(stderr, "hb: sched_getaffinity: %s\n", strerror(rc));
+		return 1;
+	}
+	timer = hb_timer_init();
+	samples = alloc_samples(o.iterations);
+	if (!samples) {
+		fprintf(stderr, "hb: cannot allocate %u samples: %s\n", o.iterations, strerror(errno));
+		return 1;
+	}
+	if ((rc = hb_data_open(&data, o.data))) {
+		fprintf(stderr, "hb: data channel %s: %s\n", o.data, strerror(rc));
+		return 1;
+	}
+	hb_wire_init(&wire, hb_data_write, &data);
+
+	fprintf(stderr, "hb: %s, timer %s, %u iterations after %u warm-up, benchmarks '%s', data %s\n",
+		PAYLOAD_NAME, timer, o.iterations, o.warmup, o.bench, o.data);
+	emit_stream_begin(timer);
+	for (size_t i = 0; i < hb_linux_bench_count; i++) {
+		const struct hb_bench *b = &hb_linux_benches[i];
+
+		if (!hb_glob_list_match(o.bench, b->metric))
+			continue;
+		run_one(b, &o, samples);
+		counted++;
+	}
+	if (counted == 0)
+		fprintf(stderr, "hb: no benchmark matches '%s'\n", o.bench);
+	hb_wire_kv_begin(&wire, HB_REC_STREAM_END);
+	hb_wire_kv_u64(&wire, HB_KEY_BENCHMARKS, counted);
+	hb_wire_kv_end(&wire);
+
+	if ((rc = hb_data_close(&data))) {
+		fprintf(stderr, "hb: data channel %s: %s\n", o.data, strerror(rc));
+		return 1;
+	}
+	fprintf(stderr, "hb: done, %llu benchmarks\n", (unsigned long long)counted);
+	return 0;
+}

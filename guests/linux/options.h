@@ -1,0 +1,29 @@
+/*
+ * Settings come from the kernel command line in the guest (the harness cannot pass argv to a
+ * program started by init) and from argv on the host, where argv wins.
+ */
+#ifndef HB_OPTIONS_H
+#define HB_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hb_options {
+	uint32_t iterations;
+	uint32_t warmup;
+	char bench[512]; /* comma-separated globs */
+	char data[256];  /* data channel device or file */
+};
+
+void hb_options_defaults(struct hb_options *o);
+
+/*
+ * Applies the hb.iterations=, hb.warmup=, hb.bench= and hb.data= words of a kernel command line
+ * (the contents of /proc/cmdline). Returns 0, or -1 with a message in err.
+ */
+int hb_options_from_cmdline(struct hb_options *o, const char *cmdline, char *err, size_t err_size);
+
+/* Applies --iterations N, --warmup N, --bench LIST, --data PATH. Returns 0, 1 for --help, or -1. */
+int hb_options_from_argv(struct hb_options *o, int argc, char **argv, char *err, size_t err_size);
+
+#endif

@@ -1,0 +1,25 @@
+/* Pinning threads to vCPUs and reading back where the kernel actually lets them run. */
+#ifndef HB_PIN_H
+#define HB_PIN_H
+
+#include <stddef.h>
+
+/* Remembers the process's CPU set at start-up; call before any pinning. Returns 0 or errno. */
+int hb_pin_init(void);
+
+/* CPUs in the start-up set. */
+unsigned hb_cpus_usable(void);
+
+/* Whether cpu is in the start-up set. */
+int hb_cpu_usable(unsigned cpu);
+
+/* Pins the calling thread (not the whole process) to cpu. Returns 0 or errno. */
+int hb_pin_self(unsigned cpu);
+
+/* The calling thread's CPU set as a comma list ("0" or "0,1"). Returns 0 or errno. */
+int hb_affinity_self(char *buf, size_t size);
+
+/* Puts the calling thread back on the start-up set. Returns 0 or errno. */
+int hb_pin_restore(void);
+
+#endif

@@ -1,0 +1,42 @@
+import type { GuestOs } from '../config/types.js';
+import type { HostInfo } from '../host/info.js';
+import type { VcpuAffinity } from '../runner/events.js';
+import type { Accel, AccelChoice } from '../units.js';
+import type { ProjectRevision } from './provenance.js';
+
+export interface GuestManifest {
+  name: string;
+  os: GuestOs;
+  status: 'done' | 'failed' | 'skipped';
+  reason?: string;
+  accel?: Accel;
+  vcpusConfigured: number;
+  vcpusUsed?: number;
+  vcpusNote?: string;
+  qemuVersion?: string;
+  argv?: string[];
+  /** vCPU threads' host affinity as read back from /proc after pinning. */
+  hostAffinity?: VcpuAffinity[];
+  /** STREAM_BEGIN fields: guest kernel, timer, TSC frequency, payload compiler and flags. */
+  guestInfo?: Record<string, string>;
+  /** Per benchmark: CPU sets read back inside the guest after its threads pinned themselves. */
+  guestAffinity?: Record<string, string>;
+  provenance?: Record<string, string>;
+  qemuExit?: { exitCode?: number; signal?: string };
+  seconds?: number;
+}
+
+export interface Manifest {
+  schemaVersion: 1;
+  runId: string;
+  complete: boolean;
+  startedAt: string;
+  finishedAt?: string;
+  command: string[];
+  host: HostInfo;
+  project: ProjectRevision & { nodeVersion: string };
+  config: { file: string; sha256: string; copy: string };
+  accel: { requested: AccelChoice; chosen?: Accel; reason?: string };
+  bootstrap: { resamples: number; seed: number; method: string };
+  guests: GuestManifest[];
+}

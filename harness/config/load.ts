@@ -1,0 +1,208 @@
+import { createHash } from 'node:crypto';
+import { access, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { Ajv, type ValidateFunction } from 'ajv';
+import { LineCounter, parseDocument, type YAMLError } from 'yaml';
+
+import type { AccelChoice } from '../units.js';
+import { semanticIssues } from './checks.js';
+import { ConfigError, type ConfigIssue } from './errors.js';
+import { ajvErrorsToIssues, issueAt, sortIssues, type IssueContext, type SchemaNode } from './issues.js';
+import { renderValue, YamlSource } from './source.js';
+import type { BenchmarkSelection, BootstrapConfig, GuestConfig, GuestOs, RunConfig, Timeouts } from './types.js';
+
+export interface LoadOptions {
+  /**
+   * Number of host CPUs; a pinned CPU number >= this is rejected. Default: `os.availableParallelism()`.
+   */
+  hostCpus?: number;
+}
+
+/** Keys of `image` that are paths, per OS; they are resolved against the config file's directory. */
+const IMAGE_PATH_KEYS: Record<GuestOs, readonly string[]> = {
+  linux: [],
+  sel4: ['kernel', 'rootTask'],
+  minix: ['disk'],
+};
+
+/** The config as it stands after schema validation with defaults applied. */
+interface ValidatedConfig {
+  accel: AccelChoice;
+  resultsDir: string;
+  cacheDir: string;
+  timeouts: Timeouts;
+  bootstrap: BootstrapConfig;
+  guests: Array<{
+    name: string;
+    os: GuestOs;
+    vcpus: number;
+    memoryMiB: number;
+    pin?: number[];
+    benchmarks: BenchmarkSelection;
+    image: Record<string, string>;
+  }>;
+}
+
+/**
+ * Reads, parses and validates a YAML run configuration (configs/schema.json plus the checks in
+ * checks.ts), fills in defaults and makes paths absolute against the file's directory.
+ *
+ * Image files need not exist: a guest whose image is missing is skipped at run time.
+ *
+ * @throws ConfigError listing every problem found, with file, line and column; for an unreadable
+ *   file or a YAML syntax error, `cause` is the underlying error.
+ */
+export async function loadConfig(file: string, options: LoadOptions = {}): Promise<RunConfig> {
+  const hostCpus = options.hostCpus ?? availableParallelism();
+  if (!Number.isInteger(hostCpus) || hostCpus < 1) {
+    throw new RangeError(`loadConfig: hostCpus must be an integer >= 1, got ${hostCpus}`);
+  }
+  const absolute = path.resolve(file);
+  const text = await readText(absolute);
+  const source = parseYaml(absolute, text);
+  const context: IssueContext = { file: absolute, source };
+
+  if (source.doc.contents === null) {
+    throw new ConfigError([
+      issueAt(context, [], 'node', "a mapping with at least a 'guests' key", 'an empty document'),
+    ]);
+  }
+
+  let data: unknown;
+  try {
+    data = source.doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new ConfigError(
+      [{ file: absolute, line: 1, column: 1, path: '(yaml)', expected: 'YAML that can be expanded', got: messageOf(error) }],
+      { cause: error },
+    );
+  }
+
+  const { validate, schema } = await validator();
+  const issues: ConfigIssue[] = [];
+  if (!validate(data)) issues.push(...ajvErrorsToIssues(validate.errors ?? [], data, schema, context));
+  issues.push(...semanticIssues(data, context, hostCpus));
+  if (issues.length > 0) throw new ConfigError(sortIssues(issues));
+
+  return toRunConfig(data as ValidatedConfig, absolute, text);
+}
+
+function toRunConfig(config: ValidatedConfig, file: string, text: string): RunConfig {
+  const dir = path.dirname(file);
+  const guests: GuestConfig[] = config.guests.map((guest) => {
+    const image: Record<string, string> = { ...guest.image };
+    for (const key of IMAGE_PATH_KEYS[guest.os]) {
+      const value = image[key];
+      if (value !== undefined) image[key] = path.resolve(dir, value);
+    }
+    return {
+      name: guest.name,
+      os: guest.os,
+      vcpus: guest.vcpus,
+      memoryMiB: guest.memoryMiB,
+      pin: guest.pin === undefined ? undefined : [...guest.pin],
+      benchmarks: {
+        iterations: guest.benchmarks.iterations,
+        warmup: guest.benchmarks.warmup,
+        include: [...guest.benchmarks.include],
+      },
+      image,
+    };
+  });
+  return {
+    file,
+    text,
+    sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
+    accel: config.accel,
+    resultsDir: path.resolve(dir, config.resultsDir),
+    cacheDir: path.resolve(dir, config.cacheDir),
+    timeouts: { ...config.timeouts },
+    bootstrap: { ...config.bootstrap },
+    guests,
+  };
+}
+
+async function readText(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const got =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'a directory'
+          : code === 'EACCES'
+            ? 'a file this user may not read'
+            : messageOf(error);
+    throw new ConfigError([{ file, line: 0, column: 0, path: '(file)', expected: 'a readable YAML file', got }], {
+      cause: error,
+    });
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new ConfigError(
+      [{ file, line: 0, column: 0, path: '(file)', expected: 'UTF-8 text', got: 'bytes that are not valid UTF-8' }],
+      { cause: error },
+    );
+  }
+}
+
+function parseYaml(file: string, text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const source = new YamlSource(doc, lineCounter);
+  if (doc.errors.length > 0) {
+    const lines = text.split(/\r?\n/);
+    const issues = doc.errors.map((error: YAMLError): ConfigIssue => {
+      const { line, column } = source.positionAt(error.pos[0]);
+      const reason = error.message.split(/ at line \d+, column \d+/)[0]?.trim() ?? error.code;
+      const got = renderValue((lines[line - 1] ?? '').trim());
+      return { file, line, column, path: '(yaml)', expected: `valid YAML (${reason})`, got };
+    });
+    throw new ConfigError(sortIssues(issues), { cause: doc.errors[0] });
+  }
+  return source;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+let compiled: Promise<{ validate: ValidateFunction; schema: SchemaNode }> | undefined;
+
+/** The compiled validator for configs/schema.json, built once. */
+function validator(): Promise<{ validate: ValidateFunction; schema: SchemaNode }> {
+  compiled ??= (async () => {
+    const schema = JSON.parse(await readFile(await schemaFile(), 'utf8')) as SchemaNode;
+    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, verbose: true });
+    return { validate: ajv.compile(schema), schema };
+  })();
+  compiled.catch(() => {
+    compiled = undefined;
+  });
+  return compiled;
+}
+
+/**
+ * configs/schema.json, found by walking up from this module: it sits at ../../configs from the
+ * source and at ../../../configs from the compiled copy under dist/.
+ */
+export async function schemaFile(): Promise<string> {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let level = 0; level < 5; level++) {
+    const candidate = path.join(dir, 'configs', 'schema.json');
+    try {
+      await access(candidate);
+      return candidate;
+    } catch {
+      dir = path.dirname(dir);
+    }
+  }
+  throw new Error(`configs/schema.json not found above ${fileURLToPath(import.meta.url)}`);
+}

@@ -1,0 +1,58 @@
+import type { AccelChoice } from '../units.js';
+
+/** Guest operating systems the harness knows; one adapter each under harness/guests/. */
+export type GuestOs = 'linux' | 'sel4' | 'minix';
+
+/** A validated run configuration, defaults applied and paths made absolute. See configs/schema.json. */
+export interface RunConfig {
+  /** Absolute path of the YAML file this came from. */
+  file: string;
+  /** The file's text as read, archived with the run. */
+  text: string;
+  /** SHA-256 of `text`, hex. */
+  sha256: string;
+  accel: AccelChoice;
+  /** Absolute; run directories are created under it. */
+  resultsDir: string;
+  /** Absolute; downloaded packages and built images are cached under it. */
+  cacheDir: string;
+  timeouts: Timeouts;
+  bootstrap: BootstrapConfig;
+  guests: GuestConfig[];
+}
+
+export interface Timeouts {
+  /** From QEMU start to the payload's first record. */
+  bootSeconds: number;
+  /** Longest silence allowed on the data channel while benchmarks run. */
+  benchmarkSeconds: number;
+  /** From the last record to QEMU's exit. */
+  shutdownSeconds: number;
+}
+
+export interface BootstrapConfig {
+  resamples: number;
+  seed: number;
+}
+
+export interface BenchmarkSelection {
+  /** Timed samples per benchmark. */
+  iterations: number;
+  /** Iterations run and discarded before timing. */
+  warmup: number;
+  /** Metric names or globs (`*` matches any run of characters), e.g. `ipc.roundtrip.*`. */
+  include: string[];
+}
+
+export interface GuestConfig {
+  /** Unique within the config; names the guest's files in the run directory. */
+  name: string;
+  os: GuestOs;
+  vcpus: number;
+  memoryMiB: number;
+  /** Host CPU for each vCPU (index = vCPU); undefined leaves QEMU's threads unpinned. */
+  pin: number[] | undefined;
+  benchmarks: BenchmarkSelection;
+  /** OS-specific image settings, paths made absolute; each adapter documents its keys. */
+  image: Record<string, string>;
+}

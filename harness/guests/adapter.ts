@@ -1,0 +1,36 @@
+import type { GuestConfig, GuestOs } from '../config/types.js';
+import type { Accel } from '../units.js';
+
+/** How QEMU boots the prepared guest. */
+export interface BootSpec {
+  qemuBinary: string;
+  kernel: string;
+  initrd?: string;
+  append?: string;
+  cpuModel?: string;
+}
+
+export interface PreparedGuest {
+  boot: BootSpec;
+  /** What went into the image, for the manifest: packages and versions, payload compiler and flags, hashes. */
+  provenance: Record<string, string>;
+}
+
+export type Availability = { available: true } | { available: false; reason: string; howTo: string };
+
+export interface PrepareContext {
+  cacheDir: string;
+  accel: Accel;
+  /** vCPUs the guest will get, which can be fewer than configured (icount guests are uniprocessor). */
+  vcpus: number;
+  log: (message: string) => void;
+}
+
+/** One per guest OS: finds or builds its image and says how to boot it with the payload. */
+export interface GuestAdapter {
+  readonly os: GuestOs;
+  /** Whether the user-supplied parts exist; when not, why and how to provide them. */
+  availability(guest: GuestConfig): Promise<Availability>;
+  /** Builds whatever is missing (cached) and returns how to boot it. */
+  prepare(guest: GuestConfig, context: PrepareContext): Promise<PreparedGuest>;
+}

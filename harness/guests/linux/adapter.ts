@@ -1,0 +1,55 @@
+import type { BenchmarkSelection, GuestConfig } from '../../config/types.js';
+import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
+import { buildInitramfs } from './initramfs.js';
+import { fetchDebianKernel } from './kernel.js';
+import { buildLinuxPayload } from './payload.js';
+
+export const DEFAULT_KERNEL_PACKAGE = 'linux-image-cloud-amd64';
+
+/** Kernel command line: console on ttyS0, data on ttyS1 (the payload's default), settings as hb.* words. */
+export function linuxAppend(benchmarks: BenchmarkSelection): string {
+  return [
+    'console=ttyS0',
+    // With -no-reboot a panic ends QEMU at once instead of waiting for the boot timeout.
+    'panic=-1',
+    `hb.iterations=${benchmarks.iterations}`,
+    `hb.warmup=${benchmarks.warmup}`,
+    `hb.bench=${benchmarks.include.join(',')}`,
+  ].join(' ');
+}
+
+export const linuxAdapter: GuestAdapter = {
+  os: 'linux',
+
+  async availability(): Promise<Availability> {
+    // Everything comes from Debian packages and this checkout, built on demand.
+    return { available: true };
+  },
+
+  async prepare(guest: GuestConfig, context: PrepareContext): Promise<PreparedGuest> {
+    const kernelPackage = guest.image.kernelPackage ?? DEFAULT_KERNEL_PACKAGE;
+    context.log(`linux: kernel from Debian package ${kernelPackage}`);
+    const kernel = await fetchDebianKernel(kernelPackage, context.cacheDir);
+    context.log(`linux: building payload`);
+    const payload = await buildLinuxPayload(context.cacheDir);
+    const initramfs = await buildInitramfs(context.cacheDir, payload.path);
+    return {
+      boot: {
+        qemuBinary: 'qemu-system-x86_64',
+        kernel: kernel.vmlinuz,
+        initrd: initramfs.path,
+        append: linuxAppend(guest.benchmarks),
+      },
+      provenance: {
+        kernelPackage: kernel.package,
+        kernelPackageVersion: kernel.version,
+        kernelSha256: kernel.sha256,
+        payloadCompiler: payload.compiler,
+        payloadCflags: payload.cflags,
+        payloadSha256: payload.sha256,
+        initramfsSha256: initramfs.sha256,
+        busyboxSha256: initramfs.busyboxSha256,
+      },
+    };
+  },
+};

@@ -1,0 +1,90 @@
+import type { Accel } from '../units.js';
+
+/** Everything that decides one QEMU invocation; argv is derived from it by the pure functions below. */
+export interface QemuPlan {
+  binary: string;
+  accel: Accel;
+  /** QEMU `-cpu` model; defaults per accelerator (host for KVM, max for TCG). */
+  cpuModel?: string;
+  vcpus: number;
+  memoryMiB: number;
+  kernel: string;
+  initrd?: string;
+  append?: string;
+  /** First serial port: the guest console, captured to this file. */
+  consoleLog: string;
+  /** Second serial port: the binary data channel, captured to this file. */
+  dataFile: string;
+  qmpSocket: string;
+  /** Start with vCPUs stopped (`-S`) so threads can be pinned before the guest runs. */
+  startPaused: boolean;
+}
+
+export function accelArgs(accel: Accel): string[] {
+  switch (accel) {
+    case 'kvm':
+      return ['-accel', 'kvm'];
+    case 'tcg':
+      // One host thread per vCPU, so each can be pinned.
+      return ['-accel', 'tcg,thread=multi'];
+    case 'tcg-icount':
+      // shift=0: one guest TSC tick per guest instruction; sleep=off: guest time never waits on host time.
+      return ['-accel', 'tcg', '-icount', 'shift=0,sleep=off'];
+  }
+}
+
+export function defaultCpuModel(accel: Accel): string {
+  return accel === 'kvm' ? 'host' : 'max';
+}
+
+export function cpuArgs(accel: Accel, model?: string): string[] {
+  return ['-cpu', model ?? defaultCpuModel(accel)];
+}
+
+export function machineArgs(vcpus: number, memoryMiB: number): string[] {
+  return ['-smp', String(vcpus), '-m', String(memoryMiB)];
+}
+
+/** QEMU splits option values at commas; a literal comma is written twice. */
+export function escapeOptionValue(value: string): string {
+  return value.replaceAll(',', ',,');
+}
+
+export function serialArgs(consoleLog: string, dataFile: string): string[] {
+  return [
+    '-chardev', `file,id=console,path=${escapeOptionValue(consoleLog)}`,
+    '-serial', 'chardev:console',
+    '-chardev', `file,id=data,path=${escapeOptionValue(dataFile)}`,
+    '-serial', 'chardev:data',
+  ];
+}
+
+export function qmpArgs(socket: string): string[] {
+  return ['-qmp', `unix:${escapeOptionValue(socket)},server=on,wait=off`];
+}
+
+export function bootArgs(kernel: string, initrd?: string, append?: string): string[] {
+  return [
+    '-kernel', kernel,
+    ...(initrd === undefined ? [] : ['-initrd', initrd]),
+    ...(append === undefined ? [] : ['-append', append]),
+  ];
+}
+
+/** Devices and behaviours every run wants: no defaults, no display, exit instead of reboot. */
+export function baseArgs(): string[] {
+  return ['-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot'];
+}
+
+export function qemuArgv(plan: QemuPlan): string[] {
+  return [
+    ...baseArgs(),
+    ...accelArgs(plan.accel),
+    ...cpuArgs(plan.accel, plan.cpuModel),
+    ...machineArgs(plan.vcpus, plan.memoryMiB),
+    ...serialArgs(plan.consoleLog, plan.dataFile),
+    ...qmpArgs(plan.qmpSocket),
+    ...bootArgs(plan.kernel, plan.initrd, plan.append),
+    ...(plan.startPaused ? ['-S'] : []),
+  ];
+}

@@ -1,0 +1,24 @@
+import type { ResultEntry } from './results.js';
+
+export const CSV_COLUMNS = [
+  'guest', 'os', 'metric', 'mechanism', 'unit', 'accel', 'n', 'median', 'ci95_low', 'ci95_high',
+  'min', 'max', 'mean', 'stddev', 'mad', 'p1', 'p5', 'p25', 'p75', 'p95', 'p99',
+  'iterations', 'warmup', 'ops_per_sample', 'timer_overhead', 'clamped_samples',
+] as const;
+
+/** RFC 4180 quoting: only fields with a comma, quote or newline are quoted. */
+export function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function resultsCsv(results: readonly ResultEntry[]): string {
+  const rows = results.map((r) =>
+    [
+      r.guest, r.os, r.metric, r.mechanism, r.unit, r.accel, r.n, r.median, r.ci95[0], r.ci95[1],
+      r.min, r.max, r.mean, r.stddev, r.mad, r.p1, r.p5, r.p25, r.p75, r.p95, r.p99,
+      r.iterations, r.warmup, r.opsPerSample, r.timerOverhead, r.clampedSamples,
+    ].map(csvField).join(','),
+  );
+  return [CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';
+}

@@ -1,0 +1,178 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { GuestConfig, Timeouts } from '../config/types.js';
+import type { PreparedGuest } from '../guests/adapter.js';
+import { pinThread, readThreadAffinity } from '../host/affinity.js';
+import { qemuArgv } from '../qemu/argv.js';
+import { describeExit, QemuProcess, type QemuExit } from '../qemu/process.js';
+import { QmpClient, queryVcpuThreads } from '../qemu/qmp.js';
+import type { Accel } from '../units.js';
+import { WireDecoder } from '../wire/decoder.js';
+import { WireError } from '../wire/errors.js';
+import { StreamAssembler, type GuestStream } from '../wire/stream.js';
+import { consoleTail } from './console-tail.js';
+import { GuestRunError } from './errors.js';
+import type { EventSink, VcpuAffinity } from './events.js';
+import { FileTail } from './file-tail.js';
+
+export interface GuestSessionOptions {
+  guest: GuestConfig;
+  prepared: PreparedGuest;
+  accel: Accel;
+  /** vCPUs to give the guest (may be fewer than configured). */
+  vcpus: number;
+  /** Where console.log and data.bin go. */
+  guestDir: string;
+  timeouts: Timeouts;
+  emit: EventSink;
+  /** How often the data channel is read; short enough that timeouts are precise. */
+  pollMs?: number;
+}
+
+export interface GuestSessionResult {
+  /** What arrived, complete or not: completed benchmarks are kept even when the guest failed later. */
+  stream: GuestStream;
+  argv: string[];
+  affinity: VcpuAffinity[];
+  exit: QemuExit | undefined;
+  error: GuestRunError | undefined;
+  seconds: number;
+}
+
+const QMP_CONNECT_MS = 15_000;
+
+/** Boots one guest under QEMU, pins its vCPUs, reads its data channel to the end, and always reaps QEMU. */
+export async function runGuestSession(options: GuestSessionOptions): Promise<GuestSessionResult> {
+  const { guest, prepared, timeouts, emit } = options;
+  const started = Date.now();
+  await mkdir(options.guestDir, { recursive: true });
+  const consoleLog = join(options.guestDir, 'console.log');
+  const dataFile = join(options.guestDir, 'data.bin');
+  // Unix socket paths are limited to 108 bytes, so the socket lives in a short temporary directory.
+  const socketDir = await mkdtemp(join(tmpdir(), 'hb-qmp-'));
+  const argv = qemuArgv({
+    binary: prepared.boot.qemuBinary,
+    accel: options.accel,
+    cpuModel: prepared.boot.cpuModel,
+    vcpus: options.vcpus,
+    memoryMiB: guest.memoryMiB,
+    kernel: prepared.boot.kernel,
+    initrd: prepared.boot.initrd,
+    append: prepared.boot.append,
+    consoleLog,
+    dataFile,
+    qmpSocket: join(socketDir, 'qmp.sock'),
+    startPaused: true,
+  });
+  emit({ type: 'guest-booting', guest: guest.name, argv: [prepared.boot.qemuBinary, ...argv], vcpus: options.vcpus });
+
+  const assembler = new StreamAssembler();
+  const decoder = new WireDecoder();
+  const data = new FileTail(dataFile);
+  const affinity: VcpuAffinity[] = [];
+  let qemu: QemuProcess | undefined;
+  let qmp: QmpClient | undefined;
+  let error: GuestRunError | undefined;
+  let exit: QemuExit | undefined;
+  const fail = async (phase: GuestRunError['phase'], detail: string, cause?: unknown) =>
+    new GuestRunError(guest.name, phase, detail, await consoleTail(consoleLog), { cause });
+
+  try {
+    qemu = QemuProcess.start(prepared.boot.qemuBinary, argv);
+    try {
+      qmp = await Promise.race([
+        QmpClient.connect(join(socketDir, 'qmp.sock'), QMP_CONNECT_MS),
+        qemu.exited.then((exit) => {
+          throw new Error(`QEMU exited before its monitor answered: ${describeExit(exit)}`);
+        }),
+      ]);
+    } catch (cause) {
+      throw await fail('start', cause instanceof Error ? cause.message : String(cause), cause);
+    }
+    const threads = await queryVcpuThreads(qmp);
+    for (const { cpuIndex, threadId } of threads) {
+      const requested = guest.pin?.[cpuIndex];
+      if (requested !== undefined) await pinThread(threadId, requested);
+      affinity.push({ vcpu: cpuIndex, threadId, hostCpus: await readThreadAffinity(qemu.pid!, threadId), requested });
+    }
+    emit({ type: 'vcpus-pinned', guest: guest.name, affinity });
+    await qmp.execute('cont');
+
+    const pollMs = options.pollMs ?? 100;
+    let phase: 'boot' | 'benchmark' | 'shutdown' = 'boot';
+    let deadline = Date.now() + timeouts.bootSeconds * 1000;
+    for (;;) {
+      const exitedBeforeRead = qemu.hasExited;
+      const bytes = await data.read();
+      if (bytes.length > 0) {
+        let records;
+        try {
+          records = decoder.push(bytes);
+        } catch (cause) {
+          throw await fail('data', (cause as Error).message, cause);
+        }
+        for (const record of records) {
+          let event;
+          try {
+            event = assembler.push(record);
+          } catch (cause) {
+            throw await fail('data', (cause as WireError).message, cause);
+          }
+          switch (event.kind) {
+            case 'stream-begin':
+              emit({ type: 'guest-started', guest: guest.name, kernel: event.info.kernel ?? 'unknown' });
+              break;
+            case 'benchmark-begin':
+              emit({ type: 'benchmark-begin', guest: guest.name, metric: event.metric });
+              break;
+            case 'benchmark-end':
+              emit({ type: 'benchmark-end', guest: guest.name, benchmark: event.benchmark });
+              break;
+            case 'benchmark-skipped':
+              emit({ type: 'benchmark-skipped', guest: guest.name, skipped: event.skipped });
+              break;
+            case 'benchmark-failed':
+              emit({ type: 'benchmark-failed', guest: guest.name, failed: event.failed });
+              break;
+            case 'samples':
+            case 'stream-end':
+              break;
+          }
+        }
+        if (assembler.stream.complete) {
+          phase = 'shutdown';
+          deadline = Date.now() + timeouts.shutdownSeconds * 1000;
+        } else if (records.length > 0) {
+          phase = 'benchmark';
+          deadline = Date.now() + timeouts.benchmarkSeconds * 1000;
+        }
+      }
+      if (exitedBeforeRead) {
+        // Everything QEMU wrote is on disk once it has exited, so this read was the last.
+        const qemuExit = await qemu.exited;
+        if (assembler.stream.complete) break;
+        const pending = decoder.pendingBytes > 0 ? `; ${decoder.pendingBytes} bytes of an unfinished record` : '';
+        throw await fail(phase, `QEMU stopped before the payload finished (${describeExit(qemuExit)})${pending}`);
+      }
+      if (Date.now() > deadline) {
+        if (phase === 'shutdown') break; // all data is in; a guest that does not power off is only stopped
+        const limit = phase === 'boot' ? `${timeouts.bootSeconds} s boot timeout` : `${timeouts.benchmarkSeconds} s without data (benchmark timeout)`;
+        throw await fail(phase, `expected data-channel records, got none within the ${limit}`);
+      }
+      await sleep(pollMs);
+    }
+  } catch (caught) {
+    error = caught instanceof GuestRunError ? caught : await fail('start', (caught as Error).message, caught);
+  } finally {
+    qmp?.close();
+    exit = qemu ? await qemu.stop() : undefined;
+    await data.close();
+    await rm(socketDir, { recursive: true, force: true });
+  }
+  const seconds = (Date.now() - started) / 1000;
+  if (error) emit({ type: 'guest-failed', guest: guest.name, error });
+  else emit({ type: 'guest-done', guest: guest.name, seconds });
+  return { stream: assembler.stream, argv: [prepared.boot.qemuBinary, ...argv], affinity, exit, error, seconds };
+}

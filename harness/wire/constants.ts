@@ -1,0 +1,42 @@
+// Mirrors guests/common/wire.h; test/wire/header.test.ts reads that header and fails if these drift.
+export const WIRE_MAGIC = 0x52574248;
+export const WIRE_VERSION = 1;
+export const WIRE_HEADER_BYTES = 20;
+export const WIRE_MAX_PAYLOAD = 65536;
+
+export const RecordType = {
+  STREAM_BEGIN: 1,
+  BENCH_BEGIN: 2,
+  SAMPLES: 3,
+  BENCH_END: 4,
+  SKIP: 5,
+  ERROR: 6,
+  STREAM_END: 7,
+} as const;
+export type RecordTypeName = keyof typeof RecordType;
+export type RecordTypeCode = (typeof RecordType)[RecordTypeName];
+
+export const WireKey = {
+  PAYLOAD: 'payload',
+  GUEST_OS: 'guest_os',
+  KERNEL: 'kernel',
+  CPUS_ONLINE: 'cpus_online',
+  TIMER: 'timer',
+  TSC_HZ: 'tsc_hz',
+  INVARIANT_TSC: 'invariant_tsc',
+  COMPILER: 'compiler',
+  CFLAGS: 'cflags',
+  METRIC: 'metric',
+  UNIT: 'unit',
+  ITERATIONS: 'iterations',
+  WARMUP: 'warmup',
+  OPS_PER_SAMPLE: 'ops_per_sample',
+  VCPUS: 'vcpus',
+  AFFINITY: 'affinity',
+  OVERHEAD: 'timer_overhead',
+  MECHANISM: 'mechanism',
+  SAMPLES: 'samples',
+  OVERHEAD_AFTER: 'timer_overhead_after',
+  REASON: 'reason',
+  BENCHMARKS: 'benchmarks',
+} as const;

@@ -1,0 +1,171 @@
+import { WireKey } from './constants.js';
+import type { WireRecord } from './decoder.js';
+import { WireError } from './errors.js';
+import { decodeFields, decodeSamples } from './payloads.js';
+
+/** One benchmark's metadata and raw samples as the guest sent them. */
+export interface RawBenchmark {
+  metric: string;
+  mechanism: string;
+  /** Unit the payload declared for raw samples (timer ticks). */
+  unit: string;
+  iterations: number;
+  warmup: number;
+  opsPerSample: number;
+  vcpus: string;
+  /** CPU sets read back inside the guest, one per participant. */
+  affinity: string;
+  timerOverhead: number;
+  timerOverheadAfter: number;
+  samples: number[];
+}
+
+export interface SkippedBenchmark {
+  metric: string;
+  reason: string;
+}
+
+/** What one guest's data channel said. */
+export interface GuestStream {
+  /** STREAM_BEGIN fields: payload, kernel, timer, tsc_hz, compiler... */
+  info: Record<string, string>;
+  benchmarks: RawBenchmark[];
+  skipped: SkippedBenchmark[];
+  failed: SkippedBenchmark[];
+  /** True once STREAM_END arrived and its count agreed. */
+  complete: boolean;
+}
+
+export type StreamEvent =
+  | { kind: 'stream-begin'; info: Record<string, string> }
+  | { kind: 'benchmark-begin'; metric: string }
+  | { kind: 'samples'; metric: string; received: number }
+  | { kind: 'benchmark-end'; benchmark: RawBenchmark }
+  | { kind: 'benchmark-skipped'; skipped: SkippedBenchmark }
+  | { kind: 'benchmark-failed'; failed: SkippedBenchmark }
+  | { kind: 'stream-end' };
+
+const METRIC_NAME = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/;
+
+/** Checks record order and contents and collects a GuestStream. */
+export class StreamAssembler {
+  readonly stream: GuestStream = { info: {}, benchmarks: [], skipped: [], failed: [], complete: false };
+  private begun = false;
+  private current: RawBenchmark | undefined;
+
+  push(record: WireRecord): StreamEvent {
+    const at = record.offset;
+    if (this.stream.complete) throw new WireError(at, 'nothing after STREAM_END', `a ${record.type} record`);
+    if (!this.begun && record.type !== 'STREAM_BEGIN') throw new WireError(at, 'STREAM_BEGIN first', `a ${record.type} record`);
+    if (this.current && record.type !== 'SAMPLES' && record.type !== 'BENCH_END' && record.type !== 'ERROR') {
+      throw new WireError(at, `SAMPLES or BENCH_END for ${this.current.metric}`, `a ${record.type} record`);
+    }
+    switch (record.type) {
+      case 'STREAM_BEGIN': {
+        if (this.begun) throw new WireError(at, 'one STREAM_BEGIN', 'a second one');
+        this.begun = true;
+        this.stream.info = Object.fromEntries(decodeFields(record.payload, at));
+        return { kind: 'stream-begin', info: this.stream.info };
+      }
+      case 'BENCH_BEGIN': {
+        const f = new Fields(decodeFields(record.payload, at), at);
+        this.current = {
+          metric: f.metric(),
+          mechanism: f.text(WireKey.MECHANISM),
+          unit: f.text(WireKey.UNIT),
+          iterations: f.int(WireKey.ITERATIONS),
+          warmup: f.int(WireKey.WARMUP),
+          opsPerSample: f.int(WireKey.OPS_PER_SAMPLE, 1),
+          vcpus: f.text(WireKey.VCPUS),
+          affinity: f.text(WireKey.AFFINITY),
+          timerOverhead: f.int(WireKey.OVERHEAD),
+          timerOverheadAfter: Number.NaN,
+          samples: [],
+        };
+        return { kind: 'benchmark-begin', metric: this.current.metric };
+      }
+      case 'SAMPLES': {
+        const bench = this.expectCurrent(record);
+        const chunk = decodeSamples(record.payload, at);
+        if (chunk.first !== bench.samples.length) {
+          throw new WireError(at, `samples of ${bench.metric} from index ${bench.samples.length}`, `index ${chunk.first}`);
+        }
+        if (bench.samples.length + chunk.values.length > bench.iterations) {
+          throw new WireError(at, `at most ${bench.iterations} samples for ${bench.metric}`, `${bench.samples.length + chunk.values.length}`);
+        }
+        for (const value of chunk.values) bench.samples.push(value);
+        return { kind: 'samples', metric: bench.metric, received: bench.samples.length };
+      }
+      case 'BENCH_END': {
+        const bench = this.expectCurrent(record);
+        const f = new Fields(decodeFields(record.payload, at), at);
+        const metric = f.metric();
+        if (metric !== bench.metric) throw new WireError(at, `BENCH_END for ${bench.metric}`, `BENCH_END for ${metric}`);
+        const count = f.int(WireKey.SAMPLES);
+        if (count !== bench.iterations || bench.samples.length !== bench.iterations) {
+          throw new WireError(at, `${bench.iterations} samples of ${metric}`, `${bench.samples.length} received, ${count} announced`);
+        }
+        bench.timerOverheadAfter = f.int(WireKey.OVERHEAD_AFTER);
+        this.current = undefined;
+        this.stream.benchmarks.push(bench);
+        return { kind: 'benchmark-end', benchmark: bench };
+      }
+      case 'SKIP':
+      case 'ERROR': {
+        const f = new Fields(decodeFields(record.payload, at), at);
+        const entry = { metric: f.metric(), reason: f.text(WireKey.REASON) };
+        if (this.current && this.current.metric !== entry.metric) {
+          throw new WireError(at, `an ERROR for ${this.current.metric}`, `one for ${entry.metric}`);
+        }
+        this.current = undefined;
+        if (record.type === 'SKIP') {
+          this.stream.skipped.push(entry);
+          return { kind: 'benchmark-skipped', skipped: entry };
+        }
+        this.stream.failed.push(entry);
+        return { kind: 'benchmark-failed', failed: entry };
+      }
+      case 'STREAM_END': {
+        const count = new Fields(decodeFields(record.payload, at), at).int(WireKey.BENCHMARKS);
+        const seen = this.stream.benchmarks.length + this.stream.skipped.length + this.stream.failed.length;
+        if (count !== seen) throw new WireError(at, `STREAM_END counting the ${seen} benchmarks received`, `${count}`);
+        this.stream.complete = true;
+        return { kind: 'stream-end' };
+      }
+    }
+  }
+
+  private expectCurrent(record: WireRecord): RawBenchmark {
+    if (!this.current) throw new WireError(record.offset, 'a BENCH_BEGIN before it', `a ${record.type} record`);
+    return this.current;
+  }
+}
+
+class Fields {
+  constructor(
+    private readonly fields: Map<string, string>,
+    private readonly offset: number,
+  ) {}
+
+  text(key: string): string {
+    const value = this.fields.get(key);
+    if (value === undefined) throw new WireError(this.offset, `a '${key}' field`, 'none');
+    return value;
+  }
+
+  int(key: string, fallback?: number): number {
+    const raw = this.fields.get(key);
+    if (raw === undefined && fallback !== undefined) return fallback;
+    const value = Number(this.text(key));
+    if (!Number.isSafeInteger(value) || value < 0) throw new WireError(this.offset, `'${key}' as a non-negative integer`, JSON.stringify(raw));
+    return value;
+  }
+
+  metric(): string {
+    const name = this.text(WireKey.METRIC);
+    if (!METRIC_NAME.test(name) || name.length > 128) {
+      throw new WireError(this.offset, 'a metric name of dot-separated [a-z0-9_] words', JSON.stringify(name.slice(0, 60)));
+    }
+    return name;
+  }
+}

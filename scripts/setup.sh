@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what the harness needs on a fresh Debian 12 machine: system packages, then npm packages.
+# Safe to run again; it only installs what is missing. Run as root or with sudo available.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# qemu-system-x86: the guests run under it; busybox-static + cpio: the Linux guest's initramfs;
+# gcc + libc6-dev: the statically linked payload; util-linux: taskset pins vCPU threads.
+packages=(qemu-system-x86 busybox-static cpio gcc libc6-dev util-linux)
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+# apt-cache must know the kernel packages the Linux guest is built from, even when nothing is missing.
+if [ "${#missing[@]}" -gt 0 ] || ! apt-cache show --no-all-versions linux-image-cloud-amd64 >/dev/null 2>&1; then
+  sudo_if_needed apt-get update -qq
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci" >&2
+  npm ci --no-audit --no-fund
+fi

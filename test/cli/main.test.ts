@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { projectRoot } from '../../harness/paths.js';
+import { writeTempConfig } from '../support/temp-config.js';
+
+// The package's own bin, as `npx harness` runs it (npm test compiles dist/ first).
+const harness = (args: string[]) => execa('node', [join(projectRoot, 'bin', 'harness.js'), ...args], { reject: false, cwd: projectRoot });
+
+describe('harness CLI', function () {
+  this.timeout(60_000);
+
+  it('rejects a bad config before anything boots, naming file, line, field, expected and got', async () => {
+    const { dir, file } = await writeTempConfig({ guests: [{ name: 'x', os: 'linux', vcpus: 0 }] });
+    try {
+      const result = await harness(['run', file]);
+      expect(result.exitCode).to.equal(1);
+      expect(result.stderr).to.match(new RegExp(`${file.replaceAll('/', '\\/')}:\\d+:\\d+: guests\\[0\\]\\.vcpus: expected an integer from 1 to 64, got 0`));
+      expect(result.stderr).not.to.match(/booting/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects an unknown accelerator with the choices', async () => {
+    const result = await harness(['run', 'configs/linux.yaml', '--accel', 'hvf']);
+    expect(result.exitCode).to.equal(2);
+    expect(result.stderr).to.match(/Allowed choices are auto, kvm, tcg, tcg-icount/);
+  });
+
+  it('runs a config whose guests are all skipped, printing why and the run directory', async () => {
+    const { dir, file } = await writeTempConfig({ guests: [{ name: 'sel4', os: 'sel4', vcpus: 1, image: { kernel: 'none.elf' } }] });
+    try {
+      const result = await harness(['run', file]);
+      expect(result.exitCode, result.stderr).to.equal(0);
+      expect(result.stdout).to.match(/^skipped sel4: seL4 image not found: image.kernel/m);
+      expect(result.stdout).to.match(new RegExp(`^run directory: ${join(dir, 'results')}/`, 'm'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says which guest OSes a config has when asked to build another', async () => {
+    const { dir, file } = await writeTempConfig({ guests: [{ name: 'l', os: 'linux' }] });
+    try {
+      const result = await harness(['build', 'minix', '--config', file]);
+      expect(result.exitCode).to.equal(1);
+      expect(result.stderr).to.contain(`expected a guest with os minix in ${file}, got linux`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,82 @@
+import { expect } from 'chai';
+import { accelArgs, bootArgs, cpuArgs, escapeOptionValue, machineArgs, qemuArgv, qmpArgs, serialArgs } from '../../harness/qemu/argv.js';
+import type { Accel } from '../../harness/units.js';
+
+describe('QEMU argv builders', () => {
+  const accelCases: [Accel, string[]][] = [
+    ['kvm', ['-accel', 'kvm']],
+    ['tcg', ['-accel', 'tcg,thread=multi']],
+    ['tcg-icount', ['-accel', 'tcg', '-icount', 'shift=0,sleep=off']],
+  ];
+  for (const [accel, expected] of accelCases) {
+    it(`accelArgs(${accel})`, () => expect(accelArgs(accel)).to.deep.equal(expected));
+  }
+
+  const cpuCases: [Accel, string | undefined, string[]][] = [
+    ['kvm', undefined, ['-cpu', 'host']],
+    ['tcg', undefined, ['-cpu', 'max']],
+    ['tcg-icount', undefined, ['-cpu', 'max']],
+    ['tcg', 'Nehalem,-vme', ['-cpu', 'Nehalem,-vme']],
+  ];
+  for (const [accel, model, expected] of cpuCases) {
+    it(`cpuArgs(${accel}, ${model})`, () => expect(cpuArgs(accel, model)).to.deep.equal(expected));
+  }
+
+  const escapeCases: [string, string][] = [
+    ['/tmp/a', '/tmp/a'],
+    ['/tmp/a,b', '/tmp/a,,b'],
+    ['a,,b', 'a,,,,b'],
+  ];
+  for (const [input, expected] of escapeCases) {
+    it(`escapeOptionValue(${input})`, () => expect(escapeOptionValue(input)).to.equal(expected));
+  }
+
+  it('machineArgs sets vCPUs and memory', () => expect(machineArgs(2, 512)).to.deep.equal(['-smp', '2', '-m', '512']));
+
+  it('serialArgs puts the console on the first port and data on the second, commas escaped', () => {
+    expect(serialArgs('/r/console.log', '/r,x/data.bin')).to.deep.equal([
+      '-chardev', 'file,id=console,path=/r/console.log', '-serial', 'chardev:console',
+      '-chardev', 'file,id=data,path=/r,,x/data.bin', '-serial', 'chardev:data',
+    ]);
+  });
+
+  it('qmpArgs serves QMP on a unix socket without waiting for a client', () => {
+    expect(qmpArgs('/tmp/q.sock')).to.deep.equal(['-qmp', 'unix:/tmp/q.sock,server=on,wait=off']);
+  });
+
+  const bootCases: [string | undefined, string | undefined, string[]][] = [
+    [undefined, undefined, ['-kernel', 'k']],
+    ['i', undefined, ['-kernel', 'k', '-initrd', 'i']],
+    ['i', 'console=ttyS0', ['-kernel', 'k', '-initrd', 'i', '-append', 'console=ttyS0']],
+  ];
+  for (const [initrd, append, expected] of bootCases) {
+    it(`bootArgs(k, ${initrd}, ${append})`, () => expect(bootArgs('k', initrd, append)).to.deep.equal(expected));
+  }
+
+  it('qemuArgv composes the parts in order and starts paused when asked', () => {
+    const argv = qemuArgv({
+      binary: 'qemu-system-x86_64',
+      accel: 'tcg-icount',
+      vcpus: 1,
+      memoryMiB: 256,
+      kernel: 'vmlinuz',
+      initrd: 'initramfs.cpio',
+      append: 'console=ttyS0',
+      consoleLog: 'c.log',
+      dataFile: 'd.bin',
+      qmpSocket: 'q.sock',
+      startPaused: true,
+    });
+    expect(argv).to.deep.equal([
+      '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
+      '-accel', 'tcg', '-icount', 'shift=0,sleep=off',
+      '-cpu', 'max',
+      '-smp', '1', '-m', '256',
+      '-chardev', 'file,id=console,path=c.log', '-serial', 'chardev:console',
+      '-chardev', 'file,id=data,path=d.bin', '-serial', 'chardev:data',
+      '-qmp', 'unix:q.sock,server=on,wait=off',
+      '-kernel', 'vmlinuz', '-initrd', 'initramfs.cpio', '-append', 'console=ttyS0',
+      '-S',
+    ]);
+  });
+});

@@ -1,0 +1,115 @@
+import { expect } from 'chai';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { loadConfig } from '../../harness/config/index.js';
+import type { RunEvent } from '../../harness/runner/events.js';
+import { runBenchmarks, type RunOutcome } from '../../harness/runner/run.js';
+import { writeTempConfig } from '../support/temp-config.js';
+
+const RUN_FILES = ['manifest.json', 'config.yaml', 'results.json', 'results.schema.json', 'results.csv', 'samples.csv', 'report.md', 'guests/linux/console.log', 'guests/linux/data.bin'];
+
+async function runLinux(accel: 'tcg-icount' | 'tcg', benchmarks: Record<string, unknown>, vcpus = 2): Promise<{ outcome: RunOutcome; events: RunEvent[]; dir: string }> {
+  const { dir, file } = await writeTempConfig({
+    accel,
+    timeouts: { bootSeconds: 120, benchmarkSeconds: 120, shutdownSeconds: 30 },
+    bootstrap: { resamples: 500, seed: 7 },
+    guests: [{ name: 'linux', os: 'linux', vcpus, pin: vcpus === 2 ? [0, 1] : [0], memoryMiB: 256, benchmarks }],
+  });
+  const events: RunEvent[] = [];
+  const outcome = await runBenchmarks(await loadConfig(file), { emit: (e) => events.push(e) });
+  return { outcome, events, dir };
+}
+
+describe('@integration Linux guest under QEMU', function () {
+  this.timeout(15 * 60_000);
+  const dirs: string[] = [];
+  after(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  describe('tcg-icount, run twice', () => {
+    let first: Awaited<ReturnType<typeof runLinux>>;
+    let second: Awaited<ReturnType<typeof runLinux>>;
+    before(async () => {
+      const benchmarks = { iterations: 200, warmup: 20, include: ['*'] };
+      first = await runLinux('tcg-icount', benchmarks);
+      dirs.push(first.dir);
+      second = await runLinux('tcg-icount', benchmarks);
+      dirs.push(second.dir);
+    });
+
+    it('completes, with every single-vCPU benchmark measured and cross-vCPU ones skipped with the reason', () => {
+      const { outcome } = first;
+      expect(outcome.failed, JSON.stringify(outcome.failed)).to.deep.equal([]);
+      expect(outcome.complete).to.equal(true);
+      const metrics = outcome.results.map((r) => r.metric);
+      expect(metrics).to.include.members(['syscall.null', 'ctxswitch.yield', 'ctxswitch.futex', 'ipc.roundtrip.pipe.thread.same', 'ipc.roundtrip.futex.process.same']);
+      for (const r of outcome.results) {
+        expect(r.unit).to.equal('guest-instructions');
+        expect(r.n).to.equal(200);
+      }
+      const skipped = outcome.skipped.filter((s) => s.metric?.endsWith('.cross'));
+      expect(skipped.length).to.be.greaterThan(0);
+      for (const s of skipped) expect(s.reason).to.match(/2 vCPUs/);
+    });
+
+    it('gives identical medians on a second run', () => {
+      const medians = (o: RunOutcome) => Object.fromEntries(o.results.map((r) => [r.metric, r.median]));
+      expect(medians(second.outcome)).to.deep.equal(medians(first.outcome));
+    });
+
+    it('measures a plausible null system call: hundreds of guest instructions', () => {
+      const syscall = first.outcome.results.find((r) => r.metric === 'syscall.null')!;
+      expect(syscall.median).to.be.within(50, 20_000);
+    });
+
+    it('writes every file of the run directory; results.json validates against its schema; the CSV loads', async () => {
+      const { runDir } = first.outcome;
+      for (const name of RUN_FILES) expect((await readFile(join(runDir, name))).length, name).to.be.greaterThan(0);
+      const schema = JSON.parse(await readFile(join(runDir, 'results.schema.json'), 'utf8'));
+      const doc = JSON.parse(await readFile(join(runDir, 'results.json'), 'utf8'));
+      const validate = new Ajv.default({ allErrors: true, strict: true }).compile(schema);
+      expect(validate(doc), JSON.stringify(validate.errors)).to.equal(true);
+      const rows: Record<string, string>[] = parseCsv(await readFile(join(runDir, 'results.csv'), 'utf8'), { columns: true });
+      expect(rows).to.have.length(doc.results.length);
+      expect(rows.map((r) => Number(r.median))).to.deep.equal(doc.results.map((r: { median: number }) => r.median));
+      const report = await readFile(join(runDir, 'report.md'), 'utf8');
+      expect(report).to.contain('## linux').and.to.contain('guest-instructions').and.to.contain('tcg-icount');
+    });
+
+    it('records the vCPU thread affinity read back from the host, and the guest kernel', async () => {
+      const manifest = JSON.parse(await readFile(join(first.outcome.runDir, 'manifest.json'), 'utf8'));
+      const guest = manifest.guests[0];
+      expect(guest.vcpusUsed).to.equal(1);
+      expect(guest.hostAffinity).to.have.length(1);
+      expect(guest.hostAffinity[0]).to.include({ vcpu: 0, hostCpus: '0', requested: 0 });
+      expect(guest.guestInfo.kernel).to.match(/^6\./);
+      expect(guest.argv.join(' ')).to.contain('-icount shift=0,sleep=off');
+      expect(manifest.accel).to.include({ requested: 'tcg-icount', chosen: 'tcg-icount' });
+    });
+  });
+
+  describe('plain TCG with 2 vCPUs', () => {
+    let run: Awaited<ReturnType<typeof runLinux>>;
+    before(async () => {
+      run = await runLinux('tcg', { iterations: 100, warmup: 10, include: ['syscall.null', 'ipc.roundtrip.pipe.*'] });
+      dirs.push(run.dir);
+    });
+
+    it('pins both vCPU threads and runs the cross-vCPU variants, labelled not comparable', async () => {
+      const { outcome } = run;
+      expect(outcome.failed, JSON.stringify(outcome.failed)).to.deep.equal([]);
+      const cross = outcome.results.filter((r) => r.metric.endsWith('.cross'));
+      expect(cross.map((r) => r.metric).sort()).to.deep.equal(['ipc.roundtrip.pipe.process.cross', 'ipc.roundtrip.pipe.thread.cross']);
+      for (const r of outcome.results) {
+        expect(r.unit).to.equal('emulator-ticks');
+        expect(r.caveat).to.match(/not comparable/);
+      }
+      const manifest = JSON.parse(await readFile(join(outcome.runDir, 'manifest.json'), 'utf8'));
+      expect(manifest.guests[0].hostAffinity.map((a: { hostCpus: string }) => a.hostCpus)).to.deep.equal(['0', '1']);
+      expect(manifest.guests[0].guestAffinity['ipc.roundtrip.pipe.thread.cross']).to.equal('0;1');
+    });
+  });
+});

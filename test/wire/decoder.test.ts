@@ -1,0 +1,103 @@
+import { expect } from 'chai';
+import { WireDecoder } from '../../harness/wire/decoder.js';
+import { WireError } from '../../harness/wire/errors.js';
+import { StreamAssembler } from '../../harness/wire/stream.js';
+import { encodeRecord, fields, sampleStream } from './encode.js';
+
+function assemble(bytes: Uint8Array, chunk = bytes.length) {
+  const decoder = new WireDecoder();
+  const assembler = new StreamAssembler();
+  for (let i = 0; i < bytes.length; i += chunk) {
+    for (const record of decoder.push(bytes.subarray(i, i + chunk))) assembler.push(record);
+  }
+  decoder.finish();
+  return assembler.stream;
+}
+
+function wireError(fn: () => unknown): WireError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).to.be.instanceOf(WireError);
+    return error as WireError;
+  }
+  expect.fail('expected a WireError');
+}
+
+describe('WireDecoder and StreamAssembler', () => {
+  it('round-trips a stream, whatever the chunking', () => {
+    const values = [1, 127, 128, 16_384, 2 ** 40, 0];
+    for (const chunk of [1, 7, 20, 1 << 20]) {
+      const stream = assemble(sampleStream(values), chunk);
+      expect(stream.complete).to.equal(true);
+      expect(stream.info.kernel).to.equal('6.1');
+      expect(stream.benchmarks).to.have.length(1);
+      expect(stream.benchmarks[0]!.samples).to.deep.equal(values);
+      expect(stream.benchmarks[0]!.timerOverhead).to.equal(20);
+      expect(stream.skipped).to.deep.equal([{ metric: 'ipc.roundtrip.pipe.thread.cross', reason: 'needs 2 vCPUs, guest has 1 online' }]);
+    }
+  });
+
+  it('rejects a flipped payload byte by its CRC, naming the offset', () => {
+    const bytes = sampleStream();
+    const second = bytes.indexOf('HBWR', 1, 'latin1');
+    bytes[second + 25]! ^= 0x01;
+    const error = wireError(() => assemble(bytes));
+    expect(error.offset).to.equal(second);
+    expect(error.message).to.match(/CRC-32/);
+  });
+
+  it('rejects a flipped header byte', () => {
+    const bytes = sampleStream();
+    bytes[8]! ^= 0x40;
+    expect(wireError(() => assemble(bytes)).message).to.match(/CRC-32/);
+  });
+
+  it('rejects a truncated record at the end of the stream', () => {
+    const bytes = sampleStream();
+    const error = wireError(() => assemble(bytes.subarray(0, bytes.length - 3)));
+    expect(error.message).to.match(/truncated record/);
+  });
+
+  it('rejects a record with a different wire-format version', () => {
+    const bytes = encodeRecord('STREAM_BEGIN', 0, fields({ payload: 'x' }));
+    bytes.writeUInt16LE(2, 4);
+    expect(wireError(() => assemble(bytes)).message).to.equal('data channel at byte 0: expected wire-format version 1, got version 2');
+  });
+
+  it('rejects garbage where a record should start', () => {
+    const bytes = Buffer.concat([sampleStream().subarray(0, 0), Buffer.from('login: root\n')]);
+    expect(wireError(() => assemble(bytes)).message).to.match(/expected magic 0x52574248/);
+  });
+
+  it('rejects duplicated records by their sequence number', () => {
+    const first = encodeRecord('STREAM_BEGIN', 0, fields({ payload: 'x' }));
+    expect(wireError(() => assemble(Buffer.concat([first, first]))).message).to.match(/sequence number 1, got 0/);
+  });
+
+  it('rejects a benchmark whose sample count disagrees with its iterations', () => {
+    const stream = sampleStream([1, 2, 3, 4, 5]);
+    const records: Buffer[] = [];
+    for (let at = 0; at < stream.length; ) {
+      const length = 20 + stream.readUInt32LE(at + 12);
+      records.push(stream.subarray(at, at + length));
+      at += length;
+    }
+    // Drop the second SAMPLES record and renumber so only the count check can catch it.
+    const kept = [records[0]!, records[1]!, records[2]!, records[4]!];
+    const renumbered = kept.map((record, seq) => {
+      const type = record.readUInt16LE(6);
+      const name = (['', 'STREAM_BEGIN', 'BENCH_BEGIN', 'SAMPLES', 'BENCH_END'] as const)[type]!;
+      return encodeRecord(name as 'STREAM_BEGIN', seq, record.subarray(20));
+    });
+    expect(wireError(() => assemble(Buffer.concat(renumbered))).message).to.match(/5 samples of syscall.null, got 2 received/);
+  });
+
+  it('rejects metric names that could escape a directory', () => {
+    const bytes = Buffer.concat([
+      encodeRecord('STREAM_BEGIN', 0, fields({ payload: 'x' })),
+      encodeRecord('SKIP', 1, fields({ metric: '../../etc/passwd', reason: 'x' })),
+    ]);
+    expect(wireError(() => assemble(bytes)).message).to.match(/metric name/);
+  });
+});
