@@ -68,7 +68,7 @@ export async function chooseAccel(choice: AccelChoice, probe: () => Promise<{ ok
  */
 export function effectiveVcpus(accel: Accel, requested: number): { vcpus: number; note?: string } {
   if (accel === 'tcg-icount' && requested > 1) {
-    return { vcpus: 1, note: `tcg-icount guests are uniprocessor (QEMU hangs at SMP bring-up under -icount); ${requested} vCPUs configured, 1 used` };
+    return { vcpus: 1, note: `tcg-icount guests are uniprocessor, as QEMU hangs at SMP bring-up under -icount: ${requested} vCPUs configured, 1 used` };
   }
   return { vcpus: requested };
 }

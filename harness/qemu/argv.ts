@@ -28,8 +28,10 @@ export function accelArgs(accel: Accel): string[] {
       // One host thread per vCPU, so each can be pinned.
       return ['-accel', 'tcg,thread=multi'];
     case 'tcg-icount':
-      // shift=0: one guest TSC tick per guest instruction; sleep=off: guest time never waits on host time.
-      return ['-accel', 'tcg', '-icount', 'shift=0,sleep=off'];
+      // shift=0: one guest TSC tick per guest instruction; sleep=off: guest time never waits on host
+      // time. The guest's other inputs from the host are fixed too, or runs differ: -seed makes
+      // RDRAND and the boot RNG seed deterministic, and the RTC starts at a fixed date in guest time.
+      return ['-accel', 'tcg', '-icount', 'shift=0,sleep=off', '-seed', '1', '-rtc', 'base=2000-01-01T00:00:00,clock=vm'];
   }
 }
 

@@ -43,6 +43,7 @@ export class QemuProcess {
 
 export function describeExit(exit: QemuExit): string {
   const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.exitCode}`;
-  const stderr = exit.stderr.trim();
-  return stderr ? `${how}; stderr: ${stderr.slice(-1000)}` : how;
+  // One line, so it fits in a reason field and a progress line.
+  const stderr = exit.stderr.trim().slice(-1000).replace(/\s*\n\s*/g, ' | ');
+  return stderr ? `${how}; stderr: ${stderr}` : how;
 }

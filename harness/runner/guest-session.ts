@@ -10,11 +10,10 @@ import { describeExit, QemuProcess, type QemuExit } from '../qemu/process.js';
 import { QmpClient, queryVcpuThreads } from '../qemu/qmp.js';
 import type { Accel } from '../units.js';
 import { WireDecoder } from '../wire/decoder.js';
-import { WireError } from '../wire/errors.js';
-import { StreamAssembler, type GuestStream } from '../wire/stream.js';
+import { StreamAssembler, type GuestStream, type StreamEvent } from '../wire/stream.js';
 import { consoleTail } from './console-tail.js';
 import { GuestRunError } from './errors.js';
-import type { EventSink, VcpuAffinity } from './events.js';
+import type { EventSink, RunEvent, VcpuAffinity } from './events.js';
 import { FileTail } from './file-tail.js';
 
 export interface GuestSessionOptions {
@@ -107,44 +106,20 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
       const exitedBeforeRead = qemu.hasExited;
       const bytes = await data.read();
       if (bytes.length > 0) {
-        let records;
+        let events: StreamEvent[];
         try {
-          records = decoder.push(bytes);
+          events = decoder.push(bytes).map((record) => assembler.push(record));
         } catch (cause) {
           throw await fail('data', (cause as Error).message, cause);
         }
-        for (const record of records) {
-          let event;
-          try {
-            event = assembler.push(record);
-          } catch (cause) {
-            throw await fail('data', (cause as WireError).message, cause);
-          }
-          switch (event.kind) {
-            case 'stream-begin':
-              emit({ type: 'guest-started', guest: guest.name, kernel: event.info.kernel ?? 'unknown' });
-              break;
-            case 'benchmark-begin':
-              emit({ type: 'benchmark-begin', guest: guest.name, metric: event.metric });
-              break;
-            case 'benchmark-end':
-              emit({ type: 'benchmark-end', guest: guest.name, benchmark: event.benchmark });
-              break;
-            case 'benchmark-skipped':
-              emit({ type: 'benchmark-skipped', guest: guest.name, skipped: event.skipped });
-              break;
-            case 'benchmark-failed':
-              emit({ type: 'benchmark-failed', guest: guest.name, failed: event.failed });
-              break;
-            case 'samples':
-            case 'stream-end':
-              break;
-          }
+        for (const event of events) {
+          const runEvent = toRunEvent(guest.name, event);
+          if (runEvent) emit(runEvent);
         }
         if (assembler.stream.complete) {
           phase = 'shutdown';
           deadline = Date.now() + timeouts.shutdownSeconds * 1000;
-        } else if (records.length > 0) {
+        } else if (events.length > 0) {
           phase = 'benchmark';
           deadline = Date.now() + timeouts.benchmarkSeconds * 1000;
         }
@@ -175,4 +150,22 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
   if (error) emit({ type: 'guest-failed', guest: guest.name, error });
   else emit({ type: 'guest-done', guest: guest.name, seconds });
   return { stream: assembler.stream, argv: [prepared.boot.qemuBinary, ...argv], affinity, exit, error, seconds };
+}
+
+function toRunEvent(guest: string, event: StreamEvent): RunEvent | undefined {
+  switch (event.kind) {
+    case 'stream-begin':
+      return { type: 'guest-started', guest, kernel: event.info.kernel ?? 'unknown' };
+    case 'benchmark-begin':
+      return { type: 'benchmark-begin', guest, metric: event.metric };
+    case 'benchmark-end':
+      return { type: 'benchmark-end', guest, benchmark: event.benchmark };
+    case 'benchmark-skipped':
+      return { type: 'benchmark-skipped', guest, skipped: event.skipped };
+    case 'benchmark-failed':
+      return { type: 'benchmark-failed', guest, failed: event.failed };
+    case 'samples':
+    case 'stream-end':
+      return undefined;
+  }
 }

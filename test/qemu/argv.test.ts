@@ -6,7 +6,7 @@ describe('QEMU argv builders', () => {
   const accelCases: [Accel, string[]][] = [
     ['kvm', ['-accel', 'kvm']],
     ['tcg', ['-accel', 'tcg,thread=multi']],
-    ['tcg-icount', ['-accel', 'tcg', '-icount', 'shift=0,sleep=off']],
+    ['tcg-icount', ['-accel', 'tcg', '-icount', 'shift=0,sleep=off', '-seed', '1', '-rtc', 'base=2000-01-01T00:00:00,clock=vm']],
   ];
   for (const [accel, expected] of accelCases) {
     it(`accelArgs(${accel})`, () => expect(accelArgs(accel)).to.deep.equal(expected));
@@ -69,7 +69,7 @@ describe('QEMU argv builders', () => {
     });
     expect(argv).to.deep.equal([
       '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
-      '-accel', 'tcg', '-icount', 'shift=0,sleep=off',
+      '-accel', 'tcg', '-icount', 'shift=0,sleep=off', '-seed', '1', '-rtc', 'base=2000-01-01T00:00:00,clock=vm',
       '-cpu', 'max',
       '-smp', '1', '-m', '256',
       '-chardev', 'file,id=console,path=c.log', '-serial', 'chardev:console',

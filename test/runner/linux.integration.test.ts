@@ -60,6 +60,11 @@ describe('@integration Linux guest under QEMU', function () {
       expect(medians(second.outcome)).to.deep.equal(medians(first.outcome));
     });
 
+    it('gives bit-identical raw data on a second run', async () => {
+      const data = (o: RunOutcome) => readFile(join(o.runDir, 'guests', 'linux', 'data.bin'));
+      expect((await data(second.outcome)).equals(await data(first.outcome))).to.equal(true);
+    });
+
     it('measures a plausible null system call: hundreds of guest instructions', () => {
       const syscall = first.outcome.results.find((r) => r.metric === 'syscall.null')!;
       expect(syscall.median).to.be.within(50, 20_000);
