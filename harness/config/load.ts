@@ -24,7 +24,7 @@ export interface LoadOptions {
 /** Keys of `image` that are paths, per OS; they are resolved against the config file's directory. */
 const IMAGE_PATH_KEYS: Record<GuestOs, readonly string[]> = {
   linux: [],
-  sel4: ['kernel', 'rootTask'],
+  sel4: ['buildDir', 'kernel', 'sourceDir'],
   minix: ['disk'],
 };
 

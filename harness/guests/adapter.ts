@@ -8,12 +8,16 @@ export interface BootSpec {
   initrd?: string;
   append?: string;
   cpuModel?: string;
+  /** Devices and options the guest needs beyond the common ones, e.g. a debug-exit port. */
+  extraArgs?: string[];
 }
 
 export interface PreparedGuest {
   boot: BootSpec;
   /** What went into the image, for the manifest: packages and versions, payload compiler and flags, hashes. */
   provenance: Record<string, string>;
+  /** Reads a failed guest's console for known signs of a misfit image; returns what to change. */
+  diagnose?: (console: string) => string | undefined;
 }
 
 export type Availability = { available: true } | { available: false; reason: string; howTo: string };

@@ -1,17 +1,12 @@
 import type { GuestOs } from '../config/types.js';
 import type { GuestAdapter } from './adapter.js';
 import { linuxAdapter } from './linux/adapter.js';
+import { sel4Adapter } from './sel4/adapter.js';
 import { userSuppliedAdapter } from './user-supplied.js';
 
 const adapters: Record<GuestOs, GuestAdapter> = {
   linux: linuxAdapter,
-  sel4: userSuppliedAdapter({
-    os: 'sel4',
-    title: 'seL4',
-    required: ['kernel'],
-    docs: 'docs/guests/sel4.md',
-    pending: 'the seL4 root-task payload is tracked as the seL4 guest issue; until it lands this guest is skipped',
-  }),
+  sel4: sel4Adapter,
   minix: userSuppliedAdapter({
     os: 'minix',
     title: 'MINIX 3',

@@ -18,6 +18,8 @@ export interface QemuPlan {
   qmpSocket: string;
   /** Start with vCPUs stopped (`-S`) so threads can be pinned before the guest runs. */
   startPaused: boolean;
+  /** Guest-specific devices and options, appended as given. */
+  extraArgs?: string[];
 }
 
 export function accelArgs(accel: Accel): string[] {
@@ -87,6 +89,17 @@ export function qemuArgv(plan: QemuPlan): string[] {
     ...serialArgs(plan.consoleLog, plan.dataFile),
     ...qmpArgs(plan.qmpSocket),
     ...bootArgs(plan.kernel, plan.initrd, plan.append),
+    ...(plan.extraArgs ?? []),
     ...(plan.startPaused ? ['-S'] : []),
   ];
+}
+
+/** A named fw_cfg blob: how guests without a kernel command line get their settings. */
+export function fwCfgStringArgs(name: string, value: string): string[] {
+  return ['-fw_cfg', `name=${escapeOptionValue(name)},string=${escapeOptionValue(value)}`];
+}
+
+/** The isa-debug-exit device: a guest that writes to its port ends QEMU. */
+export function debugExitArgs(ioBase = 0xf4): string[] {
+  return ['-device', `isa-debug-exit,iobase=0x${ioBase.toString(16)},iosize=0x04`];
 }

@@ -64,6 +64,7 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
     dataFile,
     qmpSocket: join(socketDir, 'qmp.sock'),
     startPaused: true,
+    extraArgs: prepared.boot.extraArgs,
   });
   emit({ type: 'guest-booting', guest: guest.name, argv: [prepared.boot.qemuBinary, ...argv], vcpus: options.vcpus });
 
@@ -75,8 +76,11 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
   let qmp: QmpClient | undefined;
   let error: GuestRunError | undefined;
   let exit: QemuExit | undefined;
-  const fail = async (phase: GuestRunError['phase'], detail: string, cause?: unknown) =>
-    new GuestRunError(guest.name, phase, detail, await consoleTail(consoleLog), { cause });
+  const fail = async (phase: GuestRunError['phase'], detail: string, cause?: unknown) => {
+    const tail = await consoleTail(consoleLog);
+    const advice = prepared.diagnose?.(tail);
+    return new GuestRunError(guest.name, phase, advice ? `${detail}; likely cause: ${advice}` : detail, tail, { cause });
+  };
 
   try {
     qemu = QemuProcess.start(prepared.boot.qemuBinary, argv);

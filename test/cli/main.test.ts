@@ -30,11 +30,11 @@ describe('harness CLI', function () {
   });
 
   it('runs a config whose guests are all skipped, printing why and the run directory', async () => {
-    const { dir, file } = await writeTempConfig({ guests: [{ name: 'sel4', os: 'sel4', vcpus: 1, image: { kernel: 'none.elf' } }] });
+    const { dir, file } = await writeTempConfig({ guests: [{ name: 'sel4', os: 'sel4', vcpus: 1, image: { buildDir: 'none' } }] });
     try {
       const result = await harness(['run', file]);
       expect(result.exitCode, result.stderr).to.equal(0);
-      expect(result.stdout).to.match(/^skipped sel4: seL4 image not found: image.kernel/m);
+      expect(result.stdout).to.match(/^skipped sel4: .*none is not a configured seL4 kernel build directory/m);
       expect(result.stdout).to.match(new RegExp(`^run directory: ${join(dir, 'results')}/`, 'm'));
     } finally {
       await rm(dir, { recursive: true, force: true });

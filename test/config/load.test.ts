@@ -55,7 +55,7 @@ describe('loadConfig', () => {
         '  - name: sel4',
         '    os: sel4',
         '    image:',
-        '      kernel: ../images/sel4/kernel.elf',
+        '      buildDir: ../sel4-build',
         '  - name: minix',
         '    os: minix',
         '    vcpus: 1',
@@ -96,7 +96,7 @@ describe('loadConfig', () => {
           pin: undefined,
           benchmarks: { iterations: 10000, warmup: 1000, include: ['*'] },
           // The image does not exist: that is for the runner to report (guest skipped), not a config error.
-          image: { kernel: path.join(dir, 'images', 'sel4', 'kernel.elf') },
+          image: { buildDir: path.join(dir, 'sel4-build') },
         },
         {
           name: 'minix',
@@ -108,7 +108,6 @@ describe('loadConfig', () => {
           image: { disk: '/abs/minix.img' },
         },
       ]);
-      expect(config.guests[1]!.image).not.to.have.property('rootTask');
     });
 
     it('keeps every value that is given', async () => {
@@ -126,7 +125,7 @@ describe('loadConfig', () => {
           '    memoryMiB: 1024',
           '    pin: [3, 2, 1, 0]',
           '    benchmarks: { iterations: 5, warmup: 0, include: [ipc.roundtrip.*, syscall.null] }',
-          '    image: { kernel: k.elf, rootTask: sub/rt.elf }',
+          '    image: { buildDir: b, kernel: k.elf, sourceDir: sub/src, cpuModel: "qemu64,+rdtscp" }',
         ].join('\n'),
       );
       const config = await loadConfig(file, { hostCpus: 4 });
@@ -142,7 +141,7 @@ describe('loadConfig', () => {
         memoryMiB: 1024,
         pin: [3, 2, 1, 0],
         benchmarks: { iterations: 5, warmup: 0, include: ['ipc.roundtrip.*', 'syscall.null'] },
-        image: { kernel: path.join(dir, 'k.elf'), rootTask: path.join(dir, 'sub', 'rt.elf') },
+        image: { buildDir: path.join(dir, 'b'), kernel: path.join(dir, 'k.elf'), sourceDir: path.join(dir, 'sub', 'src'), cpuModel: 'qemu64,+rdtscp' },
       });
     });
 
@@ -249,7 +248,7 @@ describe('loadConfig', () => {
         yaml: 'guests:\n  - name: s\n    os: sel4\n    image:\n      kernel: k.elf\n      disk: m.img #<\n',
         path: 'guests[0].image.disk',
         column: 7,
-        expected: /^no key 'disk' \(allowed for os sel4: kernel, rootTask\)$/,
+        expected: /^no key 'disk' \(allowed for os sel4: buildDir, kernel, sourceDir, cpuModel\)$/,
         got: "key 'disk'",
       },
       {
@@ -412,12 +411,11 @@ describe('loadConfig', () => {
         got: '-1',
       },
       {
-        name: 'a sel4 guest without a kernel (points at the guest)',
-        yaml: 'guests:\n  - name: s #<\n    os: sel4\n',
-        path: 'guests[0].image.kernel',
-        column: 5,
-        expected: /^a path to the seL4 kernel image \(required\)$/,
-        got: 'nothing',
+        name: 'a sel4 guest with an empty build directory',
+        yaml: 'guests:\n  - name: s\n    os: sel4\n    image:\n      buildDir: "" #<\n',
+        path: 'guests[0].image.buildDir',
+        expected: /^a path to a seL4 kernel build directory/,
+        got: '""',
       },
       {
         name: 'a minix guest with an empty image (points at the image)',
@@ -538,12 +536,11 @@ describe('loadConfig', () => {
         [1, 'accel'],
         [5, 'guests[0].vcpus'],
         [6, 'guests[0].colour'],
-        [7, 'guests[1].image.kernel'],
         [7, 'guests[1].name'],
         [9, 'guests[1].pin[1]'],
       ]);
       const lines = error.message.split('\n');
-      expect(lines).to.have.length(6);
+      expect(lines).to.have.length(5);
       for (const [k, line] of lines.entries()) {
         const issue = error.issues[k]!;
         expect(line).to.equal(

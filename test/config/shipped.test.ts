@@ -43,17 +43,15 @@ describe('shipped configs', () => {
     ]);
   });
 
-  it('configs/all.yaml has linux, sel4 and minix with their image paths resolved', async () => {
+  it('configs/all.yaml has linux, sel4 and minix, the MINIX image path resolved', async () => {
     const config = await loadConfig(path.join(configsDir, 'all.yaml'), { hostCpus: 2 });
     expect(config.guests.map((g) => [g.name, g.os])).to.deep.equal([
       ['linux', 'linux'],
       ['sel4', 'sel4'],
       ['minix', 'minix'],
     ]);
-    expect(config.guests[1]!.image).to.deep.equal({
-      kernel: path.join(repoRoot, 'images', 'sel4', 'kernel.elf'),
-      rootTask: path.join(repoRoot, 'images', 'sel4', 'roottask.elf'),
-    });
+    // The seL4 build directory comes from SEL4_BUILD_DIR at run time unless the config names one.
+    expect(config.guests[1]!.image).to.deep.equal({});
     expect(config.guests[2]!.image).to.deep.equal({ disk: path.join(repoRoot, 'images', 'minix', 'minix.img') });
   });
 });

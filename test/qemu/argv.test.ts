@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { accelArgs, bootArgs, cpuArgs, escapeOptionValue, machineArgs, qemuArgv, qmpArgs, serialArgs } from '../../harness/qemu/argv.js';
+import { accelArgs, bootArgs, cpuArgs, debugExitArgs, escapeOptionValue, fwCfgStringArgs, machineArgs, qemuArgv, qmpArgs, serialArgs } from '../../harness/qemu/argv.js';
 import type { Accel } from '../../harness/units.js';
 
 describe('QEMU argv builders', () => {
@@ -53,6 +53,15 @@ describe('QEMU argv builders', () => {
     it(`bootArgs(k, ${initrd}, ${append})`, () => expect(bootArgs('k', initrd, append)).to.deep.equal(expected));
   }
 
+  it('fwCfgStringArgs escapes the commas of a benchmark list', () => {
+    expect(fwCfgStringArgs('opt/hb/cmdline', 'hb.bench=a.*,b')).to.deep.equal(['-fw_cfg', 'name=opt/hb/cmdline,string=hb.bench=a.*,,b']);
+  });
+
+  it('debugExitArgs places isa-debug-exit at the given port', () => {
+    expect(debugExitArgs()).to.deep.equal(['-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04']);
+    expect(debugExitArgs(0x501)).to.deep.equal(['-device', 'isa-debug-exit,iobase=0x501,iosize=0x04']);
+  });
+
   it('qemuArgv composes the parts in order and starts paused when asked', () => {
     const argv = qemuArgv({
       binary: 'qemu-system-x86_64',
@@ -66,6 +75,7 @@ describe('QEMU argv builders', () => {
       dataFile: 'd.bin',
       qmpSocket: 'q.sock',
       startPaused: true,
+      extraArgs: ['-device', 'x'],
     });
     expect(argv).to.deep.equal([
       '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
@@ -76,6 +86,7 @@ describe('QEMU argv builders', () => {
       '-chardev', 'file,id=data,path=d.bin', '-serial', 'chardev:data',
       '-qmp', 'unix:q.sock,server=on,wait=off',
       '-kernel', 'vmlinuz', '-initrd', 'initramfs.cpio', '-append', 'console=ttyS0',
+      '-device', 'x',
       '-S',
     ]);
   });

@@ -23,7 +23,7 @@ describe('runBenchmarks', function () {
     const { dir, file } = await writeTempConfig({
       accel: 'tcg-icount',
       guests: [
-        { name: 'sel4', os: 'sel4', vcpus: 1, image: { kernel: 'no-such-kernel.elf' } },
+        { name: 'sel4', os: 'sel4', vcpus: 1, image: { buildDir: 'no-such-build' } },
         { name: 'minix', os: 'minix', vcpus: 1, image: { disk: 'no-such-disk.img' } },
       ],
     });
@@ -33,7 +33,7 @@ describe('runBenchmarks', function () {
     expect(outcome.results).to.deep.equal([]);
     expect(outcome.complete).to.equal(true);
     expect(outcome.skipped.map((s) => s.guest)).to.deep.equal(['sel4', 'minix']);
-    expect(outcome.skipped[0]!.reason).to.equal(`seL4 image not found: image.kernel (${join(dir, 'no-such-kernel.elf')})`);
+    expect(outcome.skipped[0]!.reason).to.equal(`${join(dir, 'no-such-build')} is not a configured seL4 kernel build directory (no gen_config/kernel/gen_config.h)`);
     expect(outcome.skipped[0]!.howTo).to.match(/docs\/guests\/sel4\.md/);
     expect(events.filter((e) => e.type === 'guest-skipped')).to.have.length(2);
     const report = await readFile(join(outcome.runDir, 'report.md'), 'utf8');
@@ -46,7 +46,7 @@ describe('runBenchmarks', function () {
       timeouts: { bootSeconds: 1, benchmarkSeconds: 60, shutdownSeconds: 5 },
       guests: [
         { name: 'slow', os: 'linux', vcpus: 1, pin: [0], memoryMiB: 256, benchmarks: { iterations: 10, warmup: 0, include: ['syscall.null'] } },
-        { name: 'sel4', os: 'sel4', vcpus: 1, image: { kernel: 'missing.elf' } },
+        { name: 'sel4', os: 'sel4', vcpus: 1, image: { buildDir: 'missing' } },
       ],
     });
     dirs.push(dir);

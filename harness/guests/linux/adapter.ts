@@ -2,7 +2,8 @@ import type { BenchmarkSelection, GuestConfig } from '../../config/types.js';
 import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
 import { buildInitramfs } from './initramfs.js';
 import { fetchDebianKernel } from './kernel.js';
-import { buildLinuxPayload } from './payload.js';
+import { buildPayload } from '../payload-build.js';
+import { payloadSettingWords } from '../settings.js';
 
 export const DEFAULT_KERNEL_PACKAGE = 'linux-image-cloud-amd64';
 
@@ -12,9 +13,7 @@ export function linuxAppend(benchmarks: BenchmarkSelection): string {
     'console=ttyS0',
     // With -no-reboot a panic ends QEMU at once instead of waiting for the boot timeout.
     'panic=-1',
-    `hb.iterations=${benchmarks.iterations}`,
-    `hb.warmup=${benchmarks.warmup}`,
-    `hb.bench=${benchmarks.include.join(',')}`,
+    ...payloadSettingWords(benchmarks),
   ].join(' ');
 }
 
@@ -31,7 +30,7 @@ export const linuxAdapter: GuestAdapter = {
     context.log(`linux: kernel from Debian package ${kernelPackage}`);
     const kernel = await fetchDebianKernel(kernelPackage, context.cacheDir);
     context.log(`linux: building payload`);
-    const payload = await buildLinuxPayload(context.cacheDir);
+    const payload = await buildPayload({ os: 'linux', cacheDir: context.cacheDir });
     const initramfs = await buildInitramfs(context.cacheDir, payload.path);
     return {
       boot: {

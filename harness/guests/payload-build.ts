@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { execa } from 'execa';
+import { cachedDirectory } from '../cache/atomic.js';
+import { guestsDir, projectRoot } from '../paths.js';
+
+export interface BuiltPayload {
+  path: string;
+  compiler: string;
+  cflags: string;
+  sha256: string;
+}
+
+export interface PayloadBuild {
+  /** guests/<os>/ holds SOURCES (paths relative to guests/) and CFLAGS, one or more per line. */
+  os: string;
+  cacheDir: string;
+  /** Flags that depend on the machine, not the checkout (e.g. include paths into a kernel build). */
+  extraFlags?: string[];
+  /** Files outside the checkout whose contents change the binary (e.g. generated headers). */
+  extraInputs?: string[];
+  compiler?: string;
+}
+
+export async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+}
+
+/** Non-empty, non-comment lines of a guests/<os>/ settings file. */
+export async function settingLines(os: string, name: string): Promise<string[]> {
+  const text = await readFile(join(guestsDir, os, name), 'utf8');
+  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+}
+
+/**
+ * Compiles a guest payload with the host's gcc, cached by the hash of everything that goes into
+ * it: sources of guests/common and guests/<os>, flags, compiler version and any outside inputs.
+ */
+export async function buildPayload(build: PayloadBuild): Promise<BuiltPayload> {
+  const compiler = build.compiler ?? 'gcc';
+  const sources = (await settingLines(build.os, 'SOURCES')).map((s) => join('guests', s));
+  const cflags = [...(await settingLines(build.os, 'CFLAGS')).join(' ').split(/\s+/), ...(build.extraFlags ?? [])];
+  const { stdout: version } = await execa(compiler, ['--version']);
+  const compilerId = version.split('\n')[0]!;
+  const hash = createHash('sha256').update(compilerId).update(cflags.join(' '));
+  for (const file of [...(await listFiles(join(guestsDir, 'common'))), ...(await listFiles(join(guestsDir, build.os)))]) {
+    hash.update(relative(projectRoot, file)).update(await readFile(file));
+  }
+  for (const file of build.extraInputs ?? []) hash.update(file).update(await readFile(file));
+  const name = `hb-${build.os}-payload`;
+  const key = `${name}-${hash.digest('hex').slice(0, 16)}`;
+  const dir = await cachedDirectory(join(build.cacheDir, build.os), key, async (work) => {
+    try {
+      await execa(compiler, [...cflags, `-DHB_CFLAGS="${cflags.join(' ')}"`, '-o', join(work, name), ...sources], { cwd: projectRoot });
+    } catch (error) {
+      throw new Error(`building the ${build.os} payload with ${compiler} failed`, { cause: error });
+    }
+  });
+  const path = join(dir, name);
+  const sha256 = createHash('sha256').update(await readFile(path)).digest('hex');
+  return { path, compiler: compilerId, cflags: cflags.join(' '), sha256 };
+}

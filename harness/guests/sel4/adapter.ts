@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { GuestConfig } from '../../config/types.js';
+import { debugExitArgs, fwCfgStringArgs } from '../../qemu/argv.js';
+import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
+import { buildPayload, listFiles, settingLines } from '../payload-build.js';
+import { payloadSettingWords } from '../settings.js';
+import { configProblems, diagnoseConsole, GEN_CONFIG, inspectSel4Build } from './build-dir.js';
+import { elf32Kernel } from './kernel32.js';
+
+/** A CPU model seL4 boots on under TCG: no PCID/INVPCID, no XSAVE, with what x86_64 seL4 requires. */
+export const SEL4_TCG_CPU = 'Nehalem,-vme,+pdpe1gb,-xsave,-xsaveopt,-xsavec,+fsgsbase,-invpcid,+syscall,+lm,+rdtscp,enforce';
+
+/** fw_cfg file the root task reads its hb.* settings from: it has no command line of its own. */
+export const SETTINGS_FW_CFG = 'opt/hb/cmdline';
+
+export const SEL4_BUILD_DIR_ENV = 'SEL4_BUILD_DIR';
+
+const HOW_TO = `build a seL4 kernel (x86_64, pc99, non-MCS) as described in docs/guests/sel4.md and set ${SEL4_BUILD_DIR_ENV} or image.buildDir to its build directory`;
+
+/** The configured build directory, else the environment's; relative environment paths are taken from the working directory. */
+export function sel4BuildDir(guest: GuestConfig, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const fromEnv = env[SEL4_BUILD_DIR_ENV];
+  return guest.image.buildDir ?? (fromEnv ? resolve(fromEnv) : undefined);
+}
+
+/** guests/sel4/INCLUDES lines with ${BUILD} and ${SOURCE} filled in. */
+export function expandIncludes(lines: readonly string[], buildDir: string, sourceDir: string): string[] {
+  return lines.map((line) => line.replaceAll('${BUILD}', buildDir).replaceAll('${SOURCE}', sourceDir));
+}
+
+export const sel4Adapter: GuestAdapter = {
+  os: 'sel4',
+
+  async availability(guest: GuestConfig): Promise<Availability> {
+    const buildDir = sel4BuildDir(guest);
+    if (!buildDir) return { available: false, reason: `no seL4 kernel build directory given (neither image.buildDir nor ${SEL4_BUILD_DIR_ENV} is set)`, howTo: HOW_TO };
+    if (!existsSync(join(buildDir, GEN_CONFIG))) {
+      return { available: false, reason: `${buildDir} is not a configured seL4 kernel build directory (no ${GEN_CONFIG})`, howTo: HOW_TO };
+    }
+    const kernel = guest.image.kernel ?? join(buildDir, 'kernel.elf');
+    if (!existsSync(kernel)) return { available: false, reason: `seL4 kernel image not found at ${kernel}`, howTo: `run ninja kernel.elf in ${buildDir}, or ${HOW_TO}` };
+    return { available: true };
+  },
+
+  async prepare(guest: GuestConfig, context: PrepareContext): Promise<PreparedGuest> {
+    const build = await inspectSel4Build(sel4BuildDir(guest)!, { kernel: guest.image.kernel, sourceDir: guest.image.sourceDir });
+    const problems = configProblems(build.config, context.accel);
+    if (problems.length > 0) {
+      throw new Error(`the seL4 kernel in ${build.buildDir} does not fit the harness:\n- ${problems.join('\n- ')}`);
+    }
+    context.log(`sel4: kernel ${build.version} from ${build.buildDir}`);
+    const kernel = await elf32Kernel(build.kernelElf, context.cacheDir);
+    const includes = expandIncludes(await settingLines('sel4', 'INCLUDES'), build.buildDir, build.sourceDir);
+    // Invocation numbers are generated per kernel configuration, so the root task is built for this build.
+    const generated = (await Promise.all(includes.filter((dir) => dir.startsWith(build.buildDir) && existsSync(dir)).map(listFiles))).flat();
+    context.log('sel4: building root task');
+    const rootTask = await buildPayload({
+      os: 'sel4',
+      cacheDir: context.cacheDir,
+      extraFlags: includes.map((dir) => `-I${dir}`),
+      extraInputs: [join(build.buildDir, GEN_CONFIG), ...generated],
+    });
+    return {
+      boot: {
+        qemuBinary: 'qemu-system-x86_64',
+        kernel: kernel.path,
+        initrd: rootTask.path,
+        cpuModel: context.accel === 'kvm' ? undefined : (guest.image.cpuModel ?? SEL4_TCG_CPU),
+        extraArgs: [...debugExitArgs(), ...fwCfgStringArgs(SETTINGS_FW_CFG, payloadSettingWords(guest.benchmarks).join(' '))],
+      },
+      provenance: {
+        sel4Version: build.version,
+        sel4BuildDir: build.buildDir,
+        sel4SourceDir: build.sourceDir,
+        sel4DebugBuild: build.config.has('CONFIG_DEBUG_BUILD') ? 'yes' : 'no',
+        sel4Fastpath: build.config.has('CONFIG_FASTPATH') ? 'yes' : 'no',
+        kernelSha256: kernel.sha256,
+        payloadCompiler: rootTask.compiler,
+        payloadCflags: rootTask.cflags,
+        payloadSha256: rootTask.sha256,
+      },
+      diagnose: diagnoseConsole,
+    };
+  },
+};

@@ -1,0 +1,72 @@
+import { expect } from 'chai';
+import { configProblems, diagnoseConsole, parseGenConfig, sourceDirFromCache } from '../../../harness/guests/sel4/build-dir.js';
+import type { Accel } from '../../../harness/units.js';
+
+const FITTING = [
+  '#define CONFIG_ARCH_X86_64  1',
+  '#define CONFIG_SEL4_ARCH  x86_64',
+  '#define CONFIG_PLAT_PC99  1',
+  '/* disabled: CONFIG_KERNEL_MCS */',
+  '/* disabled: CONFIG_SUPPORT_PCID */',
+  '/* disabled: CONFIG_XSAVE */',
+  '#define CONFIG_FXSAVE  1',
+  '#define CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS  230',
+].join('\n');
+
+function withLine(line: string, drop?: string): Map<string, string> {
+  const lines = FITTING.split('\n').filter((l) => !drop || !l.includes(drop));
+  return parseGenConfig([...lines, line].join('\n'));
+}
+
+describe('seL4 build directory checks', () => {
+  it('parses enabled options and leaves disabled ones out', () => {
+    const config = parseGenConfig(FITTING);
+    expect(config.get('CONFIG_SEL4_ARCH')).to.equal('x86_64');
+    expect(config.get('CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS')).to.equal('230');
+    expect(config.has('CONFIG_KERNEL_MCS')).to.equal(false);
+  });
+
+  it('finds the source tree in the CMake cache', () => {
+    expect(sourceDirFromCache('x:STRING=1\nseL4_SOURCE_DIR:STATIC=/src/seL4\n')).to.equal('/src/seL4');
+    expect(sourceDirFromCache('CMAKE_HOME_DIRECTORY:INTERNAL=/src/k\n')).to.equal('/src/k');
+    expect(sourceDirFromCache('nothing here')).to.equal(undefined);
+  });
+
+  it('accepts a fitting kernel under every accelerator', () => {
+    for (const accel of ['kvm', 'tcg', 'tcg-icount'] as Accel[]) expect(configProblems(parseGenConfig(FITTING), accel)).to.deep.equal([]);
+  });
+
+  const misfits: [string, Map<string, string>, Accel, RegExp][] = [
+    ['an MCS kernel', withLine('#define CONFIG_KERNEL_MCS  1'), 'tcg-icount', /non-MCS kernel .*-DKernelIsMCS=OFF/],
+    ['PCID on under TCG', withLine('#define CONFIG_SUPPORT_PCID  1'), 'tcg-icount', /PCID support off under tcg-icount .*-DKernelSupportPCID=OFF/],
+    ['XSAVE under TCG', withLine('#define CONFIG_XSAVE  1'), 'tcg', /FXSAVE FPU mode under tcg .*-DKernelFPU=FXSAVE/],
+    ['too few untyped slots', withLine('#define CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS  50', 'UNTYPED'), 'kvm', /at least 230 bootinfo untyped slots .*got 50: .*-DKernelMaxNumBootinfoUntypedCaps=230/],
+    ['a 32-bit kernel', withLine('#define CONFIG_SEL4_ARCH  ia32', 'X86_64'), 'kvm', /expected an x86_64 pc99 kernel, got/],
+    ['an SMP kernel', withLine('#define CONFIG_ENABLE_SMP_SUPPORT  1'), 'kvm', /uniprocessor kernel.*-DKernelMaxNumNodes=1/],
+  ];
+  for (const [name, config, accel, expected] of misfits) {
+    it(`rejects ${name}, saying what to change`, () => {
+      const problems = configProblems(config, accel);
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(expected);
+    });
+  }
+
+  it('allows PCID and XSAVE under KVM, where the CPU has them', () => {
+    expect(configProblems(withLine('#define CONFIG_SUPPORT_PCID  1\n#define CONFIG_XSAVE  1'), 'kvm')).to.deep.equal([]);
+  });
+
+  const consoles: [string, RegExp | undefined][] = [
+    ['Boot config: ...\nPCIDs not supported by the processor\nHalting', /-DKernelSupportPCID=OFF/],
+    ['Kernel loaded to: start=0x100000\nMapping kernel window is done\n', /-DKernelFPU=FXSAVE/],
+    ['Booting all finished, dropped to user space\nhb-sel4: no untyped large enough\n', /-DKernelMaxNumBootinfoUntypedCaps=230/],
+    ['Booting all finished, dropped to user space\n', undefined],
+  ];
+  for (const [console, expected] of consoles) {
+    it(`reads the console ${JSON.stringify(console.split('\n').at(-2) ?? console)}`, () => {
+      const advice = diagnoseConsole(console);
+      if (expected) expect(advice).to.match(expected);
+      else expect(advice).to.equal(undefined);
+    });
+  }
+});
