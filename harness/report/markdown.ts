@@ -35,6 +35,7 @@ export function reportMarkdown(doc: ResultsDocument, context: ReportContext): st
     for (const r of clamped) out.push(`- ${r.metric}: ${r.clampedSamples} samples were below the timer overhead and counted as 0.`);
     if (clamped.length > 0) out.push('');
   }
+  out.push(...sideBySide(doc.results));
   const notRun = (title: string, entries: ResultsDocument['skipped']) => {
     if (entries.length === 0) return;
     out.push(`## ${title}`, '');
@@ -44,4 +45,32 @@ export function reportMarkdown(doc: ResultsDocument, context: ReportContext): st
   notRun('Skipped', doc.skipped);
   notRun('Failed', doc.failed);
   return out.join('\n');
+}
+
+/**
+ * Every metric measured on more than one guest, one row each, guests as columns: the comparison a
+ * reader came for. Cells carry their unit when guests ran in different modes.
+ */
+export function sideBySide(results: readonly ResultEntry[]): string[] {
+  const guests = [...new Set(results.map((r) => r.guest))];
+  const metrics = [...new Set(results.map((r) => r.metric))].filter((m) => new Set(results.filter((r) => r.metric === m).map((r) => r.guest)).size > 1);
+  if (guests.length < 2 || metrics.length === 0) return [];
+  const units = new Set(results.map((r) => r.unit));
+  const oneUnit = units.size === 1 ? [...units][0] : undefined;
+  const rows = metrics.map((metric) => [
+    metric,
+    ...guests.map((guest) => {
+      const r = results.find((e) => e.guest === guest && e.metric === metric);
+      if (!r) return '—';
+      return `${formatFigure(r.median)} ${formatCi(r.ci95)}${oneUnit ? '' : ` ${r.unit}`} (${r.mechanism})`;
+    }),
+  ]);
+  return [
+    '## Side by side',
+    '',
+    `Median per operation with its 95% CI${oneUnit ? `, in ${oneUnit}` : ''}; the mechanism that produced each figure in parentheses.`,
+    '',
+    markdownTable(['metric', ...guests], rows),
+    '',
+  ];
 }
