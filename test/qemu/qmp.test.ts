@@ -53,6 +53,15 @@ describe('QMP client against a real, paused QEMU', function () {
     }
   });
 
+  it('delivers asynchronous events', async () => {
+    const seen: string[] = [];
+    qmp.on('event', (event) => seen.push(event.event));
+    await qmp.execute('cont');
+    await qmp.execute('stop');
+    for (let i = 0; i < 50 && !seen.includes('STOP'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).to.include.members(['RESUME', 'STOP']);
+  });
+
   it('reports QEMU\'s own exit as a closed connection', async () => {
     const closed = new Promise<void>((resolve) => qmp.once('close', resolve));
     await qmp.execute('quit').catch(() => undefined);
