@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { connect, type Socket } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { Socket } from 'node:net';
+import { connectUnixSocket } from './unix-socket.js';
 
 export interface QmpEvent {
   event: string;
@@ -46,25 +46,16 @@ export class QmpClient extends EventEmitter<{ event: [QmpEvent]; close: [] }> {
 
   /** Connects, retrying while QEMU has not created the socket yet, and negotiates capabilities. */
   static async connect(path: string, timeoutMs: number): Promise<QmpClient> {
-    const deadline = Date.now() + timeoutMs;
-    let lastError: unknown;
-    while (Date.now() < deadline) {
-      try {
-        const socket = await new Promise<Socket>((resolve, reject) => {
-          const s = connect(path, () => resolve(s));
-          s.once('error', reject);
-        });
-        const client = new QmpClient(socket);
-        const remaining = Math.max(1, deadline - Date.now());
-        await withTimeout(client.greeting, remaining, `a QMP greeting on ${path}`);
-        await client.execute('qmp_capabilities');
-        return client;
-      } catch (error) {
-        lastError = error;
-        await sleep(50);
-      }
+    const started = Date.now();
+    const client = new QmpClient(await connectUnixSocket(path, timeoutMs, 'QMP'));
+    try {
+      await withTimeout(client.greeting, Math.max(1, timeoutMs - (Date.now() - started)), `a QMP greeting on ${path}`);
+      await client.execute('qmp_capabilities');
+      return client;
+    } catch (error) {
+      client.close();
+      throw error;
     }
-    throw new Error(`no QMP connection on ${path} within ${timeoutMs} ms`, { cause: lastError });
   }
 
   execute<T = unknown>(command: string, args?: Record<string, unknown>): Promise<T> {

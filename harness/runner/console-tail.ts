@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { printable } from '../console/printable.js';
 
 /** The last bytes of a console log as printable text, for error messages. */
 export async function consoleTail(path: string, bytes = 2048): Promise<string> {
@@ -13,9 +14,7 @@ export async function consoleTail(path: string, bytes = 2048): Promise<string> {
     const length = Math.min(size, bytes);
     const buffer = Buffer.alloc(length);
     await handle.read(buffer, 0, length, size - length);
-    // Guests print escape sequences and carriage returns; keep the text readable in a terminal.
-    const text = buffer.toString('utf8').replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '').replace(/[^\x20-\x7e\n\t]/g, '.');
-    return text.trim() === '' ? '(no console output)' : text;
+    return printable(buffer.toString('latin1'));
   } finally {
     await handle.close();
   }
