@@ -1,3 +1,4 @@
+import type { ConsoleSession } from '../console/session.js';
 import type { GuestConfig, GuestOs } from '../config/types.js';
 import type { Accel } from '../units.js';
 
@@ -16,6 +17,11 @@ export interface PreparedGuest {
   boot: BootSpec;
   /** What went into the image, for the manifest: packages and versions, payload compiler and flags, hashes. */
   provenance: Record<string, string>;
+  /**
+   * For guests that need a person at the console (log in, type commands): runs once the guest
+   * starts, while the data channel is read; a rejection fails the guest with the console tail.
+   */
+  drive?: (console: ConsoleSession) => Promise<void>;
   /** Reads a failed guest's console for known signs of a misfit image; returns what to change. */
   diagnose?: (console: string) => string | undefined;
 }

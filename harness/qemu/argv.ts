@@ -15,6 +15,8 @@ export interface QemuPlan {
   consoleLog: string;
   /** Second serial port: the binary data channel, captured to this file. */
   dataFile: string;
+  /** When set, the console is also served here for typing at it. */
+  consoleSocket?: string;
   qmpSocket: string;
   /** Start with vCPUs stopped (`-S`) so threads can be pinned before the guest runs. */
   startPaused: boolean;
@@ -54,9 +56,16 @@ export function escapeOptionValue(value: string): string {
   return value.replaceAll(',', ',,');
 }
 
-export function serialArgs(consoleLog: string, dataFile: string): string[] {
+/**
+ * The console on the first serial port, logged to a file; with `consoleSocket` it is also served
+ * on a unix socket so the harness can type at it (QEMU logs both directions' guest output).
+ */
+export function serialArgs(consoleLog: string, dataFile: string, consoleSocket?: string): string[] {
+  const console = consoleSocket === undefined
+    ? `file,id=console,path=${escapeOptionValue(consoleLog)}`
+    : `socket,id=console,path=${escapeOptionValue(consoleSocket)},server=on,wait=off,logfile=${escapeOptionValue(consoleLog)}`;
   return [
-    '-chardev', `file,id=console,path=${escapeOptionValue(consoleLog)}`,
+    '-chardev', console,
     '-serial', 'chardev:console',
     '-chardev', `file,id=data,path=${escapeOptionValue(dataFile)}`,
     '-serial', 'chardev:data',
@@ -86,7 +95,7 @@ export function qemuArgv(plan: QemuPlan): string[] {
     ...accelArgs(plan.accel),
     ...cpuArgs(plan.accel, plan.cpuModel),
     ...machineArgs(plan.vcpus, plan.memoryMiB),
-    ...serialArgs(plan.consoleLog, plan.dataFile),
+    ...serialArgs(plan.consoleLog, plan.dataFile, plan.consoleSocket),
     ...qmpArgs(plan.qmpSocket),
     ...bootArgs(plan.kernel, plan.initrd, plan.append),
     ...(plan.extraArgs ?? []),

@@ -11,6 +11,7 @@ import { QmpClient, queryVcpuThreads } from '../qemu/qmp.js';
 import type { Accel } from '../units.js';
 import { WireDecoder } from '../wire/decoder.js';
 import { StreamAssembler, type GuestStream, type StreamEvent } from '../wire/stream.js';
+import { ConsoleSession } from '../console/session.js';
 import { consoleTail } from './console-tail.js';
 import { GuestRunError } from './errors.js';
 import type { EventSink, RunEvent, VcpuAffinity } from './events.js';
@@ -63,6 +64,7 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
     consoleLog,
     dataFile,
     qmpSocket: join(socketDir, 'qmp.sock'),
+    consoleSocket: prepared.drive ? join(socketDir, 'console.sock') : undefined,
     startPaused: true,
     extraArgs: prepared.boot.extraArgs,
   });
@@ -74,6 +76,8 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
   const affinity: VcpuAffinity[] = [];
   let qemu: QemuProcess | undefined;
   let qmp: QmpClient | undefined;
+  let consoleSession: ConsoleSession | undefined;
+  let driveError: Error | undefined;
   let error: GuestRunError | undefined;
   let exit: QemuExit | undefined;
   const fail = async (phase: GuestRunError['phase'], detail: string, cause?: unknown) => {
@@ -101,7 +105,14 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
       affinity.push({ vcpu: cpuIndex, threadId, hostCpus: await readThreadAffinity(qemu.pid!, threadId), requested });
     }
     emit({ type: 'vcpus-pinned', guest: guest.name, affinity });
+    // Connected before the guest runs, so no console output is missed.
+    if (prepared.drive) consoleSession = await ConsoleSession.connect(join(socketDir, 'console.sock'), QMP_CONNECT_MS);
     await qmp.execute('cont');
+    if (prepared.drive && consoleSession) {
+      prepared.drive(consoleSession).catch((error: unknown) => {
+        driveError = error instanceof Error ? error : new Error(String(error));
+      });
+    }
 
     const pollMs = options.pollMs ?? 100;
     let phase: 'boot' | 'benchmark' | 'shutdown' = 'boot';
@@ -128,6 +139,7 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
           deadline = Date.now() + timeouts.benchmarkSeconds * 1000;
         }
       }
+      if (driveError) throw await fail('console', driveError.message, driveError);
       if (exitedBeforeRead) {
         // Everything QEMU wrote is on disk once it has exited, so this read was the last.
         const qemuExit = await qemu.exited;
@@ -145,6 +157,7 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
   } catch (caught) {
     error = caught instanceof GuestRunError ? caught : await fail('start', (caught as Error).message, caught);
   } finally {
+    consoleSession?.close();
     qmp?.close();
     exit = qemu ? await qemu.stop() : undefined;
     await data.close();
