@@ -68,7 +68,7 @@ export function configProblems(config: Map<string, string>, accel: Accel): strin
 /** Known console lines of a kernel that does not fit, and what to change. */
 const CONSOLE_SIGNS: [RegExp, string][] = [
   [/PCIDs not supported/, 'the kernel wants PCIDs, which TCG lacks: configure with -DKernelSupportPCID=OFF'],
-  [/Mapping kernel window is done\s*$/, 'boot stopped after mapping the kernel window, as XSAVE kernels do under TCG: configure with -DKernelFPU=FXSAVE'],
+  [/XSAVE not supported|Mapping kernel window is done\s*$/, 'boot stopped where XSAVE kernels stop under TCG: configure with -DKernelFPU=FXSAVE'],
   [/hb-sel4: no untyped/, `the root task found no RAM untyped: configure with -DKernelMaxNumBootinfoUntypedCaps=${MIN_BOOTINFO_UNTYPED_CAPS}`],
   [/give a 32bit one/, 'QEMU refused an ELF64 kernel; the harness converts kernel.elf to elf32, so check image.kernel'],
 ];

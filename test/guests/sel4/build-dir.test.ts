@@ -59,6 +59,7 @@ describe('seL4 build directory checks', () => {
   const consoles: [string, RegExp | undefined][] = [
     ['Boot config: ...\nPCIDs not supported by the processor\nHalting', /-DKernelSupportPCID=OFF/],
     ['Kernel loaded to: start=0x100000\nMapping kernel window is done\n', /-DKernelFPU=FXSAVE/],
+    ['Mapping kernel window is done\nXSAVE not supported\nhalting...\n', /-DKernelFPU=FXSAVE/],
     ['Booting all finished, dropped to user space\nhb-sel4: no untyped large enough\n', /-DKernelMaxNumBootinfoUntypedCaps=230/],
     ['Booting all finished, dropped to user space\n', undefined],
   ];

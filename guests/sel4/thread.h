@@ -1,0 +1,57 @@
+/*
+ * Worker threads of the root task. Benchmarks run in them while the root task (the driver, at
+ * the top priority) waits for a report, so a worker that finishes hands control straight back
+ * and the driver alone talks to the serial ports.
+ */
+#ifndef HB_SEL4_THREAD_H
+#define HB_SEL4_THREAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sel4/sel4.h>
+
+#include "image.h"
+
+#define HB_THREADS 2
+/*
+ * Workers share one priority, below the root task's 255: equal priorities are what the IPC
+ * fastpath and seL4_Yield ping-pong need, and the driver preempts them the moment one reports.
+ */
+#define HB_WORKER_PRIO 100
+
+struct hb_thread {
+	unsigned index;
+	seL4_CPtr tcb;
+	/* A badged copy of the driver's endpoint: the worker's fault endpoint and its report channel. */
+	seL4_CPtr report_ep;
+	seL4_IPCBuffer *ipc;
+	uintptr_t stack_top;
+	struct hb_tls_area *tls;
+};
+
+/* Returns 0, or -1 with the reason in why. */
+typedef int (*hb_thread_fn)(void *arg);
+
+/* Makes the TCBs and the driver's endpoint; 0, or -1 with the reason in why. */
+int hb_threads_init(char *why, size_t why_size);
+
+struct hb_thread *hb_thread_get(unsigned index);
+
+/*
+ * Starts t running fn(arg) in vspace (seL4_CapInitThreadVSpace for the root task's own address
+ * space). It runs only once the driver blocks in hb_thread_wait.
+ */
+int hb_thread_start(struct hb_thread *t, seL4_CPtr vspace, hb_thread_fn fn, void *arg, char *why,
+		    size_t why_size);
+
+/*
+ * Blocks the driver until t's fn returns (giving its result) or any worker faults (giving -1 and
+ * the fault in why).
+ */
+int hb_thread_wait(struct hb_thread *t, char *why, size_t why_size);
+
+/* Suspends every worker, whatever it was doing, ready for the next start. */
+void hb_threads_stop(void);
+
+#endif
