@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
       for (const caveat of new Set(outcome.results.flatMap((r) => (r.caveat ? [`${r.unit}: ${r.caveat}`] : [])))) {
         process.stdout.write(`note: ${caveat}\n`);
       }
-      for (const s of outcome.skipped) process.stdout.write(`skipped ${s.guest}${s.metric ? ` ${s.metric}` : ''}: ${s.reason}\n`);
+      for (const s of outcome.skipped) process.stdout.write(`skipped ${s.guest}${s.metric ? ` ${s.metric}` : ''}: ${s.reason}${s.howTo ? `; ${s.howTo}` : ''}\n`);
       for (const f of outcome.failed) process.stdout.write(`FAILED ${f.guest}${f.metric ? ` ${f.metric}` : ''}: ${f.reason.split('\n')[0]}\n`);
       process.stdout.write(`run directory: ${outcome.runDir}\n`);
       if (!outcome.complete) exitCode = 1;
