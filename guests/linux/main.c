@@ -84,8 +84,8 @@ static void emit_bench_begin(struct hb_run *r, const char *affinity)
 	hb_wire_kv_str(&wire, HB_KEY_METRIC, b->metric);
 	hb_wire_kv_str(&wire, HB_KEY_MECHANISM, b->mechanism);
 	hb_wire_kv_str(&wire, HB_KEY_UNIT, "tsc-ticks");
-	hb_wire_kv_u64(&wire, HB_KEY_ITERATIONS, d->options->iterations);
-	hb_wire_kv_u64(&wire, HB_KEY_WARMUP, d->options->warmup);
+	hb_wire_kv_u64(&wire, HB_KEY_ITERATIONS, d->options->settings.iterations);
+	hb_wire_kv_u64(&wire, HB_KEY_WARMUP, d->options->settings.warmup);
 	hb_wire_kv_u64(&wire, HB_KEY_OPS_PER_SAMPLE, b->ops_per_sample);
 	hb_wire_kv_str(&wire, HB_KEY_VCPUS, vcpus);
 	hb_wire_kv_str(&wire, HB_KEY_AFFINITY, affinity);
@@ -136,8 +136,8 @@ static void run_one(const struct hb_bench *b, const struct hb_options *o, uint64
 	struct driver d = { .bench = b, .options = o };
 	struct hb_run r = {
 		.samples = samples,
-		.iterations = o->iterations,
-		.warmup = o->warmup,
+		.iterations = o->settings.iterations,
+		.warmup = o->settings.warmup,
 		.ready = emit_bench_begin,
 		.ctx = &d,
 	};
@@ -166,17 +166,17 @@ static void run_one(const struct hb_bench *b, const struct hb_options *o, uint64
 		fprintf(stderr, "error: %s\n", reason);
 		return;
 	}
-	hb_wire_samples(&wire, samples, o->iterations);
+	hb_wire_samples(&wire, samples, o->settings.iterations);
 	hb_wire_kv_begin(&wire, HB_REC_BENCH_END);
 	hb_wire_kv_str(&wire, HB_KEY_METRIC, b->metric);
-	hb_wire_kv_u64(&wire, HB_KEY_SAMPLES, o->iterations);
+	hb_wire_kv_u64(&wire, HB_KEY_SAMPLES, o->settings.iterations);
 	hb_wire_kv_u64(&wire, HB_KEY_OVERHEAD_AFTER, overhead_after);
 	hb_wire_kv_end(&wire);
 
 	/* The samples are sent, so sorting them in place for the console summary costs nothing. */
-	qsort(samples, o->iterations, sizeof *samples, compare_u64);
-	fprintf(stderr, "%u samples, min %llu, median %llu tsc-ticks\n", o->iterations,
-		(unsigned long long)samples[0], (unsigned long long)samples[o->iterations / 2]);
+	qsort(samples, o->settings.iterations, sizeof *samples, compare_u64);
+	fprintf(stderr, "%u samples, min %llu, median %llu tsc-ticks\n", o->settings.iterations,
+		(unsigned long long)samples[0], (unsigned long long)samples[o->settings.iterations / 2]);
 }
 
 /*
@@ -251,9 +251,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	timer = hb_timer_init();
-	samples = alloc_samples(o.iterations);
+	samples = alloc_samples(o.settings.iterations);
 	if (!samples) {
-		fprintf(stderr, "hb: cannot allocate %u samples: %s\n", o.iterations, strerror(errno));
+		fprintf(stderr, "hb: cannot allocate %u samples: %s\n", o.settings.iterations, strerror(errno));
 		return 1;
 	}
 	if ((rc = hb_data_open(&data, o.data))) {
@@ -263,18 +263,18 @@ int main(int argc, char **argv)
 	hb_wire_init(&wire, hb_data_write, &data);
 
 	fprintf(stderr, "hb: %s, timer %s, %u iterations after %u warm-up, benchmarks '%s', data %s\n",
-		PAYLOAD_NAME, timer, o.iterations, o.warmup, o.bench, o.data);
+		PAYLOAD_NAME, timer, o.settings.iterations, o.settings.warmup, o.settings.bench, o.data);
 	emit_stream_begin(timer);
 	for (size_t i = 0; i < hb_linux_bench_count; i++) {
 		const struct hb_bench *b = &hb_linux_benches[i];
 
-		if (!hb_glob_list_match(o.bench, b->metric))
+		if (!hb_glob_list_match(o.settings.bench, b->metric))
 			continue;
 		run_one(b, &o, samples);
 		counted++;
 	}
 	if (counted == 0)
-		fprintf(stderr, "hb: no benchmark matches '%s'\n", o.bench);
+		fprintf(stderr, "hb: no benchmark matches '%s'\n", o.settings.bench);
 	hb_wire_kv_begin(&wire, HB_REC_STREAM_END);
 	hb_wire_kv_u64(&wire, HB_KEY_BENCHMARKS, counted);
 	hb_wire_kv_end(&wire);

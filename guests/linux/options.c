@@ -1,99 +1,50 @@
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "options.h"
 
 void hb_options_defaults(struct hb_options *o)
 {
-	o->iterations = 10000;
-	o->warmup = 1000;
-	snprintf(o->bench, sizeof o->bench, "*");
+	hb_settings_defaults(&o->settings);
 	snprintf(o->data, sizeof o->data, "/dev/ttyS1");
 }
 
-/* value is value_len bytes, not necessarily terminated (it may point into the command line). */
+/* Returns 0, -1 with a message in err, or 1 when name is no setting of this payload. */
 static int set_option(struct hb_options *o, const char *name, const char *value, size_t value_len,
 		      char *err, size_t err_size)
 {
-	char text[512];
-	char *target = NULL;
-	size_t target_size = 0;
+	int rc = hb_settings_set(&o->settings, name, value, value_len, err, err_size);
 
-	if (value_len >= sizeof text) {
-		snprintf(err, err_size, "%s: value too long", name);
+	if (rc <= 0 || strcmp(name, "data"))
+		return rc;
+	if (value_len == 0 || value_len >= sizeof o->data) {
+		snprintf(err, err_size, "data: value empty or longer than %zu bytes", sizeof o->data - 1);
 		return -1;
 	}
-	memcpy(text, value, value_len);
-	text[value_len] = '\0';
-
-	if (!strcmp(name, "iterations") || !strcmp(name, "warmup")) {
-		unsigned long long n;
-		char *end;
-
-		errno = 0;
-		n = strtoull(text, &end, 10);
-		/* The wire's SAMPLES index is a u32, so that bounds both counts. */
-		if (errno || end == text || *end || text[0] == '-' || n > UINT32_MAX ||
-		    (n == 0 && !strcmp(name, "iterations"))) {
-			snprintf(err, err_size, "%s: '%s' is not a count in %s..4294967295", name, text,
-				 strcmp(name, "iterations") ? "0" : "1");
-			return -1;
-		}
-		*(name[0] == 'i' ? &o->iterations : &o->warmup) = (uint32_t)n;
-		return 0;
-	}
-	if (!strcmp(name, "bench")) {
-		target = o->bench;
-		target_size = sizeof o->bench;
-	} else if (!strcmp(name, "data")) {
-		target = o->data;
-		target_size = sizeof o->data;
-	}
-	if (!target) {
-		snprintf(err, err_size, "unknown option '%s'", name);
-		return -1;
-	}
-	if (value_len == 0 || value_len >= target_size) {
-		snprintf(err, err_size, "%s: value empty or longer than %zu bytes", name, target_size - 1);
-		return -1;
-	}
-	memcpy(target, text, value_len + 1);
+	memcpy(o->data, value, value_len);
+	o->data[value_len] = '\0';
 	return 0;
+}
+
+struct cmdline_ctx {
+	struct hb_options *o;
+	char *err;
+	size_t err_size;
+};
+
+static int on_word(void *ctx, const char *name, const char *value, size_t value_len)
+{
+	struct cmdline_ctx *c = ctx;
+
+	/* Other hb.* words may be meant for someone else (e.g. a later payload version). */
+	return set_option(c->o, name, value, value_len, c->err, c->err_size) < 0 ? -1 : 0;
 }
 
 int hb_options_from_cmdline(struct hb_options *o, const char *cmdline, char *err, size_t err_size)
 {
-	static const char prefix[] = "hb.";
-	const char *p = cmdline;
+	struct cmdline_ctx c = { o, err, err_size };
 
-	while (*p) {
-		const char *word, *eq;
-		size_t len;
-		char name[32];
-
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
-		word = p;
-		while (*p && *p != ' ' && *p != '\t' && *p != '\n')
-			p++;
-		len = (size_t)(p - word);
-		if (len <= sizeof prefix - 1 || strncmp(word, prefix, sizeof prefix - 1) != 0)
-			continue;
-		eq = memchr(word, '=', len);
-		/* Other hb.* words may be meant for someone else (e.g. a later payload version). */
-		if (!eq || (size_t)(eq - word) - (sizeof prefix - 1) >= sizeof name)
-			continue;
-		memcpy(name, word + sizeof prefix - 1, (size_t)(eq - word) - (sizeof prefix - 1));
-		name[(size_t)(eq - word) - (sizeof prefix - 1)] = '\0';
-		if (strcmp(name, "iterations") && strcmp(name, "warmup") && strcmp(name, "bench") &&
-		    strcmp(name, "data"))
-			continue;
-		if (set_option(o, name, eq + 1, (size_t)(word + len - eq - 1), err, err_size))
-			return -1;
-	}
-	return 0;
+	return hb_setting_words(cmdline, strlen(cmdline), on_word, &c) ? -1 : 0;
 }
 
 int hb_options_from_argv(struct hb_options *o, int argc, char **argv, char *err, size_t err_size)
@@ -107,7 +58,10 @@ int hb_options_from_argv(struct hb_options *o, int argc, char **argv, char *err,
 			snprintf(err, err_size, "'%s': expected --iterations, --warmup, --bench or --data with a value", arg);
 			return -1;
 		}
-		if (set_option(o, arg + 2, argv[i + 1], strlen(argv[i + 1]), err, err_size))
+		int rc = set_option(o, arg + 2, argv[i + 1], strlen(argv[i + 1]), err, err_size);
+		if (rc > 0)
+			snprintf(err, err_size, "unknown option '%s'", arg);
+		if (rc)
 			return -1;
 		i++;
 	}

@@ -1,6 +1,7 @@
 /*
  * Settings come from the kernel command line in the guest (the harness cannot pass argv to a
- * program started by init) and from argv on the host, where argv wins.
+ * program started by init) and from argv on the host, where argv wins. The hb.* words every
+ * payload shares are parsed by guests/common/settings.c; the data channel path is Linux's own.
  */
 #ifndef HB_OPTIONS_H
 #define HB_OPTIONS_H
@@ -8,11 +9,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "settings.h"
+
 struct hb_options {
-	uint32_t iterations;
-	uint32_t warmup;
-	char bench[512]; /* comma-separated globs */
-	char data[256];  /* data channel device or file */
+	struct hb_settings settings;
+	char data[256]; /* data channel device or file */
 };
 
 void hb_options_defaults(struct hb_options *o);
