@@ -29,13 +29,38 @@ int hb_sendrec_unavailable(char *buf, size_t size)
 }
 
 /*
- * ipc_sendrec returns the kernel's negative error codes (ECALLDENIED when the service's config
- * does not let user processes reach it); the service answers unknown requests with -ENOSYS.
+ * The kernel's own IPC errors, which strerror() may only number. ipc_sendrec returns them negated
+ * (the kernel is built with _SYSTEM); here, without _SYSTEM, <errno.h> has them positive.
  */
+static const char *ipc_error_op(int err)
+{
+	switch (err) {
+	case ECALLDENIED:
+		return "ipc_sendrec: ECALLDENIED (the service's config does not grant ipc to user processes)";
+	case ETRAPDENIED:
+		return "ipc_sendrec: ETRAPDENIED";
+	case EDEADSRCDST:
+		return "ipc_sendrec: EDEADSRCDST (hb_service exited)";
+	case ENOTREADY:
+		return "ipc_sendrec: ENOTREADY";
+	case ELOCKED:
+		return "ipc_sendrec: ELOCKED";
+	case EBADCALL:
+		return "ipc_sendrec: EBADCALL";
+	default:
+		return NULL;
+	}
+}
+
+/* After a failed round: rc from ipc_sendrec, else the reply's type (-ENOSYS: unknown request). */
 static int sendrec_failed(struct hb_run *r, int rc, int reply_type)
 {
-	if (rc != 0)
-		return hb_run_fail(r, "ipc_sendrec", rc < 0 ? -rc : rc);
+	if (rc != 0) {
+		int err = rc < 0 ? -rc : rc;
+		const char *op = ipc_error_op(err);
+
+		return op ? hb_run_fail(r, op, 0) : hb_run_fail(r, "ipc_sendrec", err);
+	}
 	if (reply_type < 0)
 		return hb_run_fail(r, "hb_service refused the request", -reply_type);
 	return hb_run_fail(r, "hb_service sent an unexpected reply", 0);

@@ -62,9 +62,10 @@ export async function main(argv: string[]): Promise<number> {
           cacheDir: config.cacheDir,
           accel: opts.accel,
           vcpus: effectiveVcpus(opts.accel, guest.vcpus).vcpus,
+          timeouts: config.timeouts,
           log: (message) => process.stderr.write(`[${guest.name}] ${message}\n`),
         });
-        process.stdout.write(`${guest.name}: kernel ${prepared.boot.kernel}\n${guest.name}: initrd ${prepared.boot.initrd ?? '(none)'}\n`);
+        process.stdout.write(`${guest.name}: kernel ${prepared.boot.kernel ?? '(boots from disk)'}\n${guest.name}: initrd ${prepared.boot.initrd ?? '(none)'}\n`);
       }
     });
 

@@ -25,7 +25,7 @@ export interface LoadOptions {
 const IMAGE_PATH_KEYS: Record<GuestOs, readonly string[]> = {
   linux: [],
   sel4: ['buildDir', 'kernel', 'sourceDir'],
-  minix: ['disk'],
+  minix: ['disk', 'bootDir'],
 };
 
 /** The config as it stands after schema validation with defaults applied. */

@@ -1,11 +1,12 @@
 import type { ConsoleSession } from '../console/session.js';
-import type { GuestConfig, GuestOs } from '../config/types.js';
+import type { GuestConfig, GuestOs, Timeouts } from '../config/types.js';
 import type { Accel } from '../units.js';
 
 /** How QEMU boots the prepared guest. */
 export interface BootSpec {
   qemuBinary: string;
-  kernel: string;
+  /** Loaded directly by QEMU; undefined boots from a disk in `extraArgs`. */
+  kernel: string | undefined;
   initrd?: string;
   append?: string;
   cpuModel?: string;
@@ -33,6 +34,8 @@ export interface PrepareContext {
   accel: Accel;
   /** vCPUs the guest will get, which can be fewer than configured (icount guests are uniprocessor). */
   vcpus: number;
+  /** The run's timeouts, for adapters whose console steps need their own. */
+  timeouts: Timeouts;
   log: (message: string) => void;
 }
 

@@ -8,7 +8,8 @@ export interface QemuPlan {
   cpuModel?: string;
   vcpus: number;
   memoryMiB: number;
-  kernel: string;
+  /** Undefined boots from a disk given in `extraArgs`. */
+  kernel?: string;
   initrd?: string;
   append?: string;
   /** First serial port: the guest console, captured to this file. */
@@ -97,7 +98,7 @@ export function qemuArgv(plan: QemuPlan): string[] {
     ...machineArgs(plan.vcpus, plan.memoryMiB),
     ...serialArgs(plan.consoleLog, plan.dataFile, plan.consoleSocket),
     ...qmpArgs(plan.qmpSocket),
-    ...bootArgs(plan.kernel, plan.initrd, plan.append),
+    ...(plan.kernel === undefined ? [] : bootArgs(plan.kernel, plan.initrd, plan.append)),
     ...(plan.extraArgs ?? []),
     ...(plan.startPaused ? ['-S'] : []),
   ];

@@ -96,6 +96,7 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
         cacheDir: config.cacheDir,
         accel,
         vcpus,
+        timeouts: config.timeouts,
         log: (message) => emit({ type: 'guest-preparing', guest: guest.name, message }),
       });
       entry.provenance = prepared.provenance;

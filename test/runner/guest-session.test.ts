@@ -21,7 +21,7 @@ describe('@integration a guest driven at its console', function () {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hb-session-'));
-    prepared = await linuxAdapter.prepare(guest, { cacheDir: join(projectRoot, '.cache'), accel: 'tcg-icount', vcpus: 1, log: () => undefined });
+    prepared = await linuxAdapter.prepare(guest, { cacheDir: join(projectRoot, '.cache'), accel: 'tcg-icount', vcpus: 1, timeouts: { bootSeconds: 60, benchmarkSeconds: 60, shutdownSeconds: 10 }, log: () => undefined });
   });
   after(() => rm(dir, { recursive: true, force: true }));
 

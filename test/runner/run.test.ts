@@ -37,7 +37,7 @@ describe('runBenchmarks', function () {
     expect(outcome.skipped[0]!.howTo).to.match(/docs\/guests\/sel4\.md/);
     expect(events.filter((e) => e.type === 'guest-skipped')).to.have.length(2);
     const report = await readFile(join(outcome.runDir, 'report.md'), 'utf8');
-    expect(report).to.contain('## Skipped').and.to.contain('minix: MINIX 3 image not found');
+    expect(report).to.contain('## Skipped').and.to.contain(`minix: MINIX 3 disk image not found at ${join(dir, 'no-such-disk.img')}`);
   });
 
   it('@integration gives up on a guest that does not boot in time, quoting its console, and leaves no QEMU behind', async () => {

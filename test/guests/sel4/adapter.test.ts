@@ -48,7 +48,7 @@ describe('seL4 adapter', () => {
     await writeFile(join(build, 'kernel.elf'), '');
     await writeFile(join(build, 'gen_config', 'kernel', 'gen_config.h'), '#define CONFIG_ARCH_X86_64 1\n#define CONFIG_PLAT_PC99 1\n#define CONFIG_KERNEL_MCS 1\n#define CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS 50\n');
     try {
-      await sel4Adapter.prepare(guest({ buildDir: build }), { cacheDir: join(dir, 'cache'), accel: 'tcg-icount', vcpus: 1, log: () => undefined });
+      await sel4Adapter.prepare(guest({ buildDir: build }), { cacheDir: join(dir, 'cache'), accel: 'tcg-icount', vcpus: 1, timeouts: { bootSeconds: 60, benchmarkSeconds: 60, shutdownSeconds: 10 }, log: () => undefined });
       expect.fail('expected an error');
     } catch (error) {
       const message = (error as Error).message;

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GuestConfig } from '../../config/types.js';
+import { escapeOptionValue } from '../../qemu/argv.js';
+import type { Availability, BootSpec, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
+import { settingLines } from '../payload-build.js';
+import { payloadSettingWords } from '../settings.js';
+import { driveMinix, type MinixPlan } from './driver.js';
+import { minixSourceArchive } from './transfer.js';
+
+/** Kernel arguments that put MINIX's console on the first serial port, where the harness types. */
+export const MINIX_SERIAL_CONSOLE = 'console=tty00 cttyline=0 cttybaud=115200';
+
+const HOW_TO = 'install MINIX 3.4.0rc6 (i386) with the minix-comp set into a disk image as docs/guests/minix.md describes and set image.disk to it';
+
+/** The boot modules of a MINIX kernel directory, in load order (mod01_ds ... mod12_init). */
+export async function bootModules(bootDir: string): Promise<string[]> {
+  const modules = (await readdir(bootDir)).filter((name) => /^mod\d\d_/.test(name)).sort();
+  if (modules.length === 0) throw new Error(`expected boot modules mod01_ds ... in ${bootDir}, found none`);
+  return modules.map((name) => join(bootDir, name));
+}
+
+/**
+ * The disk is opened with snapshot=on, so the user's image is never written. With `bootDir` the
+ * kernel and modules are loaded directly, with the serial console on the command line; without it
+ * the disk's own boot loader must choose a serial-console entry.
+ */
+export async function minixBoot(guest: GuestConfig): Promise<BootSpec> {
+  const disk = guest.image.disk!;
+  const format = disk.endsWith('.qcow2') ? 'qcow2' : 'raw';
+  const drive = ['-drive', `file=${escapeOptionValue(disk)},format=${format},if=ide,snapshot=on`];
+  const bootDir = guest.image.bootDir;
+  if (!bootDir) return { qemuBinary: 'qemu-system-i386', kernel: undefined, cpuModel: guest.image.cpuModel, extraArgs: drive };
+  return {
+    qemuBinary: 'qemu-system-i386',
+    kernel: join(bootDir, 'kernel'),
+    // QEMU's multiboot loader takes several modules as one comma-separated -initrd.
+    initrd: (await bootModules(bootDir)).map(escapeOptionValue).join(','),
+    append: `rootdevname=c0d0p0 ${MINIX_SERIAL_CONSOLE}`,
+    cpuModel: guest.image.cpuModel,
+    extraArgs: drive,
+  };
+}
+
+export const minixAdapter: GuestAdapter = {
+  os: 'minix',
+
+  async availability(guest: GuestConfig): Promise<Availability> {
+    const disk = guest.image.disk;
+    if (!disk || !existsSync(disk)) return { available: false, reason: `MINIX 3 disk image not found at ${disk ?? '(image.disk not set)'}`, howTo: HOW_TO };
+    const bootDir = guest.image.bootDir;
+    if (bootDir && !existsSync(join(bootDir, 'kernel'))) {
+      return { available: false, reason: `no MINIX kernel at ${join(bootDir, 'kernel')} (image.bootDir)`, howTo: 'copy the kernel and mod* files of /boot/minix/<version> out of the image, or leave image.bootDir out to boot from the disk' };
+    }
+    return { available: true };
+  },
+
+  async prepare(guest: GuestConfig, context: PrepareContext): Promise<PreparedGuest> {
+    const archive = await minixSourceArchive();
+    const setting = async (name: string) => (await settingLines('minix', name)).join(' ');
+    const plan: MinixPlan = {
+      archive,
+      cflags: await setting('CFLAGS'),
+      serviceCflags: await setting('SERVICE_CFLAGS'),
+      serviceLibs: await setting('SERVICE_LIBS'),
+      sources: await settingLines('minix', 'SOURCES'),
+      serviceSources: await settingLines('minix', 'SERVICE_SOURCES'),
+      settings: payloadSettingWords(guest.benchmarks),
+      timeouts: {
+        loginMs: context.timeouts.bootSeconds * 1000,
+        commandMs: context.timeouts.benchmarkSeconds * 1000,
+        // Each benchmark may take the benchmark timeout; the data channel notices a hang before this.
+        runMs: context.timeouts.benchmarkSeconds * 1000 * 64,
+      },
+    };
+    context.log(`minix: sources ${archive.data.length} bytes gzipped, SHA-256 ${archive.sha256.slice(0, 16)}…`);
+    return {
+      boot: await minixBoot(guest),
+      provenance: { disk: guest.image.disk!, bootDir: guest.image.bootDir ?? '(boots from the disk)', sourcesSha256: archive.sha256, payloadCflags: plan.cflags },
+      drive: (console) => driveMinix(console, plan),
+    };
+  },
+};
