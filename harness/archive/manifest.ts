@@ -1,8 +1,25 @@
 import type { GuestOs } from '../config/types.js';
+import type { HostConditions } from '../host/conditions.js';
 import type { HostInfo } from '../host/info.js';
 import type { VcpuAffinity } from '../runner/events.js';
 import type { Accel, AccelChoice } from '../units.js';
 import type { ProjectRevision } from './provenance.js';
+
+/** One boot of a guest: how QEMU ran and what the guest reported. */
+export interface BootManifest {
+  boot: number;
+  status: 'done' | 'failed';
+  reason?: string;
+  argv: string[];
+  /** vCPU threads' host affinity as read back from /proc after pinning. */
+  hostAffinity: VcpuAffinity[];
+  /** STREAM_BEGIN fields: guest kernel, timer, TSC frequency, payload compiler and flags. */
+  guestInfo: Record<string, string>;
+  /** Per benchmark: CPU sets read back inside the guest after its threads pinned themselves. */
+  guestAffinity: Record<string, string>;
+  qemuExit?: { exitCode?: number; signal?: string };
+  seconds: number;
+}
 
 export interface GuestManifest {
   name: string;
@@ -14,16 +31,10 @@ export interface GuestManifest {
   vcpusUsed?: number;
   vcpusNote?: string;
   qemuVersion?: string;
-  argv?: string[];
-  /** vCPU threads' host affinity as read back from /proc after pinning. */
-  hostAffinity?: VcpuAffinity[];
-  /** STREAM_BEGIN fields: guest kernel, timer, TSC frequency, payload compiler and flags. */
-  guestInfo?: Record<string, string>;
-  /** Per benchmark: CPU sets read back inside the guest after its threads pinned themselves. */
-  guestAffinity?: Record<string, string>;
   provenance?: Record<string, string>;
-  qemuExit?: { exitCode?: number; signal?: string };
-  seconds?: number;
+  /** Governor, boost, SMT siblings, isolation and load of the pinned CPUs, with warnings. */
+  hostConditions?: HostConditions;
+  boots: BootManifest[];
 }
 
 export interface Manifest {

@@ -10,10 +10,12 @@ export function createReporter(write: (line: string) => void): (event: RunEvent)
         return write(`accelerator: ${event.accel} (${event.reason})`);
       case 'guest-skipped':
         return write(`[${event.guest}] skipped: ${event.reason}${event.howTo ? `; ${event.howTo}` : ''}`);
+      case 'host-warning':
+        return write(`[${event.guest}] host: ${event.warning}`);
       case 'guest-preparing':
         return write(`[${event.guest}] ${event.message}`);
       case 'guest-booting':
-        return write(`[${event.guest}] booting with ${event.vcpus} vCPU(s)`);
+        return write(`[${event.guest}] boot ${event.boot}: booting with ${event.vcpus} vCPU(s)`);
       case 'vcpus-pinned':
         return write(`[${event.guest}] vCPU threads: ${event.affinity.map((a) => `vCPU${a.vcpu}=tid ${a.threadId} on CPU ${a.hostCpus}`).join(', ')}`);
       case 'guest-started':

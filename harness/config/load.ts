@@ -12,7 +12,7 @@ import { semanticIssues } from './checks.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { ajvErrorsToIssues, issueAt, sortIssues, type IssueContext, type SchemaNode } from './issues.js';
 import { renderValue, YamlSource } from './source.js';
-import type { BenchmarkSelection, BootstrapConfig, GuestConfig, GuestOs, RunConfig, Timeouts } from './types.js';
+import type { BenchmarkSelection, BootstrapConfig, GuestConfig, GuestOs, MethodologyConfig, RunConfig, Timeouts } from './types.js';
 
 export interface LoadOptions {
   /**
@@ -35,6 +35,7 @@ interface ValidatedConfig {
   cacheDir: string;
   timeouts: Timeouts;
   bootstrap: BootstrapConfig;
+  methodology: MethodologyConfig;
   guests: Array<{
     name: string;
     os: GuestOs;
@@ -105,6 +106,7 @@ function toRunConfig(config: ValidatedConfig, file: string, text: string): RunCo
       memoryMiB: guest.memoryMiB,
       pin: guest.pin === undefined ? undefined : [...guest.pin],
       benchmarks: {
+        boots: guest.benchmarks.boots,
         iterations: guest.benchmarks.iterations,
         warmup: guest.benchmarks.warmup,
         include: [...guest.benchmarks.include],
@@ -121,6 +123,7 @@ function toRunConfig(config: ValidatedConfig, file: string, text: string): RunCo
     cacheDir: path.resolve(dir, config.cacheDir),
     timeouts: { ...config.timeouts },
     bootstrap: { ...config.bootstrap },
+    methodology: { ...config.methodology, overheadTolerance: { ...config.methodology.overheadTolerance } },
     guests,
   };
 }

@@ -18,7 +18,16 @@ export interface RunConfig {
   cacheDir: string;
   timeouts: Timeouts;
   bootstrap: BootstrapConfig;
+  methodology: MethodologyConfig;
   guests: GuestConfig[];
+}
+
+export interface MethodologyConfig {
+  /** Spread allowed between timer-overhead measurements: max(absolute ticks, relative × smallest). */
+  overheadTolerance: { relative: number; absolute: number };
+  unstableOverhead: 'flag' | 'fail';
+  outliers: 'mad' | 'tukey';
+  settling: 'mser5' | 'none';
 }
 
 export interface Timeouts {
@@ -36,6 +45,8 @@ export interface BootstrapConfig {
 }
 
 export interface BenchmarkSelection {
+  /** Boots of the guest; each runs every benchmark. */
+  boots: number;
   /** Timed samples per benchmark. */
   iterations: number;
   /** Iterations run and discarded before timing. */

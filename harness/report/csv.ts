@@ -3,7 +3,8 @@ import type { ResultEntry } from './results.js';
 export const CSV_COLUMNS = [
   'guest', 'os', 'metric', 'mechanism', 'unit', 'accel', 'n', 'median', 'ci95_low', 'ci95_high',
   'min', 'max', 'mean', 'stddev', 'mad', 'p1', 'p5', 'p25', 'p75', 'p95', 'p99',
-  'iterations', 'warmup', 'ops_per_sample', 'timer_overhead', 'clamped_samples',
+  'boots', 'ci_method', 'boot_median_min', 'boot_median_max', 'iterations', 'warmup', 'settling_dropped',
+  'outliers_low', 'outliers_high', 'ops_per_sample', 'timer_overhead', 'timer_overhead_stable', 'clamped_samples', 'flags',
 ] as const;
 
 /** RFC 4180 quoting: only fields with a comma, quote or newline are quoted. */
@@ -17,7 +18,8 @@ export function resultsCsv(results: readonly ResultEntry[]): string {
     [
       r.guest, r.os, r.metric, r.mechanism, r.unit, r.accel, r.n, r.median, r.ci95[0], r.ci95[1],
       r.min, r.max, r.mean, r.stddev, r.mad, r.p1, r.p5, r.p25, r.p75, r.p95, r.p99,
-      r.iterations, r.warmup, r.opsPerSample, r.timerOverhead, r.clampedSamples,
+      r.boots, r.ciMethod, r.betweenBoots.min, r.betweenBoots.max, r.iterations, r.warmup, r.settling.dropped,
+      r.outliers.low, r.outliers.high, r.opsPerSample, r.timerOverhead.subtracted, String(r.timerOverhead.stable), r.clampedSamples, r.flags.join('; '),
     ].map(csvField).join(','),
   );
   return [CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';

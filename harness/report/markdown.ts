@@ -7,9 +7,21 @@ export function summaryRow(r: ResultEntry): string[] {
   return [r.metric, r.mechanism, r.unit, String(r.n), formatFigure(r.median), formatCi(r.ci95), formatFigure(r.p5), formatFigure(r.p95), formatFigure(r.mad)];
 }
 
+export const METHOD_HEADERS = ['metric', 'boots', 'boot medians (range)', 'CI method', 'settling: dropped', 'outliers low/high', 'timer overhead'] as const;
+
+/** How each figure was obtained: repetition, warm-up, outliers, overhead — what a reviewer asks. */
+export function methodRow(r: ResultEntry): string[] {
+  const spread = r.betweenBoots;
+  const boots = spread.boots > 1
+    ? `${formatFigure(spread.min)}–${formatFigure(spread.max)} (${(spread.relativeRange * 100).toFixed(1)}%)`
+    : '—';
+  const overhead = `${r.timerOverhead.subtracted} subtracted${r.timerOverhead.stable ? '' : ' (**unstable**)'}`;
+  return [r.metric, String(r.boots), boots, r.ciMethod, String(r.settling.dropped), `${r.outliers.low}/${r.outliers.high} (${r.outliers.method})`, overhead];
+}
+
 export interface ReportContext {
-  /** Per guest: accelerator and reason it was chosen, vCPUs, guest kernel. */
-  guests: { name: string; accel: string; accelReason: string; vcpus: number; kernel: string }[];
+  /** Per guest: accelerator and reason it was chosen, vCPUs, boots, guest kernel. */
+  guests: { name: string; accel: string; accelReason: string; vcpus: number; boots: number; kernel: string; hostWarnings: string[] }[];
   createdAt: string;
 }
 
@@ -21,16 +33,25 @@ export function reportMarkdown(doc: ResultsDocument, context: ReportContext): st
     `Created ${context.createdAt}.${doc.complete ? '' : ' **Incomplete run:** some guests or benchmarks did not finish (see below).'}`,
     '',
     'Figures are per operation, after subtracting the timer overhead (the minimum of back-to-back timer reads, in the guest) once per sample. ' +
-      'The 95% CI is a bootstrap interval of the median (see docs/methodology.md).',
+      'The 95% CI is a bootstrap interval of the median; with several boots, a hierarchical one (boots, then samples within boots). See docs/methodology.md.',
     '',
   ];
   for (const guest of context.guests) {
     const rows = doc.results.filter((r) => r.guest === guest.name);
     out.push(`## ${guest.name}`, '');
-    out.push(`Accelerator: **${guest.accel}** (${guest.accelReason}). vCPUs: ${guest.vcpus}. Guest kernel: ${guest.kernel}.`, '');
+    out.push(`Accelerator: **${guest.accel}** (${guest.accelReason}). vCPUs: ${guest.vcpus}. Boots: ${guest.boots}. Guest kernel: ${guest.kernel}.`, '');
+    if (guest.hostWarnings.length > 0) {
+      out.push('Host conditions:', '', ...guest.hostWarnings.map((w) => `- ${w}`), '');
+    }
     const caveats = [...new Set(rows.flatMap((r) => (r.caveat ? [r.caveat] : [])))];
     for (const caveat of caveats) out.push(`> **${caveat}**`, '');
-    if (rows.length > 0) out.push(markdownTable(SUMMARY_HEADERS, rows.map(summaryRow)), '');
+    if (rows.length > 0) {
+      out.push(markdownTable(SUMMARY_HEADERS, rows.map(summaryRow)), '');
+      out.push(`How each figure was obtained (settling policy: ${rows[0]!.settling.policy}; outliers are counted, never dropped):`, '');
+      out.push(markdownTable(METHOD_HEADERS, rows.map(methodRow)), '');
+    }
+    for (const r of rows) for (const flag of r.flags) out.push(`- **${r.metric}:** ${flag}`);
+    if (rows.some((r) => r.flags.length > 0)) out.push('');
     const clamped = rows.filter((r) => r.clampedSamples > 0);
     for (const r of clamped) out.push(`- ${r.metric}: ${r.clampedSamples} samples were below the timer overhead and counted as 0.`);
     if (clamped.length > 0) out.push('');

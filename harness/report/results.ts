@@ -1,11 +1,21 @@
-import type { BootstrapConfig, GuestOs } from '../config/types.js';
-import { subtractOverhead, summarize, type Summary } from '../stats/index.js';
+import type { BootstrapConfig, GuestOs, MethodologyConfig } from '../config/types.js';
+import {
+  betweenBootSpread,
+  classifyOutliers,
+  detectSettling,
+  hierarchicalBootstrapMedianCi,
+  seriesStability,
+  subtractOverhead,
+  summarize,
+  type BetweenBootSpread,
+  type Summary,
+} from '../stats/index.js';
 import { type Accel, type Unit, unitCaveat, unitForAccel } from '../units.js';
-import type { RawBenchmark } from '../wire/stream.js';
+import type { GuestStream, RawBenchmark } from '../wire/stream.js';
 
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
 
-/** One figure: a metric on a guest, summarised after subtracting the timer overhead. */
+/** One figure: a metric on a guest over every boot, summarised after subtracting the timer overhead. */
 export interface ResultEntry extends Summary {
   guest: string;
   os: GuestOs;
@@ -15,16 +25,30 @@ export interface ResultEntry extends Summary {
   accel: Accel;
   /** Set when the unit cannot be compared across systems. */
   caveat?: string;
+  /** How ci95 was computed: over samples, or over boots and then samples within boots. */
+  ciMethod: 'bootstrap' | 'hierarchical bootstrap';
+  boots: number;
+  betweenBoots: BetweenBootSpread;
   iterations: number;
   warmup: number;
+  /** Samples dropped after the fixed warm-up because they had not settled, in total and per boot. */
+  settling: { policy: string; dropped: number; droppedPerBoot: number[] };
+  outliers: { method: 'mad' | 'tukey'; low: number; high: number; lowFence: number; highFence: number };
   opsPerSample: number;
-  /** Minimum back-to-back timer delta before the run, in raw ticks; subtracted once per sample. */
-  timerOverhead: number;
-  timerOverheadAfter: number;
+  /** Timer overhead in raw ticks: every measurement (before and after each boot's run) and the minimum subtracted. */
+  timerOverhead: { measured: number[]; subtracted: number; stable: boolean; message: string };
   /** Samples that came out below the overhead and were counted as 0. */
   clampedSamples: number;
+  /** Why a reader should be careful with this figure (e.g. unstable timer overhead). */
+  flags: string[];
   vcpus: string;
   guestAffinity: string;
+}
+
+/** One boot's stream, as the runner collected it. */
+export interface RawBoot {
+  boot: number;
+  stream: GuestStream;
 }
 
 export interface NotRun {
@@ -46,26 +70,68 @@ export interface ResultsDocument {
   failed: NotRun[];
 }
 
-export function resultEntry(guest: string, os: GuestOs, accel: Accel, raw: RawBenchmark, bootstrap: BootstrapConfig): ResultEntry {
-  const corrected = subtractOverhead(raw.samples, raw.timerOverhead, raw.opsPerSample);
+export const DEFAULT_METHODOLOGY: MethodologyConfig = { overheadTolerance: { relative: 0.25, absolute: 2 }, unstableOverhead: 'flag', outliers: 'mad', settling: 'mser5' };
+
+/** One entry per metric, pooling the boots in which it completed, in the order the guest ran them. */
+export function guestResults(guest: string, os: GuestOs, accel: Accel, boots: readonly RawBoot[], bootstrap: BootstrapConfig, methodology: MethodologyConfig = DEFAULT_METHODOLOGY): ResultEntry[] {
+  const byMetric = new Map<string, RawBenchmark[]>();
+  for (const { stream } of boots) {
+    for (const raw of stream.benchmarks) byMetric.set(raw.metric, [...(byMetric.get(raw.metric) ?? []), raw]);
+  }
+  return [...byMetric.values()].map((raws) => resultEntry(guest, os, accel, raws, bootstrap, methodology));
+}
+
+/**
+ * The overhead subtracted is the minimum of every measurement, the one least disturbed; when the
+ * measurements disagree by more than the tolerance, the figure is flagged.
+ */
+export function resultEntry(guest: string, os: GuestOs, accel: Accel, raws: readonly RawBenchmark[], bootstrap: BootstrapConfig, methodology: MethodologyConfig = DEFAULT_METHODOLOGY): ResultEntry {
+  const first = raws[0];
+  if (!first) throw new RangeError(`resultEntry: expected at least one boot's samples for ${guest}, got none`);
+  const measured = raws.flatMap((r) => [r.timerOverhead, r.timerOverheadAfter]);
+  const subtracted = Math.min(...measured);
+  const stability = seriesStability(measured, methodology.overheadTolerance);
+  let clamped = 0;
+  const droppedPerBoot: number[] = [];
+  const groups = raws.map((raw) => {
+    const corrected = subtractOverhead(raw.samples, subtracted, raw.opsPerSample);
+    clamped += corrected.clamped;
+    const settledAt = methodology.settling === 'mser5' ? detectSettling(corrected.values).settledAt : 0;
+    droppedPerBoot.push(settledAt);
+    return corrected.values.slice(settledAt);
+  });
+  const pooled = groups.flat();
+  const summary = summarize(pooled, bootstrap);
+  const hierarchical = groups.length > 1;
+  const outliers = classifyOutliers(pooled, methodology.outliers);
   const unit = unitForAccel(accel);
   const caveat = unitCaveat(unit);
   return {
     guest,
     os,
-    metric: raw.metric,
-    mechanism: raw.mechanism,
+    metric: first.metric,
+    mechanism: first.mechanism,
     unit,
     accel,
     ...(caveat ? { caveat } : {}),
-    ...summarize(corrected.values, bootstrap),
-    iterations: raw.iterations,
-    warmup: raw.warmup,
-    opsPerSample: raw.opsPerSample,
-    timerOverhead: raw.timerOverhead,
-    timerOverheadAfter: raw.timerOverheadAfter,
-    clampedSamples: corrected.clamped,
-    vcpus: raw.vcpus,
-    guestAffinity: raw.affinity,
+    ...summary,
+    ci95: hierarchical ? hierarchicalBootstrapMedianCi(groups, bootstrap) : summary.ci95,
+    ciMethod: hierarchical ? 'hierarchical bootstrap' : 'bootstrap',
+    boots: groups.length,
+    betweenBoots: betweenBootSpread(groups),
+    iterations: first.iterations,
+    warmup: first.warmup,
+    settling: {
+      policy: methodology.settling === 'mser5' ? `fixed warm-up of ${first.warmup}, then MSER-5 truncation per boot` : `fixed warm-up of ${first.warmup}`,
+      dropped: droppedPerBoot.reduce((a, b) => a + b, 0),
+      droppedPerBoot,
+    },
+    outliers: { method: outliers.method, low: outliers.low, high: outliers.high, lowFence: outliers.lowFence, highFence: outliers.highFence },
+    opsPerSample: first.opsPerSample,
+    timerOverhead: { measured, subtracted, stable: stability.stable, message: stability.message },
+    clampedSamples: clamped,
+    flags: stability.stable ? [] : [stability.message],
+    vcpus: first.vcpus,
+    guestAffinity: first.affinity,
   };
 }

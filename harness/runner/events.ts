@@ -7,7 +7,8 @@ export type RunEvent =
   | { type: 'accel-chosen'; accel: Accel; reason: string }
   | { type: 'guest-skipped'; guest: string; reason: string; howTo?: string }
   | { type: 'guest-preparing'; guest: string; message: string }
-  | { type: 'guest-booting'; guest: string; argv: string[]; vcpus: number }
+  | { type: 'host-warning'; guest: string; warning: string }
+  | { type: 'guest-booting'; guest: string; boot: number; argv: string[]; vcpus: number }
   | { type: 'vcpus-pinned'; guest: string; affinity: VcpuAffinity[] }
   | { type: 'guest-started'; guest: string; kernel: string }
   | { type: 'benchmark-begin'; guest: string; metric: string }

@@ -23,6 +23,8 @@ export interface GuestSessionOptions {
   accel: Accel;
   /** vCPUs to give the guest (may be fewer than configured). */
   vcpus: number;
+  /** Which boot of the guest this is, from 1. */
+  boot?: number;
   /** Where console.log and data.bin go. */
   guestDir: string;
   timeouts: Timeouts;
@@ -68,7 +70,7 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
     startPaused: true,
     extraArgs: prepared.boot.extraArgs,
   });
-  emit({ type: 'guest-booting', guest: guest.name, argv: [prepared.boot.qemuBinary, ...argv], vcpus: options.vcpus });
+  emit({ type: 'guest-booting', guest: guest.name, boot: options.boot ?? 1, argv: [prepared.boot.qemuBinary, ...argv], vcpus: options.vcpus });
 
   const assembler = new StreamAssembler();
   const decoder = new WireDecoder();

@@ -16,7 +16,7 @@ export interface RunOutputs {
   results: ResultEntry[];
   skipped: NotRun[];
   failed: NotRun[];
-  streams: { guest: GuestConfig; stream: GuestStream }[];
+  streams: { guest: GuestConfig; boot: number; stream: GuestStream }[];
 }
 
 /** Write-then-rename, so an interrupted run leaves the previous complete file rather than half a file. */
@@ -27,10 +27,10 @@ async function writeAtomic(path: string, text: string): Promise<void> {
 }
 
 export function samplesCsv(streams: RunOutputs['streams']): string {
-  const lines = ['guest,metric,index,raw_ticks'];
-  for (const { guest, stream } of streams) {
+  const lines = ['guest,boot,metric,index,raw_ticks'];
+  for (const { guest, boot, stream } of streams) {
     for (const bench of stream.benchmarks) {
-      const prefix = `${csvField(guest.name)},${csvField(bench.metric)},`;
+      const prefix = `${csvField(guest.name)},${boot},${csvField(bench.metric)},`;
       bench.samples.forEach((value, index) => lines.push(`${prefix}${index},${value}`));
     }
   }
@@ -65,7 +65,9 @@ export async function writeRunOutputs(runDir: string, outputs: RunOutputs): Prom
           accel: g.accel ?? 'none',
           accelReason: manifest.accel.reason ?? '',
           vcpus: g.vcpusUsed ?? g.vcpusConfigured,
-          kernel: g.guestInfo?.kernel ?? 'unknown',
+          boots: g.boots.length,
+          hostWarnings: g.hostConditions?.warnings ?? [],
+          kernel: g.boots[0]?.guestInfo.kernel ?? 'unknown',
         })),
     }),
   );

@@ -7,10 +7,11 @@ import type { GuestConfig, RunConfig } from '../config/types.js';
 import { adapterFor } from '../guests/registry.js';
 import { DEFAULT_KERNEL_PACKAGE } from '../guests/linux/adapter.js';
 import { fetchDebianKernel } from '../guests/linux/kernel.js';
+import { readHostConditions } from '../host/conditions.js';
 import { readHostInfo } from '../host/info.js';
 import { chooseAccel, effectiveVcpus, probeKvm, type AccelDecision } from '../qemu/accel.js';
 import { DEFAULT_RESAMPLES } from '../stats/index.js';
-import { resultEntry, type NotRun, type ResultEntry } from '../report/results.js';
+import { guestResults, type NotRun, type RawBoot, type ResultEntry } from '../report/results.js';
 import type { AccelChoice } from '../units.js';
 import type { GuestStream } from '../wire/stream.js';
 import { writeRunOutputs } from './outputs.js';
@@ -60,7 +61,7 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
   const results: ResultEntry[] = [];
   const skipped: NotRun[] = [];
   const failed: NotRun[] = [];
-  const streams = new Map<string, { guest: GuestConfig; stream: GuestStream }>();
+  const streams = new Map<string, { guest: GuestConfig; boot: number; stream: GuestStream }>();
   const save = () => writeRunOutputs(runDir, { manifest, results, skipped, failed, streams: [...streams.values()] });
 
   let decision: AccelDecision | undefined;
@@ -77,7 +78,7 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
   };
 
   for (const guest of config.guests) {
-    const entry: GuestManifest = { name: guest.name, os: guest.os, status: 'skipped', vcpusConfigured: guest.vcpus };
+    const entry: GuestManifest = { name: guest.name, os: guest.os, status: 'skipped', vcpusConfigured: guest.vcpus, boots: [] };
     manifest.guests.push(entry);
     const adapter = adapterFor(guest.os);
     const availability = await adapter.availability(guest);
@@ -101,35 +102,51 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
       });
       entry.provenance = prepared.provenance;
       entry.qemuVersion = await readQemuVersion(prepared.boot.qemuBinary);
-      const session = await runGuestSession({
-        guest,
-        prepared,
-        accel,
-        vcpus,
-        guestDir: join(runDir, 'guests', guest.name),
-        timeouts: config.timeouts,
-        emit,
-      });
-      streams.set(guest.name, { guest, stream: session.stream });
-      Object.assign(entry, {
-        argv: session.argv,
-        hostAffinity: session.affinity,
-        guestInfo: session.stream.info,
-        guestAffinity: Object.fromEntries(session.stream.benchmarks.map((b) => [b.metric, b.affinity])),
-        qemuExit: session.exit ? { exitCode: session.exit.exitCode, signal: session.exit.signal } : undefined,
-        seconds: session.seconds,
-      });
-      // Completed benchmarks count even when the guest failed later.
-      for (const raw of session.stream.benchmarks) results.push(resultEntry(guest.name, guest.os, accel, raw, config.bootstrap));
-      for (const s of session.stream.skipped) skipped.push({ guest: guest.name, metric: s.metric, reason: note ? `${s.reason} (${note})` : s.reason });
-      for (const f of session.stream.failed) failed.push({ guest: guest.name, metric: f.metric, reason: f.reason });
-      if (session.error) {
-        entry.status = 'failed';
-        entry.reason = session.error.message;
-        failed.push({ guest: guest.name, reason: session.error.message });
-      } else {
-        entry.status = 'done';
+      entry.hostConditions = await readHostConditions(guest.pin ?? []);
+      for (const warning of entry.hostConditions.warnings) emit({ type: 'host-warning', guest: guest.name, warning });
+      const boots: RawBoot[] = [];
+      for (let boot = 1; boot <= guest.benchmarks.boots; boot++) {
+        const session = await runGuestSession({
+          guest,
+          prepared,
+          accel,
+          vcpus,
+          boot,
+          guestDir: join(runDir, 'guests', guest.name, `boot-${boot}`),
+          timeouts: config.timeouts,
+          emit,
+        });
+        boots.push({ boot, stream: session.stream });
+        streams.set(`${guest.name}/${boot}`, { guest, boot, stream: session.stream });
+        entry.boots.push({
+          boot,
+          status: session.error ? 'failed' : 'done',
+          ...(session.error ? { reason: session.error.message } : {}),
+          argv: session.argv,
+          hostAffinity: session.affinity,
+          guestInfo: session.stream.info,
+          guestAffinity: Object.fromEntries(session.stream.benchmarks.map((b) => [b.metric, b.affinity])),
+          qemuExit: session.exit ? { exitCode: session.exit.exitCode, signal: session.exit.signal } : undefined,
+          seconds: session.seconds,
+        });
+        for (const s of session.stream.skipped) {
+          if (!skipped.some((k) => k.guest === guest.name && k.metric === s.metric)) {
+            skipped.push({ guest: guest.name, metric: s.metric, reason: note ? `${s.reason} (${note})` : s.reason });
+          }
+        }
+        for (const f of session.stream.failed) failed.push({ guest: guest.name, metric: f.metric, reason: `boot ${boot}: ${f.reason}` });
+        if (session.error) failed.push({ guest: guest.name, reason: guest.benchmarks.boots > 1 ? `boot ${boot}: ${session.error.message}` : session.error.message });
+        await save();
       }
+      // Completed benchmarks count even when a boot failed later.
+      for (const result of guestResults(guest.name, guest.os, accel, boots, config.bootstrap, config.methodology)) {
+        if (!result.timerOverhead.stable && config.methodology.unstableOverhead === 'fail') {
+          failed.push({ guest: guest.name, metric: result.metric, reason: `not reported: ${result.timerOverhead.message} (methodology.unstableOverhead: fail)` });
+        } else {
+          results.push(result);
+        }
+      }
+      entry.status = entry.boots.some((b) => b.status === 'failed') ? 'failed' : 'done';
     } catch (error) {
       entry.status = 'failed';
       entry.reason = (error as Error).message;

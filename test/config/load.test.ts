@@ -77,6 +77,7 @@ describe('loadConfig', () => {
       expect(config.cacheDir).to.equal(path.join(dir, '.cache'));
       expect(config.timeouts).to.deep.equal({ bootSeconds: 300, benchmarkSeconds: 300, shutdownSeconds: 30 });
       expect(config.bootstrap).to.deep.equal({ resamples: 2000, seed: 1 });
+      expect(config.methodology).to.deep.equal({ overheadTolerance: { relative: 0.25, absolute: 2 }, unstableOverhead: 'flag', outliers: 'mad', settling: 'mser5' });
 
       expect(config.guests).to.deep.equal([
         {
@@ -85,7 +86,7 @@ describe('loadConfig', () => {
           vcpus: 2,
           memoryMiB: 512,
           pin: undefined,
-          benchmarks: { iterations: 10000, warmup: 1000, include: ['*'] },
+          benchmarks: { boots: 1, iterations: 10000, warmup: 1000, include: ['*'] },
           image: { kernelPackage: 'linux-image-cloud-amd64' },
         },
         {
@@ -94,7 +95,7 @@ describe('loadConfig', () => {
           vcpus: 2,
           memoryMiB: 512,
           pin: undefined,
-          benchmarks: { iterations: 10000, warmup: 1000, include: ['*'] },
+          benchmarks: { boots: 1, iterations: 10000, warmup: 1000, include: ['*'] },
           // The image does not exist: that is for the runner to report (guest skipped), not a config error.
           image: { buildDir: path.join(dir, 'sel4-build') },
         },
@@ -104,7 +105,7 @@ describe('loadConfig', () => {
           vcpus: 1,
           memoryMiB: 512,
           pin: [0],
-          benchmarks: { iterations: 10000, warmup: 1000, include: ['*'] },
+          benchmarks: { boots: 1, iterations: 10000, warmup: 1000, include: ['*'] },
           image: { disk: '/abs/minix.img' },
         },
       ]);
@@ -124,7 +125,7 @@ describe('loadConfig', () => {
           '    vcpus: 4',
           '    memoryMiB: 1024',
           '    pin: [3, 2, 1, 0]',
-          '    benchmarks: { iterations: 5, warmup: 0, include: [ipc.roundtrip.*, syscall.null] }',
+          '    benchmarks: { boots: 3, iterations: 5, warmup: 0, include: [ipc.roundtrip.*, syscall.null] }',
           '    image: { buildDir: b, kernel: k.elf, sourceDir: sub/src, cpuModel: "qemu64,+rdtscp" }',
         ].join('\n'),
       );
@@ -140,7 +141,7 @@ describe('loadConfig', () => {
         vcpus: 4,
         memoryMiB: 1024,
         pin: [3, 2, 1, 0],
-        benchmarks: { iterations: 5, warmup: 0, include: ['ipc.roundtrip.*', 'syscall.null'] },
+        benchmarks: { boots: 3, iterations: 5, warmup: 0, include: ['ipc.roundtrip.*', 'syscall.null'] },
         image: { buildDir: path.join(dir, 'b'), kernel: path.join(dir, 'k.elf'), sourceDir: path.join(dir, 'sub', 'src'), cpuModel: 'qemu64,+rdtscp' },
       });
     });
@@ -218,7 +219,7 @@ describe('loadConfig', () => {
         yaml: 'accel: kvm\nverbose: true #<\nguests: [{ name: a, os: linux }]\n',
         path: 'verbose',
         column: 1,
-        expected: /^no key 'verbose' \(allowed: accel, resultsDir, cacheDir, timeouts, bootstrap, guests\)$/,
+        expected: /^no key 'verbose' \(allowed: accel, resultsDir, cacheDir, timeouts, bootstrap, methodology, guests\)$/,
         got: "key 'verbose'",
       },
       {
@@ -402,6 +403,13 @@ describe('loadConfig', () => {
         path: 'bootstrap.resamples',
         expected: /^an integer from 100 to 100000$/,
         got: '50',
+      },
+      {
+        name: 'zero boots',
+        yaml: 'guests:\n  - name: a\n    os: linux\n    benchmarks:\n      boots: 0 #<\n',
+        path: 'guests[0].benchmarks.boots',
+        expected: /^an integer from 1 to 100$/,
+        got: '0',
       },
       {
         name: 'a negative seed',

@@ -1,13 +1,10 @@
 import { expect } from 'chai';
 import { sideBySide } from '../../harness/report/markdown.js';
 import type { ResultEntry } from '../../harness/report/results.js';
+import { resultEntry } from '../support/result-entry.js';
 
 function entry(guest: string, metric: string, median: number, unit: ResultEntry['unit'] = 'guest-instructions'): ResultEntry {
-  return {
-    guest, os: guest === 'sel4' ? 'sel4' : 'linux', metric, mechanism: `${guest}-mech`, unit, accel: 'tcg-icount',
-    n: 3, min: median, max: median, mean: median, stddev: 0, median, p1: median, p5: median, p25: median, p75: median, p95: median, p99: median,
-    mad: 0, ci95: [median, median + 1], iterations: 3, warmup: 0, opsPerSample: 1, timerOverhead: 0, timerOverheadAfter: 0, clampedSamples: 0, vcpus: '0', guestAffinity: '0',
-  };
+  return resultEntry(guest, metric, median, { unit });
 }
 
 describe('report.md side-by-side table', () => {

@@ -3,12 +3,14 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { compareFigures, pairFigures } from '../../harness/compare/compare.js';
+import { loadRun, type FigureSamples } from '../../harness/compare/load-run.js';
 import { loadConfig } from '../../harness/config/index.js';
 import type { RunEvent } from '../../harness/runner/events.js';
 import { runBenchmarks, type RunOutcome } from '../../harness/runner/run.js';
 import { writeTempConfig } from '../support/temp-config.js';
 
-const RUN_FILES = ['manifest.json', 'config.yaml', 'results.json', 'results.schema.json', 'results.csv', 'samples.csv', 'report.md', 'guests/linux/console.log', 'guests/linux/data.bin'];
+const RUN_FILES = ['manifest.json', 'config.yaml', 'results.json', 'results.schema.json', 'results.csv', 'samples.csv', 'report.md', 'guests/linux/boot-1/console.log', 'guests/linux/boot-1/data.bin'];
 
 async function runLinux(accel: 'tcg-icount' | 'tcg', benchmarks: Record<string, unknown>, vcpus = 2): Promise<{ outcome: RunOutcome; events: RunEvent[]; dir: string }> {
   const { dir, file } = await writeTempConfig({
@@ -48,7 +50,7 @@ describe('@integration Linux guest under QEMU', function () {
       expect(metrics).to.include.members(['syscall.null', 'ctxswitch.yield', 'ctxswitch.futex', 'ipc.roundtrip.pipe.thread.same', 'ipc.roundtrip.futex.process.same']);
       for (const r of outcome.results) {
         expect(r.unit).to.equal('guest-instructions');
-        expect(r.n).to.equal(200);
+        expect(r.n + r.settling.dropped).to.equal(200);
       }
       const skipped = outcome.skipped.filter((s) => s.metric?.endsWith('.cross'));
       expect(skipped.length).to.be.greaterThan(0);
@@ -61,7 +63,7 @@ describe('@integration Linux guest under QEMU', function () {
     });
 
     it('gives bit-identical raw data on a second run', async () => {
-      const data = (o: RunOutcome) => readFile(join(o.runDir, 'guests', 'linux', 'data.bin'));
+      const data = (o: RunOutcome) => readFile(join(o.runDir, 'guests', 'linux', 'boot-1', 'data.bin'));
       expect((await data(second.outcome)).equals(await data(first.outcome))).to.equal(true);
     });
 
@@ -88,11 +90,52 @@ describe('@integration Linux guest under QEMU', function () {
       const manifest = JSON.parse(await readFile(join(first.outcome.runDir, 'manifest.json'), 'utf8'));
       const guest = manifest.guests[0];
       expect(guest.vcpusUsed).to.equal(1);
-      expect(guest.hostAffinity).to.have.length(1);
-      expect(guest.hostAffinity[0]).to.include({ vcpu: 0, hostCpus: '0', requested: 0 });
-      expect(guest.guestInfo.kernel).to.match(/^6\./);
-      expect(guest.argv.join(' ')).to.contain('-icount shift=0,sleep=off');
+      const [boot] = guest.boots;
+      expect(boot.hostAffinity).to.have.length(1);
+      expect(boot.hostAffinity[0]).to.include({ vcpu: 0, hostCpus: '0', requested: 0 });
+      expect(boot.guestInfo.kernel).to.match(/^6\./);
+      expect(boot.argv.join(' ')).to.contain('-icount shift=0,sleep=off');
+      expect(guest.hostConditions.cpus).to.deep.equal([0, 1]);
       expect(manifest.accel).to.include({ requested: 'tcg-icount', chosen: 'tcg-icount' });
+    });
+
+    it('finds "no change" between the two identical runs', async () => {
+      const [a, b] = await Promise.all([loadRun(first.outcome.runDir), loadRun(second.outcome.runDir)]);
+      const comparisons = pairFigures(a.figures, b.figures).map(([fa, fb]) => compareFigures(fa, fb));
+      expect(comparisons).to.have.length(first.outcome.results.length);
+      for (const c of comparisons) expect(c.verdict, `${c.a.metric}: ${c.why}`).to.equal('no change');
+    });
+
+    it('reports pipe against futex as a difference with its CI', async () => {
+      const a = await loadRun(first.outcome.runDir);
+      const [[pipe, futex]] = pairFigures(a.figures, a.figures, { metrics: ['ipc.roundtrip.pipe.thread.same', 'ipc.roundtrip.futex.thread.same'] }) as [[FigureSamples, FigureSamples]];
+      const c = compareFigures(pipe, futex);
+      expect(c.verdict).to.equal('b faster');
+      expect(c.ratio).to.equal(futex.entry.median / pipe.entry.median);
+      expect(c.ci95[1]).to.be.below(1);
+    });
+  });
+
+  describe('three boots', () => {
+    let run: Awaited<ReturnType<typeof runLinux>>;
+    before(async () => {
+      run = await runLinux('tcg-icount', { boots: 3, iterations: 100, warmup: 10, include: ['syscall.null', 'ctxswitch.yield'] });
+      dirs.push(run.dir);
+    });
+
+    it('reports between-boot spread and a hierarchical CI in results.json and report.md', async () => {
+      const { outcome } = run;
+      expect(outcome.failed, JSON.stringify(outcome.failed)).to.deep.equal([]);
+      for (const r of outcome.results) {
+        expect(r.boots).to.equal(3);
+        expect(r.ciMethod).to.equal('hierarchical bootstrap');
+        expect(r.betweenBoots.bootMedians).to.have.length(3);
+      }
+      const doc = JSON.parse(await readFile(join(outcome.runDir, 'results.json'), 'utf8'));
+      expect(doc.results[0].betweenBoots.boots).to.equal(3);
+      const report = await readFile(join(outcome.runDir, 'report.md'), 'utf8');
+      expect(report).to.contain('Boots: 3').and.to.contain('hierarchical bootstrap').and.to.contain('boot medians (range)');
+      for (const boot of [1, 2, 3]) expect((await readFile(join(outcome.runDir, 'guests', 'linux', `boot-${boot}`, 'data.bin'))).length).to.be.greaterThan(0);
     });
   });
 
@@ -113,8 +156,8 @@ describe('@integration Linux guest under QEMU', function () {
         expect(r.caveat).to.match(/not comparable/);
       }
       const manifest = JSON.parse(await readFile(join(outcome.runDir, 'manifest.json'), 'utf8'));
-      expect(manifest.guests[0].hostAffinity.map((a: { hostCpus: string }) => a.hostCpus)).to.deep.equal(['0', '1']);
-      expect(manifest.guests[0].guestAffinity['ipc.roundtrip.pipe.thread.cross']).to.equal('0;1');
+      expect(manifest.guests[0].boots[0].hostAffinity.map((a: { hostCpus: string }) => a.hostCpus)).to.deep.equal(['0', '1']);
+      expect(manifest.guests[0].boots[0].guestAffinity['ipc.roundtrip.pipe.thread.cross']).to.equal('0;1');
     });
   });
 });

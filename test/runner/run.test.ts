@@ -64,6 +64,6 @@ describe('runBenchmarks', function () {
     const manifest = JSON.parse(await readFile(join(outcome.runDir, 'manifest.json'), 'utf8'));
     expect(manifest.complete).to.equal(false);
     expect(manifest.guests[0].status).to.equal('failed');
-    expect(manifest.guests[0].qemuExit.signal).to.equal('SIGKILL');
+    expect(manifest.guests[0].boots[0].qemuExit.signal).to.equal('SIGKILL');
   });
 });
