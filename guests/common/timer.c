@@ -82,3 +82,76 @@ uint64_t hb_tsc_hz_cpuid(void)
 	}
 	return hypervisor_tsc_hz();
 }
+
+void hb_timer_check(uint64_t reads, struct hb_timer_check *out)
+{
+	uint64_t backwards = 0, max_backwards = 0, min_forward = UINT64_MAX, max_forward = 0;
+	uint64_t prev, i;
+
+	out->reads = reads;
+	if (reads) {
+		prev = hb_timer_now();
+		for (i = 1; i < reads; i++) {
+			uint64_t t = hb_timer_now();
+
+			if (t < prev) {
+				backwards++;
+				if (prev - t > max_backwards)
+					max_backwards = prev - t;
+			} else {
+				if (t - prev < min_forward)
+					min_forward = t - prev;
+				if (t - prev > max_forward)
+					max_forward = t - prev;
+			}
+			prev = t;
+		}
+	}
+	out->backwards = backwards;
+	out->max_backwards = max_backwards;
+	out->min_forward = min_forward == UINT64_MAX ? 0 : min_forward;
+	out->max_forward = max_forward;
+}
+
+/* Where marker (NUL-terminated) first occurs in text[0, len), or NULL. No strstr: seL4 has none. */
+static const char *find(const char *text, size_t len, const char *marker)
+{
+	size_t m = strlen(marker), i;
+
+	if (m == 0 || m > len)
+		return NULL;
+	for (i = 0; i + m <= len; i++) {
+		if (memcmp(text + i, marker, m) == 0)
+			return text + i;
+	}
+	return NULL;
+}
+
+uint64_t hb_tsc_hz_from_text(const char *text, size_t len, const char *marker)
+{
+	const char *p = find(text, len, marker), *end = text + len;
+	uint64_t mhz = 0, frac = 0, scale = 1000000; /* frac in millionths of a MHz, i.e. Hz */
+	int colon = 0, digits = 0;
+
+	if (!p)
+		return 0;
+	p += strlen(marker);
+	while (p < end && (*p == ' ' || *p == '\t' || (*p == ':' && !colon++)))
+		p++;
+	/* Nine digits of MHz cover any TSC; more are not a frequency (and would overflow). */
+	while (p < end && *p >= '0' && *p <= '9' && digits < 9) {
+		mhz = mhz * 10 + (uint64_t)(*p++ - '0');
+		digits++;
+	}
+	if (!digits || (p < end && *p >= '0' && *p <= '9'))
+		return 0;
+	if (p < end && *p == '.') {
+		for (p++; p < end && *p >= '0' && *p <= '9'; p++) {
+			if (scale > 1) {
+				scale /= 10;
+				frac += (uint64_t)(*p - '0') * scale;
+			}
+		}
+	}
+	return mhz * 1000000 + frac;
+}

@@ -5,6 +5,7 @@
 #ifndef HB_TIMER_H
 #define HB_TIMER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -51,6 +52,33 @@ static inline uint64_t hb_timer_overhead(uint32_t n)
 	}
 	return best == UINT64_MAX ? 0 : best;
 }
+
+/* What hb_timer_check() saw; every figure in timer ticks except the counts. */
+struct hb_timer_check {
+	uint64_t reads;         /* timer reads taken */
+	uint64_t backwards;     /* deltas that went backwards: t[i] < t[i-1] */
+	uint64_t max_backwards; /* largest t[i-1] - t[i]; 0 when none went backwards */
+	uint64_t min_forward;   /* smallest t[i] - t[i-1] of the others (0: the timer stood still) */
+	uint64_t max_forward;   /* largest of them: includes any interrupt or vCPU preemption */
+};
+
+/*
+ * Reads the timer `reads` times back to back with hb_timer_now(), the read every sample is taken
+ * with, and classifies each of the reads - 1 deltas as it goes (nothing is stored, so any count
+ * fits). A TSC that is consistent for the caller never goes backwards; under an emulator, or when
+ * the caller moves between CPUs whose TSCs disagree, it can. Freestanding; call hb_timer_init()
+ * first. min_forward and max_forward are 0 when there was no forward delta.
+ */
+void hb_timer_check(uint64_t reads, struct hb_timer_check *out);
+
+/*
+ * TSC frequency in Hz from the first "<marker> <MHz>" in text[0, len), as kernels print their
+ * own calibration: after marker come blanks and at most one ':', then the MHz as decimal digits
+ * with an optional fraction ("2899.999" gives 2899999000; digits past the sixth decimal are
+ * ignored). 0 when marker is absent or no digit follows it. Freestanding; text need not end in
+ * a NUL.
+ */
+uint64_t hb_tsc_hz_from_text(const char *text, size_t len, const char *marker);
 
 /* 1 when CPUID.80000007H:EDX[8] says the TSC ticks at a constant rate in every P/C-state. */
 int hb_invariant_tsc(void);

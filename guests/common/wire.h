@@ -56,6 +56,32 @@
 #define HB_KEY_INVARIANT_TSC "invariant_tsc" /* 1 when CPUID.80000007H:EDX[8] is set */
 #define HB_KEY_COMPILER "compiler"         /* compiler and version that built the payload */
 #define HB_KEY_CFLAGS "cflags"             /* flags the payload was built with */
+/*
+ * Timer validation, run before the first benchmark (hb_timer_check in timer.h): the timer read
+ * timer_check_reads times back to back on the payload's start-up thread, not pinned.
+ */
+#define HB_KEY_TIMER_CHECK_READS "timer_check_reads" /* reads taken; 0 or absent: no check */
+#define HB_KEY_TIMER_BACKWARDS "timer_backwards" /* back-to-back deltas that went backwards */
+#define HB_KEY_TIMER_MAX_BACKWARDS "timer_max_backwards" /* largest backwards step, ticks */
+#define HB_KEY_TIMER_MIN_FORWARD "timer_min_forward" /* smallest other delta, ticks */
+#define HB_KEY_TIMER_MAX_FORWARD "timer_max_forward" /* largest other delta, ticks */
+/* Where tsc_hz came from: cpuid | kernel (kernel_tsc_hz, CPUID having none) | none (tsc_hz 0) */
+#define HB_KEY_TSC_HZ_SOURCE "tsc_hz_source"
+/*
+ * The guest kernel's own TSC calibration in Hz, 0 when not found. Linux: its log (klogctl),
+ * "tsc: Refined TSC clocksource calibration: N MHz", else "tsc: Detected N MHz processor".
+ * seL4: bootinfo's SEL4_BOOTINFO_HEADER_X86_TSC_FREQ (whole MHz). MINIX: /proc/cpuinfo's
+ * "cpu MHz" (whole MHz).
+ */
+#define HB_KEY_KERNEL_TSC_HZ "kernel_tsc_hz"
+/*
+ * Linux only: CLOCK_MONOTONIC and the timer read together at two points about 50 ms apart
+ * (busy-waiting on clock_gettime; at each point the timer is read on both sides of the clock
+ * read, the narrowest of 8 tries kept and its midpoint used); clock_check_ticks / clock_check_ns
+ * is ticks per ns. Both 0 when clock_gettime failed.
+ */
+#define HB_KEY_CLOCK_CHECK_NS "clock_check_ns"       /* CLOCK_MONOTONIC delta, ns */
+#define HB_KEY_CLOCK_CHECK_TICKS "clock_check_ticks" /* timer delta over the same span, ticks */
 
 /* BENCH_BEGIN keys */
 #define HB_KEY_METRIC "metric"             /* stable metric name, e.g. "syscall.null" */

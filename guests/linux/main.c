@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
@@ -22,6 +24,16 @@
 
 #define PAYLOAD_NAME "hb-linux 1"
 #define OVERHEAD_READS 10000
+/* Back-to-back reads for hb_timer_check(): well under a second even under TCG. */
+#define TIMER_CHECK_READS 1000000
+/* Span of the CLOCK_MONOTONIC versus timer comparison. */
+#define CLOCK_CHECK_NS 50000000ull
+/* Tries at each end of that span; the narrowest bracket wins. */
+#define CLOCK_CHECK_TRIES 8
+
+/* klogctl(2) actions; glibc's <sys/klog.h> declares the call but not these. */
+#define SYSLOG_ACTION_READ_ALL 3
+#define SYSLOG_ACTION_SIZE_BUFFER 10
 
 /* The harness passes its flags as -DHB_CFLAGS="..." so the stream records how it was built. */
 #ifndef HB_CFLAGS
@@ -44,7 +56,138 @@ struct driver {
 	int began;
 };
 
-static void emit_stream_begin(const char *timer)
+/* What the payload learnt about its timer before the first benchmark; goes into STREAM_BEGIN. */
+struct timer_facts {
+	struct hb_timer_check check;
+	uint64_t tsc_hz;        /* CPUID's, else the kernel's, else 0 */
+	const char *tsc_hz_source;
+	uint64_t kernel_tsc_hz;
+	uint64_t clock_ns;      /* CLOCK_MONOTONIC delta of the clock check, 0 if it failed */
+	uint64_t clock_ticks;   /* timer delta over the same span */
+	uint64_t clock_width;   /* timer ticks the two clock reads were bracketed by, together */
+};
+
+/*
+ * The kernel's own TSC calibration, from its log: the refined figure (from a recalibration
+ * against HPET or the ACPI PM timer about a second after boot; never printed once the TSC is
+ * marked unstable, as under multi-vCPU TCG) when there is one, else the early one. 0 when the
+ * log has neither, or cannot be read (it needs CAP_SYSLOG when dmesg_restrict is set; the
+ * guest's payload runs as root). Read after the checks, which gives the refinement more time.
+ */
+static uint64_t kernel_tsc_hz(void)
+{
+	int size = klogctl(SYSLOG_ACTION_SIZE_BUFFER, NULL, 0);
+	char *log;
+	int n;
+	uint64_t hz = 0;
+
+	if (size <= 0)
+		return 0;
+	log = malloc((size_t)size);
+	if (!log)
+		return 0;
+	n = klogctl(SYSLOG_ACTION_READ_ALL, log, size);
+	if (n > 0) {
+		hz = hb_tsc_hz_from_text(log, (size_t)n, "tsc: Refined TSC clocksource calibration:");
+		if (!hz)
+			hz = hb_tsc_hz_from_text(log, (size_t)n, "tsc: Detected");
+	}
+	free(log);
+	return hz;
+}
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * A CLOCK_MONOTONIC reading and the timer at the same moment: the timer is read on both sides of
+ * clock_gettime and the midpoint taken; of a few tries, the one with the narrowest bracket, so an
+ * interrupt or (under an emulator) a stalled vCPU thread between the two reads does not skew it.
+ * Returns the bracket width in ticks; UINT64_MAX when clock_gettime failed, or the timer went
+ * backwards across it every time.
+ */
+static uint64_t clock_and_timer(uint64_t *ns, uint64_t *ticks)
+{
+	uint64_t best = UINT64_MAX;
+
+	for (int i = 0; i < CLOCK_CHECK_TRIES; i++) {
+		uint64_t before = hb_timer_now();
+		uint64_t c = monotonic_ns();
+		uint64_t after = hb_timer_now();
+
+		if (!c)
+			return UINT64_MAX;
+		if (after >= before && after - before < best) {
+			best = after - before;
+			*ns = c;
+			*ticks = before + best / 2;
+		}
+	}
+	return best;
+}
+
+/*
+ * CLOCK_MONOTONIC and the timer over the same ~50 ms, by busy-waiting on clock_gettime (a sleep
+ * would do as well, but a busy-wait keeps the vCPU running the whole time). *ns and *ticks stay 0
+ * when clock_gettime fails or the timer never read consistently around it.
+ */
+static void clock_check(uint64_t *ns, uint64_t *ticks, uint64_t *width)
+{
+	uint64_t c0 = 0, t0 = 0, c1 = 0, t1 = 0, w0, w1, c;
+
+	*ns = *ticks = *width = 0;
+	w0 = clock_and_timer(&c0, &t0);
+	if (w0 == UINT64_MAX)
+		return;
+	do
+		c = monotonic_ns();
+	while (c && c - c0 < CLOCK_CHECK_NS);
+	w1 = clock_and_timer(&c1, &t1);
+	if (!c || w1 == UINT64_MAX)
+		return;
+	*ns = c1 - c0;
+	*ticks = t1 - t0; /* wraps to a huge figure if the timer went backwards: visible, not hidden */
+	*width = w0 + w1;
+}
+
+/*
+ * Runs on the start-up thread before anything is pinned, so the scheduler may move it between
+ * vCPUs mid-check: a TSC that disagrees across vCPUs shows up as backwards steps.
+ */
+static void check_timer(struct timer_facts *f)
+{
+	uint64_t cpuid_hz = hb_tsc_hz_cpuid();
+
+	hb_timer_check(TIMER_CHECK_READS, &f->check);
+	clock_check(&f->clock_ns, &f->clock_ticks, &f->clock_width);
+	f->kernel_tsc_hz = kernel_tsc_hz();
+	if (cpuid_hz) {
+		f->tsc_hz = cpuid_hz;
+		f->tsc_hz_source = "cpuid";
+	} else if (f->kernel_tsc_hz) {
+		f->tsc_hz = f->kernel_tsc_hz;
+		f->tsc_hz_source = "kernel";
+	} else {
+		f->tsc_hz = 0;
+		f->tsc_hz_source = "none";
+	}
+	fprintf(stderr,
+		"hb: timer check: %llu reads, %llu backwards (max %llu), forward deltas %llu..%llu ticks; "
+		"%llu (+-%llu) ticks in %llu ns of CLOCK_MONOTONIC; tsc_hz %llu (%s), kernel's %llu\n",
+		(unsigned long long)f->check.reads, (unsigned long long)f->check.backwards,
+		(unsigned long long)f->check.max_backwards, (unsigned long long)f->check.min_forward,
+		(unsigned long long)f->check.max_forward, (unsigned long long)f->clock_ticks,
+		(unsigned long long)f->clock_width / 2, (unsigned long long)f->clock_ns, (unsigned long long)f->tsc_hz, f->tsc_hz_source,
+		(unsigned long long)f->kernel_tsc_hz);
+}
+
+static void emit_stream_begin(const char *timer, const struct timer_facts *f)
 {
 	struct utsname u;
 	char kernel[sizeof u.release + sizeof u.version + 1];
@@ -60,11 +203,19 @@ static void emit_stream_begin(const char *timer)
 	hb_wire_kv_str(&wire, HB_KEY_KERNEL, kernel);
 	hb_wire_kv_u64(&wire, HB_KEY_CPUS_ONLINE, online > 0 ? (uint64_t)online : 0);
 	hb_wire_kv_str(&wire, HB_KEY_TIMER, timer);
-	/* CPUID only: the kernel's own calibration is in dmesg, which is not ours to parse. */
-	hb_wire_kv_u64(&wire, HB_KEY_TSC_HZ, hb_tsc_hz_cpuid());
+	hb_wire_kv_u64(&wire, HB_KEY_TSC_HZ, f->tsc_hz);
+	hb_wire_kv_str(&wire, HB_KEY_TSC_HZ_SOURCE, f->tsc_hz_source);
+	hb_wire_kv_u64(&wire, HB_KEY_KERNEL_TSC_HZ, f->kernel_tsc_hz);
 	hb_wire_kv_u64(&wire, HB_KEY_INVARIANT_TSC, (uint64_t)hb_invariant_tsc());
 	hb_wire_kv_str(&wire, HB_KEY_COMPILER, COMPILER);
 	hb_wire_kv_str(&wire, HB_KEY_CFLAGS, HB_CFLAGS);
+	hb_wire_kv_u64(&wire, HB_KEY_TIMER_CHECK_READS, f->check.reads);
+	hb_wire_kv_u64(&wire, HB_KEY_TIMER_BACKWARDS, f->check.backwards);
+	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MAX_BACKWARDS, f->check.max_backwards);
+	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MIN_FORWARD, f->check.min_forward);
+	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MAX_FORWARD, f->check.max_forward);
+	hb_wire_kv_u64(&wire, HB_KEY_CLOCK_CHECK_NS, f->clock_ns);
+	hb_wire_kv_u64(&wire, HB_KEY_CLOCK_CHECK_TICKS, f->clock_ticks);
 	hb_wire_kv_end(&wire);
 }
 
@@ -229,6 +380,7 @@ int main(int argc, char **argv)
 	struct hb_options o;
 	struct hb_data_channel data;
 	const char *timer;
+	struct timer_facts facts;
 	uint64_t *samples;
 	uint64_t counted = 0;
 	char err[256];
@@ -264,7 +416,8 @@ int main(int argc, char **argv)
 
 	fprintf(stderr, "hb: %s, timer %s, %u iterations after %u warm-up, benchmarks '%s', data %s\n",
 		PAYLOAD_NAME, timer, o.settings.iterations, o.settings.warmup, o.settings.bench, o.data);
-	emit_stream_begin(timer);
+	check_timer(&facts);
+	emit_stream_begin(timer, &facts);
 	for (size_t i = 0; i < hb_linux_bench_count; i++) {
 		const struct hb_bench *b = &hb_linux_benches[i];
 

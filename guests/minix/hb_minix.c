@@ -28,6 +28,8 @@
 
 #define PAYLOAD_NAME "hb-minix 1"
 #define OVERHEAD_READS 10000
+/* Back-to-back reads for hb_timer_check(). */
+#define TIMER_CHECK_READS 100000
 #define DEFAULT_DATA "/dev/tty01"
 
 /* The harness passes its flags as -DHB_CFLAGS="..." so the stream records how it was built. */
@@ -251,7 +253,59 @@ struct driver {
 	int began;
 };
 
-static void emit_stream_begin(const char *timer)
+/* What the payload learnt about its timer before the first benchmark; goes into STREAM_BEGIN. */
+struct timer_facts {
+	struct hb_timer_check check;
+	uint64_t tsc_hz;        /* CPUID's, else the kernel's, else 0 */
+	const char *tsc_hz_source;
+	uint64_t kernel_tsc_hz;
+};
+
+/*
+ * The kernel's TSC calibration: it counts TSC ticks over PIT (or APIC timer) ticks at boot
+ * (estimate_cpu_freq in kernel/arch/i386/arch_clock.c and apic.c) and procfs prints the result
+ * as whole MHz, "cpu MHz         : 2900", in /proc/cpuinfo (fs/procfs/cpuinfo.c). 0 when procfs
+ * is not mounted or the line is missing.
+ */
+static uint64_t kernel_tsc_hz(void)
+{
+	char text[4096];
+	size_t n;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	if (!f)
+		return 0;
+	n = fread(text, 1, sizeof text, f);
+	fclose(f);
+	return hb_tsc_hz_from_text(text, n, "cpu MHz");
+}
+
+static void check_timer(struct timer_facts *f)
+{
+	uint64_t cpuid_hz = hb_tsc_hz_cpuid();
+
+	hb_timer_check(TIMER_CHECK_READS, &f->check);
+	f->kernel_tsc_hz = kernel_tsc_hz();
+	if (cpuid_hz) {
+		f->tsc_hz = cpuid_hz;
+		f->tsc_hz_source = "cpuid";
+	} else if (f->kernel_tsc_hz) {
+		f->tsc_hz = f->kernel_tsc_hz;
+		f->tsc_hz_source = "kernel";
+	} else {
+		f->tsc_hz = 0;
+		f->tsc_hz_source = "none";
+	}
+	fprintf(stderr,
+		"hb: timer check: %llu reads, %llu backwards (max %llu), forward deltas %llu..%llu ticks; "
+		"tsc_hz %llu (%s), kernel's %llu\n",
+		(unsigned long long)f->check.reads, (unsigned long long)f->check.backwards,
+		(unsigned long long)f->check.max_backwards, (unsigned long long)f->check.min_forward,
+		(unsigned long long)f->check.max_forward, (unsigned long long)f->tsc_hz, f->tsc_hz_source,
+		(unsigned long long)f->kernel_tsc_hz);
+}
+
+static void emit_stream_begin(const char *timer, const struct timer_facts *f)
 {
 	struct utsname u;
 	char kernel[sizeof u.sysname + sizeof u.release + sizeof u.version + 2];
@@ -268,10 +322,17 @@ static void emit_stream_begin(const char *timer)
 	/* MINIX answers from its MIB service; a kernel built without SMP has one CPU. */
 	hb_wire_kv_u64(&wire, HB_KEY_CPUS_ONLINE, online > 0 ? (uint64_t)online : 1);
 	hb_wire_kv_str(&wire, HB_KEY_TIMER, timer);
-	hb_wire_kv_u64(&wire, HB_KEY_TSC_HZ, hb_tsc_hz_cpuid());
+	hb_wire_kv_u64(&wire, HB_KEY_TSC_HZ, f->tsc_hz);
+	hb_wire_kv_str(&wire, HB_KEY_TSC_HZ_SOURCE, f->tsc_hz_source);
+	hb_wire_kv_u64(&wire, HB_KEY_KERNEL_TSC_HZ, f->kernel_tsc_hz);
 	hb_wire_kv_u64(&wire, HB_KEY_INVARIANT_TSC, (uint64_t)hb_invariant_tsc());
 	hb_wire_kv_str(&wire, HB_KEY_COMPILER, COMPILER);
 	hb_wire_kv_str(&wire, HB_KEY_CFLAGS, HB_CFLAGS);
+	hb_wire_kv_u64(&wire, HB_KEY_TIMER_CHECK_READS, f->check.reads);
+	hb_wire_kv_u64(&wire, HB_KEY_TIMER_BACKWARDS, f->check.backwards);
+	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MAX_BACKWARDS, f->check.max_backwards);
+	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MIN_FORWARD, f->check.min_forward);
+	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MAX_FORWARD, f->check.max_forward);
 	hb_wire_kv_end(&wire);
 }
 
@@ -369,6 +430,7 @@ int main(int argc, char **argv)
 {
 	struct options o;
 	const char *timer;
+	struct timer_facts facts;
 	uint64_t *samples;
 	uint64_t counted = 0;
 	size_t i, bytes;
@@ -406,7 +468,8 @@ int main(int argc, char **argv)
 	fprintf(stderr, "hb: %s, timer %s, %lu iterations after %lu warm-up, benchmarks '%s', data %s\n",
 		PAYLOAD_NAME, timer, (unsigned long)o.s.iterations, (unsigned long)o.s.warmup, o.s.bench,
 		o.data);
-	emit_stream_begin(timer);
+	check_timer(&facts);
+	emit_stream_begin(timer, &facts);
 	for (i = 0; i < hb_minix_bench_count; i++) {
 		const struct hb_minix_bench *mb = &hb_minix_benches[i];
 

@@ -31,6 +31,8 @@
 
 #define PAYLOAD_NAME "hb-sel4 1"
 #define OVERHEAD_READS 10000
+/* Back-to-back reads for hb_timer_check(). */
+#define TIMER_CHECK_READS 100000
 /* isa-debug-exit: QEMU exits with status (value << 1) | 1, so 1 means done and 3 failed. */
 #define DEBUG_EXIT_PORT 0xf4
 #define EXIT_DONE 0
@@ -107,7 +109,58 @@ static __attribute__((noinline)) uint64_t timer_overhead(void)
 	return hb_timer_overhead(OVERHEAD_READS);
 }
 
-static void emit_stream_begin(const char *timer, seL4_Word cpus)
+/* What the root task learnt about its timer before the first benchmark; goes into STREAM_BEGIN. */
+struct timer_facts {
+	struct hb_timer_check check;
+	uint64_t tsc_hz;        /* CPUID's, else the kernel's, else 0 */
+	const char *tsc_hz_source;
+	uint64_t kernel_tsc_hz;
+};
+
+/*
+ * The kernel's TSC frequency (its tsc_init(): a build-time figure, the platform-info MSR or a
+ * PIT calibration), from bootinfo's extra chunks, which the kernel maps in the page(s) right
+ * after bootinfo. Whole MHz; 0 when there is no such chunk.
+ */
+static uint64_t kernel_tsc_hz(const seL4_BootInfo *bi)
+{
+	uintptr_t p = (uintptr_t)bi + seL4_BootInfoFrameSize, end = p + bi->extraLen;
+
+	while (end - p >= sizeof(seL4_BootInfoHeader)) {
+		const seL4_BootInfoHeader *h = (const seL4_BootInfoHeader *)p;
+
+		if (h->len < sizeof *h || h->len > end - p)
+			break;
+		if (h->id == SEL4_BOOTINFO_HEADER_X86_TSC_FREQ && h->len >= sizeof *h + sizeof(uint32_t))
+			return (uint64_t)*(const uint32_t *)(h + 1) * 1000000;
+		p += h->len;
+	}
+	return 0;
+}
+
+static void check_timer(const seL4_BootInfo *bi, struct timer_facts *f)
+{
+	uint64_t cpuid_hz = hb_tsc_hz_cpuid();
+
+	hb_timer_check(TIMER_CHECK_READS, &f->check);
+	f->kernel_tsc_hz = kernel_tsc_hz(bi);
+	if (cpuid_hz) {
+		f->tsc_hz = cpuid_hz;
+		f->tsc_hz_source = "cpuid";
+	} else if (f->kernel_tsc_hz) {
+		f->tsc_hz = f->kernel_tsc_hz;
+		f->tsc_hz_source = "kernel";
+	} else {
+		f->tsc_hz = 0;
+		f->tsc_hz_source = "none";
+	}
+	hb_printf("hb-sel4: timer check: %lu reads, %lu backwards (max %lu), forward deltas %lu..%lu ticks; "
+		  "tsc_hz %lu (%s), kernel's %lu\n",
+		  f->check.reads, f->check.backwards, f->check.max_backwards, f->check.min_forward,
+		  f->check.max_forward, f->tsc_hz, f->tsc_hz_source, f->kernel_tsc_hz);
+}
+
+static void emit_stream_begin(const char *timer, seL4_Word cpus, const struct timer_facts *f)
 {
 	hb_wire_kv_begin(&wire, HB_REC_STREAM_BEGIN);
 	hb_wire_kv_str(&wire, HB_KEY_PAYLOAD, PAYLOAD_NAME);
@@ -115,10 +168,17 @@ static void emit_stream_begin(const char *timer, seL4_Word cpus)
 	hb_wire_kv_str(&wire, HB_KEY_KERNEL, KERNEL_DESC);
 	hb_wire_kv_u64(&wire, HB_KEY_CPUS_ONLINE, cpus);
 	hb_wire_kv_str(&wire, HB_KEY_TIMER, timer);
-	hb_wire_kv_u64(&wire, HB_KEY_TSC_HZ, hb_tsc_hz_cpuid());
+	hb_wire_kv_u64(&wire, HB_KEY_TSC_HZ, f->tsc_hz);
+	hb_wire_kv_str(&wire, HB_KEY_TSC_HZ_SOURCE, f->tsc_hz_source);
+	hb_wire_kv_u64(&wire, HB_KEY_KERNEL_TSC_HZ, f->kernel_tsc_hz);
 	hb_wire_kv_u64(&wire, HB_KEY_INVARIANT_TSC, (uint64_t)hb_invariant_tsc());
 	hb_wire_kv_str(&wire, HB_KEY_COMPILER, COMPILER);
 	hb_wire_kv_str(&wire, HB_KEY_CFLAGS, HB_CFLAGS);
+	hb_wire_kv_u64(&wire, HB_KEY_TIMER_CHECK_READS, f->check.reads);
+	hb_wire_kv_u64(&wire, HB_KEY_TIMER_BACKWARDS, f->check.backwards);
+	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MAX_BACKWARDS, f->check.max_backwards);
+	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MIN_FORWARD, f->check.min_forward);
+	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MAX_FORWARD, f->check.max_forward);
 	hb_wire_kv_end(&wire);
 }
 
@@ -219,6 +279,7 @@ void hb_sel4_main(seL4_BootInfo *bi)
 	static char setup_problem[256], err[256];
 	struct hb_settings s;
 	const char *timer;
+	static struct timer_facts facts;
 	uint64_t *samples;
 	uint64_t counted = 0;
 	unsigned ram, device;
@@ -267,7 +328,8 @@ void hb_sel4_main(seL4_BootInfo *bi)
 	if (!samples)
 		hb_printf("hb-sel4: %s\n", setup_problem);
 
-	emit_stream_begin(timer, bi->numNodes);
+	check_timer(bi, &facts);
+	emit_stream_begin(timer, bi->numNodes, &facts);
 	for (size_t i = 0; i < hb_sel4_bench_count; i++) {
 		const struct hb_bench *b = &hb_sel4_benches[i];
 

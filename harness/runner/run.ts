@@ -1,22 +1,20 @@
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createRunDirectory } from '../archive/run-dir.js';
 import type { GuestManifest, Manifest } from '../archive/manifest.js';
-import { readProjectRevision, readQemuVersion } from '../archive/provenance.js';
-import type { GuestConfig, RunConfig } from '../config/types.js';
+import { readProjectRevision } from '../archive/provenance.js';
+import type { RunConfig } from '../config/types.js';
 import { adapterFor } from '../guests/registry.js';
 import { DEFAULT_KERNEL_PACKAGE } from '../guests/linux/adapter.js';
 import { fetchDebianKernel } from '../guests/linux/kernel.js';
-import { readHostConditions } from '../host/conditions.js';
 import { readHostInfo } from '../host/info.js';
-import { chooseAccel, effectiveVcpus, probeKvm, type AccelDecision } from '../qemu/accel.js';
+import { chooseAccel, probeKvm, type AccelDecision } from '../qemu/accel.js';
 import { DEFAULT_RESAMPLES } from '../stats/index.js';
-import { guestResults, type NotRun, type RawBoot, type ResultEntry } from '../report/results.js';
+import type { NotRun, ResultEntry } from '../report/results.js';
 import type { AccelChoice } from '../units.js';
-import type { GuestStream } from '../wire/stream.js';
 import { writeRunOutputs } from './outputs.js';
 import type { EventSink } from './events.js';
-import { runGuestSession } from './guest-session.js';
+import { runGuest, type GuestOutcome } from './run-guest.js';
 
 export interface RunOptions {
   /** Overrides the config's accel. */
@@ -58,11 +56,20 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
     guests: [],
   };
   await copyFile(config.file, join(runDir, 'config.yaml'));
-  const results: ResultEntry[] = [];
+  // Guests not run and guest-level failures; each run guest's own outcome is in perGuest.
   const skipped: NotRun[] = [];
   const failed: NotRun[] = [];
-  const streams = new Map<string, { guest: GuestConfig; boot: number; stream: GuestStream }>();
-  const save = () => writeRunOutputs(runDir, { manifest, results, skipped, failed, streams: [...streams.values()] });
+  const perGuest = new Map<string, GuestOutcome>();
+  const collect = () => {
+    const outcomes = config.guests.flatMap((g) => (perGuest.has(g.name) ? [{ guest: g, outcome: perGuest.get(g.name)! }] : []));
+    return {
+      results: outcomes.flatMap(({ outcome }) => outcome.results),
+      skipped: [...skipped, ...outcomes.flatMap(({ outcome }) => outcome.skipped)],
+      failed: [...failed, ...outcomes.flatMap(({ outcome }) => outcome.failed)],
+      streams: outcomes.flatMap(({ guest, outcome }) => outcome.boots.map(({ boot, stream }) => ({ guest, boot, stream }))),
+    };
+  };
+  const save = () => writeRunOutputs(runDir, { manifest, ...collect() });
 
   let decision: AccelDecision | undefined;
   const decideAccel = async () => {
@@ -91,62 +98,16 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
     }
     try {
       const { accel } = await decideAccel();
-      const { vcpus, note } = effectiveVcpus(accel, guest.vcpus);
-      Object.assign(entry, { accel, vcpusUsed: vcpus, ...(note ? { vcpusNote: note } : {}) });
-      const prepared = await adapter.prepare(guest, {
-        cacheDir: config.cacheDir,
+      await runGuest(guest, adapter, entry, {
+        config,
+        runDir,
         accel,
-        vcpus,
-        timeouts: config.timeouts,
-        log: (message) => emit({ type: 'guest-preparing', guest: guest.name, message }),
+        emit,
+        save: async (outcome) => {
+          perGuest.set(guest.name, outcome);
+          await save();
+        },
       });
-      entry.provenance = prepared.provenance;
-      entry.qemuVersion = await readQemuVersion(prepared.boot.qemuBinary);
-      entry.hostConditions = await readHostConditions(guest.pin ?? []);
-      for (const warning of entry.hostConditions.warnings) emit({ type: 'host-warning', guest: guest.name, warning });
-      const boots: RawBoot[] = [];
-      for (let boot = 1; boot <= guest.benchmarks.boots; boot++) {
-        const session = await runGuestSession({
-          guest,
-          prepared,
-          accel,
-          vcpus,
-          boot,
-          guestDir: join(runDir, 'guests', guest.name, `boot-${boot}`),
-          timeouts: config.timeouts,
-          emit,
-        });
-        boots.push({ boot, stream: session.stream });
-        streams.set(`${guest.name}/${boot}`, { guest, boot, stream: session.stream });
-        entry.boots.push({
-          boot,
-          status: session.error ? 'failed' : 'done',
-          ...(session.error ? { reason: session.error.message } : {}),
-          argv: session.argv,
-          hostAffinity: session.affinity,
-          guestInfo: session.stream.info,
-          guestAffinity: Object.fromEntries(session.stream.benchmarks.map((b) => [b.metric, b.affinity])),
-          qemuExit: session.exit ? { exitCode: session.exit.exitCode, signal: session.exit.signal } : undefined,
-          seconds: session.seconds,
-        });
-        for (const s of session.stream.skipped) {
-          if (!skipped.some((k) => k.guest === guest.name && k.metric === s.metric)) {
-            skipped.push({ guest: guest.name, metric: s.metric, reason: note ? `${s.reason} (${note})` : s.reason });
-          }
-        }
-        for (const f of session.stream.failed) failed.push({ guest: guest.name, metric: f.metric, reason: `boot ${boot}: ${f.reason}` });
-        if (session.error) failed.push({ guest: guest.name, reason: guest.benchmarks.boots > 1 ? `boot ${boot}: ${session.error.message}` : session.error.message });
-        await save();
-      }
-      // Completed benchmarks count even when a boot failed later.
-      for (const result of guestResults(guest.name, guest.os, accel, boots, config.bootstrap, config.methodology)) {
-        if (!result.timerOverhead.stable && config.methodology.unstableOverhead === 'fail') {
-          failed.push({ guest: guest.name, metric: result.metric, reason: `not reported: ${result.timerOverhead.message} (methodology.unstableOverhead: fail)` });
-        } else {
-          results.push(result);
-        }
-      }
-      entry.status = entry.boots.some((b) => b.status === 'failed') ? 'failed' : 'done';
     } catch (error) {
       entry.status = 'failed';
       entry.reason = (error as Error).message;
@@ -156,11 +117,12 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
     await save();
   }
 
-  manifest.complete = failed.length === 0;
+  const all = collect();
+  manifest.complete = all.failed.length === 0;
   manifest.finishedAt = new Date().toISOString();
   await save();
   emit({ type: 'run-done', runDir, complete: manifest.complete });
-  return { runId, runDir, complete: manifest.complete, results, skipped, failed };
+  return { runId, runDir, complete: manifest.complete, results: all.results, skipped: all.skipped, failed: all.failed };
 }
 
 /** An error's message with its causes, so the cause chain survives into results.json. */
