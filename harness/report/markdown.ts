@@ -1,10 +1,11 @@
 import { formatCi, formatFigure, markdownTable } from './format.js';
 import type { ResultEntry, ResultsDocument } from './results.js';
 
-export const SUMMARY_HEADERS = ['metric', 'mechanism', 'unit', 'n', 'median', '95% CI', 'p5', 'p95', 'MAD'] as const;
+export const SUMMARY_HEADERS = ['metric', 'mechanism', 'unit', 'n', 'median', '95% CI', 'p5', 'p95', 'MAD', 'median ns'] as const;
 
 export function summaryRow(r: ResultEntry): string[] {
-  return [r.metric, r.mechanism, r.unit, String(r.n), formatFigure(r.median), formatCi(r.ci95), formatFigure(r.p5), formatFigure(r.p95), formatFigure(r.mad)];
+  const ns = 'median' in r.nanoseconds ? `${r.nanoseconds.median.toFixed(1)} ns` : '—';
+  return [r.metric, r.mechanism, r.unit, String(r.n), formatFigure(r.median), formatCi(r.ci95), formatFigure(r.p5), formatFigure(r.p95), formatFigure(r.mad), ns];
 }
 
 export const METHOD_HEADERS = ['metric', 'boots', 'boot medians (range)', 'CI method', 'settling: dropped', 'outliers low/high', 'timer overhead'] as const;
@@ -21,7 +22,7 @@ export function methodRow(r: ResultEntry): string[] {
 
 export interface ReportContext {
   /** Per guest: accelerator and reason it was chosen, vCPUs, boots, guest kernel. */
-  guests: { name: string; accel: string; accelReason: string; vcpus: number; boots: number; kernel: string; hostWarnings: string[] }[];
+  guests: { name: string; accel: string; accelReason: string; vcpus: number; boots: number; kernel: string; timer: string; hostWarnings: string[] }[];
   createdAt: string;
 }
 
@@ -40,6 +41,9 @@ export function reportMarkdown(doc: ResultsDocument, context: ReportContext): st
     const rows = doc.results.filter((r) => r.guest === guest.name);
     out.push(`## ${guest.name}`, '');
     out.push(`Accelerator: **${guest.accel}** (${guest.accelReason}). vCPUs: ${guest.vcpus}. Boots: ${guest.boots}. Guest kernel: ${guest.kernel}.`, '');
+    out.push(`Timer: ${guest.timer}.`, '');
+    const ns = rows[0]?.nanoseconds;
+    if (ns && 'reason' in ns) out.push(`Nanoseconds: ${ns.reason}.`, '');
     if (guest.hostWarnings.length > 0) {
       out.push('Host conditions:', '', ...guest.hostWarnings.map((w) => `- ${w}`), '');
     }

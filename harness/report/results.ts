@@ -12,6 +12,7 @@ import {
 } from '../stats/index.js';
 import { type Accel, type Unit, unitCaveat, unitForAccel } from '../units.js';
 import type { GuestStream, RawBenchmark } from '../wire/stream.js';
+import { nanosecondsPerTick, timerFacts, timerFlags } from './timer.js';
 
 export const RESULTS_SCHEMA_VERSION = 2;
 
@@ -41,6 +42,8 @@ export interface ResultEntry extends Summary {
   clampedSamples: number;
   /** Why a reader should be careful with this figure (e.g. unstable timer overhead). */
   flags: string[];
+  /** The median and CI in nanoseconds, only for real TSC ticks of known frequency; else why not. */
+  nanoseconds: { median: number; ci95: [number, number] } | { reason: string };
   vcpus: string;
   guestAffinity: string;
 }
@@ -78,7 +81,16 @@ export function guestResults(guest: string, os: GuestOs, accel: Accel, boots: re
   for (const { stream } of boots) {
     for (const raw of stream.benchmarks) byMetric.set(raw.metric, [...(byMetric.get(raw.metric) ?? []), raw]);
   }
-  return [...byMetric.values()].map((raws) => resultEntry(guest, os, accel, raws, bootstrap, methodology));
+  const facts = timerFacts(boots[0]?.stream.info ?? {});
+  return [...byMetric.values()].map((raws) => {
+    const entry = resultEntry(guest, os, accel, raws, bootstrap, methodology);
+    const conversion = nanosecondsPerTick(accel, facts);
+    entry.nanoseconds = 'nsPerTick' in conversion
+      ? { median: entry.median * conversion.nsPerTick, ci95: [entry.ci95[0] * conversion.nsPerTick, entry.ci95[1] * conversion.nsPerTick] }
+      : conversion;
+    entry.flags.push(...timerFlags(facts));
+    return entry;
+  });
 }
 
 /**
@@ -131,6 +143,7 @@ export function resultEntry(guest: string, os: GuestOs, accel: Accel, raws: read
     timerOverhead: { measured, subtracted, stable: stability.stable, message: stability.message },
     clampedSamples: clamped,
     flags: stability.stable ? [] : [stability.message],
+    nanoseconds: { reason: 'not converted' },
     vcpus: first.vcpus,
     guestAffinity: first.affinity,
   };

@@ -4,6 +4,7 @@ import type { Manifest } from '../archive/manifest.js';
 import type { GuestConfig } from '../config/types.js';
 import { csvField, resultsCsv } from '../report/csv.js';
 import { reportMarkdown } from '../report/markdown.js';
+import { describeTimer, timerFacts } from '../report/timer.js';
 import { RESULTS_SCHEMA_VERSION, type NotRun, type ResultEntry, type ResultsDocument } from '../report/results.js';
 import type { GuestStream } from '../wire/stream.js';
 import { projectRoot } from '../paths.js';
@@ -68,6 +69,7 @@ export async function writeRunOutputs(runDir: string, outputs: RunOutputs): Prom
           boots: g.boots.length,
           hostWarnings: g.hostConditions?.warnings ?? [],
           kernel: g.boots[0]?.guestInfo.kernel ?? 'unknown',
+          timer: g.boots[0] ? describeTimer(timerFacts(g.boots[0].guestInfo)) : 'unknown',
         })),
     }),
   );

@@ -9,7 +9,7 @@ export function resultEntry(guest: string, metric: string, median: number, overr
     betweenBoots: { boots: 1, bootMedians: [median], min: median, max: median, range: 0, relativeRange: 0, stddev: 0 },
     iterations: 3, warmup: 0, settling: { policy: 'fixed warm-up of 0', dropped: 0, droppedPerBoot: [0] },
     outliers: { method: 'mad', low: 0, high: 0, lowFence: median, highFence: median }, opsPerSample: 1,
-    timerOverhead: { measured: [0, 0], subtracted: 0, stable: true, message: '' }, clampedSamples: 0, flags: [], vcpus: '0', guestAffinity: '0',
+    timerOverhead: { measured: [0, 0], subtracted: 0, stable: true, message: '' }, clampedSamples: 0, flags: [], nanoseconds: { reason: 'tcg-icount figures are not time: no conversion to ns' }, vcpus: '0', guestAffinity: '0',
     ...overrides,
   };
 }
