@@ -44,6 +44,8 @@ describe('@integration a guest driven at its console', function () {
     expect(outcome.error).to.equal(undefined);
     expect(seen).to.equal('starting payload');
     expect(outcome.stream.complete).to.equal(true);
+    // The payload's timer check: a million back-to-back reads, none going backwards.
+    expect(outcome.stream.info).to.include({ timer_check_reads: '1000000', timer_backwards: '0' });
     expect(await readFile(join(dir, 'ok', 'console.log'), 'utf8')).to.contain('hb-init: starting payload');
   });
 
