@@ -19,6 +19,8 @@ export interface BootManifest {
   guestAffinity: Record<string, string>;
   qemuExit?: { exitCode?: number; signal?: string };
   seconds: number;
+  /** Busy fraction of the pinned CPUs during the run that QEMU's own CPU time does not explain. */
+  otherLoadOnPinnedCpus?: number;
 }
 
 export interface GuestManifest {

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { GuestConfig, Timeouts } from '../config/types.js';
 import type { PreparedGuest } from '../guests/adapter.js';
 import { pinThread, readThreadAffinity } from '../host/affinity.js';
+import { loadSnapshot, otherLoad, type LoadSnapshot } from '../host/load.js';
 import { qemuArgv } from '../qemu/argv.js';
 import { describeExit, QemuProcess, type QemuExit } from '../qemu/process.js';
 import { QmpClient, queryVcpuThreads } from '../qemu/qmp.js';
@@ -41,6 +42,8 @@ export interface GuestSessionResult {
   exit: QemuExit | undefined;
   error: GuestRunError | undefined;
   seconds: number;
+  /** Busy fraction of the pinned CPUs during the run not accounted for by QEMU; undefined when unpinned. */
+  otherLoad: number | undefined;
 }
 
 const QMP_CONNECT_MS = 15_000;
@@ -82,6 +85,9 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
   let driveError: Error | undefined;
   let error: GuestRunError | undefined;
   let exit: QemuExit | undefined;
+  let loadBefore: LoadSnapshot | undefined;
+  // The last snapshot taken while QEMU was alive: its CPU time is unreadable once it has exited.
+  let loadLast: LoadSnapshot | undefined;
   const fail = async (phase: GuestRunError['phase'], detail: string, cause?: unknown) => {
     const tail = await consoleTail(consoleLog);
     const advice = prepared.diagnose?.(tail);
@@ -109,6 +115,7 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
     emit({ type: 'vcpus-pinned', guest: guest.name, affinity });
     // Connected before the guest runs, so no console output is missed.
     if (prepared.drive) consoleSession = await ConsoleSession.connect(join(socketDir, 'console.sock'), QMP_CONNECT_MS);
+    loadBefore = await loadSnapshot(qemu.pid);
     await qmp.execute('cont');
     if (prepared.drive && consoleSession) {
       prepared.drive(consoleSession).catch((error: unknown) => {
@@ -121,6 +128,10 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
     let deadline = Date.now() + timeouts.bootSeconds * 1000;
     for (;;) {
       const exitedBeforeRead = qemu.hasExited;
+      if (!exitedBeforeRead && guest.pin) {
+        const snapshot = await loadSnapshot(qemu.pid);
+        if (snapshot.processTicks !== undefined) loadLast = snapshot;
+      }
       const bytes = await data.read();
       if (bytes.length > 0) {
         let events: StreamEvent[];
@@ -168,7 +179,8 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
   const seconds = (Date.now() - started) / 1000;
   if (error) emit({ type: 'guest-failed', guest: guest.name, error });
   else emit({ type: 'guest-done', guest: guest.name, seconds });
-  return { stream: assembler.stream, argv: [prepared.boot.qemuBinary, ...argv], affinity, exit, error, seconds };
+  const load = loadBefore && loadLast && guest.pin ? otherLoad(loadBefore, loadLast, guest.pin) : undefined;
+  return { stream: assembler.stream, argv: [prepared.boot.qemuBinary, ...argv], affinity, exit, error, seconds, otherLoad: load };
 }
 
 function toRunEvent(guest: string, event: StreamEvent): RunEvent | undefined {

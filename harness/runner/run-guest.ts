@@ -10,6 +10,9 @@ import type { Accel } from '../units.js';
 import type { EventSink } from './events.js';
 import { runGuestSession } from './guest-session.js';
 
+/** Busy fraction of the pinned CPUs, beyond QEMU's own, above which a boot is reported as disturbed. */
+export const OTHER_LOAD_WARNING = 0.1;
+
 /** What a guest's boots have produced so far; the runner saves it after every boot. */
 export interface GuestOutcome {
   results: ResultEntry[];
@@ -71,7 +74,13 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
       guestAffinity: Object.fromEntries(session.stream.benchmarks.map((b) => [b.metric, b.affinity])),
       qemuExit: session.exit ? { exitCode: session.exit.exitCode, signal: session.exit.signal } : undefined,
       seconds: session.seconds,
+      ...(session.otherLoad === undefined ? {} : { otherLoadOnPinnedCpus: session.otherLoad }),
     });
+    if (session.otherLoad !== undefined && session.otherLoad > OTHER_LOAD_WARNING) {
+      const warning = `boot ${boot}: the pinned CPUs were ${(session.otherLoad * 100).toFixed(0)}% busy with work other than QEMU during the run`;
+      entry.hostConditions?.warnings.push(warning);
+      emit({ type: 'host-warning', guest: guest.name, warning });
+    }
     for (const s of session.stream.skipped) {
       if (!outcome.skipped.some((k) => k.metric === s.metric)) {
         outcome.skipped.push({ guest: guest.name, metric: s.metric, reason: note ? `${s.reason} (${note})` : s.reason });
