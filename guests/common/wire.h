@@ -17,14 +17,15 @@
  *
  * Payloads:
  *   HB_REC_STREAM_BEGIN, HB_REC_BENCH_BEGIN, HB_REC_BENCH_END, HB_REC_SKIP, HB_REC_STREAM_END,
- *   HB_REC_ERROR: "key=value\n" lines of printable ASCII; keys are the HB_KEY_* names.
+ *   HB_REC_ERROR, HB_REC_PEER: "key=value\n" lines of printable ASCII; keys are the HB_KEY_* names.
  *   HB_REC_SAMPLES: u32 index of the first sample in this record, then each sample as an unsigned
  *   LEB128 varint (7 bits a byte, low group first, high bit set on every byte but the last).
  *   Samples are raw timer deltas (end - start) in timer ticks, timer overhead NOT subtracted.
  *
  * A stream is: STREAM_BEGIN, then for each benchmark either SKIP or BENCH_BEGIN, SAMPLES...,
- * BENCH_END (or ERROR), and finally STREAM_END, whose "benchmarks" counts BENCH_BEGIN and SKIP
- * records (so every ERROR follows the BENCH_BEGIN of its benchmark).
+ * BENCH_END (or ERROR), then any PEER records (another tool's benchmark run in the same boot,
+ * version 2 on), and finally STREAM_END, whose "benchmarks" counts BENCH_BEGIN and SKIP records
+ * (so every ERROR follows the BENCH_BEGIN of its benchmark; PEER records are not counted).
  *
  * Values must be printable ASCII without newlines: the harness rejects the whole stream otherwise,
  * so writers replace other bytes (e.g. from uname or strerror) with '?'. "vcpus" lists distinct
@@ -34,7 +35,7 @@
 #define HB_WIRE_H
 
 #define HB_WIRE_MAGIC 0x52574248u
-#define HB_WIRE_VERSION 1
+#define HB_WIRE_VERSION 2
 #define HB_WIRE_HEADER_BYTES 20
 #define HB_WIRE_MAX_PAYLOAD 65536
 
@@ -45,6 +46,7 @@
 #define HB_REC_SKIP 5
 #define HB_REC_ERROR 6
 #define HB_REC_STREAM_END 7
+#define HB_REC_PEER 8 /* since version 2 */
 
 /* STREAM_BEGIN keys */
 #define HB_KEY_PAYLOAD "payload"           /* payload name and version, e.g. "hb-linux 1" */
@@ -100,6 +102,19 @@
 
 /* SKIP and ERROR keys (also "metric") */
 #define HB_KEY_REASON "reason"
+
+/*
+ * PEER keys: another tool's benchmark, run by the payload after its own (the peer cross-check).
+ * Also "vcpus" and "affinity" (where the tool's processes ran) and, when it could not be run or
+ * did not exit 0, "reason". The harness parses "output" itself (harness/report/peers.ts).
+ */
+#define HB_KEY_PEER "peer"                 /* the tool, e.g. "perf" */
+#define HB_KEY_PEER_BENCH "bench"          /* its benchmark, e.g. "sched-pipe" */
+#define HB_KEY_COMPARE_WITH "compare_with" /* our metric it measures the same thing as */
+#define HB_KEY_COMMAND "command"           /* the command line run, e.g. "perf bench sched pipe -l 10000" */
+#define HB_KEY_LOOPS "loops"               /* operations the tool was asked to run */
+#define HB_KEY_EXIT "exit"                 /* "0".."255", "signal N", or "none" when never run */
+#define HB_KEY_OUTPUT "output"             /* its stdout and stderr, lines joined with " | " */
 
 /* STREAM_END keys */
 #define HB_KEY_BENCHMARKS "benchmarks"     /* BENCH_BEGIN + SKIP records sent */

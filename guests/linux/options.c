@@ -7,6 +7,31 @@ void hb_options_defaults(struct hb_options *o)
 {
 	hb_settings_defaults(&o->settings);
 	snprintf(o->data, sizeof o->data, "/dev/ttyS1");
+	o->peers = 0;
+}
+
+/* A comma list of peer names ("perf"); empty means none. Returns 0, or -1 with a message. */
+static int set_peers(struct hb_options *o, const char *value, size_t value_len, char *err, size_t err_size)
+{
+	unsigned peers = 0;
+	size_t i = 0;
+
+	while (i < value_len) {
+		size_t start = i;
+
+		while (i < value_len && value[i] != ',')
+			i++;
+		if (i - start == 4 && !memcmp(value + start, "perf", 4)) {
+			peers |= HB_PEER_PERF;
+		} else {
+			snprintf(err, err_size, "peers: '%.*s' is not a known peer (known: perf)", (int)(i - start),
+				 value + start);
+			return -1;
+		}
+		i++; /* past the comma */
+	}
+	o->peers = peers;
+	return 0;
 }
 
 /* Returns 0, -1 with a message in err, or 1 when name is no setting of this payload. */
@@ -15,6 +40,8 @@ static int set_option(struct hb_options *o, const char *name, const char *value,
 {
 	int rc = hb_settings_set(&o->settings, name, value, value_len, err, err_size);
 
+	if (rc > 0 && !strcmp(name, "peers"))
+		return set_peers(o, value, value_len, err, err_size);
 	if (rc <= 0 || strcmp(name, "data"))
 		return rc;
 	if (value_len == 0 || value_len >= sizeof o->data) {
@@ -55,7 +82,7 @@ int hb_options_from_argv(struct hb_options *o, int argc, char **argv, char *err,
 		if (!strcmp(arg, "--help") || !strcmp(arg, "-h"))
 			return 1;
 		if (strncmp(arg, "--", 2) != 0 || i + 1 >= argc) {
-			snprintf(err, err_size, "'%s': expected --iterations, --warmup, --bench or --data with a value", arg);
+			snprintf(err, err_size, "'%s': expected --iterations, --warmup, --bench, --data or --peers with a value", arg);
 			return -1;
 		}
 		int rc = set_option(o, arg + 2, argv[i + 1], strlen(argv[i + 1]), err, err_size);

@@ -1,7 +1,8 @@
 /*
  * Settings come from the kernel command line in the guest (the harness cannot pass argv to a
  * program started by init) and from argv on the host, where argv wins. The hb.* words every
- * payload shares are parsed by guests/common/settings.c; the data channel path is Linux's own.
+ * payload shares are parsed by guests/common/settings.c; the data channel path and the peers
+ * (hb.peers=perf: a comma list of other tools whose benchmarks run after ours) are Linux's own.
  */
 #ifndef HB_OPTIONS_H
 #define HB_OPTIONS_H
@@ -11,20 +12,27 @@
 
 #include "settings.h"
 
+/* Bits of hb_options.peers: other tools' benchmarks to run after ours (peer.h). */
+#define HB_PEER_PERF 1u
+
 struct hb_options {
 	struct hb_settings settings;
 	char data[256]; /* data channel device or file */
+	unsigned peers; /* HB_PEER_* bits, from hb.peers=perf; 0 by default */
 };
 
 void hb_options_defaults(struct hb_options *o);
 
 /*
- * Applies the hb.iterations=, hb.warmup=, hb.bench= and hb.data= words of a kernel command line
+ * Applies the hb.iterations=, hb.warmup=, hb.bench=, hb.data= and hb.peers= words of a kernel command line
  * (the contents of /proc/cmdline). Returns 0, or -1 with a message in err.
  */
 int hb_options_from_cmdline(struct hb_options *o, const char *cmdline, char *err, size_t err_size);
 
-/* Applies --iterations N, --warmup N, --bench LIST, --data PATH. Returns 0, 1 for --help, or -1. */
+/*
+ * Applies --iterations N, --warmup N, --bench LIST, --data PATH, --peers LIST. Returns 0, 1 for
+ * --help, or -1.
+ */
 int hb_options_from_argv(struct hb_options *o, int argc, char **argv, char *err, size_t err_size);
 
 #endif

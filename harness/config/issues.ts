@@ -124,6 +124,8 @@ export function describeSchema(root: SchemaNode, schema: SchemaNode): string {
   if (s.const !== undefined) return `exactly ${JSON.stringify(s.const)}`;
   const scalar = s.type === 'string' || s.type === 'integer' || s.type === 'number';
   if (scalar && s.title !== undefined) return s.title;
+  // A list allowed no entries (e.g. `peers` for os sel4) says why in its title.
+  if (s.type === 'array' && s.maxItems === 0 && s.title !== undefined) return s.title;
   switch (s.type) {
     case 'integer':
     case 'number':

@@ -12,7 +12,7 @@ import { semanticIssues } from './checks.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { ajvErrorsToIssues, issueAt, sortIssues, type IssueContext, type SchemaNode } from './issues.js';
 import { renderValue, YamlSource } from './source.js';
-import type { BenchmarkSelection, BootstrapConfig, GuestConfig, GuestOs, MethodologyConfig, RunConfig, Timeouts } from './types.js';
+import type { BenchmarkSelection, BootstrapConfig, GuestConfig, GuestOs, MethodologyConfig, Peer, RunConfig, Timeouts } from './types.js';
 
 export interface LoadOptions {
   /**
@@ -43,6 +43,7 @@ interface ValidatedConfig {
     memoryMiB: number;
     pin?: number[];
     benchmarks: BenchmarkSelection;
+    peers: Peer[];
     image: Record<string, string>;
   }>;
 }
@@ -111,6 +112,7 @@ function toRunConfig(config: ValidatedConfig, file: string, text: string): RunCo
         warmup: guest.benchmarks.warmup,
         include: [...guest.benchmarks.include],
       },
+      peers: [...guest.peers],
       image,
     };
   });

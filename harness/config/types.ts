@@ -55,6 +55,9 @@ export interface BenchmarkSelection {
   include: string[];
 }
 
+/** Other tools whose benchmarks can run beside ours in a guest (config `peers`); Linux only. */
+export type Peer = 'perf';
+
 export interface GuestConfig {
   /** Unique within the config; names the guest's files in the run directory. */
   name: string;
@@ -64,6 +67,8 @@ export interface GuestConfig {
   /** Host CPU for each vCPU (index = vCPU); undefined leaves QEMU's threads unpinned. */
   pin: number[] | undefined;
   benchmarks: BenchmarkSelection;
+  /** Peer tools run after our benchmarks in the same boot, for the peer cross-check; empty for none. */
+  peers: Peer[];
   /** OS-specific image settings, paths made absolute; each adapter documents its keys. */
   image: Record<string, string>;
 }

@@ -1,4 +1,6 @@
 import { formatCi, formatFigure, markdownTable } from './format.js';
+import { unitCaveat } from '../units.js';
+import type { PeerEntry } from './peers.js';
 import type { ResultEntry, ResultsDocument } from './results.js';
 
 export const SUMMARY_HEADERS = ['metric', 'mechanism', 'unit', 'n', 'median', '95% CI', 'p5', 'p95', 'MAD', 'median ns'] as const;
@@ -61,6 +63,7 @@ export function reportMarkdown(doc: ResultsDocument, context: ReportContext): st
     if (clamped.length > 0) out.push('');
   }
   out.push(...sideBySide(doc.results));
+  out.push(...peerCrossCheck(doc.peers ?? []));
   const notRun = (title: string, entries: ResultsDocument['skipped']) => {
     if (entries.length === 0) return;
     out.push(`## ${title}`, '');
@@ -98,4 +101,41 @@ export function sideBySide(results: readonly ResultEntry[]): string[] {
     markdownTable(['metric', ...guests], rows),
     '',
   ];
+}
+
+export const PEER_HEADERS = ['guest', 'peer benchmark', 'compared with', 'peer per op', 'ours (median)', 'ours / peer', 'peer printed'] as const;
+
+export function peerRow(p: PeerEntry): string[] {
+  const figure = (v: number | null) => (v === null ? '—' : `${formatFigure(v)} ${p.unit}`);
+  const printed = p.boots
+    .map((b) => (b.usecsPerOp !== null ? `${b.usecsPerOp} usecs/op` : `no figure (exit ${b.exit})`))
+    .join(', ');
+  const loops = p.boots[0] ? ` (${p.boots[0].loops} loops${p.boots.length > 1 ? `, ${p.boots.length} boots` : ''})` : '';
+  return [p.guest, `${p.peer} ${p.bench}`, p.compareWith, figure(p.perOp), figure(p.ourMedian), p.ratio === null ? '—' : p.ratio.toFixed(3), `${printed}${loops}`];
+}
+
+/**
+ * Another tool's benchmark of the same operation, run in the same boot after ours (config
+ * `peers`): a check that our figures are in line with what others would report.
+ */
+export function peerCrossCheck(peers: readonly PeerEntry[]): string[] {
+  if (peers.length === 0) return [];
+  const out = [
+    '## Peer cross-check',
+    '',
+    "Debian's `perf bench`, run in the same boot after our benchmarks and pinned to vCPU 0 like them; its microseconds per operation " +
+      "(gettimeofday around the whole loop) converted to our unit. The ratio is ours / perf. What each measures, and so which ratio " +
+      'to expect, is in docs/methodology.md ("Peer cross-check").',
+    '',
+    markdownTable(PEER_HEADERS, peers.map(peerRow)),
+    '',
+  ];
+  for (const caveat of new Set(peers.flatMap((p) => unitCaveat(p.unit) ?? []))) out.push(`> **${caveat}**`, '');
+  for (const conversion of new Set(peers.map((p) => `${p.guest}: ${p.conversion}`))) out.push(`- Conversion, ${conversion}.`);
+  for (const p of peers) {
+    if (p.reason !== undefined) out.push(`- **${p.guest} ${p.peer} ${p.bench}:** ${p.reason}`);
+    for (const b of p.boots) if (b.perOp === null) out.push(`  - boot ${b.boot} output: \`${b.raw.replaceAll('`', "'")}\``);
+  }
+  out.push('');
+  return out;
 }

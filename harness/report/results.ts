@@ -12,6 +12,7 @@ import {
 } from '../stats/index.js';
 import { type Accel, type Unit, unitCaveat, unitForAccel } from '../units.js';
 import type { GuestStream, RawBenchmark } from '../wire/stream.js';
+import type { PeerEntry } from './peers.js';
 import { nanosecondsPerTick, timerFacts, timerFlags } from './timer.js';
 
 export const RESULTS_SCHEMA_VERSION = 2;
@@ -71,6 +72,8 @@ export interface ResultsDocument {
   results: ResultEntry[];
   skipped: NotRun[];
   failed: NotRun[];
+  /** Other tools' benchmarks run in the same boots (config `peers`), beside our figures; always written, absent in older files. */
+  peers?: PeerEntry[];
 }
 
 export const DEFAULT_METHODOLOGY: MethodologyConfig = { overheadTolerance: { relative: 0.25, absolute: 2 }, unstableOverhead: 'flag', outliers: 'mad', settling: 'mser5' };

@@ -196,6 +196,7 @@ function toRunEvent(guest: string, event: StreamEvent): RunEvent | undefined {
     case 'benchmark-failed':
       return { type: 'benchmark-failed', guest, failed: event.failed };
     case 'samples':
+    case 'peer': // reported with the figures, not as progress
     case 'stream-end':
       return undefined;
   }

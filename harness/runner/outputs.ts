@@ -6,6 +6,7 @@ import { csvField, resultsCsv } from '../report/csv.js';
 import { reportMarkdown } from '../report/markdown.js';
 import { describeTimer, timerFacts } from '../report/timer.js';
 import { RESULTS_SCHEMA_VERSION, type NotRun, type ResultEntry, type ResultsDocument } from '../report/results.js';
+import type { PeerEntry } from '../report/peers.js';
 import type { GuestStream } from '../wire/stream.js';
 import { projectRoot } from '../paths.js';
 
@@ -17,6 +18,8 @@ export interface RunOutputs {
   results: ResultEntry[];
   skipped: NotRun[];
   failed: NotRun[];
+  /** Absent is the same as none. */
+  peers?: PeerEntry[];
   streams: { guest: GuestConfig; boot: number; stream: GuestStream }[];
 }
 
@@ -49,6 +52,7 @@ export async function writeRunOutputs(runDir: string, outputs: RunOutputs): Prom
     results: outputs.results,
     skipped: outputs.skipped,
     failed: outputs.failed,
+    peers: outputs.peers ?? [],
   };
   await copyFile(resultsSchemaPath, join(runDir, RESULTS_SCHEMA_FILE));
   await writeAtomic(join(runDir, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);

@@ -5,6 +5,7 @@ import type { GuestAdapter } from '../guests/adapter.js';
 import { readHostConditions } from '../host/conditions.js';
 import { readQemuVersion } from '../archive/provenance.js';
 import { effectiveVcpus } from '../qemu/accel.js';
+import { peerResults, type PeerEntry } from '../report/peers.js';
 import { guestResults, type NotRun, type RawBoot, type ResultEntry } from '../report/results.js';
 import type { Accel } from '../units.js';
 import type { EventSink } from './events.js';
@@ -19,6 +20,8 @@ export interface GuestOutcome {
   skipped: NotRun[];
   failed: NotRun[];
   boots: RawBoot[];
+  /** Peer tools' benchmarks (config `peers`) beside our figures; a failed peer never fails the guest. */
+  peers: PeerEntry[];
 }
 
 export interface RunGuestContext {
@@ -50,7 +53,7 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
   entry.hostConditions = await readHostConditions(guest.pin ?? []);
   for (const warning of entry.hostConditions.warnings) emit({ type: 'host-warning', guest: guest.name, warning });
 
-  const outcome: GuestOutcome = { results: [], skipped: [], failed: [], boots: [] };
+  const outcome: GuestOutcome = { results: [], skipped: [], failed: [], boots: [], peers: [] };
   const perBootFailures: NotRun[] = [];
   for (let boot = 1; boot <= guest.benchmarks.boots; boot++) {
     const session = await runGuestSession({
@@ -92,6 +95,7 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
     const soFar = figures(guest, accel, outcome.boots, config);
     outcome.results = soFar.results;
     outcome.failed = [...perBootFailures, ...soFar.failed];
+    outcome.peers = peerResults(guest.name, guest.os, accel, outcome.boots, soFar.results);
     await context.save(outcome);
   }
   entry.status = entry.boots.some((b) => b.status === 'failed') ? 'failed' : 'done';

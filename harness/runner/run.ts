@@ -10,6 +10,7 @@ import { fetchDebianKernel } from '../guests/linux/kernel.js';
 import { readHostInfo } from '../host/info.js';
 import { chooseAccel, probeKvm, type AccelDecision } from '../qemu/accel.js';
 import { DEFAULT_RESAMPLES } from '../stats/index.js';
+import type { PeerEntry } from '../report/peers.js';
 import type { NotRun, ResultEntry } from '../report/results.js';
 import type { AccelChoice } from '../units.js';
 import { writeRunOutputs } from './outputs.js';
@@ -30,6 +31,7 @@ export interface RunOutcome {
   results: ResultEntry[];
   skipped: NotRun[];
   failed: NotRun[];
+  peers: PeerEntry[];
 }
 
 const QEMU_X86_64 = 'qemu-system-x86_64';
@@ -66,6 +68,7 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
       results: outcomes.flatMap(({ outcome }) => outcome.results),
       skipped: [...skipped, ...outcomes.flatMap(({ outcome }) => outcome.skipped)],
       failed: [...failed, ...outcomes.flatMap(({ outcome }) => outcome.failed)],
+      peers: outcomes.flatMap(({ outcome }) => outcome.peers),
       streams: outcomes.flatMap(({ guest, outcome }) => outcome.boots.map(({ boot, stream }) => ({ guest, boot, stream }))),
     };
   };
@@ -122,7 +125,7 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
   manifest.finishedAt = new Date().toISOString();
   await save();
   emit({ type: 'run-done', runDir, complete: manifest.complete });
-  return { runId, runDir, complete: manifest.complete, results: all.results, skipped: all.skipped, failed: all.failed };
+  return { runId, runDir, complete: manifest.complete, results: all.results, skipped: all.skipped, failed: all.failed, peers: all.peers };
 }
 
 /** An error's message with its causes, so the cause chain survives into results.json. */

@@ -1,6 +1,6 @@
 // Mirrors guests/common/wire.h; test/wire/header.test.ts reads that header and fails if these drift.
 export const WIRE_MAGIC = 0x52574248;
-export const WIRE_VERSION = 1;
+export const WIRE_VERSION = 2;
 export const WIRE_HEADER_BYTES = 20;
 export const WIRE_MAX_PAYLOAD = 65536;
 
@@ -12,6 +12,7 @@ export const RecordType = {
   SKIP: 5,
   ERROR: 6,
   STREAM_END: 7,
+  PEER: 8,
 } as const;
 export type RecordTypeName = keyof typeof RecordType;
 export type RecordTypeCode = (typeof RecordType)[RecordTypeName];
@@ -47,5 +48,12 @@ export const WireKey = {
   SAMPLES: 'samples',
   OVERHEAD_AFTER: 'timer_overhead_after',
   REASON: 'reason',
+  PEER: 'peer',
+  PEER_BENCH: 'bench',
+  COMPARE_WITH: 'compare_with',
+  COMMAND: 'command',
+  LOOPS: 'loops',
+  EXIT: 'exit',
+  OUTPUT: 'output',
   BENCHMARKS: 'benchmarks',
 } as const;

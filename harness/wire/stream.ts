@@ -25,6 +25,28 @@ export interface SkippedBenchmark {
   reason: string;
 }
 
+/** Another tool's benchmark, run by the payload after its own (a PEER record, wire version 2). */
+export interface PeerRun {
+  /** The tool, e.g. "perf". */
+  peer: string;
+  /** Its benchmark, e.g. "sched-pipe". */
+  bench: string;
+  /** Our metric that measures the same operation. */
+  compareWith: string;
+  /** The command line the payload ran. */
+  command: string;
+  /** Operations the tool was asked for. */
+  loops: number;
+  vcpus: string;
+  affinity: string;
+  /** "0".."255", "signal N", or "none" when it never ran. */
+  exit: string;
+  /** Its stdout and stderr, lines joined with " | ". */
+  output: string;
+  /** Why it could not be run or did not succeed; absent when it exited 0. */
+  reason?: string;
+}
+
 /** What one guest's data channel said. */
 export interface GuestStream {
   /** STREAM_BEGIN fields: payload, kernel, timer, tsc_hz, compiler... */
@@ -32,6 +54,8 @@ export interface GuestStream {
   benchmarks: RawBenchmark[];
   skipped: SkippedBenchmark[];
   failed: SkippedBenchmark[];
+  /** PEER records, in the order they came. */
+  peers: PeerRun[];
   /** True once STREAM_END arrived and its count agreed. */
   complete: boolean;
 }
@@ -43,13 +67,15 @@ export type StreamEvent =
   | { kind: 'benchmark-end'; benchmark: RawBenchmark }
   | { kind: 'benchmark-skipped'; skipped: SkippedBenchmark }
   | { kind: 'benchmark-failed'; failed: SkippedBenchmark }
+  | { kind: 'peer'; peer: PeerRun }
   | { kind: 'stream-end' };
 
 const METRIC_NAME = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/;
+const PEER_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 /** Checks record order and contents and collects a GuestStream. */
 export class StreamAssembler {
-  readonly stream: GuestStream = { info: {}, benchmarks: [], skipped: [], failed: [], complete: false };
+  readonly stream: GuestStream = { info: {}, benchmarks: [], skipped: [], failed: [], peers: [], complete: false };
   private begun = false;
   private current: RawBenchmark | undefined;
 
@@ -125,6 +151,25 @@ export class StreamAssembler {
         this.stream.failed.push(entry);
         return { kind: 'benchmark-failed', failed: entry };
       }
+      case 'PEER': {
+        // Outside any benchmark (the check above), after STREAM_BEGIN and before STREAM_END.
+        const f = new Fields(decodeFields(record.payload, at), at);
+        const reason = f.optional(WireKey.REASON);
+        const peer: PeerRun = {
+          peer: f.name(WireKey.PEER),
+          bench: f.name(WireKey.PEER_BENCH),
+          compareWith: f.metric(WireKey.COMPARE_WITH),
+          command: f.text(WireKey.COMMAND),
+          loops: f.int(WireKey.LOOPS),
+          vcpus: f.text(WireKey.VCPUS),
+          affinity: f.text(WireKey.AFFINITY),
+          exit: f.text(WireKey.EXIT),
+          output: f.text(WireKey.OUTPUT),
+          ...(reason !== undefined ? { reason } : {}),
+        };
+        this.stream.peers.push(peer);
+        return { kind: 'peer', peer };
+      }
       case 'STREAM_END': {
         const count = new Fields(decodeFields(record.payload, at), at).int(WireKey.BENCHMARKS);
         const seen = this.stream.benchmarks.length + this.stream.skipped.length + this.stream.failed.length;
@@ -153,6 +198,17 @@ class Fields {
     return value;
   }
 
+  optional(key: string): string | undefined {
+    return this.fields.get(key);
+  }
+
+  /** A short lowercase name: a tool or its benchmark. */
+  name(key: string): string {
+    const value = this.text(key);
+    if (!PEER_NAME.test(value)) throw new WireError(this.offset, `'${key}' as a name of up to 32 [a-z0-9_-] characters`, JSON.stringify(value.slice(0, 60)));
+    return value;
+  }
+
   int(key: string, fallback?: number): number {
     const raw = this.fields.get(key);
     if (raw === undefined && fallback !== undefined) return fallback;
@@ -161,8 +217,8 @@ class Fields {
     return value;
   }
 
-  metric(): string {
-    const name = this.text(WireKey.METRIC);
+  metric(key: string = WireKey.METRIC): string {
+    const name = this.text(key);
     if (!METRIC_NAME.test(name) || name.length > 128) {
       throw new WireError(this.offset, 'a metric name of dot-separated [a-z0-9_] words', JSON.stringify(name.slice(0, 60)));
     }

@@ -87,6 +87,7 @@ describe('loadConfig', () => {
           memoryMiB: 512,
           pin: undefined,
           benchmarks: { boots: 1, iterations: 10000, warmup: 1000, include: ['*'] },
+          peers: [],
           image: { kernelPackage: 'linux-image-cloud-amd64' },
         },
         {
@@ -96,6 +97,7 @@ describe('loadConfig', () => {
           memoryMiB: 512,
           pin: undefined,
           benchmarks: { boots: 1, iterations: 10000, warmup: 1000, include: ['*'] },
+          peers: [],
           // The image does not exist: that is for the runner to report (guest skipped), not a config error.
           image: { buildDir: path.join(dir, 'sel4-build') },
         },
@@ -106,6 +108,7 @@ describe('loadConfig', () => {
           memoryMiB: 512,
           pin: [0],
           benchmarks: { boots: 1, iterations: 10000, warmup: 1000, include: ['*'] },
+          peers: [],
           image: { disk: '/abs/minix.img' },
         },
       ]);
@@ -142,8 +145,14 @@ describe('loadConfig', () => {
         memoryMiB: 1024,
         pin: [3, 2, 1, 0],
         benchmarks: { boots: 3, iterations: 5, warmup: 0, include: ['ipc.roundtrip.*', 'syscall.null'] },
+        peers: [],
         image: { buildDir: path.join(dir, 'b'), kernel: path.join(dir, 'k.elf'), sourceDir: path.join(dir, 'sub', 'src'), cpuModel: 'qemu64,+rdtscp' },
       });
+    });
+
+    it('keeps peers for a linux guest', async () => {
+      const config = await loadConfig(await writeConfig('guests:\n  - { name: l, os: linux, peers: [perf] }\n'));
+      expect(config.guests[0]!.peers).to.deep.equal(['perf']);
     });
 
     it("checks pins against this host's CPU count when hostCpus is not given", async () => {
@@ -234,7 +243,7 @@ describe('loadConfig', () => {
         yaml: 'guests:\n  - name: a\n    os: linux\n    memory: 512 #<\n',
         path: 'guests[0].memory',
         column: 5,
-        expected: /^no key 'memory' \(allowed: name, os, vcpus, memoryMiB, pin, benchmarks, image\)$/,
+        expected: /^no key 'memory' \(allowed: name, os, vcpus, memoryMiB, pin, benchmarks, peers, image\)$/,
         got: "key 'memory'",
       },
       {
@@ -251,6 +260,34 @@ describe('loadConfig', () => {
         column: 7,
         expected: /^no key 'disk' \(allowed for os sel4: buildDir, kernel, sourceDir, cpuModel\)$/,
         got: "key 'disk'",
+      },
+      {
+        name: 'peers for a guest that is not linux',
+        yaml: 'guests:\n  - name: s\n    os: sel4\n    peers: [perf] #<\n',
+        path: 'guests[0].peers',
+        expected: /^no peers \(the peer cross-check, peers: \[perf\], runs only in Linux guests\)$/,
+        got: '1 entries',
+      },
+      {
+        name: 'peers for a minix guest',
+        yaml: 'guests:\n  - name: m\n    os: minix\n    image: { disk: m.img }\n    peers: [perf] #<\n',
+        path: 'guests[0].peers',
+        expected: /runs only in Linux guests/,
+        got: '1 entries',
+      },
+      {
+        name: 'an unknown peer',
+        yaml: 'guests:\n  - name: l\n    os: linux\n    peers: [lmbench] #<\n',
+        path: 'guests[0].peers[0]',
+        expected: /^one of perf$/,
+        got: '"lmbench"',
+      },
+      {
+        name: 'a peer given twice',
+        yaml: 'guests:\n  - name: l\n    os: linux\n    peers:\n      - perf\n      - perf #<\n',
+        path: 'guests[0].peers[1]',
+        expected: /distinct/,
+        got: '"perf"',
       },
       {
         name: 'an unknown image key for linux',

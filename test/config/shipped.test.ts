@@ -38,6 +38,7 @@ describe('shipped configs', () => {
         memoryMiB: 512,
         pin: [0, 1],
         benchmarks: { boots: 1, iterations: 10000, warmup: 1000, include: ['*'] },
+        peers: ['perf'],
         image: { kernelPackage: 'linux-image-cloud-amd64' },
       },
     ]);

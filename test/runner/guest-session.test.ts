@@ -11,7 +11,7 @@ import { runGuestSession } from '../../harness/runner/guest-session.js';
 
 const guest: GuestConfig = {
   name: 'linux', os: 'linux', vcpus: 1, memoryMiB: 256, pin: undefined,
-  benchmarks: { boots: 1, iterations: 10, warmup: 0, include: ['syscall.null'] }, image: {},
+  benchmarks: { boots: 1, iterations: 10, warmup: 0, include: ['syscall.null'] }, peers: [], image: {},
 };
 
 describe('@integration a guest driven at its console', function () {

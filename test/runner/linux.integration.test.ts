@@ -12,12 +12,12 @@ import { writeTempConfig } from '../support/temp-config.js';
 
 const RUN_FILES = ['manifest.json', 'config.yaml', 'results.json', 'results.schema.json', 'results.csv', 'samples.csv', 'report.md', 'guests/linux/boot-1/console.log', 'guests/linux/boot-1/data.bin'];
 
-async function runLinux(accel: 'tcg-icount' | 'tcg', benchmarks: Record<string, unknown>, vcpus = 2): Promise<{ outcome: RunOutcome; events: RunEvent[]; dir: string }> {
+async function runLinux(accel: 'tcg-icount' | 'tcg', benchmarks: Record<string, unknown>, vcpus = 2, peers: string[] = []): Promise<{ outcome: RunOutcome; events: RunEvent[]; dir: string }> {
   const { dir, file } = await writeTempConfig({
     accel,
     timeouts: { bootSeconds: 120, benchmarkSeconds: 120, shutdownSeconds: 30 },
     bootstrap: { resamples: 500, seed: 7 },
-    guests: [{ name: 'linux', os: 'linux', vcpus, pin: vcpus === 2 ? [0, 1] : [0], memoryMiB: 256, benchmarks }],
+    guests: [{ name: 'linux', os: 'linux', vcpus, pin: vcpus === 2 ? [0, 1] : [0], memoryMiB: 256, benchmarks, ...(peers.length > 0 ? { peers } : {}) }],
   });
   const events: RunEvent[] = [];
   const outcome = await runBenchmarks(await loadConfig(file), { emit: (e) => events.push(e) });
@@ -52,6 +52,7 @@ describe('@integration Linux guest under QEMU', function () {
         expect(r.unit).to.equal('guest-instructions');
         expect(r.n + r.settling.dropped).to.equal(200);
       }
+      expect(outcome.peers).to.deep.equal([]);
       const skipped = outcome.skipped.filter((s) => s.metric?.endsWith('.cross'));
       expect(skipped.length).to.be.greaterThan(0);
       for (const s of skipped) expect(s.reason).to.match(/2 vCPUs/);
@@ -82,8 +83,10 @@ describe('@integration Linux guest under QEMU', function () {
       const rows: Record<string, string>[] = parseCsv(await readFile(join(runDir, 'results.csv'), 'utf8'), { columns: true });
       expect(rows).to.have.length(doc.results.length);
       expect(rows.map((r) => Number(r.median))).to.deep.equal(doc.results.map((r: { median: number }) => r.median));
+      expect(doc.peers).to.deep.equal([]);
       const report = await readFile(join(runDir, 'report.md'), 'utf8');
       expect(report).to.contain('## linux').and.to.contain('guest-instructions').and.to.contain('tcg-icount');
+      expect(report).not.to.contain('Peer cross-check');
     });
 
     it('records the vCPU thread affinity read back from the host, and the guest kernel', async () => {
@@ -113,6 +116,60 @@ describe('@integration Linux guest under QEMU', function () {
       expect(c.verdict).to.equal('b faster');
       expect(c.ratio).to.equal(futex.entry.median / pipe.entry.median);
       expect(c.ci95[1]).to.be.below(1);
+    });
+  });
+
+  describe('tcg-icount with peers: [perf]', () => {
+    let run: Awaited<ReturnType<typeof runLinux>>;
+    before(async () => {
+      run = await runLinux('tcg-icount', { iterations: 200, warmup: 20, include: ['syscall.null', 'ipc.roundtrip.pipe.process.same'] }, 1, ['perf']);
+      dirs.push(run.dir);
+    });
+
+    it("runs perf bench after our benchmarks and reports it beside ours, in guest instructions, with the ratio", () => {
+      const { outcome } = run;
+      expect(outcome.failed, JSON.stringify(outcome.failed)).to.deep.equal([]);
+      expect(outcome.complete).to.equal(true);
+      expect(outcome.peers.map((p) => [p.peer, p.bench, p.compareWith])).to.deep.equal([
+        ['perf', 'sched-pipe', 'ipc.roundtrip.pipe.process.same'],
+        ['perf', 'syscall-basic', 'syscall.null'],
+      ]);
+      // Measured on this kernel (Debian 6.1.0-56-cloud, QEMU 7.2 tcg-icount): sched-pipe 0.814 (ours at
+      // 200 iterations catches the first ~1000 round trips of a fresh process pair, 10.7k instructions;
+      // perf's 100000 loops average the settled 13.1k), syscall-basic 1.017. Bands around those.
+      const bands: Record<string, [number, number]> = { 'sched-pipe': [0.6, 1.2], 'syscall-basic': [0.85, 1.2] };
+      for (const p of outcome.peers) {
+        expect(p.reason, p.reason).to.equal(undefined);
+        expect(p.unit).to.equal('guest-instructions');
+        expect(p.conversion).to.match(/^1000 ticks per µs/);
+        expect(p.boots).to.have.length(1);
+        expect(p.boots[0]!.exit).to.equal('0');
+        expect(p.boots[0]!.loops).to.equal(100000);
+        expect(p.boots[0]!.raw).to.match(/usecs\/op/);
+        expect(p.ourMedian).to.equal(outcome.results.find((r) => r.metric === p.compareWith)!.median);
+        expect(Number.isFinite(p.ratio), `${p.bench} ratio ${p.ratio}`).to.equal(true);
+        expect(p.ratio!, p.bench).to.be.within(...bands[p.bench]!);
+      }
+    });
+
+    it('writes the peers into results.json (valid against its schema) and a "Peer cross-check" section into report.md', async () => {
+      const { runDir } = run.outcome;
+      const schema = JSON.parse(await readFile(join(runDir, 'results.schema.json'), 'utf8'));
+      const doc = JSON.parse(await readFile(join(runDir, 'results.json'), 'utf8'));
+      const validate = new Ajv.default({ allErrors: true, strict: true }).compile(schema);
+      expect(validate(doc), JSON.stringify(validate.errors)).to.equal(true);
+      expect(doc.peers).to.have.length(2);
+      const report = await readFile(join(runDir, 'report.md'), 'utf8');
+      expect(report).to.contain('## Peer cross-check').and.to.contain('perf sched-pipe').and.to.contain('perf syscall-basic');
+    });
+
+    it('records perf, built from the same source version as the kernel, and the bigger initramfs in the manifest', async () => {
+      const manifest = JSON.parse(await readFile(join(run.outcome.runDir, 'manifest.json'), 'utf8'));
+      const provenance = manifest.guests[0].provenance;
+      expect(provenance.perfPackageVersion).to.equal(provenance.kernelPackageVersion);
+      expect(provenance.perfPackages).to.match(/(^| )linux-perf=/).and.to.match(/(^| )libc6=/);
+      expect(Number(provenance.initramfsBytes)).to.be.greaterThan(20e6);
+      expect(manifest.guests[0].boots[0].argv.join(' ')).to.contain('hb.peers=perf');
     });
   });
 

@@ -36,6 +36,10 @@ describe('the guests\' C record writer, read by the harness\'s parser', function
       // A control byte in a value is replaced, not passed on to break the stream.
       expect(parsed.info.kernel).to.equal('host?test');
       expect(parsed.skipped).to.deep.equal([{ metric: 'ipc.roundtrip.skipped', reason: 'a reason' }]);
+      // A PEER record (not counted by STREAM_END); the newline in a value became '?'.
+      expect(parsed.peers).to.deep.equal([
+        { peer: 'perf', bench: 'syscall-basic', compareWith: 'syscall.null', command: 'perf bench syscall basic -l 100000', loops: 100000, vcpus: '0', affinity: '0', exit: '0', output: '0.329280 usecs/op? | 3036929 ops/sec' },
+      ]);
       const [bench] = parsed.benchmarks;
       expect(bench).to.include({ metric: 'ipc.roundtrip.fixture', iterations: 20000, warmup: 7, opsPerSample: 2, timerOverhead: 31, timerOverheadAfter: 32, vcpus: '0,1', affinity: '0;1' });
       expect(bench!.samples.slice(0, 5)).to.deep.equal([0, 127, 128, 4294967296, 2 ** 53 - 1]);

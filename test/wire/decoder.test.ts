@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { WireDecoder } from '../../harness/wire/decoder.js';
 import { WireError } from '../../harness/wire/errors.js';
 import { StreamAssembler } from '../../harness/wire/stream.js';
-import { encodeRecord, fields, sampleStream } from './encode.js';
+import type { RecordTypeName } from '../../harness/wire/constants.js';
+import { encodeRecord, fields, sampleStream, samples } from './encode.js';
 
 function assemble(bytes: Uint8Array, chunk = bytes.length) {
   const decoder = new WireDecoder();
@@ -60,9 +61,10 @@ describe('WireDecoder and StreamAssembler', () => {
   });
 
   it('rejects a record with a different wire-format version', () => {
+    // Version 1 streams (before PEER records) are not read any more: payload and harness go together.
     const bytes = encodeRecord('STREAM_BEGIN', 0, fields({ payload: 'x' }));
-    bytes.writeUInt16LE(2, 4);
-    expect(wireError(() => assemble(bytes)).message).to.equal('data channel at byte 0: expected wire-format version 1, got version 2');
+    bytes.writeUInt16LE(1, 4);
+    expect(wireError(() => assemble(bytes)).message).to.equal('data channel at byte 0: expected wire-format version 2, got version 1');
   });
 
   it('rejects garbage where a record should start', () => {
@@ -99,5 +101,89 @@ describe('WireDecoder and StreamAssembler', () => {
       encodeRecord('SKIP', 1, fields({ metric: '../../etc/passwd', reason: 'x' })),
     ]);
     expect(wireError(() => assemble(bytes)).message).to.match(/metric name/);
+  });
+
+  describe('PEER records', () => {
+    const begin: [RecordTypeName, Buffer] = ['STREAM_BEGIN', fields({ payload: 'x', tsc_hz: 0 })];
+    const peer = (extra: Record<string, string | number> = {}): [RecordTypeName, Buffer] => [
+      'PEER',
+      fields({
+        peer: 'perf',
+        bench: 'sched-pipe',
+        compare_with: 'ipc.roundtrip.pipe.process.same',
+        command: 'perf bench sched pipe -l 100000',
+        loops: 100000,
+        vcpus: '0',
+        affinity: '0',
+        exit: '0',
+        output: "# Running 'sched/pipe' benchmark: | Total time: 1.311 [sec] | 13.118720 usecs/op | 76226 ops/sec",
+        ...extra,
+      }),
+    ];
+    const end = (benchmarks: number): [RecordTypeName, Buffer] => ['STREAM_END', fields({ benchmarks })];
+    const bench: [RecordTypeName, Buffer][] = [
+      ['BENCH_BEGIN', fields({ metric: 'syscall.null', mechanism: 'getppid', unit: 'tsc-ticks', iterations: 1, warmup: 0, vcpus: '0', affinity: '0', timer_overhead: 2 })],
+      ['SAMPLES', samples(0, [7])],
+      ['BENCH_END', fields({ metric: 'syscall.null', samples: 1, timer_overhead_after: 2 })],
+    ];
+    const encode = (records: [RecordTypeName, Buffer][]) => Buffer.concat(records.map(([type, payload], seq) => encodeRecord(type, seq, payload)));
+
+    it('round-trips after the benchmarks, not counted by STREAM_END', () => {
+      const failed = peer({ bench: 'syscall-basic', compare_with: 'syscall.null', exit: 'none', output: '', reason: '/usr/bin/perf not in the guest' });
+      for (const chunk of [1, 13, 1 << 20]) {
+        const stream = assemble(encode([begin, ...bench, peer(), failed, end(1)]), chunk);
+        expect(stream.complete).to.equal(true);
+        expect(stream.benchmarks).to.have.length(1);
+        expect(stream.peers).to.deep.equal([
+          {
+            peer: 'perf',
+            bench: 'sched-pipe',
+            compareWith: 'ipc.roundtrip.pipe.process.same',
+            command: 'perf bench sched pipe -l 100000',
+            loops: 100000,
+            vcpus: '0',
+            affinity: '0',
+            exit: '0',
+            output: "# Running 'sched/pipe' benchmark: | Total time: 1.311 [sec] | 13.118720 usecs/op | 76226 ops/sec",
+          },
+          {
+            peer: 'perf',
+            bench: 'syscall-basic',
+            compareWith: 'syscall.null',
+            command: 'perf bench sched pipe -l 100000',
+            loops: 100000,
+            vcpus: '0',
+            affinity: '0',
+            exit: 'none',
+            output: '',
+            reason: '/usr/bin/perf not in the guest',
+          },
+        ]);
+      }
+    });
+
+    it('is empty in a stream without PEER records', () => {
+      expect(assemble(sampleStream()).peers).to.deep.equal([]);
+    });
+
+    it('rejects one before STREAM_BEGIN', () => {
+      expect(wireError(() => assemble(encode([peer(), begin]))).message).to.match(/expected STREAM_BEGIN first, got a PEER record/);
+    });
+
+    it('rejects one inside a benchmark', () => {
+      expect(wireError(() => assemble(encode([begin, bench[0]!, peer()]))).message).to.match(/expected SAMPLES or BENCH_END for syscall.null, got a PEER record/);
+    });
+
+    it('rejects one after STREAM_END', () => {
+      expect(wireError(() => assemble(encode([begin, end(0), peer()]))).message).to.match(/expected nothing after STREAM_END, got a PEER record/);
+    });
+
+    it('rejects one without its fields, or with names that are not names', () => {
+      const noOutput = encodeRecord('PEER', 1, fields({ peer: 'perf', bench: 'sched-pipe', compare_with: 'syscall.null', command: 'c', loops: 1, vcpus: '0', affinity: '0', exit: '0' }));
+      expect(wireError(() => assemble(Buffer.concat([encodeRecord(begin[0], 0, begin[1]), noOutput]))).message).to.match(/expected a 'output' field, got none/);
+      expect(wireError(() => assemble(encode([begin, peer({ peer: '../perf' })]))).message).to.match(/'peer' as a name/);
+      expect(wireError(() => assemble(encode([begin, peer({ compare_with: 'not a metric' })]))).message).to.match(/metric name/);
+      expect(wireError(() => assemble(encode([begin, peer({ loops: -1 })]))).message).to.match(/'loops' as a non-negative integer/);
+    });
   });
 });

@@ -1,19 +1,24 @@
-import type { BenchmarkSelection, GuestConfig } from '../../config/types.js';
+import type { BenchmarkSelection, GuestConfig, Peer } from '../../config/types.js';
 import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
 import { buildInitramfs } from './initramfs.js';
 import { fetchDebianKernel } from './kernel.js';
+import { fetchPerfTree } from './perf.js';
 import { buildPayload } from '../payload-build.js';
 import { payloadSettingWords } from '../settings.js';
 
 export const DEFAULT_KERNEL_PACKAGE = 'linux-image-cloud-amd64';
 
-/** Kernel command line: console on ttyS0, data on ttyS1 (the payload's default), settings as hb.* words. */
-export function linuxAppend(benchmarks: BenchmarkSelection): string {
+/**
+ * Kernel command line: console on ttyS0, data on ttyS1 (the payload's default), settings as hb.*
+ * words, and hb.peers=perf when the peer cross-check is on.
+ */
+export function linuxAppend(benchmarks: BenchmarkSelection, peers: readonly Peer[] = []): string {
   return [
     'console=ttyS0',
     // With -no-reboot a panic ends QEMU at once instead of waiting for the boot timeout.
     'panic=-1',
     ...payloadSettingWords(benchmarks),
+    ...(peers.length > 0 ? [`hb.peers=${peers.join(',')}`] : []),
   ].join(' ');
 }
 
@@ -31,13 +36,19 @@ export const linuxAdapter: GuestAdapter = {
     const kernel = await fetchDebianKernel(kernelPackage, context.cacheDir);
     context.log(`linux: building payload`);
     const payload = await buildPayload({ os: 'linux', cacheDir: context.cacheDir });
-    const initramfs = await buildInitramfs(context.cacheDir, payload.path);
+    const peers = guest.peers ?? [];
+    let perf;
+    if (peers.includes('perf')) {
+      context.log(`linux: perf for the peer cross-check, from Debian packages (linux-perf and the libraries it loads)`);
+      perf = await fetchPerfTree(context.cacheDir, kernel.version);
+    }
+    const initramfs = await buildInitramfs(context.cacheDir, payload.path, perf ? { perf } : {});
     return {
       boot: {
         qemuBinary: 'qemu-system-x86_64',
         kernel: kernel.vmlinuz,
         initrd: initramfs.path,
-        append: linuxAppend(guest.benchmarks),
+        append: linuxAppend(guest.benchmarks, peers),
       },
       provenance: {
         kernelPackage: kernel.package,
@@ -47,7 +58,11 @@ export const linuxAdapter: GuestAdapter = {
         payloadCflags: payload.cflags,
         payloadSha256: payload.sha256,
         initramfsSha256: initramfs.sha256,
+        initramfsBytes: String(initramfs.bytes),
         busyboxSha256: initramfs.busyboxSha256,
+        ...(perf
+          ? { perfPackageVersion: perf.version, perfSha256: perf.sha256, perfPackages: perf.packages.join(' ') }
+          : {}),
       },
     };
   },

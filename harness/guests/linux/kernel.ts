@@ -12,12 +12,12 @@ export interface DebianKernel {
   sha256: string;
 }
 
-interface PackageInfo {
+export interface PackageInfo {
   version: string;
   depends: string[];
 }
 
-async function showPackage(name: string): Promise<PackageInfo> {
+export async function showPackage(name: string): Promise<PackageInfo> {
   let stdout: string;
   try {
     ({ stdout } = await execa('apt-cache', ['show', '--no-all-versions', name]));
@@ -29,6 +29,36 @@ async function showPackage(name: string): Promise<PackageInfo> {
   if (!version) throw new Error(`expected a Version field for ${name} from apt-cache show, got:\n${stdout.slice(0, 400)}`);
   const depends = (field('Depends') ?? '').split(',').map((d) => d.trim().split(/[\s|]/)[0]!).filter(Boolean);
   return { version, depends };
+}
+
+/** apt's candidate version of each package, in order, from one apt-cache call. */
+export async function showPackages(names: readonly string[]): Promise<({ name: string } & PackageInfo)[]> {
+  if (names.length === 0) return [];
+  let stdout: string;
+  try {
+    ({ stdout } = await execa('apt-cache', ['show', '--no-all-versions', ...names]));
+  } catch (error) {
+    throw new Error(`expected Debian packages ${names.join(' ')} to be known to apt, got an error (run apt-get update?)`, { cause: error });
+  }
+  const stanzas = new Map<string, PackageInfo>();
+  for (const stanza of stdout.split(/\n\s*\n/)) {
+    const field = (key: string) => stanza.match(new RegExp(`^${key}: (.*)$`, 'm'))?.[1];
+    const name = field('Package');
+    const version = field('Version');
+    if (!name || !version || stanzas.has(name)) continue;
+    stanzas.set(name, { version, depends: (field('Depends') ?? '').split(',').map((d) => d.trim().split(/[\s|]/)[0]!).filter(Boolean) });
+  }
+  return names.map((name) => {
+    const info = stanzas.get(name);
+    if (!info) throw new Error(`expected apt-cache show to describe ${name}, got no stanza for it`);
+    return { name, ...info };
+  });
+}
+
+/** Whether apt can fetch this exact version of a package. */
+export async function aptKnows(name: string, version: string): Promise<boolean> {
+  const { exitCode, stdout } = await execa('apt-cache', ['show', `${name}=${version}`], { reject: false });
+  return exitCode === 0 && /^Version: /m.test(stdout);
 }
 
 /** A package named linux-image-<version>-<flavour> holds a kernel; others are meta packages. */

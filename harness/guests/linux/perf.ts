@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, copyFile, lstat, mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, posix, relative } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { execa } from 'execa';
 import { cachedDirectory } from '../../cache/atomic.js';
 import { aptKnows, showPackages } from './kernel.js';
@@ -157,6 +157,7 @@ async function downloadAndUnpack(specs: readonly string[], work: string): Promis
     const version = stdout.match(/^Version: (.*)$/m)?.[1];
     if (!name || !version) throw new Error(`expected Package and Version fields in ${deb}, got:\n${stdout}`);
     const dir = join(work, 'unpacked', name);
+    await mkdir(dir, { recursive: true });
     await execa('dpkg-deb', ['-x', join(debs, deb), dir]);
     unpacked.push({ name, version, dir });
   }
@@ -273,5 +274,3 @@ export function treeDirectories(files: readonly string[]): string[] {
   }
   return [...dirs].sort();
 }
-
-export { relative as _relative };

@@ -6,7 +6,7 @@ import type { GuestConfig } from '../../../harness/config/types.js';
 import { MINIX_SERIAL_CONSOLE, minixAdapter, minixBoot } from '../../../harness/guests/minix/adapter.js';
 
 function guest(image: Record<string, string>): GuestConfig {
-  return { name: 'minix', os: 'minix', vcpus: 1, memoryMiB: 512, pin: undefined, benchmarks: { boots: 1, iterations: 5, warmup: 1, include: ['*'] }, image };
+  return { name: 'minix', os: 'minix', vcpus: 1, memoryMiB: 512, pin: undefined, benchmarks: { boots: 1, iterations: 5, warmup: 1, include: ['*'] }, peers: [], image };
 }
 
 describe('MINIX adapter', () => {

@@ -6,7 +6,7 @@ import type { GuestConfig } from '../../../harness/config/types.js';
 import { expandIncludes, sel4Adapter, sel4BuildDir } from '../../../harness/guests/sel4/adapter.js';
 
 function guest(image: Record<string, string>): GuestConfig {
-  return { name: 's', os: 'sel4', vcpus: 1, memoryMiB: 512, pin: undefined, benchmarks: { boots: 1, iterations: 1, warmup: 0, include: ['*'] }, image };
+  return { name: 's', os: 'sel4', vcpus: 1, memoryMiB: 512, pin: undefined, benchmarks: { boots: 1, iterations: 1, warmup: 0, include: ['*'] }, peers: [], image };
 }
 
 describe('seL4 adapter', () => {
