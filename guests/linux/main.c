@@ -20,11 +20,11 @@
 #include "options.h"
 #include "peer.h"
 #include "pin.h"
+#include "records.h"
 #include "timer.h"
 #include "wire_emit.h"
 
 #define PAYLOAD_NAME "hb-linux 2"
-#define OVERHEAD_READS 10000
 /* Back-to-back reads for hb_timer_check(): well under a second even under TCG. */
 #define TIMER_CHECK_READS 1000000
 /* Span of the CLOCK_MONOTONIC versus timer comparison. */
@@ -36,37 +36,8 @@
 #define SYSLOG_ACTION_READ_ALL 3
 #define SYSLOG_ACTION_SIZE_BUFFER 10
 
-/* The harness passes its flags as -DHB_CFLAGS="..." so the stream records how it was built. */
-#ifndef HB_CFLAGS
-#define HB_CFLAGS "unknown"
-#endif
-
-#ifdef __clang__
-#define COMPILER "clang " __clang_version__
-#else
-#define COMPILER "gcc " __VERSION__
-#endif
-
 /* Static: the record buffer is 64 KiB, too big to want on the stack. */
 static struct hb_wire wire;
-
-/* What the ready callback needs to emit BENCH_BEGIN from inside a benchmark. */
-struct driver {
-	const struct hb_bench *bench;
-	const struct hb_options *options;
-	int began;
-};
-
-/* What the payload learnt about its timer before the first benchmark; goes into STREAM_BEGIN. */
-struct timer_facts {
-	struct hb_timer_check check;
-	uint64_t tsc_hz;        /* CPUID's, else the kernel's, else 0 */
-	const char *tsc_hz_source;
-	uint64_t kernel_tsc_hz;
-	uint64_t clock_ns;      /* CLOCK_MONOTONIC delta of the clock check, 0 if it failed */
-	uint64_t clock_ticks;   /* timer delta over the same span */
-	uint64_t clock_width;   /* timer ticks the two clock reads were bracketed by, together */
-};
 
 /*
  * The kernel's own TSC calibration, from its log: the refined figure (from a recalibration
@@ -161,35 +132,29 @@ static void clock_check(uint64_t *ns, uint64_t *ticks, uint64_t *width)
  * Runs on the start-up thread before anything is pinned, so the scheduler may move it between
  * vCPUs mid-check: a TSC that disagrees across vCPUs shows up as backwards steps.
  */
-static void check_timer(struct timer_facts *f)
+static void check_timer(struct hb_stream_facts *f)
 {
 	uint64_t cpuid_hz = hb_tsc_hz_cpuid();
+	uint64_t width; /* timer ticks the two clock reads were bracketed by, together */
 
 	hb_timer_check(TIMER_CHECK_READS, &f->check);
-	clock_check(&f->clock_ns, &f->clock_ticks, &f->clock_width);
-	f->kernel_tsc_hz = kernel_tsc_hz();
-	if (cpuid_hz) {
-		f->tsc_hz = cpuid_hz;
-		f->tsc_hz_source = "cpuid";
-	} else if (f->kernel_tsc_hz) {
-		f->tsc_hz = f->kernel_tsc_hz;
-		f->tsc_hz_source = "kernel";
-	} else {
-		f->tsc_hz = 0;
-		f->tsc_hz_source = "none";
-	}
+	clock_check(&f->clock_check_ns, &f->clock_check_ticks, &width);
+	f->has_clock_check = 1;
+	hb_pick_tsc_hz(f, cpuid_hz, kernel_tsc_hz());
 	fprintf(stderr,
 		"hb: timer check: %llu reads, %llu backwards (max %llu), forward deltas %llu..%llu ticks; "
 		"%llu (+-%llu) ticks in %llu ns of CLOCK_MONOTONIC; tsc_hz %llu (%s), kernel's %llu\n",
 		(unsigned long long)f->check.reads, (unsigned long long)f->check.backwards,
 		(unsigned long long)f->check.max_backwards, (unsigned long long)f->check.min_forward,
-		(unsigned long long)f->check.max_forward, (unsigned long long)f->clock_ticks,
-		(unsigned long long)f->clock_width / 2, (unsigned long long)f->clock_ns, (unsigned long long)f->tsc_hz, f->tsc_hz_source,
+		(unsigned long long)f->check.max_forward, (unsigned long long)f->clock_check_ticks,
+		(unsigned long long)width / 2, (unsigned long long)f->clock_check_ns, (unsigned long long)f->tsc_hz, f->tsc_hz_source,
 		(unsigned long long)f->kernel_tsc_hz);
 }
 
-static void emit_stream_begin(const char *timer, const struct timer_facts *f)
+/* A copy, so the caller's facts never point at this function's kernel buffer. */
+static void emit_stream_begin(const struct hb_stream_facts *found)
 {
+	struct hb_stream_facts f = *found;
 	struct utsname u;
 	char kernel[sizeof u.release + sizeof u.version + 1];
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
@@ -198,60 +163,9 @@ static void emit_stream_begin(const char *timer, const struct timer_facts *f)
 		snprintf(kernel, sizeof kernel, "unknown");
 	else
 		snprintf(kernel, sizeof kernel, "%s %s", u.release, u.version);
-	hb_wire_kv_begin(&wire, HB_REC_STREAM_BEGIN);
-	hb_wire_kv_str(&wire, HB_KEY_PAYLOAD, PAYLOAD_NAME);
-	hb_wire_kv_str(&wire, HB_KEY_GUEST_OS, "linux");
-	hb_wire_kv_str(&wire, HB_KEY_KERNEL, kernel);
-	hb_wire_kv_u64(&wire, HB_KEY_CPUS_ONLINE, online > 0 ? (uint64_t)online : 0);
-	hb_wire_kv_str(&wire, HB_KEY_TIMER, timer);
-	hb_wire_kv_u64(&wire, HB_KEY_TSC_HZ, f->tsc_hz);
-	hb_wire_kv_str(&wire, HB_KEY_TSC_HZ_SOURCE, f->tsc_hz_source);
-	hb_wire_kv_u64(&wire, HB_KEY_KERNEL_TSC_HZ, f->kernel_tsc_hz);
-	hb_wire_kv_u64(&wire, HB_KEY_INVARIANT_TSC, (uint64_t)hb_invariant_tsc());
-	hb_wire_kv_str(&wire, HB_KEY_COMPILER, COMPILER);
-	hb_wire_kv_str(&wire, HB_KEY_CFLAGS, HB_CFLAGS);
-	hb_wire_kv_u64(&wire, HB_KEY_TIMER_CHECK_READS, f->check.reads);
-	hb_wire_kv_u64(&wire, HB_KEY_TIMER_BACKWARDS, f->check.backwards);
-	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MAX_BACKWARDS, f->check.max_backwards);
-	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MIN_FORWARD, f->check.min_forward);
-	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MAX_FORWARD, f->check.max_forward);
-	hb_wire_kv_u64(&wire, HB_KEY_CLOCK_CHECK_NS, f->clock_ns);
-	hb_wire_kv_u64(&wire, HB_KEY_CLOCK_CHECK_TICKS, f->clock_ticks);
-	hb_wire_kv_end(&wire);
-}
-
-/*
- * hb_run.ready: runs on the measuring thread once it is pinned, so the overhead is measured on
- * the vCPU the samples come from.
- */
-static void emit_bench_begin(struct hb_run *r, const char *affinity)
-{
-	struct driver *d = r->ctx;
-	const struct hb_bench *b = d->bench;
-	uint64_t overhead = hb_timer_overhead(OVERHEAD_READS);
-	char vcpus[32];
-
-	hb_bench_vcpu_list(b, vcpus, sizeof vcpus);
-	hb_wire_kv_begin(&wire, HB_REC_BENCH_BEGIN);
-	hb_wire_kv_str(&wire, HB_KEY_METRIC, b->metric);
-	hb_wire_kv_str(&wire, HB_KEY_MECHANISM, b->mechanism);
-	hb_wire_kv_str(&wire, HB_KEY_UNIT, "tsc-ticks");
-	hb_wire_kv_u64(&wire, HB_KEY_ITERATIONS, d->options->settings.iterations);
-	hb_wire_kv_u64(&wire, HB_KEY_WARMUP, d->options->settings.warmup);
-	hb_wire_kv_u64(&wire, HB_KEY_OPS_PER_SAMPLE, b->ops_per_sample);
-	hb_wire_kv_str(&wire, HB_KEY_VCPUS, vcpus);
-	hb_wire_kv_str(&wire, HB_KEY_AFFINITY, affinity);
-	hb_wire_kv_u64(&wire, HB_KEY_OVERHEAD, overhead);
-	hb_wire_kv_end(&wire);
-	d->began = 1;
-}
-
-static void emit_metric_reason(uint16_t type, const char *metric, const char *reason)
-{
-	hb_wire_kv_begin(&wire, type);
-	hb_wire_kv_str(&wire, HB_KEY_METRIC, metric);
-	hb_wire_kv_str(&wire, HB_KEY_REASON, reason);
-	hb_wire_kv_end(&wire);
+	f.kernel = kernel;
+	f.cpus_online = online > 0 ? (uint64_t)online : 0;
+	hb_emit_stream_begin(&wire, &f);
 }
 
 /*
@@ -276,59 +190,33 @@ static int skip_reason(const struct hb_bench *b, char *buf, size_t size)
 	return 0;
 }
 
-static int compare_u64(const void *a, const void *b)
+/* hb_driver.after_run: only a courtesy, every benchmark pins its own participants. */
+static void unpin(void)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
+	hb_pin_restore();
 }
 
-static void run_one(const struct hb_bench *b, const struct hb_options *o, uint64_t *samples)
+static const char *error_text(int error)
 {
-	struct driver d = { .bench = b, .options = o };
-	struct hb_run r = {
-		.samples = samples,
-		.iterations = o->settings.iterations,
-		.warmup = o->settings.warmup,
-		.ready = emit_bench_begin,
-		.ctx = &d,
-	};
-	uint64_t overhead_after;
+	return strerror(error);
+}
+
+static void run_one(const struct hb_driver *d, const struct hb_bench *b)
+{
+	struct hb_outcome out;
 	char reason[256];
-	int rc;
 
 	if (skip_reason(b, reason, sizeof reason)) {
-		emit_metric_reason(HB_REC_SKIP, b->metric, reason);
+		hb_emit_reason(d->wire, HB_REC_SKIP, b->metric, reason);
 		fprintf(stderr, "hb: %s: skipped: %s\n", b->metric, reason);
 		return;
 	}
 	fprintf(stderr, "hb: %s: ", b->metric);
-	rc = b->run(b, &r);
-	overhead_after = hb_timer_overhead(OVERHEAD_READS); /* still pinned where the samples came from */
-	hb_pin_restore(); /* only a courtesy: every benchmark pins its own participants */
-	/* Failed before its participants were pinned: BENCH_BEGIN anyway, so ERROR always follows one. */
-	if (!d.began)
-		emit_bench_begin(&r, "");
-	if (rc) {
-		if (r.error)
-			snprintf(reason, sizeof reason, "%s: %s", r.failed_op, strerror(r.error));
-		else
-			snprintf(reason, sizeof reason, "%s", r.failed_op ? r.failed_op : "failed");
-		emit_metric_reason(HB_REC_ERROR, b->metric, reason);
-		fprintf(stderr, "error: %s\n", reason);
-		return;
-	}
-	hb_wire_samples(&wire, samples, o->settings.iterations);
-	hb_wire_kv_begin(&wire, HB_REC_BENCH_END);
-	hb_wire_kv_str(&wire, HB_KEY_METRIC, b->metric);
-	hb_wire_kv_u64(&wire, HB_KEY_SAMPLES, o->settings.iterations);
-	hb_wire_kv_u64(&wire, HB_KEY_OVERHEAD_AFTER, overhead_after);
-	hb_wire_kv_end(&wire);
-
-	/* The samples are sent, so sorting them in place for the console summary costs nothing. */
-	qsort(samples, o->settings.iterations, sizeof *samples, compare_u64);
-	fprintf(stderr, "%u samples, min %llu, median %llu tsc-ticks\n", o->settings.iterations,
-		(unsigned long long)samples[0], (unsigned long long)samples[o->settings.iterations / 2]);
+	if (hb_run_bench(d, b, &out))
+		fprintf(stderr, "error: %s\n", out.reason);
+	else
+		fprintf(stderr, "%u samples, min %llu, median %llu tsc-ticks\n", d->settings->iterations,
+			(unsigned long long)out.min, (unsigned long long)out.median);
 }
 
 /*
@@ -381,9 +269,9 @@ int main(int argc, char **argv)
 {
 	struct hb_options o;
 	struct hb_data_channel data;
-	const char *timer;
-	struct timer_facts facts;
-	uint64_t *samples;
+	struct hb_stream_facts facts = { .payload = PAYLOAD_NAME, .guest_os = "linux" };
+	struct hb_driver driver = { .wire = &wire, .settings = &o.settings, .after_run = unpin,
+				    .error_text = error_text };
 	uint64_t counted = 0;
 	char err[256];
 	int rc;
@@ -404,9 +292,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hb: sched_getaffinity: %s\n", strerror(rc));
 		return 1;
 	}
-	timer = hb_timer_init();
-	samples = alloc_samples(o.settings.iterations);
-	if (!samples) {
+	facts.timer = hb_timer_init();
+	driver.samples = alloc_samples(o.settings.iterations);
+	if (!driver.samples) {
 		fprintf(stderr, "hb: cannot allocate %u samples: %s\n", o.settings.iterations, strerror(errno));
 		return 1;
 	}
@@ -417,24 +305,22 @@ int main(int argc, char **argv)
 	hb_wire_init(&wire, hb_data_write, &data);
 
 	fprintf(stderr, "hb: %s, timer %s, %u iterations after %u warm-up, benchmarks '%s', data %s\n",
-		PAYLOAD_NAME, timer, o.settings.iterations, o.settings.warmup, o.settings.bench, o.data);
+		PAYLOAD_NAME, facts.timer, o.settings.iterations, o.settings.warmup, o.settings.bench, o.data);
 	check_timer(&facts);
-	emit_stream_begin(timer, &facts);
+	emit_stream_begin(&facts);
 	for (size_t i = 0; i < hb_linux_bench_count; i++) {
 		const struct hb_bench *b = &hb_linux_benches[i];
 
 		if (!hb_glob_list_match(o.settings.bench, b->metric))
 			continue;
-		run_one(b, &o, samples);
+		run_one(&driver, b);
 		counted++;
 	}
 	if (counted == 0)
 		fprintf(stderr, "hb: no benchmark matches '%s'\n", o.settings.bench);
 	/* Last, so another tool can neither disturb nor fail our figures. */
 	hb_run_peers(&wire, &o);
-	hb_wire_kv_begin(&wire, HB_REC_STREAM_END);
-	hb_wire_kv_u64(&wire, HB_KEY_BENCHMARKS, counted);
-	hb_wire_kv_end(&wire);
+	hb_emit_stream_end(&wire, counted);
 
 	if ((rc = hb_data_close(&data))) {
 		fprintf(stderr, "hb: data channel %s: %s\n", o.data, strerror(rc));

@@ -22,26 +22,15 @@
 
 #include "bench.h"
 #include "minix_bench.h"
+#include "records.h"
 #include "settings.h"
 #include "timer.h"
 #include "wire_emit.h"
 
 #define PAYLOAD_NAME "hb-minix 1"
-#define OVERHEAD_READS 10000
 /* Back-to-back reads for hb_timer_check(). */
 #define TIMER_CHECK_READS 100000
 #define DEFAULT_DATA "/dev/tty01"
-
-/* The harness passes its flags as -DHB_CFLAGS="..." so the stream records how it was built. */
-#ifndef HB_CFLAGS
-#define HB_CFLAGS "unknown"
-#endif
-
-#ifdef __clang__
-#define COMPILER "clang " __clang_version__
-#else
-#define COMPILER "gcc " __VERSION__
-#endif
 
 struct options {
 	struct hb_settings s;
@@ -246,21 +235,6 @@ static int parse_args(struct options *o, int argc, char **argv, char *err, size_
 static struct hb_wire wire;
 static struct data_channel data;
 
-/* What the ready callback needs to emit BENCH_BEGIN from inside a benchmark. */
-struct driver {
-	const struct hb_bench *bench;
-	const struct options *options;
-	int began;
-};
-
-/* What the payload learnt about its timer before the first benchmark; goes into STREAM_BEGIN. */
-struct timer_facts {
-	struct hb_timer_check check;
-	uint64_t tsc_hz;        /* CPUID's, else the kernel's, else 0 */
-	const char *tsc_hz_source;
-	uint64_t kernel_tsc_hz;
-};
-
 /*
  * The kernel's TSC calibration: it counts TSC ticks over PIT (or APIC timer) ticks at boot
  * (estimate_cpu_freq in kernel/arch/i386/arch_clock.c and apic.c) and procfs prints the result
@@ -280,22 +254,12 @@ static uint64_t kernel_tsc_hz(void)
 	return hb_tsc_hz_from_text(text, n, "cpu MHz");
 }
 
-static void check_timer(struct timer_facts *f)
+static void check_timer(struct hb_stream_facts *f)
 {
 	uint64_t cpuid_hz = hb_tsc_hz_cpuid();
 
 	hb_timer_check(TIMER_CHECK_READS, &f->check);
-	f->kernel_tsc_hz = kernel_tsc_hz();
-	if (cpuid_hz) {
-		f->tsc_hz = cpuid_hz;
-		f->tsc_hz_source = "cpuid";
-	} else if (f->kernel_tsc_hz) {
-		f->tsc_hz = f->kernel_tsc_hz;
-		f->tsc_hz_source = "kernel";
-	} else {
-		f->tsc_hz = 0;
-		f->tsc_hz_source = "none";
-	}
+	hb_pick_tsc_hz(f, cpuid_hz, kernel_tsc_hz());
 	fprintf(stderr,
 		"hb: timer check: %llu reads, %llu backwards (max %llu), forward deltas %llu..%llu ticks; "
 		"tsc_hz %llu (%s), kernel's %llu\n",
@@ -305,8 +269,10 @@ static void check_timer(struct timer_facts *f)
 		(unsigned long long)f->kernel_tsc_hz);
 }
 
-static void emit_stream_begin(const char *timer, const struct timer_facts *f)
+/* A copy, so the caller's facts never point at this function's kernel buffer. */
+static void emit_stream_begin(const struct hb_stream_facts *found)
 {
+	struct hb_stream_facts f = *found;
 	struct utsname u;
 	char kernel[sizeof u.sysname + sizeof u.release + sizeof u.version + 2];
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
@@ -315,122 +281,42 @@ static void emit_stream_begin(const char *timer, const struct timer_facts *f)
 		snprintf(kernel, sizeof kernel, "unknown");
 	else
 		snprintf(kernel, sizeof kernel, "%s %s %s", u.sysname, u.release, u.version);
-	hb_wire_kv_begin(&wire, HB_REC_STREAM_BEGIN);
-	hb_wire_kv_str(&wire, HB_KEY_PAYLOAD, PAYLOAD_NAME);
-	hb_wire_kv_str(&wire, HB_KEY_GUEST_OS, "minix");
-	hb_wire_kv_str(&wire, HB_KEY_KERNEL, kernel);
+	f.kernel = kernel;
 	/* MINIX answers from its MIB service; a kernel built without SMP has one CPU. */
-	hb_wire_kv_u64(&wire, HB_KEY_CPUS_ONLINE, online > 0 ? (uint64_t)online : 1);
-	hb_wire_kv_str(&wire, HB_KEY_TIMER, timer);
-	hb_wire_kv_u64(&wire, HB_KEY_TSC_HZ, f->tsc_hz);
-	hb_wire_kv_str(&wire, HB_KEY_TSC_HZ_SOURCE, f->tsc_hz_source);
-	hb_wire_kv_u64(&wire, HB_KEY_KERNEL_TSC_HZ, f->kernel_tsc_hz);
-	hb_wire_kv_u64(&wire, HB_KEY_INVARIANT_TSC, (uint64_t)hb_invariant_tsc());
-	hb_wire_kv_str(&wire, HB_KEY_COMPILER, COMPILER);
-	hb_wire_kv_str(&wire, HB_KEY_CFLAGS, HB_CFLAGS);
-	hb_wire_kv_u64(&wire, HB_KEY_TIMER_CHECK_READS, f->check.reads);
-	hb_wire_kv_u64(&wire, HB_KEY_TIMER_BACKWARDS, f->check.backwards);
-	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MAX_BACKWARDS, f->check.max_backwards);
-	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MIN_FORWARD, f->check.min_forward);
-	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MAX_FORWARD, f->check.max_forward);
-	hb_wire_kv_end(&wire);
+	f.cpus_online = online > 0 ? (uint64_t)online : 1;
+	hb_emit_stream_begin(&wire, &f);
 }
 
-/* hb_run.ready: called once the participants are up, before warm-up. */
-static void emit_bench_begin(struct hb_run *r, const char *affinity)
+static const char *error_text(int error)
 {
-	struct driver *d = r->ctx;
-	const struct hb_bench *b = d->bench;
-	uint64_t overhead = hb_timer_overhead(OVERHEAD_READS);
-	char vcpus[32];
-
-	hb_bench_vcpu_list(b, vcpus, sizeof vcpus);
-	hb_wire_kv_begin(&wire, HB_REC_BENCH_BEGIN);
-	hb_wire_kv_str(&wire, HB_KEY_METRIC, b->metric);
-	hb_wire_kv_str(&wire, HB_KEY_MECHANISM, b->mechanism);
-	hb_wire_kv_str(&wire, HB_KEY_UNIT, "tsc-ticks");
-	hb_wire_kv_u64(&wire, HB_KEY_ITERATIONS, d->options->s.iterations);
-	hb_wire_kv_u64(&wire, HB_KEY_WARMUP, d->options->s.warmup);
-	hb_wire_kv_u64(&wire, HB_KEY_OPS_PER_SAMPLE, b->ops_per_sample);
-	hb_wire_kv_str(&wire, HB_KEY_VCPUS, vcpus);
-	hb_wire_kv_str(&wire, HB_KEY_AFFINITY, affinity);
-	hb_wire_kv_u64(&wire, HB_KEY_OVERHEAD, overhead);
-	hb_wire_kv_end(&wire);
-	d->began = 1;
+	return strerror(error);
 }
 
-static void emit_metric_reason(uint16_t type, const char *metric, const char *reason)
-{
-	hb_wire_kv_begin(&wire, type);
-	hb_wire_kv_str(&wire, HB_KEY_METRIC, metric);
-	hb_wire_kv_str(&wire, HB_KEY_REASON, reason);
-	hb_wire_kv_end(&wire);
-}
-
-static int compare_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static void run_one(const struct hb_minix_bench *mb, const struct options *o, uint64_t *samples)
+static void run_one(const struct hb_driver *d, const struct hb_minix_bench *mb)
 {
 	const struct hb_bench *b = &mb->b;
-	struct driver d;
-	struct hb_run r;
-	uint64_t overhead_after;
+	struct hb_outcome out;
 	char reason[256];
-	int rc;
 
 	if (mb->unavailable && mb->unavailable(reason, sizeof reason)) {
-		emit_metric_reason(HB_REC_SKIP, b->metric, reason);
+		hb_emit_reason(d->wire, HB_REC_SKIP, b->metric, reason);
 		fprintf(stderr, "hb: %s: skipped: %s\n", b->metric, reason);
 		return;
 	}
-	memset(&d, 0, sizeof d);
-	d.bench = b;
-	d.options = o;
-	memset(&r, 0, sizeof r);
-	r.samples = samples;
-	r.iterations = o->s.iterations;
-	r.warmup = o->s.warmup;
-	r.ready = emit_bench_begin;
-	r.ctx = &d;
-
 	fprintf(stderr, "hb: %s: ", b->metric);
-	rc = b->run(b, &r);
-	overhead_after = hb_timer_overhead(OVERHEAD_READS);
-	/* Failed before its participants were up: BENCH_BEGIN anyway, so ERROR always follows one. */
-	if (!d.began)
-		emit_bench_begin(&r, "");
-	if (rc) {
-		if (r.error)
-			snprintf(reason, sizeof reason, "%s: %s", r.failed_op, strerror(r.error));
-		else
-			snprintf(reason, sizeof reason, "%s", r.failed_op ? r.failed_op : "failed");
-		emit_metric_reason(HB_REC_ERROR, b->metric, reason);
-		fprintf(stderr, "error: %s\n", reason);
-		return;
-	}
-	hb_wire_samples(&wire, samples, o->s.iterations);
-	hb_wire_kv_begin(&wire, HB_REC_BENCH_END);
-	hb_wire_kv_str(&wire, HB_KEY_METRIC, b->metric);
-	hb_wire_kv_u64(&wire, HB_KEY_SAMPLES, o->s.iterations);
-	hb_wire_kv_u64(&wire, HB_KEY_OVERHEAD_AFTER, overhead_after);
-	hb_wire_kv_end(&wire);
-
-	/* The samples are sent, so sorting them in place for the console summary costs nothing. */
-	qsort(samples, o->s.iterations, sizeof *samples, compare_u64);
-	fprintf(stderr, "%lu samples, min %llu, median %llu tsc-ticks\n", (unsigned long)o->s.iterations,
-		(unsigned long long)samples[0], (unsigned long long)samples[o->s.iterations / 2]);
+	if (hb_run_bench(d, b, &out))
+		fprintf(stderr, "error: %s\n", out.reason);
+	else
+		fprintf(stderr, "%lu samples, min %llu, median %llu tsc-ticks\n",
+			(unsigned long)d->settings->iterations, (unsigned long long)out.min,
+			(unsigned long long)out.median);
 }
 
 int main(int argc, char **argv)
 {
 	struct options o;
-	const char *timer;
-	struct timer_facts facts;
+	struct hb_stream_facts facts = { .payload = PAYLOAD_NAME, .guest_os = "minix" };
+	struct hb_driver driver = { .wire = &wire, .settings = &o.s, .error_text = error_text };
 	uint64_t *samples;
 	uint64_t counted = 0;
 	size_t i, bytes;
@@ -448,7 +334,7 @@ int main(int argc, char **argv)
 		usage(rc < 0 ? stderr : stdout, argv[0]);
 		return rc < 0 ? 2 : 0;
 	}
-	timer = hb_timer_init();
+	facts.timer = hb_timer_init();
 	bytes = (size_t)o.s.iterations * sizeof *samples;
 	if (bytes / sizeof *samples != o.s.iterations || !(samples = malloc(bytes))) {
 		fprintf(stderr, "hb: cannot allocate %lu samples\n", (unsigned long)o.s.iterations);
@@ -464,25 +350,24 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	hb_wire_init(&wire, data_write, &data);
+	driver.samples = samples;
 
 	fprintf(stderr, "hb: %s, timer %s, %lu iterations after %lu warm-up, benchmarks '%s', data %s\n",
-		PAYLOAD_NAME, timer, (unsigned long)o.s.iterations, (unsigned long)o.s.warmup, o.s.bench,
+		PAYLOAD_NAME, facts.timer, (unsigned long)o.s.iterations, (unsigned long)o.s.warmup, o.s.bench,
 		o.data);
 	check_timer(&facts);
-	emit_stream_begin(timer, &facts);
+	emit_stream_begin(&facts);
 	for (i = 0; i < hb_minix_bench_count; i++) {
 		const struct hb_minix_bench *mb = &hb_minix_benches[i];
 
 		if (!hb_glob_list_match(o.s.bench, mb->b.metric))
 			continue;
-		run_one(mb, &o, samples);
+		run_one(&driver, mb);
 		counted++;
 	}
 	if (counted == 0)
 		fprintf(stderr, "hb: no benchmark matches '%s'\n", o.s.bench);
-	hb_wire_kv_begin(&wire, HB_REC_STREAM_END);
-	hb_wire_kv_u64(&wire, HB_KEY_BENCHMARKS, counted);
-	hb_wire_kv_end(&wire);
+	hb_emit_stream_end(&wire, counted);
 
 	if ((rc = data_close(&data))) {
 		fprintf(stderr, "hb: data channel %s: %s\n", o.data, strerror(rc));

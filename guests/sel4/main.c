@@ -12,10 +12,10 @@
 #include "image.h"
 #include "ioport.h"
 #include "kobj.h"
+#include "records.h"
 #include "samples.h"
 #include "settings_fw_cfg.h"
 #include "serial.h"
-#include "sort.h"
 #include "settings.h"
 #include "thread.h"
 #include "timer.h"
@@ -30,24 +30,12 @@
 #endif
 
 #define PAYLOAD_NAME "hb-sel4 1"
-#define OVERHEAD_READS 10000
 /* Back-to-back reads for hb_timer_check(). */
 #define TIMER_CHECK_READS 100000
 /* isa-debug-exit: QEMU exits with status (value << 1) | 1, so 1 means done and 3 failed. */
 #define DEBUG_EXIT_PORT 0xf4
 #define EXIT_DONE 0
 #define EXIT_FAILED 1
-
-/* The harness passes its flags as -DHB_CFLAGS="..." so the stream records how it was built. */
-#ifndef HB_CFLAGS
-#define HB_CFLAGS "unknown"
-#endif
-
-#ifdef __clang__
-#define COMPILER "clang " __clang_version__
-#else
-#define COMPILER "gcc " __VERSION__
-#endif
 
 /* The root task cannot see the kernel's version; the harness records it from the source tree. */
 #ifdef CONFIG_DEBUG_BUILD
@@ -67,13 +55,6 @@ static struct hb_wire wire;
 static struct hb_uart com1, com2;
 static struct hb_ioport exit_port;
 static struct hb_tls_area driver_tls;
-
-/* What the ready callback needs to emit BENCH_BEGIN from inside a benchmark. */
-struct driver {
-	const struct hb_bench *bench;
-	const struct hb_settings *settings;
-	int began;
-};
 
 static __attribute__((noreturn)) void finish(int code)
 {
@@ -100,24 +81,6 @@ static void data_write(void *ctx, const void *buf, size_t len)
 }
 
 /*
- * One copy of the measuring loop for BENCH_BEGIN and BENCH_END alike: inlined twice, gcc may lay
- * the two out differently, and the before and after figures would differ for no reason of the
- * guest's.
- */
-static __attribute__((noinline)) uint64_t timer_overhead(void)
-{
-	return hb_timer_overhead(OVERHEAD_READS);
-}
-
-/* What the root task learnt about its timer before the first benchmark; goes into STREAM_BEGIN. */
-struct timer_facts {
-	struct hb_timer_check check;
-	uint64_t tsc_hz;        /* CPUID's, else the kernel's, else 0 */
-	const char *tsc_hz_source;
-	uint64_t kernel_tsc_hz;
-};
-
-/*
  * The kernel's TSC frequency (its tsc_init(): a build-time figure, the platform-info MSR or a
  * PIT calibration), from bootinfo's extra chunks, which the kernel maps in the page(s) right
  * after bootinfo. Whole MHz; 0 when there is no such chunk.
@@ -138,127 +101,32 @@ static uint64_t kernel_tsc_hz(const seL4_BootInfo *bi)
 	return 0;
 }
 
-static void check_timer(const seL4_BootInfo *bi, struct timer_facts *f)
+static void check_timer(const seL4_BootInfo *bi, struct hb_stream_facts *f)
 {
 	uint64_t cpuid_hz = hb_tsc_hz_cpuid();
 
 	hb_timer_check(TIMER_CHECK_READS, &f->check);
-	f->kernel_tsc_hz = kernel_tsc_hz(bi);
-	if (cpuid_hz) {
-		f->tsc_hz = cpuid_hz;
-		f->tsc_hz_source = "cpuid";
-	} else if (f->kernel_tsc_hz) {
-		f->tsc_hz = f->kernel_tsc_hz;
-		f->tsc_hz_source = "kernel";
-	} else {
-		f->tsc_hz = 0;
-		f->tsc_hz_source = "none";
-	}
+	hb_pick_tsc_hz(f, cpuid_hz, kernel_tsc_hz(bi));
 	hb_printf("hb-sel4: timer check: %lu reads, %lu backwards (max %lu), forward deltas %lu..%lu ticks; "
 		  "tsc_hz %lu (%s), kernel's %lu\n",
 		  f->check.reads, f->check.backwards, f->check.max_backwards, f->check.min_forward,
 		  f->check.max_forward, f->tsc_hz, f->tsc_hz_source, f->kernel_tsc_hz);
 }
 
-static void emit_stream_begin(const char *timer, seL4_Word cpus, const struct timer_facts *f)
+/* A setup problem fails every benchmark alike, each with the ERROR the harness expects. */
+static void run_one(const struct hb_driver *d, const struct hb_bench *b, const char *setup_problem)
 {
-	hb_wire_kv_begin(&wire, HB_REC_STREAM_BEGIN);
-	hb_wire_kv_str(&wire, HB_KEY_PAYLOAD, PAYLOAD_NAME);
-	hb_wire_kv_str(&wire, HB_KEY_GUEST_OS, "sel4");
-	hb_wire_kv_str(&wire, HB_KEY_KERNEL, KERNEL_DESC);
-	hb_wire_kv_u64(&wire, HB_KEY_CPUS_ONLINE, cpus);
-	hb_wire_kv_str(&wire, HB_KEY_TIMER, timer);
-	hb_wire_kv_u64(&wire, HB_KEY_TSC_HZ, f->tsc_hz);
-	hb_wire_kv_str(&wire, HB_KEY_TSC_HZ_SOURCE, f->tsc_hz_source);
-	hb_wire_kv_u64(&wire, HB_KEY_KERNEL_TSC_HZ, f->kernel_tsc_hz);
-	hb_wire_kv_u64(&wire, HB_KEY_INVARIANT_TSC, (uint64_t)hb_invariant_tsc());
-	hb_wire_kv_str(&wire, HB_KEY_COMPILER, COMPILER);
-	hb_wire_kv_str(&wire, HB_KEY_CFLAGS, HB_CFLAGS);
-	hb_wire_kv_u64(&wire, HB_KEY_TIMER_CHECK_READS, f->check.reads);
-	hb_wire_kv_u64(&wire, HB_KEY_TIMER_BACKWARDS, f->check.backwards);
-	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MAX_BACKWARDS, f->check.max_backwards);
-	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MIN_FORWARD, f->check.min_forward);
-	hb_wire_kv_u64(&wire, HB_KEY_TIMER_MAX_FORWARD, f->check.max_forward);
-	hb_wire_kv_end(&wire);
-}
-
-/*
- * hb_run.ready: called by the driver just before it starts the workers. There is one CPU, so the
- * overhead measured here is that of the CPU the samples come from.
- */
-static void emit_bench_begin(struct hb_run *r, const char *affinity)
-{
-	struct driver *d = r->ctx;
-	const struct hb_bench *b = d->bench;
-	uint64_t overhead = timer_overhead();
-	char vcpus[32];
-
-	hb_bench_vcpu_list(b, vcpus, sizeof vcpus);
-	hb_wire_kv_begin(&wire, HB_REC_BENCH_BEGIN);
-	hb_wire_kv_str(&wire, HB_KEY_METRIC, b->metric);
-	hb_wire_kv_str(&wire, HB_KEY_MECHANISM, b->mechanism);
-	hb_wire_kv_str(&wire, HB_KEY_UNIT, "tsc-ticks");
-	hb_wire_kv_u64(&wire, HB_KEY_ITERATIONS, d->settings->iterations);
-	hb_wire_kv_u64(&wire, HB_KEY_WARMUP, d->settings->warmup);
-	hb_wire_kv_u64(&wire, HB_KEY_OPS_PER_SAMPLE, b->ops_per_sample);
-	hb_wire_kv_str(&wire, HB_KEY_VCPUS, vcpus);
-	hb_wire_kv_str(&wire, HB_KEY_AFFINITY, affinity);
-	hb_wire_kv_u64(&wire, HB_KEY_OVERHEAD, overhead);
-	hb_wire_kv_end(&wire);
-	d->began = 1;
-}
-
-static void emit_metric_reason(uint16_t type, const char *metric, const char *reason)
-{
-	hb_wire_kv_begin(&wire, type);
-	hb_wire_kv_str(&wire, HB_KEY_METRIC, metric);
-	hb_wire_kv_str(&wire, HB_KEY_REASON, reason);
-	hb_wire_kv_end(&wire);
-}
-
-static void run_one(const struct hb_bench *b, const struct hb_settings *s, uint64_t *samples,
-		    const char *setup_problem)
-{
-	struct driver d = { .bench = b, .settings = s };
-	struct hb_run r = {
-		.samples = samples,
-		.iterations = s->iterations,
-		.warmup = s->warmup,
-		.ready = emit_bench_begin,
-		.ctx = &d,
-	};
-	uint64_t overhead_after;
-	int rc;
+	struct hb_outcome out;
 
 	if (setup_problem[0]) {
-		emit_bench_begin(&r, "");
-		emit_metric_reason(HB_REC_ERROR, b->metric, setup_problem);
+		hb_fail_bench(d, b, setup_problem);
 		hb_printf("hb-sel4: %s: error: %s\n", b->metric, setup_problem);
-		return;
+	} else if (hb_run_bench(d, b, &out)) {
+		hb_printf("hb-sel4: %s: error: %s\n", b->metric, out.reason);
+	} else {
+		hb_printf("hb-sel4: %s: %u samples, min %lu, median %lu tsc-ticks\n", b->metric,
+			  d->settings->iterations, out.min, out.median);
 	}
-	rc = b->run(b, &r);
-	overhead_after = timer_overhead();
-	/* Failed before its workers started: BENCH_BEGIN anyway, so ERROR always follows one. */
-	if (!d.began)
-		emit_bench_begin(&r, "");
-	if (rc) {
-		const char *reason = r.failed_op ? r.failed_op : "failed";
-
-		emit_metric_reason(HB_REC_ERROR, b->metric, reason);
-		hb_printf("hb-sel4: %s: error: %s\n", b->metric, reason);
-		return;
-	}
-	hb_wire_samples(&wire, samples, s->iterations);
-	hb_wire_kv_begin(&wire, HB_REC_BENCH_END);
-	hb_wire_kv_str(&wire, HB_KEY_METRIC, b->metric);
-	hb_wire_kv_u64(&wire, HB_KEY_SAMPLES, s->iterations);
-	hb_wire_kv_u64(&wire, HB_KEY_OVERHEAD_AFTER, overhead_after);
-	hb_wire_kv_end(&wire);
-
-	/* The samples are sent, so sorting them in place for the console summary costs nothing. */
-	hb_sort_u64(samples, s->iterations);
-	hb_printf("hb-sel4: %s: %u samples, min %lu, median %lu tsc-ticks\n", b->metric, s->iterations,
-		  samples[0], samples[s->iterations / 2]);
 }
 
 /* Sets up what every benchmark needs; on failure the reason goes into problem. */
@@ -278,9 +146,8 @@ void hb_sel4_main(seL4_BootInfo *bi)
 	const char *image_problem = NULL;
 	static char setup_problem[256], err[256];
 	struct hb_settings s;
-	const char *timer;
-	static struct timer_facts facts;
-	uint64_t *samples;
+	static struct hb_stream_facts facts;
+	struct hb_driver driver = { .wire = &wire, .settings = &s };
 	uint64_t counted = 0;
 	unsigned ram, device;
 	seL4_Word ram_bytes;
@@ -319,33 +186,40 @@ void hb_sel4_main(seL4_BootInfo *bi)
 		hb_printf("hb-sel4: settings: %s\n", err);
 		finish(EXIT_FAILED);
 	}
-	timer = hb_timer_init();
+	/*
+	 * Assigned, not a static initialiser: seL4's ELF loader zero-fills every program header's
+	 * memsz, PT_TLS's too, and that header (.tbss alone) shares its address with the start of
+	 * .data, whose first 8 bytes it would wipe.
+	 */
+	facts.payload = PAYLOAD_NAME;
+	facts.guest_os = "sel4";
+	facts.kernel = KERNEL_DESC;
+	facts.timer = hb_timer_init();
 	hb_wire_init(&wire, data_write, &com2);
 	hb_printf("hb-sel4: %s, timer %s, %u iterations after %u warm-up, benchmarks '%s'\n", PAYLOAD_NAME,
-		  timer, s.iterations, s.warmup, s.bench);
+		  facts.timer, s.iterations, s.warmup, s.bench);
 
-	samples = setup(&s, setup_problem, sizeof setup_problem);
-	if (!samples)
+	driver.samples = setup(&s, setup_problem, sizeof setup_problem);
+	if (!driver.samples)
 		hb_printf("hb-sel4: %s\n", setup_problem);
 
 	check_timer(bi, &facts);
-	emit_stream_begin(timer, bi->numNodes, &facts);
+	facts.cpus_online = bi->numNodes;
+	hb_emit_stream_begin(&wire, &facts);
 	for (size_t i = 0; i < hb_sel4_bench_count; i++) {
 		const struct hb_bench *b = &hb_sel4_benches[i];
 
 		if (!hb_glob_list_match(s.bench, b->metric))
 			continue;
-		run_one(b, &s, samples, setup_problem);
+		run_one(&driver, b, setup_problem);
 		counted++;
 	}
 	if (counted == 0)
 		hb_printf("hb-sel4: no benchmark matches '%s'\n", s.bench);
-	hb_wire_kv_begin(&wire, HB_REC_STREAM_END);
-	hb_wire_kv_u64(&wire, HB_KEY_BENCHMARKS, counted);
-	hb_wire_kv_end(&wire);
+	hb_emit_stream_end(&wire, counted);
 
 	if (com2.failed)
 		hb_printf("hb-sel4: writing COM2 failed, the data stream is incomplete\n");
 	hb_printf("hb-sel4: done, %lu benchmarks\n", (unsigned long)counted);
-	finish(com2.failed || !samples ? EXIT_FAILED : EXIT_DONE);
+	finish(com2.failed || !driver.samples ? EXIT_FAILED : EXIT_DONE);
 }

@@ -1,6 +1,6 @@
 /* Sorting samples for the console's min and median. */
-#ifndef HB_SEL4_SORT_H
-#define HB_SEL4_SORT_H
+#ifndef HB_SORT_H
+#define HB_SORT_H
 
 #include <stdint.h>
 
