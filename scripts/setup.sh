@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # qemu-system-x86: the guests run under it; busybox-static + cpio: the Linux guest's initramfs;
-# gcc + libc6-dev: the statically linked payload; util-linux: taskset pins vCPU threads.
-packages=(qemu-system-x86 busybox-static cpio gcc libc6-dev util-linux)
+# gcc + libc6-dev: the statically linked payload; binutils: objcopy (seL4 kernels) and readelf (the
+# libraries perf needs); util-linux: taskset pins vCPU threads; procps: tests look for leftover QEMUs.
+packages=(qemu-system-x86 busybox-static cpio gcc libc6-dev binutils util-linux procps)
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
