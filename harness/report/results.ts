@@ -108,10 +108,14 @@ export function resultEntry(guest: string, os: GuestOs, accel: Accel, raws: read
   const stability = seriesStability(measured, methodology.overheadTolerance);
   let clamped = 0;
   const droppedPerBoot: number[] = [];
-  const groups = raws.map((raw) => {
+  const unsettled: number[] = [];
+  const groups = raws.map((raw, boot) => {
     const corrected = subtractOverhead(raw.samples, subtracted, raw.opsPerSample);
     clamped += corrected.clamped;
-    const settledAt = methodology.settling === 'mser5' ? detectSettling(corrected.values).settledAt : 0;
+    const settling = methodology.settling === 'mser5' ? detectSettling(corrected.values) : undefined;
+    // At its cap MSER-5 has found no steady state, only a shift it cannot place: keep every sample and say so.
+    if (settling?.atCap) unsettled.push(boot + 1);
+    const settledAt = settling && !settling.atCap ? settling.settledAt : 0;
     droppedPerBoot.push(settledAt);
     return corrected.values.slice(settledAt);
   });
@@ -145,7 +149,10 @@ export function resultEntry(guest: string, os: GuestOs, accel: Accel, raws: read
     opsPerSample: first.opsPerSample,
     timerOverhead: { measured, subtracted, stable: stability.stable, message: stability.message },
     clampedSamples: clamped,
-    flags: stability.stable ? [] : [stability.message],
+    flags: [
+      ...(stability.stable ? [] : [stability.message]),
+      ...(unsettled.length > 0 ? [`no steady state found by MSER-5 in boot ${unsettled.join(', ')} (it would have dropped half the samples); all samples kept`] : []),
+    ],
     nanoseconds: { reason: 'not converted' },
     vcpus: first.vcpus,
     guestAffinity: first.affinity,
