@@ -28,3 +28,15 @@ export function unitForAccel(accel: Accel): Unit {
 export function unitCaveat(unit: Unit): string | undefined {
   return unit === 'emulator-ticks' ? 'emulator timing: not comparable across systems' : undefined;
 }
+
+/** What one unit of a figure is, for the line above a table. */
+export function unitMeaning(unit: Unit): string {
+  switch (unit) {
+    case 'tsc-ticks':
+      return 'TSC ticks on the host CPU under KVM';
+    case 'guest-instructions':
+      return 'guest instructions under QEMU -icount (deterministic; orderings and ratios carry over to hardware, absolute cycles do not)';
+    case 'emulator-ticks':
+      return 'emulator ticks under plain TCG (emulator timing: not comparable across systems)';
+  }
+}

@@ -6,8 +6,10 @@ cd "$(dirname "$0")/.."
 
 # qemu-system-x86: the guests run under it; busybox-static + cpio: the Linux guest's initramfs;
 # gcc + libc6-dev: the statically linked payload; binutils: objcopy (seL4 kernels) and readelf (the
-# libraries perf needs); util-linux: taskset pins vCPU threads; procps: tests look for leftover QEMUs.
-packages=(qemu-system-x86 busybox-static cpio gcc libc6-dev binutils util-linux procps)
+# libraries perf needs); util-linux: taskset pins vCPU threads; procps: tests look for leftover QEMUs;
+# chromium: the test that opens report.html in a real browser (driven by playwright-core), with
+# fonts-liberation: Helvetica-metric fonts, the widths the charts are laid out with.
+packages=(qemu-system-x86 busybox-static cpio gcc libc6-dev binutils util-linux procps chromium fonts-liberation)
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -19,6 +19,8 @@ export interface BootManifest {
   guestAffinity: Record<string, string>;
   qemuExit?: { exitCode?: number; signal?: string };
   seconds: number;
+  /** Bytes of data.bin the runner read and decoded; QEMU may have written more before it was stopped. */
+  dataBytes: number;
   /** Busy fraction of the pinned CPUs during the run that QEMU's own CPU time does not explain. */
   otherLoadOnPinnedCpus?: number;
 }

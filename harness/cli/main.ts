@@ -1,7 +1,11 @@
 import { Command } from 'commander';
+import { registerArchive } from './commands/archive.js';
 import { registerBuild } from './commands/build.js';
 import { registerCompare } from './commands/compare.js';
+import { registerReport } from './commands/report.js';
+import { registerReproduce } from './commands/reproduce.js';
 import { registerRun } from './commands/run.js';
+import { registerVerify } from './commands/verify.js';
 
 function printError(error: unknown): void {
   let message = '';
@@ -24,6 +28,10 @@ export async function main(argv: string[]): Promise<number> {
   registerRun(program, context);
   registerBuild(program);
   registerCompare(program);
+  registerArchive(program);
+  registerVerify(program);
+  registerReport(program);
+  registerReproduce(program, context);
 
   try {
     await program.parseAsync(argv);

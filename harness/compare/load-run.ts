@@ -1,16 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { ResultEntry, ResultsDocument } from '../report/results.js';
+import type { ResultsDocument } from '../report/results.js';
 import { RESULTS_SCHEMA_VERSION } from '../report/results.js';
-import { subtractOverhead } from '../stats/index.js';
+import { figureGroups, type FigureSamples } from '../report/figure-samples.js';
 
-/** A figure with the per-operation samples behind it, one group per boot, as the report used them. */
-export interface FigureSamples {
-  runId: string;
-  entry: ResultEntry;
-  groups: number[][];
-}
+export type { FigureSamples } from '../report/figure-samples.js';
 
 export interface LoadedRun {
   runId: string;
@@ -43,11 +38,11 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
   }
   const figures = doc.results.map((entry) => {
     const boots = (raw.get(`${entry.guest}\u0000${entry.metric}`) ?? []).filter((b) => b !== undefined);
-    if (boots.length !== entry.boots) throw new Error(`expected ${entry.boots} boots of samples for ${entry.guest} ${entry.metric} in ${dir}/samples.csv, got ${boots.length}`);
-    const groups = boots.map((samples, i) =>
-      subtractOverhead(samples, entry.timerOverhead.subtracted, entry.opsPerSample).values.slice(entry.settling.droppedPerBoot[i] ?? 0),
-    );
-    return { runId: doc.runId, entry, groups };
+    try {
+      return { runId: doc.runId, entry, groups: figureGroups(entry, boots) };
+    } catch (error) {
+      throw new Error(`${dir}/samples.csv does not hold the samples results.json was computed from`, { cause: error });
+    }
   });
   return { runId: doc.runId, dir, figures };
 }

@@ -4,7 +4,7 @@ import { formatPath, renderValue } from './source.js';
 
 /**
  * Checks JSON Schema cannot express: unique guest names, one pinned CPU per vCPU, pinned CPUs that
- * exist on this host. Runs on the data as validated (defaults filled in), even when the schema found
+ * exist on this host, a report baseline that names a guest. Runs on the data as validated (defaults filled in), even when the schema found
  * problems, so skips anything not shaped as expected (the schema reports that).
  */
 export function semanticIssues(data: unknown, context: IssueContext, hostCpus: number): ConfigIssue[] {
@@ -63,5 +63,12 @@ export function semanticIssues(data: unknown, context: IssueContext, hostCpus: n
       }
     });
   });
+
+  const report = isRecord(data) ? data['report'] : undefined;
+  const baseline = isRecord(report) ? report['baseline'] : undefined;
+  if (typeof baseline === 'string' && !firstWithName.has(baseline)) {
+    const names = [...firstWithName.keys()];
+    issues.push(issueAt(context, ['report', 'baseline'], 'value', `the name of a guest of this config (${names.join(', ') || 'none named'})`, renderValue(baseline)));
+  }
   return issues;
 }

@@ -1,18 +1,15 @@
 import { createHash } from 'node:crypto';
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { Ajv, type ValidateFunction } from 'ajv';
-import { LineCounter, parseDocument, type YAMLError } from 'yaml';
-
 import type { AccelChoice } from '../units.js';
 import { semanticIssues } from './checks.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
-import { ajvErrorsToIssues, issueAt, sortIssues, type IssueContext, type SchemaNode } from './issues.js';
-import { renderValue, YamlSource } from './source.js';
-import type { BenchmarkSelection, BootstrapConfig, GuestConfig, GuestOs, MethodologyConfig, Peer, RunConfig, Timeouts } from './types.js';
+import { ajvErrorsToIssues, sortIssues } from './issues.js';
+import { cachedValidator, readYamlFile } from './yaml-file.js';
+import type { BenchmarkSelection, BootstrapConfig, GuestConfig, GuestOs, MethodologyConfig, Peer, ReportConfig, RunConfig, Timeouts } from './types.js';
 
 export interface LoadOptions {
   /**
@@ -36,6 +33,7 @@ interface ValidatedConfig {
   timeouts: Timeouts;
   bootstrap: BootstrapConfig;
   methodology: MethodologyConfig;
+  report: ReportConfig;
   guests: Array<{
     name: string;
     os: GuestOs;
@@ -62,27 +60,7 @@ export async function loadConfig(file: string, options: LoadOptions = {}): Promi
   if (!Number.isInteger(hostCpus) || hostCpus < 1) {
     throw new RangeError(`loadConfig: hostCpus must be an integer >= 1, got ${hostCpus}`);
   }
-  const absolute = path.resolve(file);
-  const text = await readText(absolute);
-  const source = parseYaml(absolute, text);
-  const context: IssueContext = { file: absolute, source };
-
-  if (source.doc.contents === null) {
-    throw new ConfigError([
-      issueAt(context, [], 'node', "a mapping with at least a 'guests' key", 'an empty document'),
-    ]);
-  }
-
-  let data: unknown;
-  try {
-    data = source.doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    throw new ConfigError(
-      [{ file: absolute, line: 1, column: 1, path: '(yaml)', expected: 'YAML that can be expanded', got: messageOf(error) }],
-      { cause: error },
-    );
-  }
-
+  const { file: absolute, text, data, context } = await readYamlFile(file, "a mapping with at least a 'guests' key", (issues, o) => new ConfigError(issues, o));
   const { validate, schema } = await validator();
   const issues: ConfigIssue[] = [];
   if (!validate(data)) issues.push(...ajvErrorsToIssues(validate.errors ?? [], data, schema, context));
@@ -126,73 +104,13 @@ function toRunConfig(config: ValidatedConfig, file: string, text: string): RunCo
     timeouts: { ...config.timeouts },
     bootstrap: { ...config.bootstrap },
     methodology: { ...config.methodology, overheadTolerance: { ...config.methodology.overheadTolerance } },
+    report: { ...config.report },
     guests,
   };
 }
 
-async function readText(file: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const got =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'a directory'
-          : code === 'EACCES'
-            ? 'a file this user may not read'
-            : messageOf(error);
-    throw new ConfigError([{ file, line: 0, column: 0, path: '(file)', expected: 'a readable YAML file', got }], {
-      cause: error,
-    });
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (error) {
-    throw new ConfigError(
-      [{ file, line: 0, column: 0, path: '(file)', expected: 'UTF-8 text', got: 'bytes that are not valid UTF-8' }],
-      { cause: error },
-    );
-  }
-}
-
-function parseYaml(file: string, text: string): YamlSource {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  const source = new YamlSource(doc, lineCounter);
-  if (doc.errors.length > 0) {
-    const lines = text.split(/\r?\n/);
-    const issues = doc.errors.map((error: YAMLError): ConfigIssue => {
-      const { line, column } = source.positionAt(error.pos[0]);
-      const reason = error.message.split(/ at line \d+, column \d+/)[0]?.trim() ?? error.code;
-      const got = renderValue((lines[line - 1] ?? '').trim());
-      return { file, line, column, path: '(yaml)', expected: `valid YAML (${reason})`, got };
-    });
-    throw new ConfigError(sortIssues(issues), { cause: doc.errors[0] });
-  }
-  return source;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-let compiled: Promise<{ validate: ValidateFunction; schema: SchemaNode }> | undefined;
-
-/** The compiled validator for configs/schema.json, built once. */
-function validator(): Promise<{ validate: ValidateFunction; schema: SchemaNode }> {
-  compiled ??= (async () => {
-    const schema = JSON.parse(await readFile(await schemaFile(), 'utf8')) as SchemaNode;
-    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, verbose: true });
-    return { validate: ajv.compile(schema), schema };
-  })();
-  compiled.catch(() => {
-    compiled = undefined;
-  });
-  return compiled;
-}
+/** The compiled validator for configs/schema.json; defaults are filled in as it validates. */
+const validator = cachedValidator(schemaFile, { useDefaults: true });
 
 /**
  * configs/schema.json, found by walking up from this module: it sits at ../../configs from the

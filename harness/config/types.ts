@@ -19,7 +19,13 @@ export interface RunConfig {
   timeouts: Timeouts;
   bootstrap: BootstrapConfig;
   methodology: MethodologyConfig;
+  report: ReportConfig;
   guests: GuestConfig[];
+}
+
+export interface ReportConfig {
+  /** Guest the cross-OS ratios are taken against; default the first guest with figures. */
+  baseline?: string;
 }
 
 export interface MethodologyConfig {

@@ -1,3 +1,5 @@
+import { crossOsMarkdown } from './cross-os-markdown.js';
+import type { CrossOsTable } from './cross-os.js';
 import { formatCi, formatFigure, markdownTable } from './format.js';
 import { unitCaveat } from '../units.js';
 import type { PeerEntry } from './peers.js';
@@ -24,24 +26,32 @@ export function methodRow(r: ResultEntry): string[] {
 
 export interface ReportContext {
   /** Per guest: accelerator and reason it was chosen, vCPUs, boots, guest kernel. */
-  guests: { name: string; accel: string; accelReason: string; vcpus: number; boots: number; kernel: string; timer: string; hostWarnings: string[] }[];
+  guests: { name: string; runId: string; accel: string; accelReason: string; vcpus: number; boots: number; kernel: string; timer: string; hostWarnings: string[] }[];
   createdAt: string;
+  /** The runs a merged report was made from (`harness report A B`); empty for a single run. */
+  mergedFrom: string[];
 }
 
-/** report.md: one table per guest, with units and the accelerator mode stated beside the figures. */
-export function reportMarkdown(doc: ResultsDocument, context: ReportContext): string {
+/**
+ * report.md: the comparison across systems first (one table per metric class), then one section
+ * per guest with how each figure was obtained, units and accelerator mode stated throughout.
+ */
+export function reportMarkdown(doc: ResultsDocument, context: ReportContext, crossOs: readonly CrossOsTable[]): string {
   const out: string[] = [
-    `# Benchmark run ${doc.runId}`,
+    context.mergedFrom.length > 0 ? `# Merged report ${doc.runId}` : `# Benchmark run ${doc.runId}`,
     '',
+    ...(context.mergedFrom.length > 0 ? [`Merged from runs ${context.mergedFrom.join(', ')}; each guest's section names its run.`, ''] : []),
     `Created ${context.createdAt}.${doc.complete ? '' : ' **Incomplete run:** some guests or benchmarks did not finish (see below).'}`,
     '',
     'Figures are per operation, after subtracting the timer overhead (the minimum of back-to-back timer reads, in the guest) once per sample. ' +
       'The 95% CI is a bootstrap interval of the median; with several boots, a hierarchical one (boots, then samples within boots). See docs/methodology.md.',
     '',
   ];
+  out.push(...crossOsMarkdown(crossOs));
   for (const guest of context.guests) {
     const rows = doc.results.filter((r) => r.guest === guest.name);
     out.push(`## ${guest.name}`, '');
+    if (context.mergedFrom.length > 0) out.push(`Run: ${guest.runId}.`, '');
     out.push(`Accelerator: **${guest.accel}** (${guest.accelReason}). vCPUs: ${guest.vcpus}. Boots: ${guest.boots}. Guest kernel: ${guest.kernel}.`, '');
     out.push(`Timer: ${guest.timer}.`, '');
     const ns = rows[0]?.nanoseconds;
@@ -62,7 +72,6 @@ export function reportMarkdown(doc: ResultsDocument, context: ReportContext): st
     for (const r of clamped) out.push(`- ${r.metric}: ${r.clampedSamples} samples were below the timer overhead and counted as 0.`);
     if (clamped.length > 0) out.push('');
   }
-  out.push(...sideBySide(doc.results));
   out.push(...peerCrossCheck(doc.peers ?? []));
   const notRun = (title: string, entries: ResultsDocument['skipped']) => {
     if (entries.length === 0) return;
@@ -73,34 +82,6 @@ export function reportMarkdown(doc: ResultsDocument, context: ReportContext): st
   notRun('Skipped', doc.skipped);
   notRun('Failed', doc.failed);
   return out.join('\n');
-}
-
-/**
- * Every metric measured on more than one guest, one row each, guests as columns: the comparison a
- * reader came for. Cells carry their unit when guests ran in different modes.
- */
-export function sideBySide(results: readonly ResultEntry[]): string[] {
-  const guests = [...new Set(results.map((r) => r.guest))];
-  const metrics = [...new Set(results.map((r) => r.metric))].filter((m) => new Set(results.filter((r) => r.metric === m).map((r) => r.guest)).size > 1);
-  if (guests.length < 2 || metrics.length === 0) return [];
-  const units = new Set(results.map((r) => r.unit));
-  const oneUnit = units.size === 1 ? [...units][0] : undefined;
-  const rows = metrics.map((metric) => [
-    metric,
-    ...guests.map((guest) => {
-      const r = results.find((e) => e.guest === guest && e.metric === metric);
-      if (!r) return '—';
-      return `${formatFigure(r.median)} ${formatCi(r.ci95)}${oneUnit ? '' : ` ${r.unit}`} (${r.mechanism})`;
-    }),
-  ]);
-  return [
-    '## Side by side',
-    '',
-    `Median per operation with its 95% CI${oneUnit ? `, in ${oneUnit}` : ''}; the mechanism that produced each figure in parentheses.`,
-    '',
-    markdownTable(['metric', ...guests], rows),
-    '',
-  ];
 }
 
 export const PEER_HEADERS = ['guest', 'peer benchmark', 'compared with', 'peer per op', 'ours (median)', 'ours / peer', 'peer printed'] as const;

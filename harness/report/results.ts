@@ -12,6 +12,7 @@ import {
 } from '../stats/index.js';
 import { type Accel, type Unit, unitCaveat, unitForAccel } from '../units.js';
 import type { GuestStream, RawBenchmark } from '../wire/stream.js';
+import type { CrossOsTable } from './cross-os.js';
 import type { PeerEntry } from './peers.js';
 import { nanosecondsPerTick, timerFacts, timerFlags } from './timer.js';
 
@@ -74,6 +75,8 @@ export interface ResultsDocument {
   failed: NotRun[];
   /** Other tools' benchmarks run in the same boots (config `peers`), beside our figures; always written, absent in older files. */
   peers?: PeerEntry[];
+  /** The cross-OS tables of report.md with their ratios; written by every report, absent in older files. */
+  comparison?: { baseline: string | null; tables: CrossOsTable[] };
 }
 
 export const DEFAULT_METHODOLOGY: MethodologyConfig = { overheadTolerance: { relative: 0.25, absolute: 2 }, unstableOverhead: 'flag', outliers: 'mad', settling: 'mser5' };

@@ -10,8 +10,8 @@ import { qemuArgv } from '../qemu/argv.js';
 import { describeExit, QemuProcess, type QemuExit } from '../qemu/process.js';
 import { QmpClient, queryVcpuThreads } from '../qemu/qmp.js';
 import type { Accel } from '../units.js';
-import { WireDecoder } from '../wire/decoder.js';
-import { StreamAssembler, type GuestStream, type StreamEvent } from '../wire/stream.js';
+import { DataChannel } from '../wire/data-channel.js';
+import type { GuestStream, StreamEvent } from '../wire/stream.js';
 import { ConsoleSession } from '../console/session.js';
 import { consoleTail } from './console-tail.js';
 import { GuestRunError } from './errors.js';
@@ -37,6 +37,8 @@ export interface GuestSessionOptions {
 export interface GuestSessionResult {
   /** What arrived, complete or not: completed benchmarks are kept even when the guest failed later. */
   stream: GuestStream;
+  /** Bytes of data.bin read and decoded into `stream`. */
+  dataBytes: number;
   argv: string[];
   affinity: VcpuAffinity[];
   exit: QemuExit | undefined;
@@ -51,6 +53,7 @@ const QMP_CONNECT_MS = 15_000;
 /** Boots one guest under QEMU, pins its vCPUs, reads its data channel to the end, and always reaps QEMU. */
 export async function runGuestSession(options: GuestSessionOptions): Promise<GuestSessionResult> {
   const { guest, prepared, timeouts, emit } = options;
+  const boot = options.boot ?? 1;
   const started = Date.now();
   await mkdir(options.guestDir, { recursive: true });
   const consoleLog = join(options.guestDir, 'console.log');
@@ -73,10 +76,10 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
     startPaused: true,
     extraArgs: prepared.boot.extraArgs,
   });
-  emit({ type: 'guest-booting', guest: guest.name, boot: options.boot ?? 1, argv: [prepared.boot.qemuBinary, ...argv], vcpus: options.vcpus });
+  emit({ type: 'guest-booting', guest: guest.name, boot, boots: guest.benchmarks.boots, argv: [prepared.boot.qemuBinary, ...argv], vcpus: options.vcpus });
 
-  const assembler = new StreamAssembler();
-  const decoder = new WireDecoder();
+  const channel = new DataChannel();
+  let dataBytes = 0;
   const data = new FileTail(dataFile);
   const affinity: VcpuAffinity[] = [];
   let qemu: QemuProcess | undefined;
@@ -133,21 +136,22 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
         if (snapshot.processTicks !== undefined) loadLast = snapshot;
       }
       const bytes = await data.read();
+      dataBytes += bytes.length;
       if (bytes.length > 0) {
-        let events: StreamEvent[];
+        let events = 0;
         try {
-          events = decoder.push(bytes).map((record) => assembler.push(record));
+          channel.feed(bytes, (event) => {
+            events++;
+            const runEvent = toRunEvent(guest.name, boot, event);
+            if (runEvent) emit(runEvent);
+          });
         } catch (cause) {
           throw await fail('data', (cause as Error).message, cause);
         }
-        for (const event of events) {
-          const runEvent = toRunEvent(guest.name, event);
-          if (runEvent) emit(runEvent);
-        }
-        if (assembler.stream.complete) {
+        if (channel.stream.complete) {
           phase = 'shutdown';
           deadline = Date.now() + timeouts.shutdownSeconds * 1000;
-        } else if (events.length > 0) {
+        } else if (events > 0) {
           phase = 'benchmark';
           deadline = Date.now() + timeouts.benchmarkSeconds * 1000;
         }
@@ -156,8 +160,8 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
       if (exitedBeforeRead) {
         // Everything QEMU wrote is on disk once it has exited, so this read was the last.
         const qemuExit = await qemu.exited;
-        if (assembler.stream.complete) break;
-        const pending = decoder.pendingBytes > 0 ? `; ${decoder.pendingBytes} bytes of an unfinished record` : '';
+        if (channel.stream.complete) break;
+        const pending = channel.pendingBytes > 0 ? `; ${channel.pendingBytes} bytes of an unfinished record` : '';
         throw await fail(phase, `QEMU stopped before the payload finished (${describeExit(qemuExit)})${pending}`);
       }
       if (Date.now() > deadline) {
@@ -177,27 +181,29 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
     await rm(socketDir, { recursive: true, force: true });
   }
   const seconds = (Date.now() - started) / 1000;
-  if (error) emit({ type: 'guest-failed', guest: guest.name, error });
-  else emit({ type: 'guest-done', guest: guest.name, seconds });
+  if (error) emit({ type: 'guest-failed', guest: guest.name, boot, error });
+  else emit({ type: 'guest-done', guest: guest.name, boot, seconds });
   const load = loadBefore && loadLast && guest.pin ? otherLoad(loadBefore, loadLast, guest.pin) : undefined;
-  return { stream: assembler.stream, argv: [prepared.boot.qemuBinary, ...argv], affinity, exit, error, seconds, otherLoad: load };
+  return { stream: channel.stream, dataBytes, argv: [prepared.boot.qemuBinary, ...argv], affinity, exit, error, seconds, otherLoad: load };
 }
 
-function toRunEvent(guest: string, event: StreamEvent): RunEvent | undefined {
+function toRunEvent(guest: string, boot: number, event: StreamEvent): RunEvent | undefined {
   switch (event.kind) {
     case 'stream-begin':
-      return { type: 'guest-started', guest, kernel: event.info.kernel ?? 'unknown' };
+      return { type: 'guest-started', guest, boot, kernel: event.info.kernel ?? 'unknown' };
     case 'benchmark-begin':
-      return { type: 'benchmark-begin', guest, metric: event.metric };
-    case 'benchmark-end':
-      return { type: 'benchmark-end', guest, benchmark: event.benchmark };
-    case 'benchmark-skipped':
-      return { type: 'benchmark-skipped', guest, skipped: event.skipped };
-    case 'benchmark-failed':
-      return { type: 'benchmark-failed', guest, failed: event.failed };
+      return { type: 'benchmark-begin', guest, boot, metric: event.metric, iterations: event.iterations };
     case 'samples':
-    case 'peer': // reported with the figures, not as progress
+      return { type: 'benchmark-progress', guest, boot, metric: event.metric, received: event.received, expected: event.expected };
+    case 'benchmark-end':
+      return { type: 'benchmark-end', guest, boot, benchmark: event.benchmark };
+    case 'benchmark-skipped':
+      return { type: 'benchmark-skipped', guest, boot, skipped: event.skipped };
+    case 'benchmark-failed':
+      return { type: 'benchmark-failed', guest, boot, failed: event.failed };
     case 'stream-end':
+      return { type: 'payload-done', guest, boot };
+    case 'peer': // reported with the figures, not as progress
       return undefined;
   }
 }

@@ -5,8 +5,9 @@ import type { GuestAdapter } from '../guests/adapter.js';
 import { readHostConditions } from '../host/conditions.js';
 import { readQemuVersion } from '../archive/provenance.js';
 import { effectiveVcpus } from '../qemu/accel.js';
-import { peerResults, type PeerEntry } from '../report/peers.js';
-import { guestResults, type NotRun, type RawBoot, type ResultEntry } from '../report/results.js';
+import { guestFigures } from '../report/guest-figures.js';
+import type { PeerEntry } from '../report/peers.js';
+import type { NotRun, RawBoot, ResultEntry } from '../report/results.js';
 import type { Accel } from '../units.js';
 import type { EventSink } from './events.js';
 import { runGuestSession } from './guest-session.js';
@@ -77,6 +78,7 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
       guestAffinity: Object.fromEntries(session.stream.benchmarks.map((b) => [b.metric, b.affinity])),
       qemuExit: session.exit ? { exitCode: session.exit.exitCode, signal: session.exit.signal } : undefined,
       seconds: session.seconds,
+      dataBytes: session.dataBytes,
       ...(session.otherLoad === undefined ? {} : { otherLoadOnPinnedCpus: session.otherLoad }),
     });
     if (session.otherLoad !== undefined && session.otherLoad > OTHER_LOAD_WARNING) {
@@ -92,26 +94,12 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
     const prefix = guest.benchmarks.boots > 1 ? `boot ${boot}: ` : '';
     for (const f of session.stream.failed) perBootFailures.push({ guest: guest.name, metric: f.metric, reason: `${prefix}${f.reason}` });
     if (session.error) perBootFailures.push({ guest: guest.name, reason: `${prefix}${session.error.message}` });
-    const soFar = figures(guest, accel, outcome.boots, config);
+    const soFar = guestFigures(guest, accel, outcome.boots, config);
     outcome.results = soFar.results;
     outcome.failed = [...perBootFailures, ...soFar.failed];
-    outcome.peers = peerResults(guest.name, guest.os, accel, outcome.boots, soFar.results);
+    outcome.peers = soFar.peers;
     await context.save(outcome);
   }
   entry.status = entry.boots.some((b) => b.status === 'failed') ? 'failed' : 'done';
   return outcome;
-}
-
-/** Figures over the boots so far; with `unstableOverhead: fail`, unstable ones become failures. */
-function figures(guest: GuestConfig, accel: Accel, boots: readonly RawBoot[], config: RunConfig): { results: ResultEntry[]; failed: NotRun[] } {
-  const results: ResultEntry[] = [];
-  const failed: NotRun[] = [];
-  for (const result of guestResults(guest.name, guest.os, accel, boots, config.bootstrap, config.methodology)) {
-    if (!result.timerOverhead.stable && config.methodology.unstableOverhead === 'fail') {
-      failed.push({ guest: guest.name, metric: result.metric, reason: `not reported: ${result.timerOverhead.message} (methodology.unstableOverhead: fail)` });
-    } else {
-      results.push(result);
-    }
-  }
-  return { results, failed };
 }

@@ -69,10 +69,10 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
       skipped: [...skipped, ...outcomes.flatMap(({ outcome }) => outcome.skipped)],
       failed: [...failed, ...outcomes.flatMap(({ outcome }) => outcome.failed)],
       peers: outcomes.flatMap(({ outcome }) => outcome.peers),
-      streams: outcomes.flatMap(({ guest, outcome }) => outcome.boots.map(({ boot, stream }) => ({ guest, boot, stream }))),
+      streams: outcomes.flatMap(({ guest, outcome }) => outcome.boots.map(({ boot, stream }) => ({ guest: guest.name, boot, stream }))),
     };
   };
-  const save = () => writeRunOutputs(runDir, { manifest, ...collect() });
+  const save = () => writeRunOutputs(runDir, { manifest, ...collect(), bootstrap: config.bootstrap, baseline: config.report.baseline });
 
   let decision: AccelDecision | undefined;
   const decideAccel = async () => {

@@ -28,12 +28,19 @@ export class WireDecoder {
   private nextSeq = 0;
 
   push(chunk: Uint8Array): WireRecord[] {
+    return [...this.feed(chunk)];
+  }
+
+  /**
+   * Yields each whole record as soon as it is checked, so a consumer that handles records one by
+   * one keeps every record before a damaged one, however the bytes were chunked.
+   */
+  *feed(chunk: Uint8Array): Generator<WireRecord, void, undefined> {
     this.buffer = this.buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buffer, chunk]);
-    const records: WireRecord[] = [];
     for (;;) {
       const record = this.takeRecord();
-      if (!record) return records;
-      records.push(record);
+      if (!record) return;
+      yield record;
     }
   }
 

@@ -62,8 +62,9 @@ export interface GuestStream {
 
 export type StreamEvent =
   | { kind: 'stream-begin'; info: Record<string, string> }
-  | { kind: 'benchmark-begin'; metric: string }
-  | { kind: 'samples'; metric: string; received: number }
+  | { kind: 'benchmark-begin'; metric: string; iterations: number }
+  /** After each SAMPLES record: samples of the benchmark so far, of the `expected` its BENCH_BEGIN announced. */
+  | { kind: 'samples'; metric: string; received: number; expected: number }
   | { kind: 'benchmark-end'; benchmark: RawBenchmark }
   | { kind: 'benchmark-skipped'; skipped: SkippedBenchmark }
   | { kind: 'benchmark-failed'; failed: SkippedBenchmark }
@@ -108,7 +109,7 @@ export class StreamAssembler {
           timerOverheadAfter: Number.NaN,
           samples: [],
         };
-        return { kind: 'benchmark-begin', metric: this.current.metric };
+        return { kind: 'benchmark-begin', metric: this.current.metric, iterations: this.current.iterations };
       }
       case 'SAMPLES': {
         const bench = this.expectCurrent(record);
@@ -120,7 +121,7 @@ export class StreamAssembler {
           throw new WireError(at, `at most ${bench.iterations} samples for ${bench.metric}`, `${bench.samples.length + chunk.values.length}`);
         }
         for (const value of chunk.values) bench.samples.push(value);
-        return { kind: 'samples', metric: bench.metric, received: bench.samples.length };
+        return { kind: 'samples', metric: bench.metric, received: bench.samples.length, expected: bench.iterations };
       }
       case 'BENCH_END': {
         const bench = this.expectCurrent(record);

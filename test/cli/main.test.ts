@@ -41,6 +41,35 @@ describe('harness CLI', function () {
     }
   });
 
+  it('with --json prints only JSON lines on stdout: every event, then the summary', async () => {
+    const { dir, file } = await writeTempConfig({ guests: [{ name: 'sel4', os: 'sel4', vcpus: 1, image: { buildDir: 'none' } }] });
+    try {
+      const result = await harness(['run', file, '--json']);
+      expect(result.exitCode, result.stderr).to.equal(0);
+      const lines = result.stdout.split('\n').map((line) => JSON.parse(line) as { type: string; [field: string]: unknown });
+      expect(lines.map((l) => l.type)).to.deep.equal(['run-start', 'guest-skipped', 'run-done', 'summary']);
+      expect(lines[1]).to.include({ guest: 'sel4' }).and.to.have.property('reason').that.matches(/none is not a configured seL4 kernel build directory/);
+      expect(lines[3]).to.include({ complete: true, runDir: lines[0]!.runDir });
+      expect(result.stderr).to.equal('');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with --json reports a bad config as a JSON error line too, and exits 1', async () => {
+    const { dir, file } = await writeTempConfig({ guests: [{ name: 'x', os: 'linux', vcpus: 0 }] });
+    try {
+      const result = await harness(['run', file, '--json']);
+      expect(result.exitCode).to.equal(1);
+      const lines = result.stdout.split('\n').map((line) => JSON.parse(line) as { type: string; error: { message: string } });
+      expect(lines).to.have.length(1);
+      expect(lines[0]!.type).to.equal('error');
+      expect(lines[0]!.error.message).to.contain('guests[0].vcpus: expected an integer from 1 to 64, got 0');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says which guest OSes a config has when asked to build another', async () => {
     const { dir, file } = await writeTempConfig({ guests: [{ name: 'l', os: 'linux' }] });
     try {

@@ -228,8 +228,15 @@ describe('loadConfig', () => {
         yaml: 'accel: kvm\nverbose: true #<\nguests: [{ name: a, os: linux }]\n',
         path: 'verbose',
         column: 1,
-        expected: /^no key 'verbose' \(allowed: accel, resultsDir, cacheDir, timeouts, bootstrap, methodology, guests\)$/,
+        expected: /^no key 'verbose' \(allowed: accel, resultsDir, cacheDir, timeouts, bootstrap, report, methodology, guests\)$/,
         got: "key 'verbose'",
+      },
+      {
+        name: 'a report baseline that is no guest',
+        yaml: 'report:\n  baseline: sel4 #<\nguests: [{ name: linux, os: linux }]\n',
+        path: 'report.baseline',
+        expected: /^the name of a guest of this config \(linux\)$/,
+        got: '"sel4"',
       },
       {
         name: 'a misspelt top-level key',

@@ -6,6 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { compareFigures, pairFigures } from '../../harness/compare/compare.js';
 import { loadRun, type FigureSamples } from '../../harness/compare/load-run.js';
 import { loadConfig } from '../../harness/config/index.js';
+import { regenerateRunFiles } from '../../harness/report/regenerate.js';
 import type { RunEvent } from '../../harness/runner/events.js';
 import { runBenchmarks, type RunOutcome } from '../../harness/runner/run.js';
 import { writeTempConfig } from '../support/temp-config.js';
@@ -195,6 +196,34 @@ describe('@integration Linux guest under QEMU', function () {
       const report = await readFile(join(outcome.runDir, 'report.md'), 'utf8');
       expect(report).to.contain('Boots: 3').and.to.contain('hierarchical bootstrap').and.to.contain('boot medians (range)');
       for (const boot of [1, 2, 3]) expect((await readFile(join(outcome.runDir, 'guests', 'linux', `boot-${boot}`, 'data.bin'))).length).to.be.greaterThan(0);
+    });
+
+    it('regenerates every report file from the raw data of the three boots, byte for byte', async () => {
+      const files = await regenerateRunFiles(run.outcome.runDir);
+      expect(files.map((f) => f.name)).to.include.members(['results.json', 'results.csv', 'samples.csv', 'report.md']);
+      for (const file of files) expect(file.content === (await readFile(join(run.outcome.runDir, file.name), 'utf8')), file.name).to.equal(true);
+    });
+
+    it('reports progress per boot: each benchmark begins with its sample count, samples arrive up to it, then the payload is done', () => {
+      const { events } = run;
+      type Progress = Extract<RunEvent, { type: 'benchmark-progress' }>;
+      for (const boot of [1, 2, 3]) {
+        const ofBoot = events.filter((e) => 'boot' in e && e.boot === boot && e.type !== 'guest-failed');
+        expect(ofBoot.map((e) => e.type).filter((t) => t !== 'benchmark-progress')).to.deep.equal([
+          'guest-booting', 'guest-started',
+          'benchmark-begin', 'benchmark-end',
+          'benchmark-begin', 'benchmark-end',
+          'payload-done', 'guest-done',
+        ]);
+        expect(ofBoot[0]).to.include({ type: 'guest-booting', boots: 3 });
+        for (const metric of ['syscall.null', 'ctxswitch.yield']) {
+          expect(ofBoot.find((e) => e.type === 'benchmark-begin' && e.metric === metric)).to.include({ iterations: 100 });
+          const progress = ofBoot.filter((e): e is Progress => e.type === 'benchmark-progress' && e.metric === metric);
+          expect(progress.length, `${metric} boot ${boot}`).to.be.greaterThan(0);
+          expect(progress.map((p) => p.received)).to.deep.equal([...progress.map((p) => p.received)].sort((x, y) => x - y));
+          expect(progress.at(-1)).to.include({ guest: 'linux', received: 100, expected: 100 });
+        }
+      }
     });
   });
 

@@ -3,6 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../../harness/config/index.js';
 import { SEL4_BUILD_DIR_ENV } from '../../harness/guests/sel4/adapter.js';
+import { regenerateRunFiles } from '../../harness/report/regenerate.js';
 import { runBenchmarks, type RunOutcome } from '../../harness/runner/run.js';
 import { writeTempConfig } from '../support/temp-config.js';
 
@@ -77,5 +78,9 @@ describe('@integration seL4 guest under QEMU', function () {
     expect(outcome.results.map((r) => `${r.guest} ${r.metric}`)).to.have.members(['linux syscall.null', 'linux ctxswitch.yield', 'sel4 syscall.null', 'sel4 ctxswitch.yield']);
     const report = await readFile(join(outcome.runDir, 'report.md'), 'utf8');
     expect(report).to.contain('## linux').and.to.contain('## sel4');
+    expect(report).to.contain('### Null system call (guest-instructions)').and.to.contain('### Context switch (guest-instructions)');
+    expect(report).to.match(/^\| sel4 \| seL4_Yield[^|]* \| — \| \d+ \| \d+(\.\d)? \| \[[^\]]+\] \| \d\.\d{3} \| \[\d\.\d{3}, \d\.\d{3}\] \| linux getppid/m);
+    const files = await regenerateRunFiles(outcome.runDir);
+    for (const file of files) expect(file.content === (await readFile(join(outcome.runDir, file.name), 'utf8')), file.name).to.equal(true);
   });
 });

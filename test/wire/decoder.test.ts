@@ -39,6 +39,16 @@ describe('WireDecoder and StreamAssembler', () => {
     }
   });
 
+  it('says how many samples have arrived of how many BENCH_BEGIN announced, after each SAMPLES record', () => {
+    const assembler = new StreamAssembler();
+    const events = new WireDecoder().push(sampleStream([1, 2, 3, 4, 5])).map((record) => assembler.push(record));
+    expect(events.filter((e) => e.kind === 'benchmark-begin' || e.kind === 'samples')).to.deep.equal([
+      { kind: 'benchmark-begin', metric: 'syscall.null', iterations: 5 },
+      { kind: 'samples', metric: 'syscall.null', received: 2, expected: 5 },
+      { kind: 'samples', metric: 'syscall.null', received: 5, expected: 5 },
+    ]);
+  });
+
   it('rejects a flipped payload byte by its CRC, naming the offset', () => {
     const bytes = sampleStream();
     const second = bytes.indexOf('HBWR', 1, 'latin1');

@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { regenerateRunFiles } from '../report/regenerate.js';
+import { ARTIFACT_README, artifactReadme } from './artifact-readme.js';
+import { compareReports } from './compare-reports.js';
+import { readRunDirectory, type RunDirectoryContents } from './read-run-directory.js';
+import { formatSha256Sums, SHA256SUMS, sha256Hex } from './sha256sums.js';
+import { writeReproducibleTarball, type TarballFile } from './tarball.js';
+
+export interface ArchiveOptions {
+  /** Default: `<run dir>.tar.gz` beside the run directory. */
+  output?: string;
+  /** Archive a run whose manifest says `complete: false`; ARTIFACT.md says so. */
+  allowIncomplete?: boolean;
+}
+
+export interface ArchiveResult {
+  file: string;
+  runId: string;
+  /** Files in the archive, ARTIFACT.md and SHA256SUMS included. */
+  files: number;
+  bytes: number;
+  sha256: string;
+  complete: boolean;
+  leftOut: RunDirectoryContents['leftOut'];
+}
+
+function checkComplete(run: RunDirectoryContents, allowIncomplete: boolean): void {
+  if (run.manifest.complete || allowIncomplete) return;
+  const failed = run.manifest.guests.filter((g) => g.status === 'failed').map((g) => `${g.name}${g.reason ? ` (${g.reason})` : ''}`);
+  throw new Error(
+    `expected a complete run in ${run.dir} (manifest.json complete: true), got complete: false` +
+      `${failed.length ? `; failed: ${failed.join('; ')}` : run.manifest.finishedAt ? '' : '; the run did not finish'}` +
+      '. Archive it anyway with --allow-incomplete: ARTIFACT.md will say it is incomplete',
+  );
+}
+
+/**
+ * Checks that the reports on disk are what the raw data gives, so that `harness verify` will pass
+ * on the archive: better to refuse now than to publish an archive that fails its own check.
+ */
+async function checkRegeneration(run: RunDirectoryContents): Promise<string[]> {
+  let regenerated;
+  try {
+    regenerated = await regenerateRunFiles(run.dir);
+  } catch (error) {
+    throw new Error(`expected the reports of ${run.dir} to regenerate from its raw data (as harness verify will do), got an error`, { cause: error });
+  }
+  const held = new Map(run.files.map((f) => [f.path, f.bytes]));
+  const different = compareReports(regenerated, held, 'on disk').filter((c) => !c.identical);
+  if (different.length) {
+    throw new Error(
+      `expected the reports in ${run.dir} to be what its raw data gives (harness verify would fail on the archive), got: ${different.map((c) => `${c.name}: ${c.detail}`).join('; ')}. ` +
+        `Write them from the raw data with \`harness report ${run.dir}\`, using the harness at the run's commit ${run.manifest.project.commit} (or this one, if the figures are to be what this code computes)`,
+    );
+  }
+  return regenerated.map((f) => f.name);
+}
+
+function defaultOutput(dir: string): string {
+  const absolute = resolve(dir);
+  return join(dirname(absolute), `${basename(absolute)}.tar.gz`);
+}
+
+/**
+ * `harness archive`: one reproducible .tar.gz of a run directory under a folder named after the run
+ * id, with every file of the run, a generated ARTIFACT.md, and SHA256SUMS over all of them.
+ */
+export async function archiveRun(dir: string, options: ArchiveOptions = {}): Promise<ArchiveResult> {
+  const run = await readRunDirectory(dir);
+  checkComplete(run, options.allowIncomplete ?? false);
+  const output = resolve(options.output ?? defaultOutput(dir));
+  const inside = relative(resolve(dir), output);
+  if (!inside.startsWith('..') && !isAbsolute(inside)) {
+    throw new Error(`expected the archive to be written outside the run directory ${dir}, got ${output} (it would end up in the next archive of the run)`);
+  }
+  const regenerated = await checkRegeneration(run);
+
+  const { manifest } = run;
+  const configCopy = run.files.find((f) => f.path === manifest.config.copy)!;
+  const paths = [...run.files.map((f) => f.path), ARTIFACT_README, SHA256SUMS].sort();
+  const readme: TarballFile = {
+    path: ARTIFACT_README,
+    bytes: Buffer.from(artifactReadme({ manifest, configText: configCopy.bytes.toString('utf8'), paths, regenerated }), 'utf8'),
+  };
+  const covered = [...run.files, readme].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sums: TarballFile = { path: SHA256SUMS, bytes: Buffer.from(formatSha256Sums(covered), 'utf8') };
+
+  // The run's start: the same for every archive of the run, unlike the files' own mtimes.
+  const mtime = new Date(manifest.startedAt);
+  if (Number.isNaN(mtime.getTime())) throw new Error(`expected an ISO date as startedAt in ${join(dir, 'manifest.json')}, got ${JSON.stringify(manifest.startedAt)}`);
+  await writeReproducibleTarball(output, manifest.runId, [...covered, sums], mtime);
+
+  const tarball = await readFile(output);
+  return {
+    file: output,
+    runId: manifest.runId,
+    files: covered.length + 1,
+    bytes: tarball.length,
+    sha256: sha256Hex(tarball),
+    complete: manifest.complete,
+    leftOut: run.leftOut,
+  };
+}

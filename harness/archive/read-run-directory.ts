@@ -1,0 +1,98 @@
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Manifest } from './manifest.js';
+import { isPlainRelativePath, rawInputs } from './raw-inputs.js';
+
+/** One file of a run directory, read once so that what is hashed is what is archived. */
+export interface RunFileBytes {
+  /** Path inside the run directory, `/`-separated. */
+  path: string;
+  bytes: Buffer;
+}
+
+export interface RunDirectoryContents {
+  dir: string;
+  manifest: Manifest;
+  /** Every file to archive, sorted by path. */
+  files: RunFileBytes[];
+  /** Files found but not archived, each with why. */
+  leftOut: { path: string; why: string }[];
+}
+
+/** Names the archive writes itself; a run directory that holds them (an extracted archive) has them replaced. */
+export const GENERATED_FILES = ['ARTIFACT.md', 'SHA256SUMS'] as const;
+
+/** writeAtomic's temporary name: what an interrupted write leaves behind, half a file. */
+const WRITE_LEFTOVER = /\.tmp-\d+$/;
+
+async function walk(root: string, relative: string, out: string[]): Promise<void> {
+  const entries = await readdir(join(root, relative), { withFileTypes: true });
+  for (const entry of entries) {
+    const path = relative ? `${relative}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) await walk(root, path, out);
+    else if (entry.isFile()) out.push(path);
+    else throw new Error(`expected only files and folders in run directory ${root}, got ${entry.isSymbolicLink() ? 'a symbolic link' : 'a special file'} at ${path}`);
+  }
+}
+
+function parseManifest(dir: string, bytes: Buffer): Manifest {
+  let manifest: Partial<Manifest>;
+  try {
+    manifest = JSON.parse(bytes.toString('utf8')) as Partial<Manifest>;
+  } catch (error) {
+    throw new Error(`expected ${join(dir, 'manifest.json')} to be JSON, got text that does not parse`, { cause: error });
+  }
+  const got = `schemaVersion ${JSON.stringify(manifest.schemaVersion)}, runId ${JSON.stringify(manifest.runId)}, guests ${Array.isArray(manifest.guests) ? 'a list' : JSON.stringify(manifest.guests)}`;
+  if (manifest.schemaVersion !== 1 || typeof manifest.runId !== 'string' || !Array.isArray(manifest.guests)) {
+    throw new Error(`expected ${join(dir, 'manifest.json')} to be a run manifest (schemaVersion 1, a runId, a list of guests), got ${got}`);
+  }
+  // The run id names the archive's top folder.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(manifest.runId)) {
+    throw new Error(`expected a run id of letters, digits, '.', '_' and '-' in ${join(dir, 'manifest.json')}, got ${JSON.stringify(manifest.runId)}`);
+  }
+  return manifest as Manifest;
+}
+
+/**
+ * Reads every file of a run directory and checks that it holds what the reports are derived from: a
+ * manifest, the config copy, results.json, and each boot's data channel with as many bytes as the
+ * manifest says were decoded.
+ */
+export async function readRunDirectory(dir: string): Promise<RunDirectoryContents> {
+  const stats = await lstat(dir).catch((error: unknown) => {
+    throw new Error(`expected a run directory at ${dir}, got nothing readable there`, { cause: error });
+  });
+  if (!stats.isDirectory()) throw new Error(`expected a run directory at ${dir}, got a ${stats.isFile() ? 'file' : 'non-directory'}`);
+
+  const paths: string[] = [];
+  await walk(dir, '', paths);
+  paths.sort();
+  const leftOut: RunDirectoryContents['leftOut'] = [];
+  const kept = paths.filter((path) => {
+    if (WRITE_LEFTOVER.test(path)) leftOut.push({ path, why: 'temporary file of an interrupted write' });
+    else if ((GENERATED_FILES as readonly string[]).includes(path)) leftOut.push({ path, why: 'the archive writes its own' });
+    else return true;
+    return false;
+  });
+
+  if (!kept.includes('manifest.json')) {
+    throw new Error(`expected manifest.json in ${dir} (every run directory has one), got ${kept.length ? kept.slice(0, 8).join(', ') + (kept.length > 8 ? ', …' : '') : 'no files'}`);
+  }
+  const files: RunFileBytes[] = [];
+  for (const path of kept) files.push({ path, bytes: await readFile(join(dir, path)) });
+  const manifest = parseManifest(dir, files.find((f) => f.path === 'manifest.json')!.bytes);
+
+  const missing: string[] = [];
+  // Report files are checked by regenerating them (archive-run.ts), which also says how to write them.
+  for (const input of rawInputs(manifest)) {
+    if (!isPlainRelativePath(input.path)) throw new Error(`expected the manifest in ${dir} to name files inside the run directory, got ${JSON.stringify(input.path)}`);
+    const file = files.find((f) => f.path === input.path);
+    if (!file) {
+      if (!input.optional) missing.push(input.path);
+    } else if (input.minBytes !== undefined && file.bytes.length < input.minBytes) {
+      throw new Error(`expected at least ${input.minBytes} bytes in ${join(dir, input.path)} (manifest dataBytes), got ${file.bytes.length}`);
+    }
+  }
+  if (missing.length) throw new Error(`expected the raw data of a run in ${dir} (manifest.json names it), got none at ${missing.join(', ')}`);
+  return { dir, manifest, files, leftOut };
+}

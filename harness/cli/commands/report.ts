@@ -1,0 +1,68 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { createRunDirectory } from '../../archive/run-dir.js';
+import { mergeRuns, type MergeSource } from '../../report/merge.js';
+import { loadRunData } from '../../report/regenerate.js';
+import { renderRunFiles, type RunFile } from '../../report/run-files.js';
+import { writeAtomic } from '../../runner/outputs.js';
+
+interface ReportOptions {
+  out?: string;
+  baseline?: string;
+  allowMixedModes?: boolean;
+}
+
+/** `DIR` or `DIR:guest,guest`; a colon is only a selector when what follows names guests, not a path. */
+export function parseRunArgument(argument: string): { dir: string; guests?: string[] } {
+  const match = /^(.*):([A-Za-z0-9_-]+(?:,[A-Za-z0-9_-]+)*)$/.exec(argument);
+  if (!match) return { dir: argument };
+  return { dir: match[1]!, guests: match[2]!.split(',') };
+}
+
+async function writeFiles(dir: string, files: readonly RunFile[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const file of files) {
+    const path = join(dir, file.name);
+    const before = await readFile(path, 'utf8').catch(() => undefined);
+    await writeAtomic(path, file.content);
+    lines.push(`${file.name}: ${before === undefined ? 'written' : before === file.content ? 'unchanged' : 'rewritten'}`);
+  }
+  return lines;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('regenerate the reports of a run from its raw data, or merge several runs into one comparison')
+    .argument('<runs...>', 'run directories; RUN:guest,guest takes only those guests of RUN')
+    .option('--out <dir>', 'write the reports here instead of into the run (always a new directory when merging)')
+    .option('--baseline <guest>', 'guest the cross-OS ratios are taken against (default: the config\'s report.baseline, else the first guest)')
+    .option('--allow-mixed-modes', 'merge figures of different units (accelerator modes); they are still never compared')
+    .action(async (runs: string[], opts: ReportOptions) => {
+      const selections = runs.map(parseRunArgument);
+      const sources: MergeSource[] = [];
+      for (const { dir, guests } of selections) sources.push({ data: await loadRunData(resolve(dir)), ...(guests ? { guests } : {}) });
+      const single = sources.length === 1 && !sources[0]!.guests;
+      if (single && !opts.out) {
+        const { data } = sources[0]!;
+        const files = await renderRunFiles({
+          manifests: [data.manifest],
+          doc: data.doc,
+          streams: data.streams,
+          bootstrap: data.config.bootstrap,
+          baseline: opts.baseline ?? data.config.report.baseline,
+        });
+        process.stdout.write(`${(await writeFiles(data.dir, files)).join('\n')}\nreports regenerated from raw data in ${data.dir}\n`);
+        return;
+      }
+      const target = opts.out
+        ? { runDir: resolve(opts.out), runId: resolve(opts.out).split('/').pop()! }
+        : await createRunDirectory(dirname(sources[0]!.data.dir), 'merged');
+      const { input, from } = mergeRuns(sources, { runId: target.runId, allowMixedModes: opts.allowMixedModes ?? false, baseline: opts.baseline });
+      const files = await renderRunFiles(input);
+      await mkdir(target.runDir, { recursive: true });
+      const lines = await writeFiles(target.runDir, [...files, { name: 'merged-from.json', content: `${JSON.stringify(from, null, 2)}\n` }]);
+      process.stdout.write(`${lines.join('\n')}\n${from.map((f) => `from ${f.dir}: ${f.guests.join(', ')}`).join('\n')}\nmerged report: ${target.runDir}\n`);
+    });
+}

@@ -1,0 +1,46 @@
+import { formatCi, formatFigure, textTable } from '../../report/format.js';
+import type { NotRun } from '../../report/results.js';
+import type { RunOutcome } from '../../runner/run.js';
+
+/** The end-of-run table and notes a person reads on stdout. */
+export function summaryText(outcome: RunOutcome): string {
+  const lines: string[] = [];
+  const rows = outcome.results.map((r) => [r.guest, r.metric, r.unit, String(r.n), formatFigure(r.median), formatCi(r.ci95)]);
+  if (rows.length > 0) lines.push(textTable(['guest', 'metric', 'unit', 'n', 'median', '95% CI'], rows));
+  for (const caveat of new Set(outcome.results.flatMap((r) => (r.caveat ? [`${r.unit}: ${r.caveat}`] : [])))) lines.push(`note: ${caveat}`);
+  for (const s of outcome.skipped) lines.push(`skipped ${s.guest}${s.metric ? ` ${s.metric}` : ''}: ${s.reason}${s.howTo ? `; ${s.howTo}` : ''}`);
+  for (const f of outcome.failed) lines.push(`FAILED ${f.guest}${f.metric ? ` ${f.metric}` : ''}: ${f.reason.split('\n')[0]}`);
+  lines.push(`run directory: ${outcome.runDir}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export interface SummaryJson {
+  type: 'summary';
+  runId: string;
+  runDir: string;
+  complete: boolean;
+  /** The figures of the human table; everything else about them is in the run directory's results.json. */
+  results: { guest: string; metric: string; unit: string; n: number; median: number; ci95: [number, number]; caveat?: string }[];
+  skipped: NotRun[];
+  failed: NotRun[];
+}
+
+export function summaryJson(outcome: RunOutcome): SummaryJson {
+  return {
+    type: 'summary',
+    runId: outcome.runId,
+    runDir: outcome.runDir,
+    complete: outcome.complete,
+    results: outcome.results.map((r) => ({
+      guest: r.guest,
+      metric: r.metric,
+      unit: r.unit,
+      n: r.n,
+      median: r.median,
+      ci95: r.ci95,
+      ...(r.caveat ? { caveat: r.caveat } : {}),
+    })),
+    skipped: outcome.skipped,
+    failed: outcome.failed,
+  };
+}

@@ -1,0 +1,100 @@
+import type { Manifest } from '../../archive/manifest.js';
+import type { CrossOsTable } from '../cross-os.js';
+import type { FigureSamples } from '../figure-samples.js';
+import type { ReportContext } from '../markdown.js';
+import type { ResultsDocument } from '../results.js';
+import { guestColors } from './chart-theme.js';
+import { crossOsSection } from './cross-os-section.js';
+import { environmentFacts, GUEST_ENVIRONMENT_HEADERS, guestEnvironmentRow } from './environment.js';
+import { escapeHtml } from './escape.js';
+import { guestSection, slug } from './guest-section.js';
+import { factTable, htmlTable } from './html-table.js';
+import { methodologyFacts } from './methodology.js';
+import { PAGE_STYLE } from './page-style.js';
+import { notRunSection, peerSection } from './peer-section.js';
+
+export interface HtmlReportInput {
+  doc: ResultsDocument;
+  context: ReportContext;
+  /** Each figure with its per-operation samples, one group per boot, in results order. */
+  figures: readonly FigureSamples[];
+  crossOs: readonly CrossOsTable[];
+  /** The run's manifest, or each source run's for a merged report. */
+  manifests: readonly Manifest[];
+}
+
+/**
+ * Nothing may be fetched: the file is self-contained (styles and SVGs inline, no scripts), and
+ * this policy makes a browser refuse any request it would otherwise make.
+ */
+const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
+
+/**
+ * report.html: what report.md says, with plots — a bar chart per cross-OS table, a histogram and
+ * a CDF per figure — and the environment and methodology as tables. Derived only from its input,
+ * like every report file, so the same run gives the same bytes.
+ */
+export async function reportHtml(input: HtmlReportInput): Promise<string> {
+  const { doc, context, figures, crossOs, manifests } = input;
+  const merged = context.mergedFrom.length > 0;
+  const colors = guestColors([...context.guests.map((g) => g.name), ...figures.map((f) => f.entry.guest)]);
+  const guests = [];
+  for (const [i, guest] of context.guests.entries()) {
+    guests.push({ id: `guest-${i + 1}-${slug(guest.name)}`, name: guest.name, html: await guestSection(guest, figures.filter((f) => f.entry.guest === guest.name), colors, i, merged) });
+  }
+  const toc = [
+    ...(crossOs.length > 0 ? [['across-systems', 'Across systems']] : []),
+    ['environment', 'Environment'],
+    ['methodology', 'Methodology'],
+    ...guests.map((g) => [g.id, g.name]),
+    ...((doc.peers ?? []).length > 0 ? [['peers', 'Peer cross-check']] : []),
+    ...(doc.skipped.length > 0 ? [['skipped', 'Skipped']] : []),
+    ...(doc.failed.length > 0 ? [['failed', 'Failed']] : []),
+  ];
+  const environment = [
+    '<section id="environment">',
+    '<h2>Environment</h2>',
+    ...manifests.flatMap((m) => [...(manifests.length > 1 ? [`<h3>Run ${escapeHtml(m.runId)}</h3>`] : []), factTable(environmentFacts(m))]),
+    htmlTable(GUEST_ENVIRONMENT_HEADERS, manifests.flatMap((m) => m.guests.map((g) => guestEnvironmentRow(g, m.runId, context))), { className: 'guests' }),
+    '</section>',
+  ];
+  const methodology = [
+    '<section id="methodology">',
+    '<h2>Methodology</h2>',
+    factTable(methodologyFacts(doc, manifests, crossOs)),
+    '<p>See docs/methodology.md in the project for the reasoning behind each step.</p>',
+    '</section>',
+  ];
+  const body = [
+    `<h1>${merged ? 'Merged report' : 'Benchmark run'} ${escapeHtml(doc.runId)}</h1>`,
+    ...(merged ? [`<p>Merged from runs ${escapeHtml(context.mergedFrom.join(', '))}; each guest's section names its run.</p>`] : []),
+    `<p>Created ${escapeHtml(context.createdAt)}.</p>`,
+    ...(doc.complete ? [] : ['<p class="banner"><strong>Incomplete run:</strong> some guests or benchmarks did not finish (see below).</p>']),
+    '<p>Figures are per operation, after subtracting the timer overhead (the minimum of back-to-back timer reads, in the guest) once per sample. ' +
+      'The 95% CI is a bootstrap interval of the median; with several boots, a hierarchical one (boots, then samples within boots). See docs/methodology.md.</p>',
+    `<nav class="toc">${toc.map(([href, label]) => `<a href="#${href}">${escapeHtml(label!)}</a>`).join('')}</nav>`,
+    await crossOsSection(crossOs, colors),
+    ...environment,
+    ...methodology,
+    ...guests.map((g) => g.html),
+    peerSection(doc.peers ?? []),
+    notRunSection('skipped', 'Skipped', doc.skipped),
+    notRunSection('failed', 'Failed', doc.failed),
+  ].filter((part) => part !== '');
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${merged ? 'Merged report' : 'Benchmark run'} ${escapeHtml(doc.runId)}</title>`,
+    `<style>${PAGE_STYLE}</style>`,
+    '</head>',
+    '<body>',
+    ...body,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Manifest } from '../archive/manifest.js';
+import { loadConfig } from '../config/index.js';
+import type { RunConfig } from '../config/types.js';
+import { readDataChannel } from '../wire/data-channel.js';
+import { guestFigures } from './guest-figures.js';
+import { RESULTS_SCHEMA_VERSION, type ResultsDocument } from './results.js';
+import { renderRunFiles, type BootStream, type RunFile } from './run-files.js';
+
+/** What a run directory holds that every report is derived from. */
+export interface RunData {
+  dir: string;
+  manifest: Manifest;
+  config: RunConfig;
+  /** results.json as written, with figures and peers recomputed from the raw data. */
+  doc: ResultsDocument;
+  streams: BootStream[];
+}
+
+async function readJson<T>(path: string, what: string): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`expected ${what} at ${path}, got none readable`, { cause: error });
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new Error(`expected ${what} at ${path} to be JSON, got text that does not parse`, { cause: error });
+  }
+}
+
+/**
+ * Reads a run directory back to its raw data: the manifest, the config copy, and each boot's
+ * data.bin (as many bytes as the runner decoded). Figures and peers are recomputed from those
+ * bytes; what was not computed (guests or benchmarks skipped or failed, and why) is taken from
+ * results.json as written.
+ */
+export async function loadRunData(dir: string): Promise<RunData> {
+  const manifest = await readJson<Manifest>(join(dir, 'manifest.json'), 'a run manifest');
+  const written = await readJson<ResultsDocument>(join(dir, 'results.json'), 'a results document');
+  if (written.schemaVersion !== RESULTS_SCHEMA_VERSION) {
+    throw new Error(`expected results.json schema version ${RESULTS_SCHEMA_VERSION} in ${dir}, got ${String(written.schemaVersion)}`);
+  }
+  // Pinning was checked against the host that ran it; this one may have fewer CPUs.
+  const config = await loadConfig(join(dir, manifest.config.copy), { hostCpus: Number.MAX_SAFE_INTEGER });
+  const streams: BootStream[] = [];
+  const doc: ResultsDocument = { ...written, results: [], peers: [] };
+  for (const guest of manifest.guests) {
+    if (guest.status === 'skipped' || !guest.accel) continue;
+    const boots: BootStream[] = [];
+    for (const boot of guest.boots) {
+      const file = join(dir, 'guests', guest.name, `boot-${boot.boot}`, 'data.bin');
+      const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT' && boot.dataBytes === 0) return Buffer.alloc(0);
+        throw new Error(`expected ${boot.dataBytes} bytes of data channel at ${file}, got none readable`, { cause: error });
+      });
+      if (bytes.length < boot.dataBytes) {
+        throw new Error(`expected at least ${boot.dataBytes} bytes in ${file} (as the manifest records), got ${bytes.length}`);
+      }
+      boots.push({ guest: guest.name, boot: boot.boot, stream: readDataChannel(bytes.subarray(0, boot.dataBytes)).stream });
+    }
+    const figures = guestFigures(guest, guest.accel, boots, config);
+    doc.results.push(...figures.results);
+    doc.peers!.push(...figures.peers);
+    streams.push(...boots);
+  }
+  return { dir, manifest, config, doc, streams };
+}
+
+/** The report files of a run directory, derived again from its raw data. */
+export async function regenerateRunFiles(dir: string, options: { baseline?: string } = {}): Promise<RunFile[]> {
+  const data = await loadRunData(dir);
+  return renderRunFiles({
+    manifests: [data.manifest],
+    doc: data.doc,
+    streams: data.streams,
+    bootstrap: data.config.bootstrap,
+    baseline: options.baseline ?? data.config.report.baseline,
+  });
+}

@@ -1,0 +1,96 @@
+import type { Manifest } from '../archive/manifest.js';
+import type { BootstrapConfig } from '../config/types.js';
+import type { GuestStream } from '../wire/stream.js';
+import { csvField, resultsCsv } from './csv.js';
+import { crossOsTables } from './cross-os.js';
+import { figureGroups, type FigureSamples } from './figure-samples.js';
+import { reportHtml } from './html/report-html.js';
+import { reportMarkdown, type ReportContext } from './markdown.js';
+import type { ResultsDocument } from './results.js';
+import { describeTimer, timerFacts } from './timer.js';
+
+/** One boot's decoded data channel. */
+export interface BootStream {
+  guest: string;
+  boot: number;
+  stream: GuestStream;
+}
+
+export interface RunFilesInput {
+  /** The run's manifest; for a report merged from several runs, each source run's, in order. */
+  manifests: readonly Manifest[];
+  doc: ResultsDocument;
+  streams: readonly BootStream[];
+  bootstrap: BootstrapConfig;
+  /** Guest the cross-OS ratios are taken against; default the first guest with figures. */
+  baseline?: string;
+}
+
+export interface RunFile {
+  /** Path inside the run directory. */
+  name: string;
+  content: string;
+}
+
+/** The files every report is made of, in the order they are written. */
+export const REPORT_FILES = ['results.json', 'results.csv', 'samples.csv', 'report.md', 'report.html'] as const;
+
+/**
+ * Every report file of a run, derived only from the manifest, the results document and the raw
+ * streams: the runner writes these as it goes, and `harness report` / `harness verify` derive them
+ * again from archived data, so the same inputs must give the same bytes.
+ */
+export async function renderRunFiles(input: RunFilesInput): Promise<RunFile[]> {
+  const { doc, manifests } = input;
+  const figures = figureSamplesFromStreams(doc, input.streams);
+  const crossOs = crossOsTables(figures, { baseline: input.baseline, bootstrap: input.bootstrap });
+  const context = reportContext(manifests);
+  return [
+    { name: 'results.json', content: `${JSON.stringify({ ...doc, comparison: { baseline: crossOs[0]?.baseline ?? null, tables: crossOs } }, null, 2)}\n` },
+    { name: 'results.csv', content: resultsCsv(doc.results, crossOs) },
+    { name: 'samples.csv', content: samplesCsv(input.streams) },
+    { name: 'report.md', content: reportMarkdown(doc, context, crossOs) },
+    { name: 'report.html', content: await reportHtml({ doc, context, figures, crossOs, manifests }) },
+  ];
+}
+
+export function reportContext(manifests: readonly Manifest[]): ReportContext {
+  return {
+    createdAt: manifests[0]?.startedAt ?? 'unknown',
+    mergedFrom: manifests.length > 1 ? manifests.map((m) => m.runId) : [],
+    guests: manifests.flatMap((manifest) => manifest.guests
+      .filter((g) => g.status !== 'skipped')
+      .map((g) => ({
+        name: g.name,
+        runId: manifest.runId,
+        accel: g.accel ?? 'none',
+        accelReason: manifest.accel.reason ?? '',
+        vcpus: g.vcpusUsed ?? g.vcpusConfigured,
+        boots: g.boots.length,
+        hostWarnings: g.hostConditions?.warnings ?? [],
+        kernel: g.boots[0]?.guestInfo.kernel ?? 'unknown',
+        timer: g.boots[0] ? describeTimer(timerFacts(g.boots[0].guestInfo)) : 'unknown',
+      }))),
+  };
+}
+
+export function samplesCsv(streams: readonly BootStream[]): string {
+  const lines = ['guest,boot,metric,index,raw_ticks'];
+  for (const { guest, boot, stream } of streams) {
+    for (const bench of stream.benchmarks) {
+      const prefix = `${csvField(guest)},${boot},${csvField(bench.metric)},`;
+      bench.samples.forEach((value, index) => lines.push(`${prefix}${index},${value}`));
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Each figure with its per-operation samples, from the boots in which its benchmark completed. */
+export function figureSamplesFromStreams(doc: ResultsDocument, streams: readonly BootStream[]): FigureSamples[] {
+  return doc.results.map((entry) => {
+    const rawBoots = streams
+      .filter((s) => s.guest === entry.guest)
+      .flatMap((s) => s.stream.benchmarks.filter((b) => b.metric === entry.metric).map((b) => b.samples));
+    return { runId: doc.runId, entry, groups: figureGroups(entry, rawBoots) };
+  });
+}
