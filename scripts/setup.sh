@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# qemu-system-x86: the guests run under it; busybox-static + cpio: the Linux guest's initramfs;
-# gcc + libc6-dev: the statically linked payload; binutils: objcopy (seL4 kernels) and readelf (the
+# qemu-system-x86: the guests run under it (qemu-system-i386 for MINIX and GNU Mach comes with it);
+# busybox-static + cpio: the Linux guest's initramfs; gcc + libc6-dev: the statically linked payloads
+# (the GNU Mach payload is gcc -m32 -ffreestanding -nostdinc with gcc's own headers only, so it needs
+# no gcc-multilib; its i386 kernel package is fetched by the harness with a private apt configuration); binutils: objcopy (seL4 kernels) and readelf (the
 # libraries perf needs); util-linux: taskset pins vCPU threads; procps: tests look for leftover QEMUs;
 # chromium: the test that opens report.html in a real browser (driven by playwright-core), with
 # fonts-liberation: Helvetica-metric fonts, the widths the charts are laid out with.

@@ -32,6 +32,20 @@ int hb_data_open(struct hb_data_channel *d, const char *path)
 	int err;
 
 	d->error = 0;
+	/*
+	 * "-": standard output, e.g. the channel of an SSH session that started the payload (a pipe or
+	 * a socket, which cannot always be reopened through /dev/stdout). Duplicated, so closing the
+	 * channel leaves fd 1 as it was; a terminal there is set raw like a serial port.
+	 */
+	if (!strcmp(path, "-")) {
+		d->fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (d->fd < 0)
+			return errno;
+		d->is_tty = isatty(d->fd);
+		if (d->is_tty && (err = make_raw(d->fd)))
+			goto fail;
+		return 0;
+	}
 	d->fd = open(path, flags | O_TRUNC);
 	if (d->fd < 0 && errno == ENOENT && strncmp(path, "/dev/", 5) != 0)
 		d->fd = open(path, flags | O_CREAT | O_TRUNC, 0644);

@@ -10,7 +10,7 @@ struct hb_data_channel {
 	int error; /* first write error; later writes are dropped, the stream being broken anyway */
 };
 
-/* Returns 0 or errno. */
+/* path is a device, a file, or "-" for standard output. Returns 0 or errno. */
 int hb_data_open(struct hb_data_channel *d, const char *path);
 
 /* An hb_write_fn: ctx is the struct hb_data_channel. */

@@ -11,12 +11,14 @@
 #include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "bench.h"
 #include "benchmarks.h"
 #include "data_channel.h"
+#include "fault.h"
 #include "options.h"
 #include "peer.h"
 #include "pin.h"
@@ -238,6 +240,31 @@ static uint64_t *alloc_samples(uint32_t iterations)
 	return p;
 }
 
+static void drain_data(void *ctx)
+{
+	struct hb_data_channel *d = ctx;
+
+	if (d->is_tty)
+		tcdrain(d->fd);
+	else
+		fsync(d->fd);
+}
+
+/*
+ * TEST-ONLY (fault.h): the faults that strike once the first benchmark's records are out, before
+ * next (NULL when there is no next one). Does nothing without hb.fault=.
+ */
+static void after_first_bench(const struct hb_options *o, const struct hb_bench *next, struct hb_data_channel *data)
+{
+	if (o->fault == HB_FAULT_PANIC)
+		hb_fault_panic(drain_data, data);
+	if (o->fault == HB_FAULT_HANG_MID_BENCHMARK) {
+		if (next)
+			hb_emit_bench_begin(&wire, next, &o->settings, "", 0);
+		hb_fault_hang(o->fault);
+	}
+}
+
 static void read_cmdline(struct hb_options *o)
 {
 	char text[4096], err[256];
@@ -307,15 +334,20 @@ int main(int argc, char **argv)
 	fprintf(stderr, "hb: %s, timer %s, %u iterations after %u warm-up, benchmarks '%s', data %s\n",
 		PAYLOAD_NAME, facts.timer, o.settings.iterations, o.settings.warmup, o.settings.bench, o.data);
 	check_timer(&facts);
+	if (o.fault == HB_FAULT_HANG_AT_BOOT)
+		hb_fault_hang(o.fault);
 	emit_stream_begin(&facts);
 	for (size_t i = 0; i < hb_linux_bench_count; i++) {
 		const struct hb_bench *b = &hb_linux_benches[i];
 
 		if (!hb_glob_list_match(o.settings.bench, b->metric))
 			continue;
+		if (counted == 1)
+			after_first_bench(&o, b, &data);
 		run_one(&driver, b);
 		counted++;
 	}
+	after_first_bench(&o, NULL, &data);
 	if (counted == 0)
 		fprintf(stderr, "hb: no benchmark matches '%s'\n", o.settings.bench);
 	/* Last, so another tool can neither disturb nor fail our figures. */

@@ -8,6 +8,7 @@ void hb_options_defaults(struct hb_options *o)
 	hb_settings_defaults(&o->settings);
 	snprintf(o->data, sizeof o->data, "/dev/ttyS1");
 	o->peers = 0;
+	o->fault = HB_FAULT_NONE;
 }
 
 /* A comma list of peer names ("perf"); empty means none. Returns 0, or -1 with a message. */
@@ -42,6 +43,8 @@ static int set_option(struct hb_options *o, const char *name, const char *value,
 
 	if (rc > 0 && !strcmp(name, "peers"))
 		return set_peers(o, value, value_len, err, err_size);
+	if (rc > 0 && !strcmp(name, "fault"))
+		return hb_fault_parse(value, value_len, &o->fault, err, err_size);
 	if (rc <= 0 || strcmp(name, "data"))
 		return rc;
 	if (value_len == 0 || value_len >= sizeof o->data) {

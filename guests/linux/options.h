@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fault.h"
 #include "settings.h"
 
 /* Bits of hb_options.peers: other tools' benchmarks to run after ours (peer.h). */
@@ -19,12 +20,13 @@ struct hb_options {
 	struct hb_settings settings;
 	char data[256]; /* data channel device or file */
 	unsigned peers; /* HB_PEER_* bits, from hb.peers=perf; 0 by default */
+	enum hb_fault fault; /* TEST-ONLY (fault.h): hb.fault=NAME; HB_FAULT_NONE by default */
 };
 
 void hb_options_defaults(struct hb_options *o);
 
 /*
- * Applies the hb.iterations=, hb.warmup=, hb.bench=, hb.data= and hb.peers= words of a kernel command line
+ * Applies the hb.iterations=, hb.warmup=, hb.bench=, hb.data=, hb.peers= (and the test-only hb.fault=) words of a kernel command line
  * (the contents of /proc/cmdline). Returns 0, or -1 with a message in err.
  */
 int hb_options_from_cmdline(struct hb_options *o, const char *cmdline, char *err, size_t err_size);

@@ -69,6 +69,10 @@ function imageRequirements(manifest: Manifest): string[] {
   if (sel4.length) {
     out.push(`- **seL4** (${sel4.join(', ')}): seL4 cannot be downloaded by the harness. Build a seL4 kernel (x86_64, pc99, non-MCS, uniprocessor, at least 230 bootinfo untyped slots; under TCG also PCID support off and the FXSAVE FPU mode) as \`docs/guests/sel4.md\` of the checkout describes, and point \`image.buildDir\` in \`config.yaml\` (or \`SEL4_BUILD_DIR\`) at its build directory. Its version, build options and kernel hash as this run used them are listed under "Images and payloads" above.`);
   }
+  const gnumach = ran('gnumach');
+  if (gnumach.length) {
+    out.push(`- **GNU Mach** (${gnumach.join(', ')}): the harness downloads Debian's i386 GNU Mach kernel package itself (with a private apt configuration) and builds the payload; compare the package version and hashes listed under "Images and payloads" above, as \`docs/guests/gnumach.md\` of the checkout describes.`);
+  }
   const minix = ran('minix');
   if (minix.length) {
     out.push(`- **MINIX 3** (${minix.join(', ')}): MINIX images cannot be downloaded by the harness. Install MINIX 3.4.0rc6 (i386) with the \`minix-comp\` set into a disk image, root without a password, console on the first serial port, as \`docs/guests/minix.md\` of the checkout describes, and set \`image.disk\` (and \`image.bootDir\` if used) in \`config.yaml\`. What this run recorded of it is listed under "Images and payloads" above.`);

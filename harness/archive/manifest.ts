@@ -8,7 +8,8 @@ import type { ProjectRevision } from './provenance.js';
 /** One boot of a guest: how QEMU ran and what the guest reported. */
 export interface BootManifest {
   boot: number;
-  status: 'done' | 'failed';
+  /** `interrupted`: stopped by SIGINT/SIGTERM; `harness run --resume` boots it again. */
+  status: 'done' | 'failed' | 'interrupted';
   reason?: string;
   argv: string[];
   /** vCPU threads' host affinity as read back from /proc after pinning. */
@@ -28,7 +29,8 @@ export interface BootManifest {
 export interface GuestManifest {
   name: string;
   os: GuestOs;
-  status: 'done' | 'failed' | 'skipped';
+  /** `running` while its boots run (and in the manifest of a run killed meanwhile); `interrupted` when a signal stopped it. */
+  status: 'done' | 'failed' | 'skipped' | 'running' | 'interrupted';
   reason?: string;
   accel?: Accel;
   vcpusConfigured: number;
@@ -41,12 +43,38 @@ export interface GuestManifest {
   boots: BootManifest[];
 }
 
+/** Why a run stopped before its end: set when a signal stopped it, cleared when it is resumed. */
+export interface Interruption {
+  /** "SIGINT" or "SIGTERM". */
+  signal: string;
+  /** When the harness was asked to stop, ISO 8601. */
+  at: string;
+  /** "interrupted by SIGINT". */
+  reason: string;
+}
+
+/** One `harness run --resume` of the run. */
+export interface Resumption {
+  /** When the resume started, ISO 8601. */
+  at: string;
+  command: string[];
+  /** How the run had stopped: the interruption's reason, or that the harness never finished (killed). */
+  after: string;
+  /** Boots found complete and taken from their data.bin, not run again: "guest boot-N". */
+  reused: string[];
+}
+
 export interface Manifest {
   schemaVersion: 1;
   runId: string;
+  /** Every guest ran to its end and nothing failed; false while the run goes, and when interrupted. */
   complete: boolean;
   startedAt: string;
+  /** When the harness last finished the run; absent while it runs, and when it was interrupted or killed. */
   finishedAt?: string;
+  interrupted?: Interruption;
+  /** Each time the run was resumed (`harness run --resume RUN_DIR`), in order. */
+  resumes?: Resumption[];
   command: string[];
   host: HostInfo;
   project: ProjectRevision & { nodeVersion: string };

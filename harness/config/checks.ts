@@ -1,13 +1,20 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+
 import type { ConfigIssue } from './errors.js';
 import { isRecord, issueAt, type IssueContext } from './issues.js';
 import { formatPath, renderValue } from './source.js';
 
 /**
  * Checks JSON Schema cannot express: unique guest names, one pinned CPU per vCPU, pinned CPUs that
- * exist on this host, a report baseline that names a guest. Runs on the data as validated (defaults filled in), even when the schema found
- * problems, so skips anything not shaped as expected (the schema reports that).
+ * exist on this host (so no more pinned vCPUs than host CPUs), guest memory this host has, a report
+ * baseline that names a guest. Runs on the data as validated (defaults filled in), even when the
+ * schema found problems, so skips anything not shaped as expected (the schema reports that).
+ *
+ * Unpinned guests may have more vCPUs than the host has CPUs: QEMU time-shares their threads, which
+ * boots and runs, but makes cross-vCPU figures measure the host's scheduler (docs/reliability.md).
  */
-export function semanticIssues(data: unknown, context: IssueContext, hostCpus: number): ConfigIssue[] {
+export function semanticIssues(data: unknown, context: IssueContext, hostCpus: number, hostMemoryMiB = Number.POSITIVE_INFINITY): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const guests = isRecord(data) ? data['guests'] : undefined;
   if (!Array.isArray(guests)) return issues;
@@ -34,9 +41,33 @@ export function semanticIssues(data: unknown, context: IssueContext, hostCpus: n
       }
     }
 
+    const memory = guest['memoryMiB'];
+    if (typeof memory === 'number' && Number.isInteger(memory) && memory > hostMemoryMiB) {
+      issues.push(
+        issueAt(
+          context,
+          ['guests', index, 'memoryMiB'],
+          'value',
+          `at most ${hostMemoryMiB} MiB of guest memory (all this host has)`,
+          renderValue(memory),
+        ),
+      );
+    }
+
     const pin = guest['pin'];
     if (!Array.isArray(pin)) return;
     const vcpus = guest['vcpus'];
+    if (typeof vcpus === 'number' && Number.isInteger(vcpus) && vcpus > hostCpus) {
+      issues.push(
+        issueAt(
+          context,
+          ['guests', index, 'vcpus'],
+          'value',
+          `at most ${hostCpus} pinned ${hostCpus === 1 ? 'vCPU' : 'vCPUs'}, one per host CPU (this host has ${hostCpus}; leave out pin to time-share them)`,
+          renderValue(vcpus),
+        ),
+      );
+    }
     if (typeof vcpus === 'number' && Number.isInteger(vcpus) && vcpus >= 1 && pin.length !== vcpus) {
       const vcpusSource = context.source.has(['guests', index, 'vcpus']) ? '' : ', the default';
       issues.push(
@@ -69,6 +100,47 @@ export function semanticIssues(data: unknown, context: IssueContext, hostCpus: n
   if (typeof baseline === 'string' && !firstWithName.has(baseline)) {
     const names = [...firstWithName.keys()];
     issues.push(issueAt(context, ['report', 'baseline'], 'value', `the name of a guest of this config (${names.join(', ') || 'none named'})`, renderValue(baseline)));
+  }
+  return issues;
+}
+
+/** What an image path must be when it exists. */
+type PathKind = 'file' | 'directory';
+
+/**
+ * Image paths that must name a file or a directory, per OS and key. Missing paths are not config
+ * errors: the guest is skipped at run time with advice (configs/all.yaml relies on that for the
+ * seL4 and MINIX images a fresh machine does not have).
+ */
+export const IMAGE_PATH_KINDS: Readonly<Record<string, Readonly<Record<string, PathKind>>>> = {
+  sel4: { buildDir: 'directory', kernel: 'file', sourceDir: 'directory' },
+  minix: { disk: 'file', bootDir: 'directory' },
+  gnumach: { kernel: 'file' },
+};
+
+/**
+ * Image paths that exist but are the wrong kind of thing (a directory given as a disk image, a
+ * file as a build directory): a mistake in the config, reported before anything boots. Relative
+ * paths are taken from `dir`, the config file's directory.
+ */
+export async function imagePathIssues(data: unknown, context: IssueContext, dir: string): Promise<ConfigIssue[]> {
+  const issues: ConfigIssue[] = [];
+  const guests = isRecord(data) ? data['guests'] : undefined;
+  if (!Array.isArray(guests)) return issues;
+  for (const [index, guest] of guests.entries()) {
+    if (!isRecord(guest) || typeof guest['os'] !== 'string' || !isRecord(guest['image'])) continue;
+    const kinds = IMAGE_PATH_KINDS[guest['os']] ?? {};
+    for (const [key, kind] of Object.entries(kinds)) {
+      const value = guest['image'][key];
+      if (typeof value !== 'string' || value === '') continue;
+      const stats = await stat(path.resolve(dir, value)).catch(() => undefined);
+      if (stats === undefined) continue;
+      // A raw disk image may be a block device.
+      const ok = kind === 'directory' ? stats.isDirectory() : stats.isFile() || (key === 'disk' && stats.isBlockDevice());
+      if (ok) continue;
+      const got = stats.isDirectory() ? 'a directory' : stats.isFile() ? 'a file' : 'a special file';
+      issues.push(issueAt(context, ['guests', index, 'image', key], 'value', `a path to a ${kind}, or to nothing yet (the guest is then skipped)`, `${renderValue(value)}, ${got}`));
+    }
   }
   return issues;
 }

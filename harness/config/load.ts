@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { AccelChoice } from '../units.js';
-import { semanticIssues } from './checks.js';
+import { imagePathIssues, semanticIssues } from './checks.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { ajvErrorsToIssues, sortIssues } from './issues.js';
 import { cachedValidator, readYamlFile } from './yaml-file.js';
@@ -16,6 +16,13 @@ export interface LoadOptions {
    * Number of host CPUs; a pinned CPU number >= this is rejected. Default: `os.availableParallelism()`.
    */
   hostCpus?: number;
+  /** MiB of host memory; a guest's memoryMiB above it is rejected. Default: `os.totalmem()`. */
+  hostMemoryMiB?: number;
+  /**
+   * Whether image paths that exist must be the right kind (file or directory). Default true; off
+   * when reading a run directory's copy of a config, whose paths name another time's files.
+   */
+  checkImagePaths?: boolean;
 }
 
 /** Keys of `image` that are paths, per OS; they are resolved against the config file's directory. */
@@ -23,6 +30,7 @@ const IMAGE_PATH_KEYS: Record<GuestOs, readonly string[]> = {
   linux: [],
   sel4: ['buildDir', 'kernel', 'sourceDir'],
   minix: ['disk', 'bootDir'],
+  gnumach: ['kernel'],
 };
 
 /** The config as it stands after schema validation with defaults applied. */
@@ -50,7 +58,8 @@ interface ValidatedConfig {
  * Reads, parses and validates a YAML run configuration (configs/schema.json plus the checks in
  * checks.ts), fills in defaults and makes paths absolute against the file's directory.
  *
- * Image files need not exist: a guest whose image is missing is skipped at run time.
+ * Image files need not exist: a guest whose image is missing is skipped at run time. One that
+ * exists must be the right kind (a disk image a file, a build directory a directory).
  *
  * @throws ConfigError listing every problem found, with file, line and column; for an unreadable
  *   file or a YAML syntax error, `cause` is the underlying error.
@@ -60,11 +69,14 @@ export async function loadConfig(file: string, options: LoadOptions = {}): Promi
   if (!Number.isInteger(hostCpus) || hostCpus < 1) {
     throw new RangeError(`loadConfig: hostCpus must be an integer >= 1, got ${hostCpus}`);
   }
+  const hostMemoryMiB = options.hostMemoryMiB ?? Math.floor(totalmem() / (1024 * 1024));
+  if (!(hostMemoryMiB >= 1)) throw new RangeError(`loadConfig: hostMemoryMiB must be >= 1, got ${hostMemoryMiB}`);
   const { file: absolute, text, data, context } = await readYamlFile(file, "a mapping with at least a 'guests' key", (issues, o) => new ConfigError(issues, o));
   const { validate, schema } = await validator();
   const issues: ConfigIssue[] = [];
   if (!validate(data)) issues.push(...ajvErrorsToIssues(validate.errors ?? [], data, schema, context));
-  issues.push(...semanticIssues(data, context, hostCpus));
+  issues.push(...semanticIssues(data, context, hostCpus, hostMemoryMiB));
+  if (options.checkImagePaths !== false) issues.push(...(await imagePathIssues(data, context, path.dirname(absolute))));
   if (issues.length > 0) throw new ConfigError(sortIssues(issues));
 
   return toRunConfig(data as ValidatedConfig, absolute, text);

@@ -33,6 +33,8 @@ export function formatPath(path: readonly PathSegment[]): string {
 /** Renders a value short for messages: JSON, truncated to about 60 characters; `undefined` is "nothing". */
 export function renderValue(value: unknown, max = 60): string {
   if (value === undefined) return 'nothing';
+  // JSON would say null for YAML's .nan and .inf.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

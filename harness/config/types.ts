@@ -1,7 +1,7 @@
 import type { AccelChoice } from '../units.js';
 
 /** Guest operating systems the harness knows; one adapter each under harness/guests/. */
-export type GuestOs = 'linux' | 'sel4' | 'minix';
+export type GuestOs = 'linux' | 'sel4' | 'minix' | 'gnumach';
 
 /** A validated run configuration, defaults applied and paths made absolute. See configs/schema.json. */
 export interface RunConfig {

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { Ajv, type Options as AjvOptions, type ValidateFunction } from 'ajv';
@@ -39,11 +40,60 @@ export async function readYamlFile(file: string, expectedTop: string, fail: Issu
   }
 }
 
+/**
+ * Largest YAML file read, in bytes. Run configs and published references are a few kilobytes; a
+ * file far bigger is not one, and parsing megabytes of YAML costs seconds and memory.
+ */
+export const MAX_YAML_BYTES = 1024 * 1024;
+
+/** The file's kind when it is not a regular file (a pipe, a device), in words. A directory is left to fail its read (EISDIR). */
+function specialKind(stats: Stats): string | undefined {
+  if (stats.isFile() || stats.isDirectory()) return undefined;
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * The file's bytes, refusing what is not a regular file of at most MAX_YAML_BYTES before reading
+ * it: a pipe or /dev/zero would never end, and a huge file is not a config.
+ */
+async function readBounded(file: string): Promise<Buffer | { got: string }> {
+  // O_NONBLOCK: opening a named pipe with no writer would otherwise wait for one.
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = await handle.stat();
+    const kind = specialKind(stats);
+    if (kind !== undefined) return { got: kind };
+    if (stats.size > MAX_YAML_BYTES) return { got: `${stats.size} bytes` };
+    const buffer = Buffer.alloc(MAX_YAML_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      // Grew past the limit while being read.
+      if (length > MAX_YAML_BYTES) return { got: `more than ${MAX_YAML_BYTES} bytes` };
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
 async function readText(file: string, fail: IssuesError): Promise<string> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    const read = await readBounded(file);
+    if (!Buffer.isBuffer(read)) {
+      const expected = read.got.endsWith('bytes') ? `a YAML file of at most ${MAX_YAML_BYTES} bytes` : 'a readable YAML file';
+      throw fail([{ file, line: 0, column: 0, path: '(file)', expected, got: read.got }]);
+    }
+    bytes = read;
   } catch (error) {
+    if (error instanceof Error && 'issues' in error) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const got =
       code === 'ENOENT'
@@ -52,7 +102,9 @@ async function readText(file: string, fail: IssuesError): Promise<string> {
           ? 'a directory'
           : code === 'EACCES'
             ? 'a file this user may not read'
-            : messageOf(error);
+            : code === 'ELOOP'
+              ? 'a symbolic link loop'
+              : messageOf(error);
     throw fail([{ file, line: 0, column: 0, path: '(file)', expected: 'a readable YAML file', got }], { cause: error });
   }
   try {

@@ -1,5 +1,6 @@
 import type { GuestOs } from '../config/types.js';
 import type { GuestAdapter } from './adapter.js';
+import { gnumachAdapter } from './gnumach/adapter.js';
 import { linuxAdapter } from './linux/adapter.js';
 import { minixAdapter } from './minix/adapter.js';
 import { sel4Adapter } from './sel4/adapter.js';
@@ -8,6 +9,7 @@ const adapters: Record<GuestOs, GuestAdapter> = {
   linux: linuxAdapter,
   sel4: sel4Adapter,
   minix: minixAdapter,
+  gnumach: gnumachAdapter,
 };
 
 export function adapterFor(os: GuestOs): GuestAdapter {

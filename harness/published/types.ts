@@ -50,8 +50,8 @@ export type PublishedUnit = 'tsc-ticks' | 'core-cycles' | 'cycles' | 'microsecon
 /** The classes of our metric names (their first one or two parts). */
 export type MetricClass = 'ipc.roundtrip' | 'ipc.oneway' | 'syscall.null' | 'ctxswitch';
 
-/** Guest OSes published data may name: the harness's own and those planned (GNU Mach). */
-export type PublishedOs = GuestOs | 'gnumach';
+/** Guest OSes published data may name: the harness's own (GNU Mach, once planned, is one of them now). */
+export type PublishedOs = GuestOs;
 
 export interface PublishedFigure {
   name: string;

@@ -4,6 +4,7 @@ import type { Manifest } from '../archive/manifest.js';
 import { loadConfig } from '../config/index.js';
 import type { RunConfig } from '../config/types.js';
 import { readDataChannel } from '../wire/data-channel.js';
+import { streamExpectation } from '../wire/expectation.js';
 import { guestFigures } from './guest-figures.js';
 import { RESULTS_SCHEMA_VERSION, type ResultsDocument } from './results.js';
 import { renderRunFiles, type BootStream, type RunFile } from './run-files.js';
@@ -36,7 +37,9 @@ async function readJson<T>(path: string, what: string): Promise<T> {
  * Reads a run directory back to its raw data: the manifest, the config copy, and each boot's
  * data.bin (as many bytes as the runner decoded). Figures and peers are recomputed from those
  * bytes; what was not computed (guests or benchmarks skipped or failed, and why) is taken from
- * results.json as written.
+ * results.json as written. A data.bin that no longer reads as the runner read it (damaged since,
+ * or a record beyond what the config asked for) gives figures only from the records before the
+ * damage, and a `failed` entry naming the byte offset.
  */
 export async function loadRunData(dir: string): Promise<RunData> {
   const manifest = await readJson<Manifest>(join(dir, 'manifest.json'), 'a run manifest');
@@ -44,13 +47,15 @@ export async function loadRunData(dir: string): Promise<RunData> {
   if (written.schemaVersion !== RESULTS_SCHEMA_VERSION) {
     throw new Error(`expected results.json schema version ${RESULTS_SCHEMA_VERSION} in ${dir}, got ${String(written.schemaVersion)}`);
   }
-  // Pinning was checked against the host that ran it; this one may have fewer CPUs.
-  const config = await loadConfig(join(dir, manifest.config.copy), { hostCpus: Number.MAX_SAFE_INTEGER });
+  // Pinning, memory and image paths were checked on the host that ran it; this one may differ.
+  const config = await loadConfig(join(dir, manifest.config.copy), { hostCpus: Number.MAX_SAFE_INTEGER, hostMemoryMiB: Number.MAX_SAFE_INTEGER, checkImagePaths: false });
   const streams: BootStream[] = [];
   const doc: ResultsDocument = { ...written, results: [], peers: [] };
   for (const guest of manifest.guests) {
     if (guest.status === 'skipped' || !guest.accel) continue;
     const boots: BootStream[] = [];
+    const guestConfig = config.guests.find((g) => g.name === guest.name);
+    const expectation = guestConfig ? streamExpectation(guestConfig) : undefined;
     for (const boot of guest.boots) {
       const file = join(dir, 'guests', guest.name, `boot-${boot.boot}`, 'data.bin');
       const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
@@ -60,7 +65,13 @@ export async function loadRunData(dir: string): Promise<RunData> {
       if (bytes.length < boot.dataBytes) {
         throw new Error(`expected at least ${boot.dataBytes} bytes in ${file} (as the manifest records), got ${bytes.length}`);
       }
-      boots.push({ guest: guest.name, boot: boot.boot, stream: readDataChannel(bytes.subarray(0, boot.dataBytes)).stream });
+      const { stream, error } = readDataChannel(bytes.subarray(0, boot.dataBytes), expectation);
+      // The runner stopped at the same record and said so in the boot's reason; anything else is new.
+      if (error && !(boot.status === 'failed' && boot.reason?.includes(error.message))) {
+        doc.failed = [...doc.failed, { guest: guest.name, reason: `boot ${boot.boot}: guests/${guest.name}/boot-${boot.boot}/data.bin does not read as the runner read it: ${error.message}` }];
+        doc.complete = false;
+      }
+      boots.push({ guest: guest.name, boot: boot.boot, stream });
     }
     const figures = guestFigures(guest, guest.accel, boots, config);
     doc.results.push(...figures.results);

@@ -33,7 +33,8 @@ export type RunEvent =
   | { type: 'guest-done'; guest: string; boot: number; seconds: number }
   /** `boot` is absent when the guest failed before booting, e.g. while its image was built. */
   | { type: 'guest-failed'; guest: string; boot?: number; error: Error }
-  | { type: 'run-done'; runDir: string; complete: boolean };
+  /** `interrupted` when a signal stopped the run ("interrupted by SIGINT"): `harness run --resume RUN_DIR` finishes it. */
+  | { type: 'run-done'; runDir: string; complete: boolean; interrupted?: string };
 
 export type RunEventType = RunEvent['type'];
 

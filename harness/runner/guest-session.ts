@@ -11,12 +11,14 @@ import { describeExit, QemuProcess, type QemuExit } from '../qemu/process.js';
 import { QmpClient, queryVcpuThreads } from '../qemu/qmp.js';
 import type { Accel } from '../units.js';
 import { DataChannel } from '../wire/data-channel.js';
+import { streamExpectation } from '../wire/expectation.js';
 import type { GuestStream, StreamEvent } from '../wire/stream.js';
 import { ConsoleSession } from '../console/session.js';
-import { consoleTail } from './console-tail.js';
-import { GuestRunError } from './errors.js';
+import { consoleFlood, consoleTail, NOTHING_PRINTED } from './console-tail.js';
+import { GuestRunError, interruptionReason, raceAbort } from './errors.js';
 import type { EventSink, RunEvent, VcpuAffinity } from './events.js';
 import { FileTail } from './file-tail.js';
+import { panicIn } from './panic.js';
 
 export interface GuestSessionOptions {
   guest: GuestConfig;
@@ -32,6 +34,8 @@ export interface GuestSessionOptions {
   emit: EventSink;
   /** How often the data channel is read; short enough that timeouts are precise. */
   pollMs?: number;
+  /** Aborted on SIGINT/SIGTERM: QEMU is stopped and reaped, and the result says `interrupted`. */
+  signal?: AbortSignal;
 }
 
 export interface GuestSessionResult {
@@ -43,12 +47,16 @@ export interface GuestSessionResult {
   affinity: VcpuAffinity[];
   exit: QemuExit | undefined;
   error: GuestRunError | undefined;
+  /** Set when the boot was stopped by `signal` ("interrupted by SIGINT"); `error` says where it was. */
+  interrupted?: string;
   seconds: number;
   /** Busy fraction of the pinned CPUs during the run not accounted for by QEMU; undefined when unpinned. */
   otherLoad: number | undefined;
 }
 
 const QMP_CONNECT_MS = 15_000;
+/** How far back in console.log a panic line is looked for. */
+const PANIC_SEARCH_BYTES = 64 * 1024;
 
 /** Boots one guest under QEMU, pins its vCPUs, reads its data channel to the end, and always reaps QEMU. */
 export async function runGuestSession(options: GuestSessionOptions): Promise<GuestSessionResult> {
@@ -78,7 +86,8 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
   });
   emit({ type: 'guest-booting', guest: guest.name, boot, boots: guest.benchmarks.boots, argv: [prepared.boot.qemuBinary, ...argv], vcpus: options.vcpus });
 
-  const channel = new DataChannel();
+  // Records beyond what the config asked for (forged ones) stop the stream like damaged ones.
+  const channel = new DataChannel(streamExpectation(guest));
   let dataBytes = 0;
   const data = new FileTail(dataFile);
   const affinity: VcpuAffinity[] = [];
@@ -93,19 +102,27 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
   let loadLast: LoadSnapshot | undefined;
   const fail = async (phase: GuestRunError['phase'], detail: string, cause?: unknown) => {
     const tail = await consoleTail(consoleLog);
+    // A panic's own line may sit above a long stack trace, so it is looked for further back.
+    const panic = panicIn(await consoleTail(consoleLog, PANIC_SEARCH_BYTES));
     const advice = prepared.diagnose?.(tail);
-    return new GuestRunError(guest.name, phase, advice ? `${detail}; likely cause: ${advice}` : detail, tail, { cause });
+    let text = detail;
+    if (panic) text = `the guest panicked ("${panic}"); ${text}`;
+    if (tail === NOTHING_PRINTED) text = `${text}; the guest printed nothing on its console`;
+    if (advice) text = `${text}; likely cause: ${advice}`;
+    return new GuestRunError(guest.name, phase, text, tail, { cause });
   };
+  const { signal } = options;
+  let phase: 'start' | 'boot' | 'benchmark' | 'shutdown' = 'start';
 
   try {
     qemu = QemuProcess.start(prepared.boot.qemuBinary, argv);
     try {
-      qmp = await Promise.race([
+      qmp = await raceAbort(Promise.race([
         QmpClient.connect(join(socketDir, 'qmp.sock'), QMP_CONNECT_MS),
         qemu.exited.then((exit) => {
           throw new Error(`QEMU exited before its monitor answered: ${describeExit(exit)}`);
         }),
-      ]);
+      ]), signal);
     } catch (cause) {
       throw await fail('start', cause instanceof Error ? cause.message : String(cause), cause);
     }
@@ -127,9 +144,13 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
     }
 
     const pollMs = options.pollMs ?? 100;
-    let phase: 'boot' | 'benchmark' | 'shutdown' = 'boot';
+    phase = 'boot';
     let deadline = Date.now() + timeouts.bootSeconds * 1000;
     for (;;) {
+      if (signal?.aborted) {
+        if (channel.stream.complete) break; // all data is in: the boot counts as done
+        throw signal.reason;
+      }
       const exitedBeforeRead = qemu.hasExited;
       if (!exitedBeforeRead && guest.pin) {
         const snapshot = await loadSnapshot(qemu.pid);
@@ -157,6 +178,10 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
         }
       }
       if (driveError) throw await fail('console', driveError.message, driveError);
+      const flood = await consoleFlood(consoleLog);
+      if (flood) throw await fail('console', flood);
+      // Reads are bounded (FILE_TAIL_READ_BYTES): read on before taking the file as drained.
+      if (exitedBeforeRead && data.more) continue;
       if (exitedBeforeRead) {
         // Everything QEMU wrote is on disk once it has exited, so this read was the last.
         const qemuExit = await qemu.exited;
@@ -169,10 +194,23 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
         const limit = phase === 'boot' ? `${timeouts.bootSeconds} s boot timeout` : `${timeouts.benchmarkSeconds} s without data (benchmark timeout)`;
         throw await fail(phase, `expected data-channel records, got none within the ${limit}`);
       }
-      await sleep(pollMs);
+      if (!data.more) await sleep(pollMs);
     }
   } catch (caught) {
-    error = caught instanceof GuestRunError ? caught : await fail('start', (caught as Error).message, caught);
+    // Once interrupted, whatever else went wrong (QEMU killed by the same Ctrl-C) is the interruption.
+    if (signal?.aborted) {
+      // Not a fault of the guest: no panic or silence diagnosis, just where it was stopped.
+      error = new GuestRunError(guest.name, phase, interruptionReason(signal), await consoleTail(consoleLog), { cause: caught === signal.reason ? undefined : caught });
+    } else {
+      if (caught instanceof GuestRunError) {
+        error = caught;
+      } else {
+        // A monitor or socket error is often QEMU dying (crashed, killed): say so when it has.
+        const qemuExit = qemu ? await Promise.race([qemu.exited, sleep(1000).then(() => undefined)]) : undefined;
+        const detail = (caught as Error).message;
+        error = await fail(phase, qemuExit ? `${detail}; QEMU stopped (${describeExit(qemuExit)})` : detail, caught);
+      }
+    }
   } finally {
     consoleSession?.close();
     qmp?.close();
@@ -181,10 +219,11 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
     await rm(socketDir, { recursive: true, force: true });
   }
   const seconds = (Date.now() - started) / 1000;
+  const interrupted = error && signal?.aborted ? interruptionReason(signal) : undefined;
   if (error) emit({ type: 'guest-failed', guest: guest.name, boot, error });
   else emit({ type: 'guest-done', guest: guest.name, boot, seconds });
   const load = loadBefore && loadLast && guest.pin ? otherLoad(loadBefore, loadLast, guest.pin) : undefined;
-  return { stream: channel.stream, dataBytes, argv: [prepared.boot.qemuBinary, ...argv], affinity, exit, error, seconds, otherLoad: load };
+  return { stream: channel.stream, dataBytes, argv: [prepared.boot.qemuBinary, ...argv], affinity, exit, error, ...(interrupted ? { interrupted } : {}), seconds, otherLoad: load };
 }
 
 function toRunEvent(guest: string, boot: number, event: StreamEvent): RunEvent | undefined {

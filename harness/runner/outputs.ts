@@ -1,4 +1,4 @@
-import { copyFile, rename, writeFile } from 'node:fs/promises';
+import { copyFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest } from '../archive/manifest.js';
 import type { BootstrapConfig } from '../config/types.js';
@@ -22,11 +22,32 @@ export interface RunOutputs {
   baseline?: string;
 }
 
-/** Write-then-rename, so an interrupted run leaves the previous complete file rather than half a file. */
+/** A file of the run directory could not be written; `path` is the file meant, not its temporary. */
+export class AtomicWriteError extends Error {
+  constructor(readonly path: string, cause: unknown) {
+    super(`could not write ${path}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'AtomicWriteError';
+  }
+}
+
+/** The file operations writeAtomic uses; tests replace them to inject faults. */
+export const atomicFs = { writeFile, rename, unlink };
+
+/**
+ * Write-then-rename, so an interrupted run leaves the previous complete file rather than half a
+ * file: the content goes to PATH.tmp-PID, is flushed to disk, and only then renamed over PATH, which
+ * the kernel does in one step. A crash at any point leaves PATH as it was (and perhaps the
+ * temporary, which `harness run --resume` and `harness archive` ignore).
+ */
 export async function writeAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, content);
-  await rename(temporary, path);
+  try {
+    await atomicFs.writeFile(temporary, content, { flush: true });
+    await atomicFs.rename(temporary, path);
+  } catch (error) {
+    await atomicFs.unlink(temporary).catch(() => undefined);
+    throw new AtomicWriteError(path, error);
+  }
 }
 
 export function resultsDocument(manifest: Manifest, outputs: Pick<RunOutputs, 'results' | 'skipped' | 'failed' | 'peers'>): ResultsDocument {
@@ -52,7 +73,10 @@ export async function writeRunOutputs(runDir: string, outputs: RunOutputs): Prom
     bootstrap: outputs.bootstrap,
     baseline: outputs.baseline,
   });
-  await copyFile(resultsSchemaPath, join(runDir, RESULTS_SCHEMA_FILE));
+  const schemaCopy = join(runDir, RESULTS_SCHEMA_FILE);
+  await copyFile(resultsSchemaPath, schemaCopy).catch((error: unknown) => {
+    throw new AtomicWriteError(schemaCopy, error);
+  });
   for (const file of files) await writeAtomic(join(runDir, file.name), file.content);
   await writeAtomic(join(runDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }

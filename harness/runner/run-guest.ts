@@ -1,14 +1,16 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GuestManifest } from '../archive/manifest.js';
+import type { BootManifest, GuestManifest } from '../archive/manifest.js';
 import type { GuestConfig, RunConfig } from '../config/types.js';
 import type { GuestAdapter } from '../guests/adapter.js';
 import { readHostConditions } from '../host/conditions.js';
-import { readQemuVersion } from '../archive/provenance.js';
 import { effectiveVcpus } from '../qemu/accel.js';
 import { guestFigures } from '../report/guest-figures.js';
 import type { PeerEntry } from '../report/peers.js';
 import type { NotRun, RawBoot, ResultEntry } from '../report/results.js';
 import type { Accel } from '../units.js';
+import type { GuestStream } from '../wire/stream.js';
+import { raceAbort, RunInterruptedError } from './errors.js';
 import type { EventSink } from './events.js';
 import { runGuestSession } from './guest-session.js';
 
@@ -32,45 +34,122 @@ export interface RunGuestContext {
   emit: EventSink;
   /** Called after each boot with everything so far, so an interrupted run keeps completed boots. */
   save: (outcome: GuestOutcome) => Promise<void>;
+  /** Checks the adapter's QEMU binary (present, recent enough) and returns its version line. */
+  qemuVersion: (binary: string) => Promise<string>;
+  /** Aborted on SIGINT/SIGTERM: the boot in progress stops, is recorded as interrupted, and RunInterruptedError is thrown. */
+  signal?: AbortSignal;
+  /**
+   * Resuming: the streams of `entry.boots` (all finished, from an earlier invocation), read back
+   * from their data.bin. They count as if just run; the boots after them are run.
+   */
+  keptStreams?: Map<number, GuestStream>;
+}
+
+/**
+ * A guest's outcome built up boot by boot, the same way whether a boot has just run or was read
+ * back from its data.bin on resume, so a resumed run gives the figures an uninterrupted one does.
+ */
+class GuestAccumulator {
+  readonly outcome: GuestOutcome = { results: [], skipped: [], failed: [], boots: [], peers: [] };
+  private readonly perBootFailures: NotRun[] = [];
+
+  constructor(
+    private readonly guest: GuestConfig,
+    private readonly accel: Accel,
+    private readonly vcpusNote: string | undefined,
+    private readonly config: RunConfig,
+  ) {}
+
+  add(boot: BootManifest, stream: GuestStream): GuestOutcome {
+    const { guest, outcome } = this;
+    outcome.boots.push({ boot: boot.boot, stream });
+    for (const s of stream.skipped) {
+      if (!outcome.skipped.some((k) => k.metric === s.metric)) {
+        outcome.skipped.push({ guest: guest.name, metric: s.metric, reason: this.vcpusNote ? `${s.reason} (${this.vcpusNote})` : s.reason });
+      }
+    }
+    const prefix = guest.benchmarks.boots > 1 ? `boot ${boot.boot}: ` : '';
+    for (const f of stream.failed) this.perBootFailures.push({ guest: guest.name, metric: f.metric, reason: `${prefix}${f.reason}` });
+    if (boot.reason !== undefined) this.perBootFailures.push({ guest: guest.name, reason: `${prefix}${boot.reason}` });
+    const soFar = guestFigures(guest, this.accel, outcome.boots, this.config);
+    outcome.results = soFar.results;
+    outcome.failed = [...this.perBootFailures, ...soFar.failed];
+    outcome.peers = soFar.peers;
+    return outcome;
+  }
+}
+
+/** Provenance keys whose values differ between two preparations of a guest's image. */
+function provenanceChanges(before: Record<string, string>, after: Record<string, string>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => before[k] !== after[k]).sort().map((k) => `${k}: ${before[k] ?? '(none)'} -> ${after[k] ?? '(none)'}`);
 }
 
 /**
  * Prepares one guest and boots it `benchmarks.boots` times. Figures are recomputed over the boots
  * completed so far after each one, so a boot that fails or a run that stops loses nothing before it.
+ * When resuming (context.keptStreams), the boots already in `entry.boots` are taken as they are and
+ * only the rest are run, with an image that must be the one they ran with.
  */
 export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry: GuestManifest, context: RunGuestContext): Promise<GuestOutcome> {
-  const { config, accel, emit } = context;
+  const { config, accel, emit, signal } = context;
   const { vcpus, note } = effectiveVcpus(accel, guest.vcpus);
-  Object.assign(entry, { accel, vcpusUsed: vcpus, ...(note ? { vcpusNote: note } : {}) });
-  const prepared = await adapter.prepare(guest, {
-    cacheDir: config.cacheDir,
-    accel,
-    vcpus,
-    timeouts: config.timeouts,
-    log: (message) => emit({ type: 'guest-preparing', guest: guest.name, message }),
-  });
-  entry.provenance = prepared.provenance;
-  entry.qemuVersion = await readQemuVersion(prepared.boot.qemuBinary);
-  entry.hostConditions = await readHostConditions(guest.pin ?? []);
-  for (const warning of entry.hostConditions.warnings) emit({ type: 'host-warning', guest: guest.name, warning });
+  const accumulator = new GuestAccumulator(guest, accel, note, config);
+  for (const kept of entry.boots) {
+    const stream = context.keptStreams?.get(kept.boot);
+    if (!stream) throw new Error(`expected the data of ${guest.name} boot ${kept.boot} to resume from, got none`);
+    accumulator.add(kept, stream);
+  }
+  const finish = () => {
+    entry.status = entry.boots.some((b) => b.status === 'failed') ? 'failed' : 'done';
+    return accumulator.outcome;
+  };
+  if (entry.boots.length >= guest.benchmarks.boots) {
+    await context.save(accumulator.outcome);
+    return finish();
+  }
 
-  const outcome: GuestOutcome = { results: [], skipped: [], failed: [], boots: [], peers: [] };
-  const perBootFailures: NotRun[] = [];
-  for (let boot = 1; boot <= guest.benchmarks.boots; boot++) {
-    const session = await runGuestSession({
-      guest,
-      prepared,
+  const previousProvenance = entry.boots.length > 0 ? entry.provenance : undefined;
+  Object.assign(entry, { accel, vcpusUsed: vcpus, ...(note ? { vcpusNote: note } : {}) });
+  // An image build cannot be cancelled half-way, but the run need not wait for it once interrupted.
+  const prepared = await raceAbort(
+    adapter.prepare(guest, {
+      cacheDir: config.cacheDir,
       accel,
       vcpus,
-      boot,
-      guestDir: join(context.runDir, 'guests', guest.name, `boot-${boot}`),
       timeouts: config.timeouts,
-      emit,
-    });
-    outcome.boots.push({ boot, stream: session.stream });
-    entry.boots.push({
+      log: (message) => emit({ type: 'guest-preparing', guest: guest.name, message }),
+    }),
+    signal,
+  );
+  if (previousProvenance) {
+    const changes = provenanceChanges(previousProvenance, prepared.provenance);
+    if (changes.length > 0) {
+      throw new Error(`expected ${guest.name}'s image to be the one its earlier boots ran with, to resume; got a different one (${changes.join('; ')}): start a new run instead`);
+    }
+  }
+  entry.provenance = prepared.provenance;
+  entry.qemuVersion = await context.qemuVersion(prepared.boot.qemuBinary);
+  const conditions = await readHostConditions(guest.pin ?? []);
+  if (entry.hostConditions && previousProvenance) {
+    // Resumed: the first invocation's conditions stay; new warnings are added, marked as such.
+    for (const warning of conditions.warnings) {
+      if (!entry.hostConditions.warnings.includes(warning)) entry.hostConditions.warnings.push(`on resume: ${warning}`);
+    }
+  } else {
+    entry.hostConditions = conditions;
+  }
+  for (const warning of conditions.warnings) emit({ type: 'host-warning', guest: guest.name, warning });
+
+  for (let boot = entry.boots.length + 1; boot <= guest.benchmarks.boots; boot++) {
+    if (signal?.aborted) throw signal.reason;
+    const guestDir = join(context.runDir, 'guests', guest.name, `boot-${boot}`);
+    // What an interrupted or killed earlier attempt at this boot left.
+    await rm(guestDir, { recursive: true, force: true });
+    const session = await runGuestSession({ guest, prepared, accel, vcpus, boot, guestDir, timeouts: config.timeouts, emit, signal });
+    const bootEntry: BootManifest = {
       boot,
-      status: session.error ? 'failed' : 'done',
+      status: session.interrupted ? 'interrupted' : session.error ? 'failed' : 'done',
       ...(session.error ? { reason: session.error.message } : {}),
       argv: session.argv,
       hostAffinity: session.affinity,
@@ -80,26 +159,15 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
       seconds: session.seconds,
       dataBytes: session.dataBytes,
       ...(session.otherLoad === undefined ? {} : { otherLoadOnPinnedCpus: session.otherLoad }),
-    });
+    };
+    entry.boots.push(bootEntry);
     if (session.otherLoad !== undefined && session.otherLoad > OTHER_LOAD_WARNING) {
       const warning = `boot ${boot}: the pinned CPUs were ${(session.otherLoad * 100).toFixed(0)}% busy with work other than QEMU during the run`;
       entry.hostConditions?.warnings.push(warning);
       emit({ type: 'host-warning', guest: guest.name, warning });
     }
-    for (const s of session.stream.skipped) {
-      if (!outcome.skipped.some((k) => k.metric === s.metric)) {
-        outcome.skipped.push({ guest: guest.name, metric: s.metric, reason: note ? `${s.reason} (${note})` : s.reason });
-      }
-    }
-    const prefix = guest.benchmarks.boots > 1 ? `boot ${boot}: ` : '';
-    for (const f of session.stream.failed) perBootFailures.push({ guest: guest.name, metric: f.metric, reason: `${prefix}${f.reason}` });
-    if (session.error) perBootFailures.push({ guest: guest.name, reason: `${prefix}${session.error.message}` });
-    const soFar = guestFigures(guest, accel, outcome.boots, config);
-    outcome.results = soFar.results;
-    outcome.failed = [...perBootFailures, ...soFar.failed];
-    outcome.peers = soFar.peers;
-    await context.save(outcome);
+    await context.save(accumulator.add(bootEntry, session.stream));
+    if (session.interrupted) throw signal?.reason instanceof RunInterruptedError ? signal.reason : new Error(session.interrupted);
   }
-  entry.status = entry.boots.some((b) => b.status === 'failed') ? 'failed' : 'done';
-  return outcome;
+  return finish();
 }

@@ -1,19 +1,25 @@
-import { copyFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createRunDirectory } from '../archive/run-dir.js';
 import type { GuestManifest, Manifest } from '../archive/manifest.js';
 import { readProjectRevision } from '../archive/provenance.js';
+import { loadConfig } from '../config/index.js';
 import type { RunConfig } from '../config/types.js';
 import { adapterFor } from '../guests/registry.js';
 import { DEFAULT_KERNEL_PACKAGE } from '../guests/linux/adapter.js';
 import { fetchDebianKernel } from '../guests/linux/kernel.js';
 import { readHostInfo } from '../host/info.js';
 import { chooseAccel, probeKvm, type AccelDecision } from '../qemu/accel.js';
+import { checkQemu } from '../qemu/version.js';
 import { DEFAULT_RESAMPLES } from '../stats/index.js';
 import type { PeerEntry } from '../report/peers.js';
 import type { NotRun, ResultEntry } from '../report/results.js';
 import type { AccelChoice } from '../units.js';
-import { writeRunOutputs } from './outputs.js';
+import { readDataChannel } from '../wire/data-channel.js';
+import { streamExpectation } from '../wire/expectation.js';
+import type { GuestStream } from '../wire/stream.js';
+import { raceAbort, RunDirectoryWriteError, RunInterruptedError } from './errors.js';
+import { AtomicWriteError, writeRunOutputs } from './outputs.js';
 import type { EventSink } from './events.js';
 import { runGuest, type GuestOutcome } from './run-guest.js';
 
@@ -22,6 +28,12 @@ export interface RunOptions {
   accel?: AccelChoice;
   emit: EventSink;
   command?: string[];
+  /**
+   * Aborted (with a RunInterruptedError as its reason) to stop the run early: the boot in progress
+   * is stopped, QEMU reaped, the run directory written and marked interrupted, and the outcome
+   * returned with `interrupted`. The CLI aborts it on SIGINT and SIGTERM.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunOutcome {
@@ -32,16 +44,38 @@ export interface RunOutcome {
   skipped: NotRun[];
   failed: NotRun[];
   peers: PeerEntry[];
+  /** Set when the run was stopped by its signal: "interrupted by SIGINT". `harness run --resume` finishes it. */
+  interrupted?: string;
 }
 
 const QEMU_X86_64 = 'qemu-system-x86_64';
 
+/** Checks each QEMU binary once per run (present, recent enough) and remembers its version line. */
+function qemuChecker(): (binary: string) => Promise<string> {
+  const checked = new Map<string, Promise<string>>();
+  return (binary) => {
+    let version = checked.get(binary);
+    if (!version) {
+      version = checkQemu(binary);
+      checked.set(binary, version);
+    }
+    return version;
+  };
+}
+
 /** config → accelerator → for each guest: image, QEMU, data channel, statistics → archived run directory. */
 export async function runBenchmarks(config: RunConfig, options: RunOptions): Promise<RunOutcome> {
-  const { emit } = options;
+  // Refused before anything is written or booted: no QEMU (or too old a one), no run.
+  const qemuVersion = qemuChecker();
+  await qemuVersion(QEMU_X86_64);
   const label = basename(config.file).replace(/\.ya?ml$/, '');
-  const { runId, runDir } = await createRunDirectory(config.resultsDir, label);
-  emit({ type: 'run-start', runId, runDir, guests: config.guests.map((g) => g.name) });
+  let created: { runId: string; runDir: string };
+  try {
+    created = await createRunDirectory(config.resultsDir, label);
+  } catch (error) {
+    throw new Error(`expected to create a run directory under the results directory ${config.resultsDir}, but could not (is it writable?): ${(error as Error).message}`, { cause: error });
+  }
+  const { runId, runDir } = created;
 
   const requested = options.accel ?? config.accel;
   const manifest: Manifest = {
@@ -57,7 +91,99 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
     bootstrap: { resamples: config.bootstrap.resamples, seed: config.bootstrap.seed, method: `percentile bootstrap of the median (default ${DEFAULT_RESAMPLES} resamples)` },
     guests: [],
   };
-  await copyFile(config.file, join(runDir, 'config.yaml'));
+  const configCopy = join(runDir, 'config.yaml');
+  await copyFile(config.file, configCopy).catch((error: unknown) => {
+    throw new RunDirectoryWriteError(configCopy, error);
+  });
+  return executeRun(config, runDir, manifest, new Map(), { ...options, accel: requested }, qemuVersion);
+}
+
+/** A guest's finished boots from an earlier invocation of the run, read back for `--resume`. */
+interface KeptGuest {
+  entry: GuestManifest;
+  streams: Map<number, GuestStream>;
+}
+
+/** Files a write-then-rename left behind when the harness died between the two. */
+const TEMPORARY_FILE = /\.tmp-\d+$/;
+
+/**
+ * `harness run --resume RUN_DIR`: finishes a run that was interrupted (SIGINT, SIGTERM) or whose
+ * harness died (SIGKILL, a crash, the machine going down). Boots that finished (done or failed) are
+ * kept and their figures recomputed from their data.bin, exactly as `harness report` would; the
+ * boot that was running and every guest not reached are run. The config must be the one the run
+ * was started with (same SHA-256) and the images the same (same provenance), so the result is the
+ * run an uninterrupted invocation would have written. The manifest records each resume.
+ */
+export async function resumeRun(runDir: string, options: Omit<RunOptions, 'accel'>): Promise<RunOutcome> {
+  const manifestFile = join(runDir, 'manifest.json');
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Manifest;
+  } catch (error) {
+    throw new Error(`expected a run directory with a readable manifest.json at ${runDir}, got none: ${(error as Error).message}`, { cause: error });
+  }
+  if (manifest.finishedAt && !manifest.interrupted) {
+    throw new Error(`expected an interrupted run in ${runDir}, got one that finished at ${manifest.finishedAt} (${manifest.complete ? 'complete' : 'incomplete, but not interrupted'}): nothing to resume`);
+  }
+  const config = await loadConfig(manifest.config.file).catch((error: unknown) => {
+    throw new Error(`expected the run's config at ${manifest.config.file} to resume with, got none readable: ${(error as Error).message}`, { cause: error });
+  });
+  if (config.sha256 !== manifest.config.sha256) {
+    throw new Error(`expected ${manifest.config.file} to be the config the run was started with (SHA-256 ${manifest.config.sha256}), got one with SHA-256 ${config.sha256}; put the run's config.yaml back in its place, or start a new run`);
+  }
+  const qemuVersion = qemuChecker();
+  await qemuVersion(QEMU_X86_64);
+
+  const kept = new Map<string, KeptGuest>();
+  const reused: string[] = [];
+  for (const entry of manifest.guests) {
+    const boots = entry.boots.filter((b) => b.status === 'done' || b.status === 'failed');
+    // A guest with no finished boot is run from the start, skip checks and all.
+    const guestConfig = config.guests.find((g) => g.name === entry.name);
+    if (boots.length === 0 || !guestConfig) continue;
+    const streams = new Map<number, GuestStream>();
+    for (const boot of boots) {
+      const file = join(runDir, 'guests', entry.name, `boot-${boot.boot}`, 'data.bin');
+      const bytes = boot.dataBytes === 0 ? Buffer.alloc(0) : await readFile(file);
+      if (bytes.length < boot.dataBytes) throw new Error(`expected at least ${boot.dataBytes} bytes in ${file} (as the manifest records), got ${bytes.length}`);
+      // Read as the runner read it live (a boot that ended in a bad record stops there again).
+      streams.set(boot.boot, readDataChannel(bytes.subarray(0, boot.dataBytes), streamExpectation(guestConfig)).stream);
+      reused.push(`${entry.name} boot-${boot.boot}`);
+    }
+    kept.set(entry.name, { entry: { ...entry, boots }, streams });
+  }
+  for (const name of await readdir(runDir)) {
+    if (TEMPORARY_FILE.test(name)) await rm(join(runDir, name), { force: true });
+  }
+  manifest.resumes = [
+    ...(manifest.resumes ?? []),
+    {
+      at: new Date().toISOString(),
+      command: options.command ?? [],
+      after: manifest.interrupted?.reason ?? 'the harness stopped without finishing the run (killed, or the machine went down)',
+      reused,
+    },
+  ];
+  delete manifest.interrupted;
+  delete manifest.finishedAt;
+  manifest.complete = false;
+  manifest.guests = [];
+  return executeRun(config, runDir, manifest, kept, { ...options, accel: manifest.accel.requested }, qemuVersion);
+}
+
+async function executeRun(
+  config: RunConfig,
+  runDir: string,
+  manifest: Manifest,
+  kept: Map<string, KeptGuest>,
+  options: RunOptions & { accel: AccelChoice },
+  qemuVersion: (binary: string) => Promise<string>,
+): Promise<RunOutcome> {
+  const { emit, signal } = options;
+  const { runId } = manifest;
+  emit({ type: 'run-start', runId, runDir, guests: config.guests.map((g) => g.name) });
+  const requested = options.accel;
   // Guests not run and guest-level failures; each run guest's own outcome is in perGuest.
   const skipped: NotRun[] = [];
   const failed: NotRun[] = [];
@@ -72,14 +198,26 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
       streams: outcomes.flatMap(({ guest, outcome }) => outcome.boots.map(({ boot, stream }) => ({ guest: guest.name, boot, stream }))),
     };
   };
-  const save = () => writeRunOutputs(runDir, { manifest, ...collect(), bootstrap: config.bootstrap, baseline: config.report.baseline });
+  const save = async () => {
+    try {
+      await writeRunOutputs(runDir, { manifest, ...collect(), bootstrap: config.bootstrap, baseline: config.report.baseline });
+    } catch (error) {
+      throw error instanceof AtomicWriteError ? new RunDirectoryWriteError(error.path, error.cause) : new RunDirectoryWriteError(runDir, error);
+    }
+  };
+  // At once, so the directory is whole (and says the run is not) before anything boots.
+  await save();
 
   let decision: AccelDecision | undefined;
+  if (manifest.accel.chosen) decision = { accel: manifest.accel.chosen, reason: manifest.accel.reason ?? '' };
   const decideAccel = async () => {
-    decision ??= await chooseAccel(requested, async () => {
-      const kernel = await fetchDebianKernel(DEFAULT_KERNEL_PACKAGE, config.cacheDir);
-      return probeKvm(QEMU_X86_64, kernel.vmlinuz);
-    });
+    decision ??= await raceAbort(
+      chooseAccel(requested, async () => {
+        const kernel = await fetchDebianKernel(DEFAULT_KERNEL_PACKAGE, config.cacheDir);
+        return probeKvm(QEMU_X86_64, kernel.vmlinuz);
+      }),
+      signal,
+    );
     if (!manifest.accel.chosen) {
       manifest.accel = { requested, chosen: decision.accel, reason: decision.reason };
       emit({ type: 'accel-chosen', accel: decision.accel, reason: decision.reason });
@@ -87,17 +225,29 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
     return decision;
   };
 
+  let interrupted: RunInterruptedError | undefined;
+  // The CLI aborts with a RunInterruptedError naming the signal; a library caller may abort with anything.
+  const interruption = () => (signal?.reason instanceof RunInterruptedError ? signal.reason : new RunInterruptedError('abort'));
   for (const guest of config.guests) {
-    const entry: GuestManifest = { name: guest.name, os: guest.os, status: 'skipped', vcpusConfigured: guest.vcpus, boots: [] };
+    if (signal?.aborted) {
+      interrupted = interruption();
+      break;
+    }
+    const previous = kept.get(guest.name);
+    const entry: GuestManifest = previous?.entry ?? { name: guest.name, os: guest.os, status: 'running', vcpusConfigured: guest.vcpus, boots: [] };
+    entry.status = 'running';
     manifest.guests.push(entry);
     const adapter = adapterFor(guest.os);
-    const availability = await adapter.availability(guest);
-    if (!availability.available) {
-      entry.reason = `${availability.reason}; ${availability.howTo}`;
-      skipped.push({ guest: guest.name, reason: availability.reason, howTo: availability.howTo });
-      emit({ type: 'guest-skipped', guest: guest.name, reason: availability.reason, howTo: availability.howTo });
-      await save();
-      continue;
+    if (!previous) {
+      const availability = await adapter.availability(guest);
+      if (!availability.available) {
+        entry.status = 'skipped';
+        entry.reason = `${availability.reason}; ${availability.howTo}`;
+        skipped.push({ guest: guest.name, reason: availability.reason, howTo: availability.howTo });
+        emit({ type: 'guest-skipped', guest: guest.name, reason: availability.reason, howTo: availability.howTo });
+        await save();
+        continue;
+      }
     }
     try {
       const { accel } = await decideAccel();
@@ -106,12 +256,22 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
         runDir,
         accel,
         emit,
+        qemuVersion,
+        signal,
+        ...(previous ? { keptStreams: previous.streams } : {}),
         save: async (outcome) => {
           perGuest.set(guest.name, outcome);
           await save();
         },
       });
     } catch (error) {
+      // Nothing more can be kept: stop, and say which file could not be written.
+      if (error instanceof RunDirectoryWriteError) throw error;
+      if (signal?.aborted) {
+        entry.status = 'interrupted';
+        interrupted = interruption();
+        break;
+      }
       entry.status = 'failed';
       entry.reason = (error as Error).message;
       failed.push({ guest: guest.name, reason: describeError(error) });
@@ -121,11 +281,25 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
   }
 
   const all = collect();
-  manifest.complete = all.failed.length === 0;
-  manifest.finishedAt = new Date().toISOString();
+  if (interrupted) {
+    manifest.interrupted = { signal: interrupted.signal, at: new Date().toISOString(), reason: interrupted.message };
+    manifest.complete = false;
+  } else {
+    manifest.complete = all.failed.length === 0;
+    manifest.finishedAt = new Date().toISOString();
+  }
   await save();
-  emit({ type: 'run-done', runDir, complete: manifest.complete });
-  return { runId, runDir, complete: manifest.complete, results: all.results, skipped: all.skipped, failed: all.failed, peers: all.peers };
+  emit({ type: 'run-done', runDir, complete: manifest.complete, ...(interrupted ? { interrupted: interrupted.message } : {}) });
+  return {
+    runId,
+    runDir,
+    complete: manifest.complete,
+    results: all.results,
+    skipped: all.skipped,
+    failed: all.failed,
+    peers: all.peers,
+    ...(interrupted ? { interrupted: interrupted.message } : {}),
+  };
 }
 
 /** An error's message with its causes, so the cause chain survives into results.json. */

@@ -1,14 +1,23 @@
 import { WireDecoder } from './decoder.js';
+import type { StreamExpectation } from './expectation.js';
 import { StreamAssembler, type GuestStream, type StreamEvent } from './stream.js';
 
 /**
  * A guest's data channel: bytes in, a checked stream out. The runner feeds it as QEMU writes and
  * the report regenerator feeds it a whole data.bin; records are assembled one by one, so both end
- * in the same state, including at a damaged record (everything before it is kept).
+ * in the same state, including at a damaged record (everything before it is kept). Given what the
+ * config asked the guest for, records beyond it (forged ones) are rejected as damaged ones are.
+ *
+ * Memory: what is buffered is at most one unfinished record (20 + 65536 bytes) plus the chunk
+ * being fed; what is kept is the stream, bounded by MAX_STREAM_BENCHMARKS × iterations samples.
  */
 export class DataChannel {
   private readonly decoder = new WireDecoder();
-  private readonly assembler = new StreamAssembler();
+  private readonly assembler: StreamAssembler;
+
+  constructor(expectation?: StreamExpectation) {
+    this.assembler = new StreamAssembler(expectation);
+  }
 
   get stream(): GuestStream {
     return this.assembler.stream;
@@ -23,11 +32,16 @@ export class DataChannel {
   feed(bytes: Uint8Array, onEvent: (event: StreamEvent) => void = () => {}): void {
     for (const record of this.decoder.feed(bytes)) onEvent(this.assembler.push(record));
   }
+
+  /** Throws WireError when what was fed ends in the middle of a record (a truncated stream), naming its offset. */
+  finish(): void {
+    this.decoder.finish();
+  }
 }
 
 /** The stream a whole data.bin holds, and the error that stopped it if any (as the runner saw it). */
-export function readDataChannel(bytes: Uint8Array): { stream: GuestStream; error?: Error } {
-  const channel = new DataChannel();
+export function readDataChannel(bytes: Uint8Array, expectation?: StreamExpectation): { stream: GuestStream; error?: Error } {
+  const channel = new DataChannel(expectation);
   try {
     channel.feed(bytes);
     return { stream: channel.stream };

@@ -1,6 +1,7 @@
 import { WireKey } from './constants.js';
 import type { WireRecord } from './decoder.js';
 import { WireError } from './errors.js';
+import { matchesInclude, type StreamExpectation } from './expectation.js';
 import { decodeFields, decodeSamples } from './payloads.js';
 
 /** One benchmark's metadata and raw samples as the guest sent them. */
@@ -71,14 +72,38 @@ export type StreamEvent =
   | { kind: 'peer'; peer: PeerRun }
   | { kind: 'stream-end' };
 
+/**
+ * Metric names: dot-separated words of [a-z0-9_], at most 128 characters. No '/', no '..', no
+ * empty word, so a name can never be a path (the run directory is named only from config guest
+ * names and boot numbers anyway).
+ */
 const METRIC_NAME = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/;
 const PEER_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
-/** Checks record order and contents and collects a GuestStream. */
+/**
+ * Benchmarks (BENCH_BEGIN or SKIP, or ERROR without one) a stream may announce: each payload has
+ * about a dozen. With the samples per benchmark capped by `iterations` (the config's, when
+ * expected, else the guest's own BENCH_BEGIN), this bounds what one stream can make the harness hold.
+ */
+export const MAX_STREAM_BENCHMARKS = 64;
+/** PEER records a stream may send: one per peer benchmark, two per peer today. */
+export const MAX_STREAM_PEERS = 16;
+/** Iterations a BENCH_BEGIN may announce, expected or not: the config schema's maximum. */
+export const MAX_ITERATIONS = 10_000_000;
+
+/**
+ * Checks record order and contents and collects a GuestStream. With an expectation (what the
+ * config asked this guest for), records beyond it are rejected too; without one only the format
+ * and order are checked. Every metric may be announced once per stream.
+ */
 export class StreamAssembler {
   readonly stream: GuestStream = { info: {}, benchmarks: [], skipped: [], failed: [], peers: [], complete: false };
   private begun = false;
   private current: RawBenchmark | undefined;
+  private readonly announced = new Set<string>();
+  private readonly peerRuns = new Set<string>();
+
+  constructor(private readonly expectation?: StreamExpectation) {}
 
   push(record: WireRecord): StreamEvent {
     const at = record.offset;
@@ -90,18 +115,31 @@ export class StreamAssembler {
     switch (record.type) {
       case 'STREAM_BEGIN': {
         if (this.begun) throw new WireError(at, 'one STREAM_BEGIN', 'a second one');
+        const info = Object.fromEntries(decodeFields(record.payload, at));
+        const os = this.expectation?.os;
+        if (os !== undefined && info[WireKey.GUEST_OS] !== os) {
+          throw new WireError(at, `a STREAM_BEGIN from a ${os} payload (${WireKey.GUEST_OS}=${os})`, `${WireKey.GUEST_OS}=${JSON.stringify(info[WireKey.GUEST_OS] ?? null)}`);
+        }
         this.begun = true;
-        this.stream.info = Object.fromEntries(decodeFields(record.payload, at));
+        this.stream.info = info;
         return { kind: 'stream-begin', info: this.stream.info };
       }
       case 'BENCH_BEGIN': {
         const f = new Fields(decodeFields(record.payload, at), at);
+        const metric = this.announce(f.metric(), at);
+        const iterations = f.int(WireKey.ITERATIONS);
+        const warmup = f.int(WireKey.WARMUP);
+        if (iterations > MAX_ITERATIONS) throw new WireError(at, `at most ${MAX_ITERATIONS} iterations for ${metric}`, `${iterations}`);
+        const asked = this.expectation;
+        if (asked && (iterations !== asked.iterations || warmup !== asked.warmup)) {
+          throw new WireError(at, `${metric} with the ${asked.iterations} iterations and ${asked.warmup} warm-up the config asked for`, `${iterations} iterations and ${warmup} warm-up`);
+        }
         this.current = {
-          metric: f.metric(),
+          metric,
           mechanism: f.text(WireKey.MECHANISM),
           unit: f.text(WireKey.UNIT),
-          iterations: f.int(WireKey.ITERATIONS),
-          warmup: f.int(WireKey.WARMUP),
+          iterations,
+          warmup,
           opsPerSample: f.int(WireKey.OPS_PER_SAMPLE, 1),
           vcpus: f.text(WireKey.VCPUS),
           affinity: f.text(WireKey.AFFINITY),
@@ -144,6 +182,8 @@ export class StreamAssembler {
         if (this.current && this.current.metric !== entry.metric) {
           throw new WireError(at, `an ERROR for ${this.current.metric}`, `one for ${entry.metric}`);
         }
+        // An ERROR ends the benchmark its BENCH_BEGIN announced; a SKIP (or a lone ERROR) announces one.
+        if (!this.current) this.announce(entry.metric, at);
         this.current = undefined;
         if (record.type === 'SKIP') {
           this.stream.skipped.push(entry);
@@ -156,9 +196,19 @@ export class StreamAssembler {
         // Outside any benchmark (the check above), after STREAM_BEGIN and before STREAM_END.
         const f = new Fields(decodeFields(record.payload, at), at);
         const reason = f.optional(WireKey.REASON);
+        if (this.stream.peers.length >= MAX_STREAM_PEERS) throw new WireError(at, `at most ${MAX_STREAM_PEERS} PEER records`, 'another one');
+        const tool = f.name(WireKey.PEER);
+        const asked = this.expectation?.peers;
+        if (asked && !asked.includes(tool)) {
+          throw new WireError(at, `PEER records only of the peers the config asked for (${asked.join(', ') || 'none'})`, `one of ${JSON.stringify(tool)}`);
+        }
+        const bench = f.name(WireKey.PEER_BENCH);
+        const key = `${tool}\0${bench}`;
+        if (this.peerRuns.has(key)) throw new WireError(at, `one PEER record for ${tool} ${bench}`, 'a second one');
+        this.peerRuns.add(key);
         const peer: PeerRun = {
-          peer: f.name(WireKey.PEER),
-          bench: f.name(WireKey.PEER_BENCH),
+          peer: tool,
+          bench,
           compareWith: f.metric(WireKey.COMPARE_WITH),
           command: f.text(WireKey.COMMAND),
           loops: f.int(WireKey.LOOPS),
@@ -179,6 +229,18 @@ export class StreamAssembler {
         return { kind: 'stream-end' };
       }
     }
+  }
+
+  /** A metric announced by BENCH_BEGIN, SKIP or a lone ERROR: once per stream, selected by the config, within the cap. */
+  private announce(metric: string, at: number): string {
+    if (this.announced.has(metric)) throw new WireError(at, `each metric once per stream`, `${metric} again`);
+    if (this.announced.size >= MAX_STREAM_BENCHMARKS) throw new WireError(at, `at most ${MAX_STREAM_BENCHMARKS} benchmarks in a stream`, `a ${MAX_STREAM_BENCHMARKS + 1}th (${metric})`);
+    const include = this.expectation?.include;
+    if (include && !matchesInclude(include, metric)) {
+      throw new WireError(at, `a metric the config asked for (${include.join(', ')})`, metric);
+    }
+    this.announced.add(metric);
+    return metric;
   }
 
   private expectCurrent(record: WireRecord): RawBenchmark {

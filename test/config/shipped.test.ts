@@ -44,16 +44,25 @@ describe('shipped configs', () => {
     ]);
   });
 
-  it('configs/all.yaml has linux, sel4 and minix, the MINIX image path resolved', async () => {
+  it('configs/all.yaml has linux, gnumach, sel4 and minix, the MINIX image path resolved', async () => {
     const config = await loadConfig(path.join(configsDir, 'all.yaml'), { hostCpus: 2 });
     expect(config.guests.map((g) => [g.name, g.os])).to.deep.equal([
       ['linux', 'linux'],
+      ['gnumach', 'gnumach'],
       ['sel4', 'sel4'],
       ['minix', 'minix'],
     ]);
+    // GNU Mach comes from Debian's i386 package, which the harness downloads itself.
+    expect(config.guests[1]!.image).to.deep.equal({ package: 'gnumach-image-1.8-486' });
     // The seL4 build directory comes from SEL4_BUILD_DIR at run time unless the config names one.
-    expect(config.guests[1]!.image).to.deep.equal({});
-    expect(config.guests[2]!.image).to.deep.equal({ disk: path.join(repoRoot, 'images', 'minix', 'minix.img') });
+    expect(config.guests[2]!.image).to.deep.equal({});
+    expect(config.guests[3]!.image).to.deep.equal({ disk: path.join(repoRoot, 'images', 'minix', 'minix.img') });
+  });
+
+  it('configs/gnumach.yaml is GNU Mach alone on one vCPU', async () => {
+    const config = await loadConfig(path.join(configsDir, 'gnumach.yaml'), { hostCpus: 2 });
+    expect(config.guests.map((g) => [g.name, g.os, g.vcpus])).to.deep.equal([['gnumach', 'gnumach', 1]]);
+    expect(config.guests[0]!.image).to.deep.equal({ package: 'gnumach-image-1.8-486' });
   });
 });
 

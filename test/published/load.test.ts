@@ -17,6 +17,7 @@ const GUEST_METRICS: Record<string, string[]> = {
   ],
   sel4: ['syscall.null', 'ipc.roundtrip.sel4call.thread.same', 'ipc.oneway.sel4call.thread.same', 'ipc.oneway.sel4reply.thread.same', 'ipc.roundtrip.sel4call.process.same', 'ctxswitch.yield'],
   minix: ['syscall.null', 'ipc.roundtrip.minixsendrec.process.same', 'ipc.roundtrip.pipe.process.same', 'ctxswitch.pipe'],
+  gnumach: ['syscall.null', 'ipc.roundtrip.machmsg.thread.same', 'ipc.oneway.machmsg.thread.same', 'ipc.oneway.machmsgreply.thread.same', 'ipc.roundtrip.machmsg.process.same', 'ctxswitch.handoff'],
 };
 
 const VALID = `id: test-ref

@@ -1,29 +1,79 @@
+import { constants as os } from 'node:os';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
-import { runBenchmarks, type RunOutcome } from '../../runner/run.js';
+import { QemuProcess } from '../../qemu/process.js';
+import { RunInterruptedError } from '../../runner/errors.js';
+import { resumeRun, runBenchmarks, type RunOutcome } from '../../runner/run.js';
 import type { AccelChoice } from '../../units.js';
 import { chooseReporterKind, createReporter } from '../progress/index.js';
 import { ACCELS, type CommandContext } from './context.js';
 
+/** Signals that stop a run gracefully; the exit code is 128 + the signal's number, as a shell reports it. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/** How long an interrupted run may take to exit once its outcome is written, before it is made to. */
+const EXIT_GRACE_MS = 2000;
+
+export function exitCodeFor(signal: NodeJS.Signals): number {
+  return 128 + os.signals[signal];
+}
+
+/**
+ * Until the returned function is called, SIGINT and SIGTERM abort `controller` (the run stops at
+ * once, QEMU is killed and reaped, the run directory written and marked interrupted). A second
+ * signal does not wait: every QEMU is SIGKILLed and the process exits.
+ */
+export function stopOnSignals(controller: AbortController): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      QemuProcess.killAllNow();
+      process.exit(exitCodeFor(signal));
+    }
+    controller.abort(new RunInterruptedError(signal));
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, handler);
+  return () => {
+    for (const signal of STOP_SIGNALS) process.off(signal, handler);
+  };
+}
+
 export function registerRun(program: Command, context: CommandContext): void {
   program
     .command('run')
-    .description('boot every guest of CONFIG, run its benchmarks and archive a report under the results directory')
-    .argument('<config>', 'YAML run configuration, e.g. configs/linux.yaml')
+    .description('boot every guest of CONFIG, run its benchmarks and archive a report under the results directory; or finish an interrupted run with --resume')
+    .argument('[config]', 'YAML run configuration, e.g. configs/linux.yaml (not with --resume)')
     .addOption(new Option('--accel <accel>', 'override the config\'s accelerator').choices(ACCELS))
+    .option('--resume <run-dir>', 'finish the run in RUN_DIR that was interrupted (SIGINT, SIGTERM) or killed: boots that finished are kept, the rest run (see docs/reliability.md)')
     .option('--json', 'print every run event and then the summary as JSON lines on stdout, and nothing for people (see docs/progress.md)')
-    .action(async (file: string, opts: { accel?: AccelChoice; json?: boolean }) => {
+    .action(async (file: string | undefined, opts: { accel?: AccelChoice; json?: boolean; resume?: string }) => {
+      if (opts.resume !== undefined && file !== undefined) throw new Error(`expected either a config or --resume RUN_DIR, got both (${file} and --resume ${opts.resume}); a resumed run uses the config it was started with`);
+      if (opts.resume !== undefined && opts.accel !== undefined) throw new Error('expected no --accel with --resume: a resumed run keeps the accelerator it was started with');
+      if (opts.resume === undefined && file === undefined) throw new Error('expected a config file (e.g. configs/linux.yaml) or --resume RUN_DIR, got neither');
       const kind = chooseReporterKind({ json: opts.json === true, isTTY: process.stderr.isTTY === true, term: process.env.TERM });
       const reporter = createReporter(kind, { stdout: process.stdout, stderr: process.stderr });
+      const controller = new AbortController();
+      const release = stopOnSignals(controller);
       let outcome: RunOutcome;
       try {
-        const config = await loadConfig(file);
-        outcome = await runBenchmarks(config, { accel: opts.accel, emit: (event) => reporter.event(event), command: context.argv.slice(1) });
+        const options = { emit: (event: Parameters<typeof reporter.event>[0]) => reporter.event(event), command: context.argv.slice(1), signal: controller.signal };
+        outcome = opts.resume !== undefined
+          ? await resumeRun(opts.resume, options)
+          : await runBenchmarks(await loadConfig(file!), { ...options, accel: opts.accel });
       } catch (error) {
         reporter.abort(error);
         throw error;
+      } finally {
+        release();
       }
       reporter.finish(outcome);
-      if (!outcome.complete) context.setExitCode(1);
+      const reason: unknown = controller.signal.reason;
+      if (outcome.interrupted && reason instanceof RunInterruptedError) {
+        const code = exitCodeFor(reason.signal as NodeJS.Signals);
+        context.setExitCode(code);
+        // Whatever is still pending (an image build raced past, a probe) must not keep the process up.
+        setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+      } else if (!outcome.complete) {
+        context.setExitCode(1);
+      }
     });
 }

@@ -39,6 +39,7 @@ export function eventLine(event: RunEvent): string | undefined {
     case 'guest-failed':
       return `[${event.guest}] FAILED: ${event.error.message}`;
     case 'run-done':
+      if (event.interrupted) return `run INTERRUPTED (${event.interrupted}): ${event.runDir}; finish it with: harness run --resume ${event.runDir}`;
       return `run ${event.complete ? 'complete' : 'INCOMPLETE'}: ${event.runDir}`;
   }
 }

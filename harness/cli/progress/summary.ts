@@ -10,6 +10,7 @@ export function summaryText(outcome: RunOutcome): string {
   for (const caveat of new Set(outcome.results.flatMap((r) => (r.caveat ? [`${r.unit}: ${r.caveat}`] : [])))) lines.push(`note: ${caveat}`);
   for (const s of outcome.skipped) lines.push(`skipped ${s.guest}${s.metric ? ` ${s.metric}` : ''}: ${s.reason}${s.howTo ? `; ${s.howTo}` : ''}`);
   for (const f of outcome.failed) lines.push(`FAILED ${f.guest}${f.metric ? ` ${f.metric}` : ''}: ${f.reason.split('\n')[0]}`);
+  if (outcome.interrupted) lines.push(`${outcome.interrupted}: completed boots are kept; finish the run with: harness run --resume ${outcome.runDir}`);
   lines.push(`run directory: ${outcome.runDir}`);
   return `${lines.join('\n')}\n`;
 }
@@ -19,6 +20,8 @@ export interface SummaryJson {
   runId: string;
   runDir: string;
   complete: boolean;
+  /** Set when a signal stopped the run ("interrupted by SIGINT"). */
+  interrupted?: string;
   /** The figures of the human table; everything else about them is in the run directory's results.json. */
   results: { guest: string; metric: string; unit: string; n: number; median: number; ci95: [number, number]; caveat?: string }[];
   skipped: NotRun[];
@@ -31,6 +34,7 @@ export function summaryJson(outcome: RunOutcome): SummaryJson {
     runId: outcome.runId,
     runDir: outcome.runDir,
     complete: outcome.complete,
+    ...(outcome.interrupted ? { interrupted: outcome.interrupted } : {}),
     results: outcome.results.map((r) => ({
       guest: r.guest,
       metric: r.metric,

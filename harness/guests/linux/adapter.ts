@@ -5,6 +5,7 @@ import { fetchDebianKernel } from './kernel.js';
 import { fetchPerfTree } from './perf.js';
 import { buildPayload } from '../payload-build.js';
 import { payloadSettingWords } from '../settings.js';
+import { isPayloadFault, testFaultFor, TEST_FAULT_ENV, type TestFault } from '../test-fault.js';
 
 export const DEFAULT_KERNEL_PACKAGE = 'linux-image-cloud-amd64';
 
@@ -20,6 +21,14 @@ export function linuxAppend(benchmarks: BenchmarkSelection, peers: readonly Peer
     ...payloadSettingWords(benchmarks),
     ...(peers.length > 0 ? [`hb.peers=${peers.join(',')}`] : []),
   ].join(' ');
+}
+
+/**
+ * TEST-ONLY (test-fault.ts): the command-line word that makes the fault happen. A missing rdinit
+ * makes the kernel fall back to mounting a root device it was not given, and panic at boot.
+ */
+function faultWord(fault: Exclude<TestFault, 'no-kernel'>): string {
+  return isPayloadFault(fault) ? `hb.fault=${fault}` : 'rdinit=/hb-test-fault-no-such-init';
 }
 
 export const linuxAdapter: GuestAdapter = {
@@ -43,14 +52,18 @@ export const linuxAdapter: GuestAdapter = {
       perf = await fetchPerfTree(context.cacheDir, kernel.version);
     }
     const initramfs = await buildInitramfs(context.cacheDir, payload.path, perf ? { perf } : {});
+    const fault = testFaultFor(guest.name);
+    if (fault) context.log(`linux: TEST-ONLY fault injection from ${TEST_FAULT_ENV}: ${fault}`);
+    const append = linuxAppend(guest.benchmarks, peers);
     return {
       boot: {
         qemuBinary: 'qemu-system-x86_64',
-        kernel: kernel.vmlinuz,
-        initrd: initramfs.path,
-        append: linuxAppend(guest.benchmarks, peers),
+        ...(fault === 'no-kernel'
+          ? { kernel: undefined }
+          : { kernel: kernel.vmlinuz, initrd: initramfs.path, append: fault ? `${append} ${faultWord(fault)}` : append }),
       },
       provenance: {
+        ...(fault ? { testFault: fault } : {}),
         kernelPackage: kernel.package,
         kernelPackageVersion: kernel.version,
         kernelSha256: kernel.sha256,

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import type { GuestConfig } from '../../config/types.js';
+import { debugExitArgs, escapeOptionValue, fwCfgStringArgs } from '../../qemu/argv.js';
+import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
+import { buildPayload } from '../payload-build.js';
+import { payloadSettingWords } from '../settings.js';
+import { GNUMACH_PACKAGE, gnuMachKernel } from './image.js';
+
+/** fw_cfg file the payload reads its hb.* settings from, as the seL4 root task does. */
+export const SETTINGS_FW_CFG = 'opt/hb/cmdline';
+
+/** Kernel command line: the console on COM1 (without it, output goes to VGA only). */
+export const GNUMACH_APPEND = 'console=com0';
+
+/**
+ * The boot script line for the payload, QEMU's -initrd value: the module's path and arguments,
+ * then the script's actions. ${host-port} and ${device-port} become the port names the kernel
+ * inserts into the new task (1 and 2); $(task-create) makes the task and $(task-resume) starts it.
+ * A module with no arguments would be booted in "compat mode", which panics in this kernel.
+ * QEMU splits -initrd at commas into several modules, so a comma in the path is written twice.
+ */
+export function bootScriptLine(payload: string): string {
+  if (/\s/.test(payload)) throw new Error(`expected a payload path without blanks (the boot script splits at them), got ${payload}`);
+  return `${escapeOptionValue(payload)} \${host-port} \${device-port} $(task-create) $(task-resume)`;
+}
+
+/**
+ * Flags for a build that sees no C library header: gcc's own include directory only, which has
+ * the freestanding headers (stddef.h, stdint.h, stdarg.h) for -m32 with or without gcc-multilib.
+ */
+export async function freestandingIncludeFlags(compiler = 'gcc'): Promise<string[]> {
+  const { stdout } = await execa(compiler, ['-print-file-name=include']);
+  return ['-nostdinc', '-isystem', stdout.trim()];
+}
+
+/** Known signs of trouble on the console, and what they mean. */
+export function diagnoseConsole(console: string): string | undefined {
+  const panic = console.match(/^.*panic.*$/im)?.[0];
+  if (/compat mode/.test(console)) return 'GNU Mach booted the payload in compat mode (a module without a boot script), which panics: the -initrd line must carry the boot script arguments';
+  if (panic) return `GNU Mach panicked: ${panic.trim()}`;
+  if (/Unrecoverable trap|user trap|Kernel Debugger/i.test(console)) return 'the kernel reported a trap or entered its debugger (see the console log)';
+  if (!/task loaded/.test(console) && /GNU Mach/.test(console)) return 'GNU Mach started but never loaded the payload module';
+  return undefined;
+}
+
+async function fileSha256(path: string): Promise<string> {
+  return createHash('sha256').update(await readFile(path)).digest('hex');
+}
+
+export const gnumachAdapter: GuestAdapter = {
+  os: 'gnumach',
+
+  async availability(guest: GuestConfig): Promise<Availability> {
+    const kernel = guest.image.kernel;
+    if (kernel !== undefined && !existsSync(kernel)) {
+      return { available: false, reason: `GNU Mach kernel not found at ${kernel} (image.kernel)`, howTo: `leave image.kernel out to use Debian's ${guest.image.package ?? GNUMACH_PACKAGE} (i386), or point it at an uncompressed i386 GNU Mach kernel` };
+    }
+    return { available: true };
+  },
+
+  async prepare(guest: GuestConfig, context: PrepareContext): Promise<PreparedGuest> {
+    const packageName = guest.image.package ?? GNUMACH_PACKAGE;
+    const own = guest.image.kernel;
+    let kernel: { path: string; sha256: string };
+    let kernelProvenance: Record<string, string>;
+    if (own) {
+      kernel = { path: own, sha256: await fileSha256(own) };
+      kernelProvenance = { kernel: own };
+    } else {
+      const fetched = await gnuMachKernel(context.cacheDir, packageName, context.log);
+      kernel = fetched;
+      kernelProvenance = {
+        kernelPackage: `${fetched.package.name}:i386`,
+        kernelPackageVersion: fetched.package.version,
+        kernelPackageSha256: fetched.package.debSha256,
+      };
+      context.log(`gnumach: kernel ${fetched.package.name} ${fetched.package.version} (i386)`);
+    }
+    context.log('gnumach: building payload');
+    const payload = await buildPayload({ os: 'gnumach', cacheDir: context.cacheDir, extraFlags: await freestandingIncludeFlags() });
+    return {
+      boot: {
+        qemuBinary: 'qemu-system-i386',
+        kernel: kernel.path,
+        initrd: bootScriptLine(payload.path),
+        append: GNUMACH_APPEND,
+        cpuModel: guest.image.cpuModel,
+        extraArgs: [...debugExitArgs(), ...fwCfgStringArgs(SETTINGS_FW_CFG, payloadSettingWords(guest.benchmarks).join(' '))],
+      },
+      provenance: {
+        ...kernelProvenance,
+        kernelSha256: kernel.sha256,
+        payloadCompiler: payload.compiler,
+        payloadCflags: payload.cflags,
+        payloadSha256: payload.sha256,
+      },
+      diagnose: diagnoseConsole,
+    };
+  },
+};

@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import type { GuestConfig } from '../../../harness/config/types.js';
+import { bootScriptLine, diagnoseConsole, gnumachAdapter, GNUMACH_APPEND } from '../../../harness/guests/gnumach/adapter.js';
+import { kernelFileName } from '../../../harness/guests/gnumach/image.js';
+import { candidateVersion, packagesKey, privateAptOptions } from '../../../harness/guests/gnumach/packages.js';
+import { adapterFor } from '../../../harness/guests/registry.js';
+
+function guest(image: Record<string, string>): GuestConfig {
+  return { name: 'g', os: 'gnumach', vcpus: 1, memoryMiB: 512, pin: undefined, benchmarks: { boots: 1, iterations: 1, warmup: 0, include: ['*'] }, peers: [], image };
+}
+
+describe('GNU Mach adapter', () => {
+  it('is the registry adapter for os gnumach', () => {
+    expect(adapterFor('gnumach')).to.equal(gnumachAdapter);
+  });
+
+  it('boots the payload as a boot-script module with the host and device ports, on the serial console', () => {
+    expect(bootScriptLine('/c/hb-gnumach-payload')).to.equal('/c/hb-gnumach-payload ${host-port} ${device-port} $(task-create) $(task-resume)');
+    // QEMU splits -initrd at commas into modules: a comma in the path is doubled.
+    expect(bootScriptLine('/a,b/p')).to.equal('/a,,b/p ${host-port} ${device-port} $(task-create) $(task-resume)');
+    expect(() => bootScriptLine('/a b/p')).to.throw('without blanks');
+    expect(GNUMACH_APPEND).to.equal('console=com0');
+  });
+
+  it('is available with Debian\'s package, and unavailable with a missing kernel of your own', async () => {
+    expect(await gnumachAdapter.availability(guest({}))).to.deep.equal({ available: true });
+    const missing = await gnumachAdapter.availability(guest({ kernel: '/nonexistent/gnumach' }));
+    expect(missing).to.include({ available: false, reason: 'GNU Mach kernel not found at /nonexistent/gnumach (image.kernel)' });
+  });
+
+  it('reads the console for known trouble', () => {
+    expect(diagnoseConsole('Loading single multiboot module in compat mode: payload\npanic: ...')).to.match(/compat mode/);
+    expect(diagnoseConsole('GNU Mach 1.8\nmodule 0: x\npanic: cannot load module')).to.equal('GNU Mach panicked: panic: cannot load module');
+    expect(diagnoseConsole('GNU Mach 1.8\nmodule 0: x\n')).to.equal('GNU Mach started but never loaded the payload module');
+    expect(diagnoseConsole('GNU Mach 1.8\ntask loaded: p 1 2\nhb-gnumach: done')).to.equal(undefined);
+  });
+});
+
+describe('GNU Mach packages', () => {
+  it('gives apt private state and cache directories, i386 only, leaving the host\'s sources', () => {
+    const options = privateAptOptions('/c/apt', 'someone');
+    const values = options.filter((_, i) => i % 2 === 1);
+    expect(options.filter((_, i) => i % 2 === 0).every((o) => o === '-o')).to.equal(true);
+    expect(values).to.include.members(['Dir::State=/c/apt/state', 'Dir::State::status=/c/apt/state/status', 'Dir::Cache=/c/apt/cache', 'APT::Architecture=i386', 'APT::Architectures::=i386']);
+    expect(values.some((v) => v.startsWith('Dir::Etc'))).to.equal(false);
+    expect(values).not.to.include('APT::Sandbox::User=root');
+    expect(privateAptOptions('/c/apt', 'root')).to.include('APT::Sandbox::User=root');
+  });
+
+  it('reads the candidate version and names cache entries by packages and architecture', () => {
+    expect(candidateVersion('Package: gnumach-image-1.8-486\nVersion: 2:1.8+git20221224-2\nArchitecture: i386\n')).to.equal('2:1.8+git20221224-2');
+    expect(candidateVersion('N: Unable to locate package x\n')).to.equal(undefined);
+    expect(packagesKey('dev', ['gnumach-dev', 'gnumach-common'])).to.equal('dev-i386-gnumach-common+gnumach-dev');
+  });
+
+  it('finds the gzipped kernel in the package\'s boot directory', () => {
+    expect(kernelFileName(['gnumach-1.8-486.gz'])).to.equal('gnumach-1.8-486.gz');
+    expect(kernelFileName(['README'])).to.equal(undefined);
+  });
+});

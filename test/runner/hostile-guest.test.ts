@@ -1,0 +1,151 @@
+// Issue 7, "Data channel faults" and "Hostile guest output" (docs/reliability.md), through the
+// runner's own path: runGuestSession starts a fake qemu-system-x86_64 (test/support/fake-qemu),
+// which answers QMP like QEMU and then writes crafted bytes to the console and data chardev files
+// named in its argv: a guest that is broken or hostile, without needing one.
+import { expect } from 'chai';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { GuestConfig } from '../../harness/config/types.js';
+import type { PreparedGuest } from '../../harness/guests/adapter.js';
+import { CONSOLE_LOG_MAX_BYTES } from '../../harness/runner/console-tail.js';
+import { FILE_TAIL_READ_BYTES } from '../../harness/runner/file-tail.js';
+import { runGuestSession, type GuestSessionResult } from '../../harness/runner/guest-session.js';
+import type { RecordTypeName } from '../../harness/wire/constants.js';
+import { installFakeQemu, type FakeQemuPlan } from '../support/fake-qemu/index.js';
+import { encodeRecord, fields, samples } from '../wire/encode.js';
+
+type Spec = [RecordTypeName, Buffer];
+
+const begin: Spec = ['STREAM_BEGIN', fields({ payload: 'hb-linux 1', guest_os: 'linux', kernel: '6.1', cpus_online: 1, timer: 'rdtscp+lfence', tsc_hz: 0 })];
+const bench = (metric: string, iterations: number, value = 100): Spec[] => {
+  const perRecord = 8000;
+  const chunks: Spec[] = [];
+  for (let first = 0; first < iterations; first += perRecord) {
+    chunks.push(['SAMPLES', samples(first, Array.from({ length: Math.min(perRecord, iterations - first) }, (_, k) => value + ((first + k) % 7)))]);
+  }
+  return [
+    ['BENCH_BEGIN', fields({ metric, mechanism: 'm', unit: 'tsc-ticks', iterations, warmup: 0, ops_per_sample: 1, vcpus: '0', affinity: '0', timer_overhead: 10 })],
+    ...chunks,
+    ['BENCH_END', fields({ metric, samples: iterations, timer_overhead_after: 10 })],
+  ];
+};
+const end = (benchmarks: number): Spec => ['STREAM_END', fields({ benchmarks })];
+const encode = (specs: readonly Spec[]) => Buffer.concat(specs.map(([type, payload], seq) => encodeRecord(type, seq, payload)));
+const offsetOfRecord = (bytes: Buffer, index: number) => {
+  let at = 0;
+  for (let k = 0; k < index; k++) at += 20 + bytes.readUInt32LE(at + 12);
+  return at;
+};
+
+const ITERATIONS = 50;
+const guest = (overrides: Partial<GuestConfig['benchmarks']> = {}): GuestConfig => ({
+  name: 'linux', os: 'linux', vcpus: 1, memoryMiB: 256, pin: undefined,
+  benchmarks: { boots: 1, iterations: ITERATIONS, warmup: 0, include: ['*'], ...overrides }, peers: [], image: {},
+});
+
+describe('a broken or hostile guest, through the runner (fake QEMU)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let count = 0;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hb-hostile-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  async function session(plan: FakeQemuPlan, config = guest()): Promise<GuestSessionResult & { guestDir: string }> {
+    const work = join(dir, `case-${++count}`);
+    const fake = await installFakeQemu(work, plan);
+    const prepared: PreparedGuest = { boot: { qemuBinary: fake.binary, kernel: join(work, 'no-kernel') }, provenance: {} };
+    const guestDir = join(work, 'guest');
+    const result = await runGuestSession({
+      guest: config, prepared, accel: 'tcg-icount', vcpus: 1, guestDir,
+      timeouts: { bootSeconds: 20, benchmarkSeconds: 20, shutdownSeconds: 5 }, emit: () => undefined, pollMs: 20,
+    });
+    // Whatever happened, QEMU was reaped.
+    expect(result.exit, 'QEMU exit recorded').not.to.equal(undefined);
+    return { ...result, guestDir };
+  }
+
+  const data = (bytes: Buffer) => ({ to: 'data' as const, base64: bytes.toString('base64') });
+
+  it('reads a well-behaved fake guest completely (the control)', async () => {
+    const result = await session({ writes: [{ to: 'console', text: 'hb: starting\n' }, data(encode([begin, ...bench('syscall.null', ITERATIONS), end(1)]))] });
+    expect(result.error).to.equal(undefined);
+    expect(result.stream.complete).to.equal(true);
+    expect(result.stream.benchmarks.map((b) => b.metric)).to.deep.equal(['syscall.null']);
+  });
+
+  it('stops at a flipped byte, names its offset, keeps the benchmark before it and no figure after', async () => {
+    const bytes = encode([begin, ...bench('syscall.null', ITERATIONS), ...bench('ctxswitch.yield', ITERATIONS), end(2)]);
+    const damaged = offsetOfRecord(bytes, 5);
+    bytes[damaged + 30]! ^= 0x20;
+    const result = await session({ writes: [data(bytes)], then: 'hang' });
+    expect(result.error?.phase).to.equal('data');
+    expect(result.error?.message).to.match(new RegExp(`failed during data: data channel at byte ${damaged}: expected CRC-32 0x[0-9a-f]{8} for the SAMPLES record of \\d+ bytes, got CRC-32 0x[0-9a-f]{8}`));
+    expect(result.stream.benchmarks.map((b) => b.metric)).to.deep.equal(['syscall.null']);
+    expect(result.exit?.signal).to.equal('SIGKILL');
+  });
+
+  it('stops at binary noise on the data channel at byte 0, and quotes the console printably', async () => {
+    const result = await session({ writes: [{ to: 'console', random: 256 * 1024, seed: 7 }, { to: 'data', random: 4 * 1024 * 1024, seed: 3 }], then: 'hang' });
+    expect(result.error?.phase).to.equal('data');
+    expect(result.error?.message).to.match(/data channel at byte 0: expected magic 0x52574248, got 0x[0-9a-f]{8}/);
+    expect(result.error?.consoleTail).to.match(/^[\x20-\x7e\n\t]+$/);
+    expect(result.error!.consoleTail.length).to.be.at.most(2048);
+    // Read a slice at a time, so the 4 MB of noise were never read whole.
+    expect(result.dataBytes).to.be.at.most(FILE_TAIL_READ_BYTES);
+  });
+
+  it('reports a stream cut off mid-record when QEMU stops, with the bytes of the unfinished record', async () => {
+    const bytes = encode([begin, ...bench('syscall.null', ITERATIONS), end(1)]);
+    const result = await session({ writes: [data(bytes.subarray(0, bytes.length - 7))] });
+    expect(result.error?.message).to.match(/QEMU stopped before the payload finished \(exit code 0\); \d+ bytes of an unfinished record/);
+    expect(result.stream.complete).to.equal(false);
+    expect(result.stream.benchmarks.map((b) => b.metric)).to.deep.equal(['syscall.null']);
+  });
+
+  it('reads a valid stream far bigger than one read, written all at once before the harness looks', async () => {
+    const iterations = 4_000_000;
+    const bytes = encode([begin, ...bench('syscall.null', iterations, 1_000_000), end(1)]);
+    expect(bytes.length).to.be.above(2 * FILE_TAIL_READ_BYTES);
+    // QEMU exits as soon as it is continued: the harness must read on past one slice before taking data.bin as drained.
+    const result = await session({ when: 'start', exitDelayMs: 0, writes: [data(bytes)] }, guest({ iterations }));
+    expect(result.error).to.equal(undefined);
+    expect(result.dataBytes).to.equal(bytes.length);
+    expect(result.stream.benchmarks[0]!.samples).to.have.length(iterations);
+  });
+
+  const forged: { name: string; records: Spec[]; include?: string[]; message: RegExp; at: number }[] = [
+    { name: 'a benchmark the config did not ask for', include: ['syscall.*'], records: [begin, ...bench('syscall.null', ITERATIONS), ...bench('ctxswitch.yield', ITERATIONS), end(2)], at: 4, message: /expected a metric the config asked for \(syscall\.\*\), got ctxswitch\.yield/ },
+    { name: 'a second STREAM_BEGIN claiming another guest', records: [begin, ...bench('syscall.null', ITERATIONS), ['STREAM_BEGIN', fields({ payload: 'hb-sel4 1', guest_os: 'sel4' })], end(1)], at: 4, message: /expected one STREAM_BEGIN, got a second one/ },
+    { name: 'records after STREAM_END', records: [begin, ...bench('syscall.null', ITERATIONS), end(1), ...bench('ctxswitch.yield', ITERATIONS)], at: 5, message: /expected nothing after STREAM_END, got a BENCH_BEGIN record/ },
+    { name: 'the same metric twice', records: [begin, ...bench('syscall.null', ITERATIONS), ...bench('syscall.null', ITERATIONS), end(2)], at: 4, message: /expected each metric once per stream, got syscall\.null again/ },
+    { name: 'a metric name climbing out of the run directory', records: [begin, ...bench('syscall.null', ITERATIONS), ['SKIP', fields({ metric: '../../../escape', reason: 'x' })], end(2)], at: 4, message: /expected a metric name of dot-separated \[a-z0-9_\] words, got "\.\.\/\.\.\/\.\.\/escape"/ },
+    { name: 'more samples than asked for', records: [begin, ...bench('syscall.null', ITERATIONS + 1), end(1)], at: 1, message: /syscall\.null with the 50 iterations and 0 warm-up the config asked for, got 51 iterations/ },
+  ];
+  for (const c of forged) {
+    it(`rejects ${c.name} at its offset, keeping what came before`, async () => {
+      const bytes = encode(c.records);
+      const result = await session({ writes: [data(bytes)] }, guest(c.include ? { include: c.include } : {}));
+      expect(result.error?.phase).to.equal('data');
+      expect(result.error?.message).to.match(new RegExp(`failed during data: data channel at byte ${offsetOfRecord(bytes, c.at)}: `));
+      expect(result.error?.message).to.match(c.message);
+      expect(result.stream.benchmarks.map((b) => b.metric)).to.deep.equal(c.at > 1 ? ['syscall.null'] : []);
+      // Files only where the runner puts them.
+      expect((await readdir(result.guestDir)).sort()).to.deep.equal(['console.log', 'data.bin']);
+    });
+  }
+
+  it(`stops a guest whose console passes ${CONSOLE_LOG_MAX_BYTES / 2 ** 20} MiB (one line, no newline), keeping its completed benchmarks`, async () => {
+    const bytes = encode([begin, ...bench('syscall.null', ITERATIONS), end(1)]);
+    const result = await session({ writes: [data(bytes), { to: 'console', repeat: 'A', bytes: CONSOLE_LOG_MAX_BYTES + 1024 * 1024 }], then: 'hang' });
+    expect(result.error?.phase).to.equal('console');
+    expect(result.error?.message).to.match(/expected at most 67108864 bytes of console output, got \d+ \(the guest floods its console/);
+    expect(result.error!.consoleTail).to.equal('A'.repeat(2048));
+    expect(result.stream.complete).to.equal(true);
+    expect(result.stream.benchmarks.map((b) => b.metric)).to.deep.equal(['syscall.null']);
+    expect((await stat(join(result.guestDir, 'console.log'))).size).to.be.above(CONSOLE_LOG_MAX_BYTES);
+  });
+});

@@ -1,0 +1,82 @@
+// The suite's own check that no QEMU outlives it (test/support/no-leftover-qemu.ts, issue 7).
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import { projectRoot } from '../../harness/paths.js';
+import { installFakeQemu } from './fake-qemu/index.js';
+import { SUITE_TAG_ENV, suiteQemus, suiteTmp } from './no-leftover-qemu.js';
+
+/** Whether a process runs (exists and is no zombie). */
+function alive(pid: number): boolean {
+  try {
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+  } catch {
+    return false;
+  }
+}
+
+/** Starts a hanging fake QEMU orphaned through a shell that exits at once; returns its pid. */
+async function orphanQemu(binary: string, env: NodeJS.ProcessEnv): Promise<number> {
+  const shell = spawn('sh', ['-c', `'${binary}' -nodefaults -display none & echo $!`], { detached: true, stdio: ['ignore', 'pipe', 'ignore'], env });
+  const pid = await new Promise<string>((resolve) => shell.stdout!.once('data', (data: Buffer) => resolve(data.toString().trim())));
+  return Number(pid);
+}
+
+describe('the check for QEMUs left after the suite', function () {
+  this.timeout(120_000);
+  let dir: string;
+  const started: number[] = [];
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hb-leftover-'));
+  });
+  after(async () => {
+    for (const pid of started) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('counts a QEMU of this suite even once orphaned, and never one started outside it', async () => {
+    const fake = await installFakeQemu(dir, { then: 'hang' });
+    const ours = await orphanQemu(fake.binary, process.env);
+    // Outside the suite: no tag, another temporary directory, not our descendant.
+    const { [SUITE_TAG_ENV]: _tag, ...env } = process.env;
+    const outside = await mkdtemp(join(dirname(suiteTmp), 'hb-not-this-suite-'));
+    const other = await installFakeQemu(outside, { then: 'hang' });
+    const theirs = await orphanQemu(other.binary, { ...env, TMPDIR: dirname(suiteTmp) });
+    started.push(ours, theirs);
+    await sleep(300);
+    const found = suiteQemus();
+    expect(found.map((q) => q.pid)).to.include(ours);
+    expect(found.find((q) => q.pid === ours)!.why).to.include('environment');
+    expect(found.map((q) => q.pid)).not.to.include(theirs);
+    for (const pid of [ours, theirs]) process.kill(pid, 'SIGKILL');
+    await rm(outside, { recursive: true, force: true });
+  });
+
+  it('fails a suite that leaves one running, naming it, and kills it', async () => {
+    const pidFile = join(dir, 'leftover.pid');
+    const result = await execa('npx', ['mocha', '--no-config', '--node-option', 'import=tsx', '--require', 'test/support/no-leftover-qemu.ts', 'test/support/fixtures/leaves-qemu.fixture.ts'], {
+      cwd: projectRoot,
+      reject: false,
+      env: { LEFTOVER_PID_FILE: pidFile },
+    });
+    const pid = Number(await readFile(pidFile, 'utf8'));
+    started.push(pid);
+    expect(result.exitCode, result.stdout).not.to.equal(0);
+    expect(result.stdout).to.match(/"after all" hook/);
+    expect(result.stdout).to.match(new RegExp(`expected no QEMU left running after the test suite, got 1 \\(now killed\\):\\n\\s+pid ${pid} \\(environment, command line\\): `));
+    await sleep(200);
+    expect(alive(pid), `QEMU ${pid} still running`).to.equal(false);
+  });
+});

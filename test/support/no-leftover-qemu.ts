@@ -1,0 +1,114 @@
+// Mocha root hook plugin (.mocharc.json "require"): after the whole suite, no QEMU this suite
+// started may still run (issue 7, docs/reliability.md). Loaded before any test file, it gives the
+// suite a tag of its own and a temporary directory of its own (TMPDIR, so every mkdtemp(tmpdir())
+// of the tests, and every QMP socket and console file the harness puts there, lies inside it); a
+// QEMU counts as the suite's when any of these holds:
+//   - its environment carries HB_TEST_SUITE=<this suite's tag> (inherited through every child,
+//     even one orphaned when its parent died);
+//   - its command line mentions the suite's temporary directory;
+//   - it descends from this mocha process.
+// QEMUs of anything else on the machine (another suite, another engineer's run) match none and are
+// never touched. Leftovers are killed (SIGKILL) and the suite fails, naming them.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const SUITE_TAG_ENV = 'HB_TEST_SUITE';
+
+/** This mocha process's tag; each suite (also one run inside a test) makes its own. */
+export const suiteTag = `hb-suite-${process.pid}-${randomBytes(4).toString('hex')}`;
+/** The suite's own temporary directory, made TMPDIR for the tests and everything they start. */
+export const suiteTmp = join(tmpdir(), suiteTag);
+
+mkdirSync(suiteTmp, { recursive: true });
+process.env[SUITE_TAG_ENV] = suiteTag;
+process.env.TMPDIR = suiteTmp;
+
+export interface SuiteQemu {
+  pid: number;
+  args: string;
+  /** Which criteria made it the suite's. */
+  why: string[];
+}
+
+function readProc(pid: string, file: string): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'latin1');
+  } catch {
+    return undefined;
+  }
+}
+
+function parentOf(pid: number): number | undefined {
+  const stat = readProc(String(pid), 'stat');
+  // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'.
+  const ppid = stat === undefined ? Number.NaN : Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  return Number.isInteger(ppid) ? ppid : undefined;
+}
+
+function descendsFrom(pid: number, ancestor: number): boolean {
+  let current: number | undefined = pid;
+  for (let depth = 0; depth < 64 && current !== undefined && current > 1; depth++) {
+    current = parentOf(current);
+    if (current === ancestor) return true;
+  }
+  return false;
+}
+
+/**
+ * Running qemu-system-* processes (by argv[0], or argv[1] for a script run by an interpreter such
+ * as the tests' fake QEMU) that belong to the suite tagged `tag`. Zombies (already dead, not yet
+ * reaped) have no command line and are not counted.
+ */
+export function suiteQemus(tag = suiteTag, tmp = suiteTmp, root = process.pid): SuiteQemu[] {
+  const found: SuiteQemu[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = readProc(entry, 'cmdline');
+    if (!cmdline) continue;
+    const argv = cmdline.split('\0').filter(Boolean);
+    if (!argv.slice(0, 2).some((arg) => basename(arg).startsWith('qemu-system'))) continue;
+    const pid = Number(entry);
+    const why: string[] = [];
+    const environ = readProc(entry, 'environ');
+    if (environ?.split('\0').includes(`${SUITE_TAG_ENV}=${tag}`)) why.push('environment');
+    if (argv.some((arg) => arg.includes(tmp))) why.push('command line');
+    if (descendsFrom(pid, root)) why.push('descendant');
+    if (why.length > 0) found.push({ pid, args: argv.join(' '), why });
+  }
+  return found;
+}
+
+/** The suite's QEMUs still running `graceMs` from now (a QEMU being stopped as a test ends gets that long). */
+export async function leftoverQemus(graceMs = 3000): Promise<SuiteQemu[]> {
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const left = suiteQemus();
+    if (left.length === 0 || Date.now() >= deadline) return left;
+    await sleep(100);
+  }
+}
+
+/** How long a QEMU being stopped as the last test ends may take to go. */
+const LEFTOVER_GRACE_MS = 3000;
+
+export const mochaHooks = {
+  async afterAll(this: Mocha.Context): Promise<void> {
+    this.timeout(LEFTOVER_GRACE_MS + 30_000);
+    const left = await leftoverQemus(LEFTOVER_GRACE_MS);
+    for (const { pid } of left) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone in the meantime.
+      }
+    }
+    if (left.length === 0) rmSync(suiteTmp, { recursive: true, force: true });
+    if (left.length > 0) {
+      const list = left.map((q) => `  pid ${q.pid} (${q.why.join(', ')}): ${q.args.slice(0, 300)}`).join('\n');
+      throw new Error(`expected no QEMU left running after the test suite, got ${left.length} (now killed):\n${list}`);
+    }
+  },
+};
