@@ -20,10 +20,20 @@ function alive(pid: number): boolean {
   }
 }
 
+function readCmdline(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1');
+  } catch {
+    return '';
+  }
+}
+
 /** Starts a hanging fake QEMU orphaned through a shell that exits at once; returns its pid. */
 async function orphanQemu(binary: string, env: NodeJS.ProcessEnv): Promise<number> {
   const shell = spawn('sh', ['-c', `'${binary}' -nodefaults -display none & echo $!`], { detached: true, stdio: ['ignore', 'pipe', 'ignore'], env });
   const pid = await new Promise<string>((resolve) => shell.stdout!.once('data', (data: Buffer) => resolve(data.toString().trim())));
+  // `echo $!` answers before the child has exec'd: wait until it is the QEMU.
+  for (let waited = 0; waited < 10_000 && !readCmdline(pid).includes('qemu-system'); waited += 50) await sleep(50);
   return Number(pid);
 }
 
