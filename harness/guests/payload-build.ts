@@ -36,16 +36,20 @@ export async function settingLines(os: string, name: string): Promise<string[]> 
 
 /**
  * Compiles a guest payload with the host's gcc, cached by the hash of everything that goes into
- * it: sources of guests/common and guests/<os>, flags, compiler version and any outside inputs.
+ * it: every file of the guests/ folders its sources come from, flags, compiler version and any
+ * outside inputs.
  */
 export async function buildPayload(build: PayloadBuild): Promise<BuiltPayload> {
   const compiler = build.compiler ?? 'gcc';
-  const sources = (await settingLines(build.os, 'SOURCES')).map((s) => join('guests', s));
+  const lines = await settingLines(build.os, 'SOURCES');
+  const sources = lines.map((s) => join('guests', s));
+  // Every folder the sources come from (headers beside them included), e.g. common/ and bare/.
+  const folders = [...new Set(['common', build.os, ...lines.map((s) => s.split('/')[0]!)])];
   const cflags = [...(await settingLines(build.os, 'CFLAGS')).join(' ').split(/\s+/), ...(build.extraFlags ?? [])];
   const { stdout: version } = await execa(compiler, ['--version']);
   const compilerId = version.split('\n')[0]!;
   const hash = createHash('sha256').update(compilerId).update(cflags.join(' '));
-  for (const file of [...(await listFiles(join(guestsDir, 'common'))), ...(await listFiles(join(guestsDir, build.os)))]) {
+  for (const file of (await Promise.all(folders.map((folder) => listFiles(join(guestsDir, folder))))).flat()) {
     hash.update(relative(projectRoot, file)).update(await readFile(file));
   }
   for (const file of build.extraInputs ?? []) hash.update(file).update(await readFile(file));

@@ -1,9 +1,10 @@
 /*
- * The root task has no C library: this header stands in for the system's <string.h> (CFLAGS puts
- * this directory first) and declares only what libc.c defines.
+ * Payloads without a C library (the seL4 root task, the GNU Mach task): this header stands in for
+ * the system's <string.h> (their CFLAGS put this directory first) and declares only what
+ * guests/bare/libc.c defines.
  */
-#ifndef HB_SEL4_STRING_H
-#define HB_SEL4_STRING_H
+#ifndef HB_BARE_STRING_H
+#define HB_BARE_STRING_H
 
 #include <stddef.h>
 

@@ -36,7 +36,7 @@ size_t hb_vfmt(char *buf, size_t size, const char *fmt, va_list ap)
 	struct out o = { buf, size, 0 };
 
 	for (; *fmt; fmt++) {
-		unsigned width = 0, longs = 0;
+		unsigned width = 0, longs = 0, size_t_arg = 0;
 		char pad = ' ';
 		uint64_t u;
 
@@ -50,7 +50,10 @@ size_t hb_vfmt(char *buf, size_t size, const char *fmt, va_list ap)
 		while (*fmt >= '0' && *fmt <= '9')
 			width = width * 10 + (unsigned)(*fmt++ - '0');
 		while (*fmt == 'l' || *fmt == 'z') {
-			longs = *fmt == 'z' ? 2 : longs + 1;
+			if (*fmt == 'z')
+				size_t_arg = 1;
+			else
+				longs++;
 			fmt++;
 		}
 		switch (*fmt) {
@@ -65,7 +68,7 @@ size_t hb_vfmt(char *buf, size_t size, const char *fmt, va_list ap)
 			put(&o, (char)va_arg(ap, int));
 			break;
 		case 'd': {
-			int64_t v = longs ? va_arg(ap, long) : va_arg(ap, int);
+			int64_t v = longs >= 2 ? va_arg(ap, long long) : longs ? va_arg(ap, long) : va_arg(ap, int);
 
 			if (v < 0) {
 				put(&o, '-');
@@ -78,8 +81,15 @@ size_t hb_vfmt(char *buf, size_t size, const char *fmt, va_list ap)
 		}
 		case 'u':
 		case 'x':
-			/* long, long long and size_t are all 64 bits on x86_64. */
-			u = longs ? va_arg(ap, unsigned long) : va_arg(ap, unsigned);
+			/* Each by its own type: long and size_t are 32 bits on i386 and 64 on x86_64. */
+			if (longs >= 2)
+				u = va_arg(ap, unsigned long long);
+			else if (longs)
+				u = va_arg(ap, unsigned long);
+			else if (size_t_arg)
+				u = va_arg(ap, size_t);
+			else
+				u = va_arg(ap, unsigned);
 			put_unsigned(&o, u, *fmt == 'u' ? 10 : 16, width, pad);
 			break;
 		case '%':

@@ -1,10 +1,10 @@
 /*
- * A small snprintf for console lines and ERROR reasons: the root task has no C library. Supports
- * %s %c %d %u %x %% with the l, ll and z length modifiers, and a width with '0' padding for %x
- * (e.g. %016lx); nothing else.
+ * A small snprintf for console lines and ERROR reasons in payloads without a C library (seL4,
+ * GNU Mach). Supports %s %c %d %u %x %% with the l, ll and z length modifiers (sized for i386 and
+ * x86_64 alike) and a width with '0' padding; nothing else.
  */
-#ifndef HB_SEL4_FMT_H
-#define HB_SEL4_FMT_H
+#ifndef HB_BARE_FMT_H
+#define HB_BARE_FMT_H
 
 #include <stdarg.h>
 #include <stddef.h>
