@@ -10,12 +10,18 @@ export type Unit =
   /** The guest TSC under plain TCG: follows host time, so it measures emulator speed. */
   | 'emulator-ticks';
 
-export type Accel = 'kvm' | 'tcg' | 'tcg-icount';
-export type AccelChoice = Accel | 'auto';
+/**
+ * How the payload's CPU ran: under QEMU with one of its accelerators, or `native` on a machine of
+ * its own (an ssh target, no QEMU), whose TSC ticks are real cycles as under KVM. Only QEMU's can
+ * be asked for (AccelChoice); `native` is what an ssh target's figures say they are.
+ */
+export type Accel = 'kvm' | 'tcg' | 'tcg-icount' | 'native';
+export type AccelChoice = Exclude<Accel, 'native'> | 'auto';
 
 export function unitForAccel(accel: Accel): Unit {
   switch (accel) {
     case 'kvm':
+    case 'native':
       return 'tsc-ticks';
     case 'tcg-icount':
       return 'guest-instructions';
@@ -33,7 +39,7 @@ export function unitCaveat(unit: Unit): string | undefined {
 export function unitMeaning(unit: Unit): string {
   switch (unit) {
     case 'tsc-ticks':
-      return 'TSC ticks on the host CPU under KVM';
+      return 'TSC ticks on the host CPU under KVM, or on an ssh target\'s own CPU';
     case 'guest-instructions':
       return 'guest instructions under QEMU -icount (deterministic; orderings and ratios carry over to hardware, absolute cycles do not)';
     case 'emulator-ticks':

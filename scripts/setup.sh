@@ -11,7 +11,13 @@ cd "$(dirname "$0")/.."
 # libraries perf needs); util-linux: taskset pins vCPU threads; procps: tests look for leftover QEMUs;
 # chromium: the test that opens report.html in a real browser (driven by playwright-core), with
 # fonts-liberation: Helvetica-metric fonts, the widths the charts are laid out with.
-packages=(qemu-system-x86 busybox-static cpio gcc libc6-dev binutils util-linux procps chromium fonts-liberation)
+# The Debian disk guest and ssh targets (docs/guests/linux-disk.md, docs/ssh-target.md): mmdebstrap
+# (+ gpg, uidmap for its unprivileged mode, fakeroot) builds the image's root file system, e2fsprogs'
+# mke2fs makes the ext4 image; openssh-client's ssh-keygen makes the harness's and the image's keys;
+# openssh-server's sshd is what the ssh-target test runs on loopback (the system service it would
+# start is disabled again below when this script installed it: the harness needs only the binary).
+packages=(qemu-system-x86 busybox-static cpio gcc libc6-dev binutils util-linux procps chromium fonts-liberation
+  mmdebstrap gpg uidmap fakeroot e2fsprogs openssh-client openssh-server)
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -26,6 +32,10 @@ fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if [[ " ${missing[*]} " == *" openssh-server "* ]] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    echo "setup: disabling the ssh service openssh-server started (the tests run their own sshd on loopback)" >&2
+    sudo_if_needed systemctl disable --now ssh.service ssh.socket >/dev/null 2>&1 || true
+  fi
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -73,6 +73,14 @@ function imageRequirements(manifest: Manifest): string[] {
   if (gnumach.length) {
     out.push(`- **GNU Mach** (${gnumach.join(', ')}): the harness downloads Debian's i386 GNU Mach kernel package itself (with a private apt configuration) and builds the payload; compare the package version and hashes listed under "Images and payloads" above, as \`docs/guests/gnumach.md\` of the checkout describes.`);
   }
+  const disk = ran('linux-disk');
+  if (disk.length) {
+    out.push(`- **Debian disk image** (${disk.join(', ')}): the harness builds it itself from Debian packages (mmdebstrap, the kernel package at the version listed); every installed package and version is listed under "Images and payloads" above (\`imagePackages\`). A rebuilt image gets a new SSH host key, so its disk hash differs; see \`docs/guests/linux-disk.md\` of the checkout.`);
+  }
+  const targets = ran('ssh');
+  if (targets.length) {
+    out.push(`- **SSH targets** (${targets.join(', ')}): machines of their own, not reproducible from this archive; their CPU, kernel, frequency governors and OS as read over SSH are listed under "Images and payloads" above. Rerun on comparable hardware (\`docs/ssh-target.md\` of the checkout).`);
+  }
   const minix = ran('minix');
   if (minix.length) {
     out.push(`- **MINIX 3** (${minix.join(', ')}): MINIX images cannot be downloaded by the harness. Install MINIX 3.4.0rc6 (i386) with the \`minix-comp\` set into a disk image, root without a password, console on the first serial port, as \`docs/guests/minix.md\` of the checkout describes, and set \`image.disk\` (and \`image.bootDir\` if used) in \`config.yaml\`. What this run recorded of it is listed under "Images and payloads" above.`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
-import { availableParallelism, totalmem } from 'node:os';
+import { availableParallelism, homedir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,7 +9,7 @@ import { imagePathIssues, semanticIssues } from './checks.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { ajvErrorsToIssues, sortIssues } from './issues.js';
 import { cachedValidator, readYamlFile } from './yaml-file.js';
-import type { BenchmarkSelection, BootstrapConfig, GuestConfig, GuestOs, MethodologyConfig, Peer, ReportConfig, RunConfig, Timeouts } from './types.js';
+import type { BenchmarkSelection, BootstrapConfig, DeployMethod, GuestConfig, GuestOs, MethodologyConfig, Peer, ReportConfig, RunConfig, SshTargetConfig, Timeouts } from './types.js';
 
 export interface LoadOptions {
   /**
@@ -31,6 +31,8 @@ const IMAGE_PATH_KEYS: Record<GuestOs, readonly string[]> = {
   sel4: ['buildDir', 'kernel', 'sourceDir'],
   minix: ['disk', 'bootDir'],
   gnumach: ['kernel'],
+  'linux-disk': [],
+  ssh: [],
 };
 
 /** The config as it stands after schema validation with defaults applied. */
@@ -51,6 +53,8 @@ interface ValidatedConfig {
     benchmarks: BenchmarkSelection;
     peers: Peer[];
     image: Record<string, string>;
+    deploy?: DeployMethod;
+    target?: SshTargetConfig;
   }>;
 }
 
@@ -104,6 +108,8 @@ function toRunConfig(config: ValidatedConfig, file: string, text: string): RunCo
       },
       peers: [...guest.peers],
       image,
+      ...(guest.deploy === undefined ? {} : { deploy: guest.deploy }),
+      ...(guest.target === undefined ? {} : { target: resolveTarget(guest.target, dir) }),
     };
   });
   return {
@@ -119,6 +125,12 @@ function toRunConfig(config: ValidatedConfig, file: string, text: string): RunCo
     report: { ...config.report },
     guests,
   };
+}
+
+/** An ssh target with its key path made absolute (`~/` is the home directory, else relative to the config's directory). */
+function resolveTarget(target: SshTargetConfig, dir: string): SshTargetConfig {
+  const key = target.key.startsWith('~/') ? path.join(homedir(), target.key.slice(2)) : path.resolve(dir, target.key);
+  return { ...target, key, ...(target.cpus === undefined ? {} : { cpus: [...target.cpus] }) };
 }
 
 /** The compiled validator for configs/schema.json; defaults are filled in as it validates. */

@@ -1,7 +1,25 @@
 import type { AccelChoice } from '../units.js';
 
 /** Guest operating systems the harness knows; one adapter each under harness/guests/. */
-export type GuestOs = 'linux' | 'sel4' | 'minix' | 'gnumach';
+export type GuestOs = 'linux' | 'sel4' | 'minix' | 'gnumach' | 'linux-disk' | 'ssh';
+
+/** How the payload reaches a guest: packed into its boot image, or uploaded and started over SSH. */
+export type DeployMethod = 'initramfs' | 'ssh';
+
+/** An existing machine the payload runs on over SSH (`os: ssh`, no QEMU); see configs/schema.json sshTarget. */
+export interface SshTargetConfig {
+  host: string;
+  port: number;
+  user: string;
+  /** Absolute path of the private key. */
+  key: string;
+  /** "SHA256:..." fingerprint or an OpenSSH public key line. */
+  hostKey: string;
+  build: 'local' | 'target';
+  /** CPUs the payload is started on (taskset -c); undefined leaves the session's CPU set. */
+  cpus?: number[];
+  connectSeconds: number;
+}
 
 /** A validated run configuration, defaults applied and paths made absolute. See configs/schema.json. */
 export interface RunConfig {
@@ -77,4 +95,8 @@ export interface GuestConfig {
   peers: Peer[];
   /** OS-specific image settings, paths made absolute; each adapter documents its keys. */
   image: Record<string, string>;
+  /** How the payload is deployed, when the config says; absent, the adapter's own (only) method. */
+  deploy?: DeployMethod;
+  /** `os: ssh` only: the machine to run on. */
+  target?: SshTargetConfig;
 }

@@ -1,5 +1,7 @@
 import type { ConsoleSession } from '../console/session.js';
-import type { GuestConfig, GuestOs, Timeouts } from '../config/types.js';
+import type { DeployMethod, GuestConfig, GuestOs, Timeouts } from '../config/types.js';
+import type { GuestDeploy, SshTargetRun } from '../deploy/types.js';
+import type { HostConditions } from '../host/conditions.js';
 import type { Accel } from '../units.js';
 
 /** How QEMU boots the prepared guest. */
@@ -25,6 +27,18 @@ export interface PreparedGuest {
   drive?: (console: ConsoleSession) => Promise<void>;
   /** Reads a failed guest's console for known signs of a misfit image; returns what to change. */
   diagnose?: (console: string) => string | undefined;
+  /**
+   * `deploy: ssh` into a guest QEMU boots: per boot, QEMU gets a forwarded port and, once the guest
+   * runs, the payload is uploaded and started over SSH (harness/deploy/types.ts).
+   */
+  deploy?: GuestDeploy;
+  /**
+   * An existing machine instead of a QEMU guest (`os: ssh`): each boot is an SSH session running
+   * the payload there (harness/deploy/target-session.ts); `boot` is then unused.
+   */
+  target?: SshTargetRun;
+  /** The CPU conditions to record instead of this host's (an ssh target's, read over SSH). */
+  conditions?: HostConditions;
 }
 
 export type Availability = { available: true } | { available: false; reason: string; howTo: string };
@@ -42,6 +56,15 @@ export interface PrepareContext {
 /** One per guest OS: finds or builds its image and says how to boot it with the payload. */
 export interface GuestAdapter {
   readonly os: GuestOs;
+  /**
+   * The config `deploy` methods this guest offers, the first being the default: `initramfs` (the
+   * payload packed into the boot image), `ssh` (uploaded and started over SSH). Undefined: the guest
+   * has one way of its own (boot modules, a console) and `deploy` is not allowed. configs/schema.json
+   * says the same per OS (test/deploy/capability.test.ts checks they agree).
+   */
+  readonly deployMethods?: readonly DeployMethod[];
+  /** True when the payload runs on an existing machine, not under QEMU: no accelerator is chosen and no QEMU needed. */
+  readonly withoutQemu?: boolean;
   /** Whether the user-supplied parts exist; when not, why and how to provide them. */
   availability(guest: GuestConfig): Promise<Availability>;
   /** Builds whatever is missing (cached) and returns how to boot it. */

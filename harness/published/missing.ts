@@ -7,7 +7,7 @@ import type { PublishedOs } from './types.js';
  * The guest OSes the harness can run. A Record over GuestOs, so that adding an OS to the harness
  * fails to compile here until it is listed.
  */
-const HARNESS_OSES: Record<GuestOs, string> = { linux: 'Linux', sel4: 'seL4', minix: 'MINIX 3', gnumach: 'GNU Mach' };
+const HARNESS_OSES: Record<GuestOs, string> = { linux: 'Linux', sel4: 'seL4', minix: 'MINIX 3', gnumach: 'GNU Mach', 'linux-disk': 'Linux (Debian disk image)', ssh: 'SSH target' };
 /** OSes published data may name before the harness has a guest for them (none at present). */
 const PLANNED_OSES: Record<Exclude<PublishedOs, GuestOs>, string> = {};
 

@@ -37,6 +37,8 @@ export function accelArgs(accel: Accel): string[] {
       // time. The guest's other inputs from the host are fixed too, or runs differ: -seed makes
       // RDRAND and the boot RNG seed deterministic, and the RTC starts at a fixed date in guest time.
       return ['-accel', 'tcg', '-icount', 'shift=0,sleep=off', '-seed', '1', '-rtc', 'base=2000-01-01T00:00:00,clock=vm'];
+    case 'native':
+      throw new Error('expected a QEMU accelerator, got native (an ssh target runs no QEMU)');
   }
 }
 

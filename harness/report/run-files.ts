@@ -64,7 +64,7 @@ export function reportContext(manifests: readonly Manifest[]): ReportContext {
         name: g.name,
         runId: manifest.runId,
         accel: g.accel ?? 'none',
-        accelReason: manifest.accel.reason ?? '',
+        accelReason: g.accel === 'native' ? 'an ssh target: no QEMU, the payload ran on the machine itself' : manifest.accel.reason ?? '',
         vcpus: g.vcpusUsed ?? g.vcpusConfigured,
         boots: g.boots.length,
         hostWarnings: g.hostConditions?.warnings ?? [],

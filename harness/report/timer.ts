@@ -40,11 +40,11 @@ export function timerFlags(facts: TimerFacts): string[] {
 }
 
 /**
- * Ticks become nanoseconds only when they are real TSC ticks (KVM) and the TSC frequency is known;
+ * Ticks become nanoseconds only when they are real TSC ticks (KVM, or an ssh target's own CPU) and the TSC frequency is known;
  * guest instructions and emulator ticks are not time.
  */
 export function nanosecondsPerTick(accel: Accel, facts: TimerFacts): { nsPerTick: number } | { reason: string } {
-  if (accel !== 'kvm') return { reason: `${accel} figures are not time: no conversion to ns` };
+  if (accel !== 'kvm' && accel !== 'native') return { reason: `${accel} figures are not time: no conversion to ns` };
   if (facts.tscHz <= 0) return { reason: 'TSC frequency unknown (neither CPUID nor the guest kernel gave it): no conversion to ns' };
   return { nsPerTick: 1e9 / facts.tscHz };
 }

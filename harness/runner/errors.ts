@@ -2,7 +2,7 @@
 export class GuestRunError extends Error {
   constructor(
     readonly guest: string,
-    readonly phase: 'start' | 'boot' | 'console' | 'benchmark' | 'shutdown' | 'data',
+    readonly phase: 'start' | 'boot' | 'console' | 'deploy' | 'benchmark' | 'shutdown' | 'data',
     detail: string,
     readonly consoleTail: string,
     options?: { cause?: unknown },

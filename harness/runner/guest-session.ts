@@ -68,6 +68,8 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
   const dataFile = join(options.guestDir, 'data.bin');
   // Unix socket paths are limited to 108 bytes, so the socket lives in a short temporary directory.
   const socketDir = await mkdtemp(join(tmpdir(), 'hb-qmp-'));
+  // deploy: ssh: per boot, a forwarded port for QEMU and a step that runs once the guest does.
+  const deployStep = prepared.deploy ? await prepared.deploy.begin({ guestDir: options.guestDir, boot, timeouts, ...(options.signal ? { signal: options.signal } : {}) }) : undefined;
   const argv = qemuArgv({
     binary: prepared.boot.qemuBinary,
     accel: options.accel,
@@ -82,7 +84,7 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
     qmpSocket: join(socketDir, 'qmp.sock'),
     consoleSocket: prepared.drive ? join(socketDir, 'console.sock') : undefined,
     startPaused: true,
-    extraArgs: prepared.boot.extraArgs,
+    extraArgs: deployStep ? [...(prepared.boot.extraArgs ?? []), ...deployStep.qemuArgs] : prepared.boot.extraArgs,
   });
   emit({ type: 'guest-booting', guest: guest.name, boot, boots: guest.benchmarks.boots, argv: [prepared.boot.qemuBinary, ...argv], vcpus: options.vcpus });
 
@@ -95,6 +97,7 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
   let qmp: QmpClient | undefined;
   let consoleSession: ConsoleSession | undefined;
   let driveError: Error | undefined;
+  let deployError: Error | undefined;
   let error: GuestRunError | undefined;
   let exit: QemuExit | undefined;
   let loadBefore: LoadSnapshot | undefined;
@@ -137,6 +140,9 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
     if (prepared.drive) consoleSession = await ConsoleSession.connect(join(socketDir, 'console.sock'), QMP_CONNECT_MS);
     loadBefore = await loadSnapshot(qemu.pid);
     await qmp.execute('cont');
+    deployStep?.run().catch((error: unknown) => {
+      deployError = error instanceof Error ? error : new Error(String(error));
+    });
     if (prepared.drive && consoleSession) {
       prepared.drive(consoleSession).catch((error: unknown) => {
         driveError = error instanceof Error ? error : new Error(String(error));
@@ -159,25 +165,20 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
       const bytes = await data.read();
       dataBytes += bytes.length;
       if (bytes.length > 0) {
-        let events = 0;
+        let next: DataPhase | undefined;
         try {
-          channel.feed(bytes, (event) => {
-            events++;
-            const runEvent = toRunEvent(guest.name, boot, event);
-            if (runEvent) emit(runEvent);
-          });
+          next = feedDataChannel(channel, bytes, guest.name, boot, emit);
         } catch (cause) {
           throw await fail('data', (cause as Error).message, cause);
         }
-        if (channel.stream.complete) {
-          phase = 'shutdown';
-          deadline = Date.now() + timeouts.shutdownSeconds * 1000;
-        } else if (events > 0) {
-          phase = 'benchmark';
-          deadline = Date.now() + timeouts.benchmarkSeconds * 1000;
+        if (next) {
+          phase = next;
+          deadline = Date.now() + (next === 'shutdown' ? timeouts.shutdownSeconds : timeouts.benchmarkSeconds) * 1000;
         }
       }
       if (driveError) throw await fail('console', driveError.message, driveError);
+      // Once every record is in, a deploy step that fails afterwards (powering off) does not fail the boot.
+      if (deployError && !channel.stream.complete) throw await fail('deploy', deployError.message, deployError);
       const flood = await consoleFlood(consoleLog);
       if (flood) throw await fail('console', flood);
       // Reads are bounded (FILE_TAIL_READ_BYTES): read on before taking the file as drained.
@@ -212,6 +213,7 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
       }
     }
   } finally {
+    await deployStep?.close();
     consoleSession?.close();
     qmp?.close();
     exit = qemu ? await qemu.stop() : undefined;
@@ -226,7 +228,25 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
   return { stream: channel.stream, dataBytes, argv: [prepared.boot.qemuBinary, ...argv], affinity, exit, error, ...(interrupted ? { interrupted } : {}), seconds, otherLoad: load };
 }
 
-function toRunEvent(guest: string, boot: number, event: StreamEvent): RunEvent | undefined {
+/** Where data-channel records put a guest: benchmarks running, or all records in. */
+export type DataPhase = 'benchmark' | 'shutdown';
+
+/**
+ * Feeds data-channel bytes and emits the run events their records carry; returns the phase the
+ * guest is in once any record arrived (undefined when these bytes completed none). Throws at the
+ * first bad record, as DataChannel does.
+ */
+export function feedDataChannel(channel: DataChannel, bytes: Uint8Array, guest: string, boot: number, emit: EventSink): DataPhase | undefined {
+  let events = 0;
+  channel.feed(bytes, (event) => {
+    events++;
+    const runEvent = toRunEvent(guest, boot, event);
+    if (runEvent) emit(runEvent);
+  });
+  return channel.stream.complete ? 'shutdown' : events > 0 ? 'benchmark' : undefined;
+}
+
+export function toRunEvent(guest: string, boot: number, event: StreamEvent): RunEvent | undefined {
   switch (event.kind) {
     case 'stream-begin':
       return { type: 'guest-started', guest, boot, kernel: event.info.kernel ?? 'unknown' };

@@ -13,6 +13,7 @@ import type { GuestStream } from '../wire/stream.js';
 import { raceAbort, RunInterruptedError } from './errors.js';
 import type { EventSink } from './events.js';
 import { runGuestSession } from './guest-session.js';
+import { runTargetSession } from '../deploy/target-session.js';
 
 /** Busy fraction of the pinned CPUs, beyond QEMU's own, above which a boot is reported as disturbed. */
 export const OTHER_LOAD_WARNING = 0.1;
@@ -129,8 +130,10 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
     }
   }
   entry.provenance = prepared.provenance;
-  entry.qemuVersion = await context.qemuVersion(prepared.boot.qemuBinary);
-  const conditions = await readHostConditions(guest.pin ?? []);
+  // An ssh target (prepared.target) runs no QEMU.
+  if (!prepared.target) entry.qemuVersion = await context.qemuVersion(prepared.boot.qemuBinary);
+  // An ssh target's conditions are its own, read over SSH by its adapter.
+  const conditions = prepared.conditions ?? (await readHostConditions(guest.pin ?? []));
   if (entry.hostConditions && previousProvenance) {
     // Resumed: the first invocation's conditions stay; new warnings are added, marked as such.
     for (const warning of conditions.warnings) {
@@ -146,7 +149,9 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
     const guestDir = join(context.runDir, 'guests', guest.name, `boot-${boot}`);
     // What an interrupted or killed earlier attempt at this boot left.
     await rm(guestDir, { recursive: true, force: true });
-    const session = await runGuestSession({ guest, prepared, accel, vcpus, boot, guestDir, timeouts: config.timeouts, emit, signal });
+    const session = prepared.target
+      ? await runTargetSession({ guest, target: prepared.target, boot, guestDir, timeouts: config.timeouts, emit, signal })
+      : await runGuestSession({ guest, prepared, accel, vcpus, boot, guestDir, timeouts: config.timeouts, emit, signal });
     const bootEntry: BootManifest = {
       boot,
       status: session.interrupted ? 'interrupted' : session.error ? 'failed' : 'done',

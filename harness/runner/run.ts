@@ -67,7 +67,7 @@ function qemuChecker(): (binary: string) => Promise<string> {
 export async function runBenchmarks(config: RunConfig, options: RunOptions): Promise<RunOutcome> {
   // Refused before anything is written or booted: no QEMU (or too old a one), no run.
   const qemuVersion = qemuChecker();
-  await qemuVersion(QEMU_X86_64);
+  if (needsQemu(config)) await qemuVersion(QEMU_X86_64);
   const label = basename(config.file).replace(/\.ya?ml$/, '');
   let created: { runId: string; runDir: string };
   try {
@@ -133,7 +133,7 @@ export async function resumeRun(runDir: string, options: Omit<RunOptions, 'accel
     throw new Error(`expected ${manifest.config.file} to be the config the run was started with (SHA-256 ${manifest.config.sha256}), got one with SHA-256 ${config.sha256}; put the run's config.yaml back in its place, or start a new run`);
   }
   const qemuVersion = qemuChecker();
-  await qemuVersion(QEMU_X86_64);
+  if (needsQemu(config)) await qemuVersion(QEMU_X86_64);
 
   const kept = new Map<string, KeptGuest>();
   const reused: string[] = [];
@@ -250,7 +250,8 @@ async function executeRun(
       }
     }
     try {
-      const { accel } = await decideAccel();
+      // An ssh target runs on its own CPU: no accelerator to choose, its figures are real TSC ticks.
+      const accel = adapter.withoutQemu ? 'native' : (await decideAccel()).accel;
       await runGuest(guest, adapter, entry, {
         config,
         runDir,
@@ -300,6 +301,11 @@ async function executeRun(
     peers: all.peers,
     ...(interrupted ? { interrupted: interrupted.message } : {}),
   };
+}
+
+/** Whether any guest of the config boots under QEMU (ssh targets do not). */
+function needsQemu(config: RunConfig): boolean {
+  return config.guests.some((guest) => !adapterFor(guest.os).withoutQemu);
 }
 
 /** An error's message with its causes, so the cause chain survives into results.json. */

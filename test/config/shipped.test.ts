@@ -44,14 +44,17 @@ describe('shipped configs', () => {
     ]);
   });
 
-  it('configs/all.yaml has linux, gnumach, sel4 and minix, the MINIX image path resolved', async () => {
+  it('configs/all.yaml has linux, gnumach, sel4, minix and linux-disk, the MINIX image path resolved', async () => {
     const config = await loadConfig(path.join(configsDir, 'all.yaml'), { hostCpus: 2 });
     expect(config.guests.map((g) => [g.name, g.os])).to.deep.equal([
       ['linux', 'linux'],
       ['gnumach', 'gnumach'],
       ['sel4', 'sel4'],
       ['minix', 'minix'],
+      ['linux-disk', 'linux-disk'],
     ]);
+    // The Debian disk guest: the same kernel package as the linux guest, deployed over SSH.
+    expect(config.guests[4]).to.deep.include({ deploy: 'ssh', image: { kernelPackage: 'linux-image-cloud-amd64' } });
     // GNU Mach comes from Debian's i386 package, which the harness downloads itself.
     expect(config.guests[1]!.image).to.deep.equal({ package: 'gnumach-image-1.8-486' });
     // The seL4 build directory comes from SEL4_BUILD_DIR at run time unless the config names one.

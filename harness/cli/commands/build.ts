@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { adapterFor } from '../../guests/registry.js';
@@ -9,10 +10,10 @@ export function registerBuild(program: Command): void {
     .command('build')
     .description('build (or find in the cache) the image of each guest of a config whose OS is given')
     .argument('<os>', 'guest OS to build, e.g. linux')
-    .option('--config <file>', 'config whose guests and cache directory to use', 'configs/linux.yaml')
+    .option('--config <file>', 'config whose guests and cache directory to use (default configs/<os>.yaml when it exists, else configs/linux.yaml)')
     .addOption(new Option('--accel <accel>', 'accelerator the image is for').choices(['kvm', 'tcg', 'tcg-icount']).default('tcg-icount'))
-    .action(async (os: string, opts: { config: string; accel: Accel }) => {
-      const config = await loadConfig(opts.config);
+    .action(async (os: string, opts: { config?: string; accel: Accel }) => {
+      const config = await loadConfig(opts.config ?? (existsSync(`configs/${os}.yaml`) ? `configs/${os}.yaml` : 'configs/linux.yaml'));
       const guests = config.guests.filter((g) => g.os === os);
       if (guests.length === 0) {
         throw new Error(`expected a guest with os ${os} in ${config.file}, got ${config.guests.map((g) => g.os).join(', ')}`);

@@ -33,6 +33,7 @@ function faultWord(fault: Exclude<TestFault, 'no-kernel'>): string {
 
 export const linuxAdapter: GuestAdapter = {
   os: 'linux',
+  deployMethods: ['initramfs'],
 
   async availability(): Promise<Availability> {
     // Everything comes from Debian packages and this checkout, built on demand.

@@ -1,0 +1,74 @@
+import type { GuestConfig } from '../../config/types.js';
+import { sshGuestDeploy } from '../../deploy/guest-ssh.js';
+import { escapeOptionValue } from '../../qemu/argv.js';
+import { harnessKey } from '../../ssh/keys.js';
+import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
+import { DEFAULT_KERNEL_PACKAGE } from '../linux/adapter.js';
+import { buildPayload } from '../payload-build.js';
+import { buildDiskImage } from './image.js';
+
+/**
+ * Kernel command line: the image's root file system on the virtio disk, console on ttyS0 (the
+ * data port ttyS1 is left alone: the payload writes its records there), classic interface names so
+ * eth0 matches the image's network file. No hb.* words: the settings go on the payload's command line.
+ */
+export const LINUX_DISK_APPEND = 'root=/dev/vda rw console=ttyS0 panic=-1 net.ifnames=0';
+
+/**
+ * `os: linux-disk`: Debian bookworm as installed (systemd, udev, its own kernel package and
+ * initramfs), booted from a disk image the harness builds from Debian's packages; the payload is
+ * deployed over SSH once the guest's sshd answers. See docs/guests/linux-disk.md.
+ */
+export const linuxDiskAdapter: GuestAdapter = {
+  os: 'linux-disk',
+  deployMethods: ['ssh'],
+
+  async availability(): Promise<Availability> {
+    // Everything comes from Debian packages and this checkout, built on demand.
+    return { available: true };
+  },
+
+  async prepare(guest: GuestConfig, context: PrepareContext): Promise<PreparedGuest> {
+    const kernelPackage = guest.image.kernelPackage ?? DEFAULT_KERNEL_PACKAGE;
+    const image = await buildDiskImage(context.cacheDir, kernelPackage, context.log);
+    context.log(`linux-disk: image ${image.dir} (kernel ${image.kernelPackage} ${image.kernelVersion}, host key ${image.hostKeyFingerprint})`);
+    context.log('linux-disk: building payload');
+    const payload = await buildPayload({ os: 'linux', cacheDir: context.cacheDir });
+    const client = await harnessKey(context.cacheDir);
+    return {
+      boot: {
+        qemuBinary: 'qemu-system-x86_64',
+        kernel: image.vmlinuz,
+        initrd: image.initrd,
+        append: LINUX_DISK_APPEND,
+        // -snapshot: writes go to a temporary overlay, so the cached image is never modified.
+        extraArgs: ['-drive', `file=${escapeOptionValue(image.disk)},format=raw,if=virtio`, '-snapshot'],
+      },
+      deploy: sshGuestDeploy({
+        hostKey: image.hostKey,
+        privateKeyPath: client.privateKeyPath,
+        user: 'root',
+        payload: { kind: 'binary', path: payload.path, sha256: payload.sha256 },
+        benchmarks: guest.benchmarks,
+        poweroff: 'systemctl poweroff',
+      }),
+      provenance: {
+        deploy: 'ssh',
+        kernelPackage: image.kernelPackage,
+        kernelPackageVersion: image.kernelVersion,
+        kernelSha256: image.info.vmlinuzSha256,
+        initrdSha256: image.info.initrdSha256,
+        diskSha256: image.info.diskSha256,
+        diskBytes: String(image.info.diskBytes),
+        imageSuite: image.info.suite,
+        imagePackages: image.packages.join(' '),
+        imageSources: image.info.sources.join('; '),
+        imageBuiltWith: `${image.info.mmdebstrapVersion} --mode=${image.info.mmdebstrapMode}`,
+        guestHostKey: `${image.hostKey.type} ${image.hostKeyFingerprint}`,
+        payloadCompiler: payload.compiler,
+        payloadCflags: payload.cflags,
+        payloadSha256: payload.sha256,
+      },
+    };
+  },
+};

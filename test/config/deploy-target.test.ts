@@ -1,0 +1,96 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { expect } from 'chai';
+
+import { ConfigError, loadConfig, type ConfigIssue } from '../../harness/config/index.js';
+
+const FINGERPRINT = 'SHA256:qDsw+K08q0rt+uY+0wJcwOaB71Dn5FrWza5hf0OZNtg';
+
+describe('config: linux-disk guests, deploy and ssh targets', () => {
+  let dir: string;
+  let counter = 0;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'harness-deploy-config-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function load(lines: string[]) {
+    const file = path.join(dir, `c-${++counter}.yaml`);
+    await writeFile(file, `${lines.join('\n')}\n`);
+    return loadConfig(file, { hostCpus: 4 });
+  }
+
+  async function issues(lines: string[]): Promise<readonly ConfigIssue[]> {
+    try {
+      await load(lines);
+    } catch (error) {
+      expect(error).to.be.instanceOf(ConfigError);
+      return (error as ConfigError).issues;
+    }
+    return expect.fail('the config loaded, but a ConfigError was expected');
+  }
+
+  const target = ['    target:', '      host: 127.0.0.1', '      user: bench', '      key: keys/id_ed25519', `      hostKey: ${FINGERPRINT}`];
+
+  it('loads an ssh target with its defaults, the key path made absolute', async () => {
+    const config = await load(['guests:', '  - name: box', '    os: ssh', ...target]);
+    const guest = config.guests[0]!;
+    expect(guest.os).to.equal('ssh');
+    expect(guest.target).to.deep.equal({ host: '127.0.0.1', port: 22, user: 'bench', key: path.join(dir, 'keys', 'id_ed25519'), hostKey: FINGERPRINT, build: 'local', connectSeconds: 30 });
+    expect(guest.deploy).to.equal(undefined);
+  });
+
+  it('takes ~/ in target.key as the home directory, target.cpus, a public key line as hostKey and build: target', async () => {
+    const config = await load([
+      'guests:',
+      '  - name: box',
+      '    os: ssh',
+      '    deploy: ssh',
+      '    target:',
+      '      host: box.example.org',
+      '      port: 2222',
+      '      user: root',
+      '      key: ~/.ssh/hb',
+      '      hostKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMrt7XX9oVI6bo2Pv0tPkCtq0W6SoOlLNp6dTKaJ0uiI hb',
+      '      build: target',
+      '      cpus: [2, 3]',
+    ]);
+    expect(config.guests[0]!.target).to.include({ key: path.join(homedir(), '.ssh', 'hb'), port: 2222, build: 'target' });
+    expect(config.guests[0]!.target!.cpus).to.deep.equal([2, 3]);
+    expect(config.guests[0]!.deploy).to.equal('ssh');
+  });
+
+  it('loads a linux-disk guest and keeps a linux guest as it was (no deploy key added)', async () => {
+    const config = await load(['guests:', '  - name: linux', '    os: linux', '  - name: disk', '    os: linux-disk', '    deploy: ssh', '    image:', '      kernelPackage: linux-image-cloud-amd64']);
+    expect(config.guests[0]).to.not.have.property('deploy');
+    expect(config.guests[0]).to.not.have.property('target');
+    expect(config.guests[1]).to.include({ os: 'linux-disk', deploy: 'ssh' });
+    expect(config.guests[1]!.image).to.deep.equal({ kernelPackage: 'linux-image-cloud-amd64' });
+  });
+
+  it('refuses an ssh guest without a target, with pin, or with a malformed host key', async () => {
+    const missing = await issues(['guests:', '  - name: box', '    os: ssh']);
+    expect(missing.map((i) => i.path)).to.include('guests[0].target');
+    const pinned = await issues(['guests:', '  - name: box', '    os: ssh', '    vcpus: 1', '    pin: [0]', ...target]);
+    expect(pinned.find((i) => i.path === 'guests[0].pin')?.expected).to.match(/no pin .*target\.cpus/);
+    const badKey = await issues(['guests:', '  - name: box', '    os: ssh', ...target.slice(0, 4), '      hostKey: MD5:aa:bb']);
+    expect(badKey.find((i) => i.path === 'guests[0].target.hostKey')?.expected).to.match(/SHA256 fingerprint/);
+  });
+
+  it('refuses deploy methods an OS does not have, and a target on a QEMU guest', async () => {
+    const linuxSsh = await issues(['guests:', '  - name: linux', '    os: linux', '    deploy: ssh']);
+    expect(linuxSsh.find((i) => i.path === 'guests[0].deploy')?.expected).to.equal('exactly "initramfs"');
+    const diskInitramfs = await issues(['guests:', '  - name: disk', '    os: linux-disk', '    deploy: initramfs']);
+    expect(diskInitramfs.find((i) => i.path === 'guests[0].deploy')?.expected).to.equal('exactly "ssh"');
+    const sel4 = await issues(['guests:', '  - name: sel4', '    os: sel4', '    deploy: initramfs']);
+    expect(sel4.find((i) => i.path === 'guests[0].deploy')?.expected).to.match(/^no deploy key/);
+    const linuxTarget = await issues(['guests:', '  - name: linux', '    os: linux', ...target]);
+    expect(linuxTarget.find((i) => i.path === 'guests[0].target')?.expected).to.match(/^no target/);
+    const diskPeers = await issues(['guests:', '  - name: disk', '    os: linux-disk', '    peers: [perf]']);
+    expect(diskPeers.map((i) => i.path)).to.include('guests[0].peers');
+  });
+});
