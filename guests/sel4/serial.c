@@ -1,18 +1,5 @@
 #include "serial.h"
-
-#define REG_DATA 0 /* THR on write; DLL while LCR.DLAB is set */
-#define REG_IER 1  /* DLM while LCR.DLAB is set */
-#define REG_FCR 2
-#define REG_LCR 3
-#define REG_MCR 4
-#define REG_LSR 5
-
-#define LCR_8N1 0x03
-#define LCR_DLAB 0x80
-#define FCR_ENABLE_CLEAR 0x07 /* enable FIFOs and clear both */
-#define MCR_DTR_RTS 0x03
-#define LSR_THRE 0x20         /* the transmit holding register can take a byte */
-#define LSR_TEMT 0x40         /* holding and shift registers both empty */
+#include "uart16550.h"
 
 static int out(struct hb_uart *u, uint16_t reg, uint8_t value)
 {
