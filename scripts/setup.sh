@@ -16,8 +16,12 @@ cd "$(dirname "$0")/.."
 # mke2fs makes the ext4 image; openssh-client's ssh-keygen makes the harness's and the image's keys;
 # openssh-server's sshd is what the ssh-target test runs on loopback (the system service it would
 # start is disabled again below when this script installed it: the harness needs only the binary).
+# The Slurm tests (test/support/slurm-cluster.ts) start a single-node Slurm of their own: munge
+# (munged, mungekey), slurmctld, slurmd (with slurmstepd) and slurm-client (sbatch, squeue, scancel,
+# scontrol, sinfo); the services these packages enable, and munge's that its postinst starts, are
+# disabled and stopped again below when this script installed them.
 packages=(qemu-system-x86 busybox-static cpio gcc libc6-dev binutils util-linux procps chromium fonts-liberation
-  mmdebstrap gpg uidmap fakeroot e2fsprogs openssh-client openssh-server)
+  mmdebstrap gpg uidmap fakeroot e2fsprogs openssh-client openssh-server munge slurmctld slurmd slurm-client)
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -35,6 +39,21 @@ if [ "${#missing[@]}" -gt 0 ]; then
   if [[ " ${missing[*]} " == *" openssh-server "* ]] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
     echo "setup: disabling the ssh service openssh-server started (the tests run their own sshd on loopback)" >&2
     sudo_if_needed systemctl disable --now ssh.service ssh.socket >/dev/null 2>&1 || true
+  fi
+  slurm_services=()
+  for s in munge slurmctld slurmd; do [[ " ${missing[*]} " == *" $s "* ]] && slurm_services+=("$s"); done
+  if [ "${#slurm_services[@]}" -gt 0 ]; then
+    echo "setup: disabling and stopping the ${slurm_services[*]} service(s) just installed (the tests run their own daemons)" >&2
+    if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+      for s in "${slurm_services[@]}"; do sudo_if_needed systemctl disable --now "$s.service" >/dev/null 2>&1 || true; done
+    else
+      # No systemd: invoke-rc.d ran the SysV script (munge's starts munged; slurmd's and slurmctld's do
+      # nothing without /etc/slurm/slurm.conf). Stop it, and keep a SysV boot from starting it.
+      for s in "${slurm_services[@]}"; do
+        [ -x "/etc/init.d/$s" ] && { sudo_if_needed "/etc/init.d/$s" stop >/dev/null 2>&1 || true; }
+        sudo_if_needed update-rc.d "$s" disable >/dev/null 2>&1 || true
+      done
+    fi
   fi
 fi
 

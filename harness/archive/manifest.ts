@@ -1,4 +1,5 @@
-import type { GuestOs } from '../config/types.js';
+import type { ExecutorKind, GuestOs } from '../config/types.js';
+import type { Job } from '../jobs/plan.js';
 import type { HostConditions } from '../host/conditions.js';
 import type { HostInfo } from '../host/info.js';
 import type { VcpuAffinity } from '../runner/events.js';
@@ -24,6 +25,8 @@ export interface BootManifest {
   dataBytes: number;
   /** Busy fraction of the pinned CPUs during the run that QEMU's own CPU time does not explain. */
   otherLoadOnPinnedCpus?: number;
+  /** The job that ran this boot (manifest `executor.jobs`). */
+  job?: string;
 }
 
 export interface GuestManifest {
@@ -64,6 +67,38 @@ export interface Resumption {
   reused: string[];
 }
 
+/**
+ * How a job went. `done`: it ran to its end (its boots may still have failed: the guest's entry
+ * says); `failed`: it stopped before its end (for Slurm, the job's state says how); `cancelled`:
+ * scancel'ed or preempted; `interrupted`: stopped by a signal to `harness run`; `pending` and
+ * `running` while the run goes. `harness run --resume` runs again every job not `done` or `skipped`.
+ */
+export type JobState = 'pending' | 'running' | 'done' | 'failed' | 'cancelled' | 'skipped' | 'interrupted';
+
+/** A job submitted to Slurm: its ids, its last state as Slurm gave it, and its log. */
+export interface SlurmJobRecord {
+  /** The id scancel and squeue take: `123`, or `123_4` for task 4 of array job 123. */
+  jobId: string;
+  /** Slurm's state, e.g. COMPLETED, FAILED, CANCELLED, TIMEOUT, NODE_FAIL. */
+  state: string;
+  /** Slurm's reason or exit code, when it gives one. */
+  detail?: string;
+  node?: string;
+  /** The job's stdout and stderr, relative to the run directory. */
+  log: string;
+}
+
+export interface JobRecord extends Job {
+  executor: ExecutorKind;
+  state: JobState;
+  reason?: string;
+  /** The machine the job ran on, for a job that ran elsewhere (a Slurm node); a local job's is the manifest's `host`. */
+  host?: HostInfo;
+  /** The accelerator the job's boots ran with. */
+  accel?: Accel;
+  slurm?: SlurmJobRecord;
+}
+
 export interface Manifest {
   schemaVersion: 1;
   runId: string;
@@ -81,5 +116,7 @@ export interface Manifest {
   config: { file: string; sha256: string; copy: string };
   accel: { requested: AccelChoice; chosen?: Accel; reason?: string };
   bootstrap: { resamples: number; seed: number; method: string };
+  /** Where the jobs ran and how each went (absent in runs made before jobs existed). */
+  executor?: { kind: ExecutorKind; jobs: JobRecord[] };
   guests: GuestManifest[];
 }

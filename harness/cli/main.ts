@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerArchive } from './commands/archive.js';
 import { registerBuild } from './commands/build.js';
 import { registerCompare } from './commands/compare.js';
+import { registerJob } from './commands/job.js';
 import { registerReport } from './commands/report.js';
 import { registerReproduce } from './commands/reproduce.js';
 import { registerRun } from './commands/run.js';
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   registerVerify(program);
   registerReport(program);
   registerReproduce(program, context);
+  registerJob(program, context);
 
   try {
     await program.parseAsync(argv);

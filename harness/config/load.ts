@@ -9,7 +9,7 @@ import { imagePathIssues, semanticIssues } from './checks.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { ajvErrorsToIssues, sortIssues } from './issues.js';
 import { cachedValidator, readYamlFile } from './yaml-file.js';
-import type { BenchmarkSelection, BootstrapConfig, DeployMethod, GuestConfig, GuestOs, MethodologyConfig, Peer, ReportConfig, RunConfig, SshTargetConfig, Timeouts } from './types.js';
+import type { BenchmarkSelection, BootstrapConfig, DeployMethod, ExecutorConfig, GuestConfig, GuestOs, MethodologyConfig, Peer, ReportConfig, RunConfig, SshTargetConfig, Timeouts } from './types.js';
 
 export interface LoadOptions {
   /**
@@ -44,6 +44,7 @@ interface ValidatedConfig {
   bootstrap: BootstrapConfig;
   methodology: MethodologyConfig;
   report: ReportConfig;
+  executor: ExecutorConfig;
   guests: Array<{
     name: string;
     os: GuestOs;
@@ -123,6 +124,11 @@ function toRunConfig(config: ValidatedConfig, file: string, text: string): RunCo
     bootstrap: { ...config.bootstrap },
     methodology: { ...config.methodology, overheadTolerance: { ...config.methodology.overheadTolerance } },
     report: { ...config.report },
+    executor: {
+      kind: config.executor.kind,
+      split: { ...config.executor.split },
+      slurm: { ...config.executor.slurm, extraArgs: [...config.executor.slurm.extraArgs] },
+    },
     guests,
   };
 }

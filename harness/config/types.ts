@@ -38,7 +38,38 @@ export interface RunConfig {
   bootstrap: BootstrapConfig;
   methodology: MethodologyConfig;
   report: ReportConfig;
+  executor: ExecutorConfig;
   guests: GuestConfig[];
+}
+
+/** Where a run's jobs execute: this machine, or a Slurm cluster (docs/executors.md). */
+export type ExecutorKind = 'local' | 'slurm';
+
+export interface ExecutorConfig {
+  kind: ExecutorKind;
+  split: JobSplit;
+  slurm: SlurmConfig;
+}
+
+/** How a run is cut into jobs (harness/jobs/plan.ts). */
+export interface JobSplit {
+  /** `together`: a guest's whole include list is one benchmark set; `byInclude`: one set per entry. */
+  benchmarks: 'together' | 'byInclude';
+  /** Boots of one set per job; undefined puts all of them in one job. */
+  bootsPerJob?: number;
+}
+
+/** sbatch options; see configs/schema.json executor.slurm. */
+export interface SlurmConfig {
+  partition?: string;
+  constraint?: string;
+  account?: string;
+  qos?: string;
+  exclusive: boolean;
+  timeMinutes: number;
+  array: boolean;
+  pollSeconds: number;
+  extraArgs: string[];
 }
 
 export interface ReportConfig {

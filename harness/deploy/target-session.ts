@@ -19,6 +19,8 @@ export interface TargetSessionOptions {
   guest: GuestConfig;
   target: SshTargetRun;
   boot?: number;
+  /** Boots the guest has in all, for progress; default `benchmarks.boots`. */
+  boots?: number;
   /** Where console.log (the payload's stderr and the harness's notes) and data.bin (its stdout) go. */
   guestDir: string;
   timeouts: Timeouts;
@@ -70,7 +72,7 @@ export async function runTargetSession(options: TargetSessionOptions): Promise<G
   const where = describeEndpoint(target.endpoint);
   const args = payloadArgs(guest.benchmarks, '-');
   const argv = ['ssh', where, payloadCommand('<dir>/hb-payload', args, target.cpus)];
-  emit({ type: 'guest-booting', guest: guest.name, boot, boots: guest.benchmarks.boots, argv, vcpus: guest.vcpus });
+  emit({ type: 'guest-booting', guest: guest.name, boot, boots: options.boots ?? guest.benchmarks.boots, argv, vcpus: guest.vcpus });
 
   const channel = new DataChannel(streamExpectation(guest));
   let dataBytes = 0;

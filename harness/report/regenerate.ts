@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import type { Manifest } from '../archive/manifest.js';
 import { loadConfig } from '../config/index.js';
 import type { RunConfig } from '../config/types.js';
-import { readDataChannel } from '../wire/data-channel.js';
+import { readBootData } from '../runner/boot-data.js';
 import { streamExpectation } from '../wire/expectation.js';
 import { guestFigures } from './guest-figures.js';
+import { groupGuestName, hostGroups } from './host-groups.js';
 import { RESULTS_SCHEMA_VERSION, type ResultsDocument } from './results.js';
 import { renderRunFiles, type BootStream, type RunFile } from './run-files.js';
 
@@ -57,15 +58,7 @@ export async function loadRunData(dir: string): Promise<RunData> {
     const guestConfig = config.guests.find((g) => g.name === guest.name);
     const expectation = guestConfig ? streamExpectation(guestConfig) : undefined;
     for (const boot of guest.boots) {
-      const file = join(dir, 'guests', guest.name, `boot-${boot.boot}`, 'data.bin');
-      const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT' && boot.dataBytes === 0) return Buffer.alloc(0);
-        throw new Error(`expected ${boot.dataBytes} bytes of data channel at ${file}, got none readable`, { cause: error });
-      });
-      if (bytes.length < boot.dataBytes) {
-        throw new Error(`expected at least ${boot.dataBytes} bytes in ${file} (as the manifest records), got ${bytes.length}`);
-      }
-      const { stream, error } = readDataChannel(bytes.subarray(0, boot.dataBytes), expectation);
+      const { stream, error } = await readBootData(dir, guest.name, boot, expectation);
       // The runner stopped at the same record and said so in the boot's reason; anything else is new.
       if (error && !(boot.status === 'failed' && boot.reason?.includes(error.message))) {
         doc.failed = [...doc.failed, { guest: guest.name, reason: `boot ${boot.boot}: guests/${guest.name}/boot-${boot.boot}/data.bin does not read as the runner read it: ${error.message}` }];
@@ -73,10 +66,15 @@ export async function loadRunData(dir: string): Promise<RunData> {
       }
       boots.push({ guest: guest.name, boot: boot.boot, stream });
     }
-    const figures = guestFigures(guest, guest.accel, boots, config);
-    doc.results.push(...figures.results);
-    doc.peers!.push(...figures.peers);
-    streams.push(...boots);
+    // Boots that ran on different CPU models (or accelerators) are reported apart, never pooled.
+    for (const group of hostGroups(guest, manifest.executor?.jobs)) {
+      const name = groupGuestName(guest.name, group);
+      const ofGroup = boots.filter((b) => group.boots.includes(b.boot)).map((b) => ({ ...b, guest: name }));
+      const figures = guestFigures({ name, os: guest.os }, group.accel, ofGroup, config);
+      doc.results.push(...figures.results);
+      doc.peers!.push(...figures.peers);
+      streams.push(...ofGroup);
+    }
   }
   return { dir, manifest, config, doc, streams };
 }

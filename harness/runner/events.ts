@@ -1,3 +1,4 @@
+import type { JobState } from '../archive/manifest.js';
 import type { Accel } from '../units.js';
 import type { RawBenchmark, SkippedBenchmark } from '../wire/stream.js';
 
@@ -33,6 +34,13 @@ export type RunEvent =
   | { type: 'guest-done'; guest: string; boot: number; seconds: number }
   /** `boot` is absent when the guest failed before booting, e.g. while its image was built. */
   | { type: 'guest-failed'; guest: string; boot?: number; error: Error }
+  /** A job handed to Slurm (`harness run --executor slurm`): its Slurm id, and where its log goes. */
+  | { type: 'job-submitted'; job: string; guest: string; slurmJobId: string; log: string }
+  /**
+   * A Slurm job changed state: `slurmState` as Slurm says it, `state` what it means for the run
+   * (`done` once its boots are gathered into the run directory). `ended` and `total` count the jobs.
+   */
+  | { type: 'job-state'; job: string; guest: string; state: JobState; slurmState: string; node?: string; reason?: string; ended: number; total: number }
   /** `interrupted` when a signal stopped the run ("interrupted by SIGINT"): `harness run --resume RUN_DIR` finishes it. */
   | { type: 'run-done'; runDir: string; complete: boolean; interrupted?: string };
 

@@ -28,6 +28,8 @@ export interface GuestSessionOptions {
   vcpus: number;
   /** Which boot of the guest this is, from 1. */
   boot?: number;
+  /** Boots the guest has in all, for progress; default `benchmarks.boots`. */
+  boots?: number;
   /** Where console.log and data.bin go. */
   guestDir: string;
   timeouts: Timeouts;
@@ -86,7 +88,7 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
     startPaused: true,
     extraArgs: deployStep ? [...(prepared.boot.extraArgs ?? []), ...deployStep.qemuArgs] : prepared.boot.extraArgs,
   });
-  emit({ type: 'guest-booting', guest: guest.name, boot, boots: guest.benchmarks.boots, argv: [prepared.boot.qemuBinary, ...argv], vcpus: options.vcpus });
+  emit({ type: 'guest-booting', guest: guest.name, boot, boots: options.boots ?? guest.benchmarks.boots, argv: [prepared.boot.qemuBinary, ...argv], vcpus: options.vcpus });
 
   // Records beyond what the config asked for (forged ones) stop the stream like damaged ones.
   const channel = new DataChannel(streamExpectation(guest));

@@ -64,8 +64,12 @@ export function resultsDocument(manifest: Manifest, outputs: Pick<RunOutputs, 'r
 }
 
 /** (Re)writes every file of the run directory from what is known so far; called after each boot. */
-export async function writeRunOutputs(runDir: string, outputs: RunOutputs): Promise<void> {
+export async function writeRunOutputs(runDir: string, outputs: RunOutputs, options: { reports?: boolean } = {}): Promise<void> {
   const { manifest } = outputs;
+  if (options.reports === false) {
+    await writeAtomic(join(runDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    return;
+  }
   const files = await renderRunFiles({
     manifests: [manifest],
     doc: resultsDocument(manifest, outputs),

@@ -44,13 +44,19 @@ export interface RunGuestContext {
    * from their data.bin. They count as if just run; the boots after them are run.
    */
   keptStreams?: Map<number, GuestStream>;
+  /** The boot numbers this job runs (harness/jobs/plan.ts); those already in `entry.boots` are kept, not run. */
+  boots: readonly number[];
+  /** Boots the guest has in all, over every job: for progress, and to say which boot a failure was in. */
+  totalBoots: number;
+  /** Recorded in each boot's manifest entry: the job that ran it. */
+  job: string;
 }
 
 /**
  * A guest's outcome built up boot by boot, the same way whether a boot has just run or was read
  * back from its data.bin on resume, so a resumed run gives the figures an uninterrupted one does.
  */
-class GuestAccumulator {
+export class GuestAccumulator {
   readonly outcome: GuestOutcome = { results: [], skipped: [], failed: [], boots: [], peers: [] };
   private readonly perBootFailures: NotRun[] = [];
 
@@ -59,6 +65,7 @@ class GuestAccumulator {
     private readonly accel: Accel,
     private readonly vcpusNote: string | undefined,
     private readonly config: RunConfig,
+    private readonly totalBoots: number,
   ) {}
 
   add(boot: BootManifest, stream: GuestStream): GuestOutcome {
@@ -69,7 +76,7 @@ class GuestAccumulator {
         outcome.skipped.push({ guest: guest.name, metric: s.metric, reason: this.vcpusNote ? `${s.reason} (${this.vcpusNote})` : s.reason });
       }
     }
-    const prefix = guest.benchmarks.boots > 1 ? `boot ${boot.boot}: ` : '';
+    const prefix = this.totalBoots > 1 ? `boot ${boot.boot}: ` : '';
     for (const f of stream.failed) this.perBootFailures.push({ guest: guest.name, metric: f.metric, reason: `${prefix}${f.reason}` });
     if (boot.reason !== undefined) this.perBootFailures.push({ guest: guest.name, reason: `${prefix}${boot.reason}` });
     const soFar = guestFigures(guest, this.accel, outcome.boots, this.config);
@@ -95,7 +102,7 @@ function provenanceChanges(before: Record<string, string>, after: Record<string,
 export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry: GuestManifest, context: RunGuestContext): Promise<GuestOutcome> {
   const { config, accel, emit, signal } = context;
   const { vcpus, note } = effectiveVcpus(accel, guest.vcpus);
-  const accumulator = new GuestAccumulator(guest, accel, note, config);
+  const accumulator = new GuestAccumulator(guest, accel, note, config, context.totalBoots);
   for (const kept of entry.boots) {
     const stream = context.keptStreams?.get(kept.boot);
     if (!stream) throw new Error(`expected the data of ${guest.name} boot ${kept.boot} to resume from, got none`);
@@ -105,7 +112,8 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
     entry.status = entry.boots.some((b) => b.status === 'failed') ? 'failed' : 'done';
     return accumulator.outcome;
   };
-  if (entry.boots.length >= guest.benchmarks.boots) {
+  const todo = context.boots.filter((boot) => !entry.boots.some((kept) => kept.boot === boot));
+  if (todo.length === 0) {
     await context.save(accumulator.outcome);
     return finish();
   }
@@ -144,14 +152,14 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
   }
   for (const warning of conditions.warnings) emit({ type: 'host-warning', guest: guest.name, warning });
 
-  for (let boot = entry.boots.length + 1; boot <= guest.benchmarks.boots; boot++) {
+  for (const boot of todo) {
     if (signal?.aborted) throw signal.reason;
     const guestDir = join(context.runDir, 'guests', guest.name, `boot-${boot}`);
     // What an interrupted or killed earlier attempt at this boot left.
     await rm(guestDir, { recursive: true, force: true });
     const session = prepared.target
-      ? await runTargetSession({ guest, target: prepared.target, boot, guestDir, timeouts: config.timeouts, emit, signal })
-      : await runGuestSession({ guest, prepared, accel, vcpus, boot, guestDir, timeouts: config.timeouts, emit, signal });
+      ? await runTargetSession({ guest, target: prepared.target, boot, boots: context.totalBoots, guestDir, timeouts: config.timeouts, emit, signal })
+      : await runGuestSession({ guest, prepared, accel, vcpus, boot, boots: context.totalBoots, guestDir, timeouts: config.timeouts, emit, signal });
     const bootEntry: BootManifest = {
       boot,
       status: session.interrupted ? 'interrupted' : session.error ? 'failed' : 'done',
@@ -164,6 +172,7 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
       seconds: session.seconds,
       dataBytes: session.dataBytes,
       ...(session.otherLoad === undefined ? {} : { otherLoadOnPinnedCpus: session.otherLoad }),
+      job: context.job,
     };
     entry.boots.push(bootEntry);
     if (session.otherLoad !== undefined && session.otherLoad > OTHER_LOAD_WARNING) {

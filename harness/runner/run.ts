@@ -1,10 +1,12 @@
-import { copyFile, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createRunDirectory } from '../archive/run-dir.js';
-import type { GuestManifest, Manifest } from '../archive/manifest.js';
+import type { GuestManifest, JobRecord, Manifest } from '../archive/manifest.js';
+import { bootsOfGuest, guestForJob, planJobs, type Job } from '../jobs/plan.js';
 import { readProjectRevision } from '../archive/provenance.js';
-import { loadConfig } from '../config/index.js';
-import type { RunConfig } from '../config/types.js';
+import type { ExecutorKind, RunConfig } from '../config/types.js';
+import { resumeOnSlurm, runOnSlurm } from '../executor/slurm/run.js';
+import { slurmUnavailable } from '../executor/slurm/queue.js';
 import { adapterFor } from '../guests/registry.js';
 import { DEFAULT_KERNEL_PACKAGE } from '../guests/linux/adapter.js';
 import { fetchDebianKernel } from '../guests/linux/kernel.js';
@@ -15,13 +17,14 @@ import { DEFAULT_RESAMPLES } from '../stats/index.js';
 import type { PeerEntry } from '../report/peers.js';
 import type { NotRun, ResultEntry } from '../report/results.js';
 import type { AccelChoice } from '../units.js';
-import { readDataChannel } from '../wire/data-channel.js';
 import { streamExpectation } from '../wire/expectation.js';
 import type { GuestStream } from '../wire/stream.js';
 import { raceAbort, RunDirectoryWriteError, RunInterruptedError } from './errors.js';
 import { AtomicWriteError, writeRunOutputs } from './outputs.js';
 import type { EventSink } from './events.js';
 import { runGuest, type GuestOutcome } from './run-guest.js';
+import { readBootData } from './boot-data.js';
+import { loadRunConfig, readRunManifest } from './run-manifest.js';
 
 export interface RunOptions {
   /** Overrides the config's accel. */
@@ -34,6 +37,12 @@ export interface RunOptions {
    * returned with `interrupted`. The CLI aborts it on SIGINT and SIGTERM.
    */
   signal?: AbortSignal;
+  /** Overrides the config's `executor.kind`. */
+  executor?: ExecutorKind;
+  /** The jobs to run, when not the config's whole plan: a Slurm job's body runs one. */
+  jobs?: Job[];
+  /** Whether to write the report files beside manifest.json; a Slurm job's own directory has only its manifest and data. Default true. */
+  reports?: boolean;
 }
 
 export interface RunOutcome {
@@ -65,9 +74,15 @@ function qemuChecker(): (binary: string) => Promise<string> {
 
 /** config → accelerator → for each guest: image, QEMU, data channel, statistics → archived run directory. */
 export async function runBenchmarks(config: RunConfig, options: RunOptions): Promise<RunOutcome> {
-  // Refused before anything is written or booted: no QEMU (or too old a one), no run.
+  const executor = options.executor ?? config.executor.kind;
+  // Refused before anything is written or booted: no QEMU (or too old a one), no Slurm, no run.
   const qemuVersion = qemuChecker();
-  if (needsQemu(config)) await qemuVersion(QEMU_X86_64);
+  if (executor === 'slurm') {
+    const why = await slurmUnavailable();
+    if (why) throw new Error(`expected Slurm to submit the run's jobs to (--executor slurm), but: ${why}`);
+  } else if (needsQemu(config)) {
+    await qemuVersion(QEMU_X86_64);
+  }
   const label = basename(config.file).replace(/\.ya?ml$/, '');
   let created: { runId: string; runDir: string };
   try {
@@ -76,14 +91,24 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
     throw new Error(`expected to create a run directory under the results directory ${config.resultsDir}, but could not (is it writable?): ${(error as Error).message}`, { cause: error });
   }
   const { runId, runDir } = created;
-
   const requested = options.accel ?? config.accel;
-  const manifest: Manifest = {
+  const manifest = await newManifest(config, runId, requested, options.command ?? []);
+  const configCopy = join(runDir, 'config.yaml');
+  await copyFile(config.file, configCopy).catch((error: unknown) => {
+    throw new RunDirectoryWriteError(configCopy, error);
+  });
+  if (executor === 'slurm') return runOnSlurm(config, runDir, manifest, { ...options, accel: requested });
+  return executeRun(config, runDir, manifest, new Map(), { ...options, accel: requested }, qemuVersion);
+}
+
+/** A run's manifest as it starts: nothing run yet. */
+async function newManifest(config: RunConfig, runId: string, requested: AccelChoice, command: string[]): Promise<Manifest> {
+  return {
     schemaVersion: 1,
     runId,
     complete: false,
     startedAt: new Date().toISOString(),
-    command: options.command ?? [],
+    command,
     host: await readHostInfo(),
     project: { ...(await readProjectRevision()), nodeVersion: process.version },
     config: { file: config.file, sha256: config.sha256, copy: 'config.yaml' },
@@ -91,11 +116,18 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
     bootstrap: { resamples: config.bootstrap.resamples, seed: config.bootstrap.seed, method: `percentile bootstrap of the median (default ${DEFAULT_RESAMPLES} resamples)` },
     guests: [],
   };
-  const configCopy = join(runDir, 'config.yaml');
-  await copyFile(config.file, configCopy).catch((error: unknown) => {
-    throw new RunDirectoryWriteError(configCopy, error);
-  });
-  return executeRun(config, runDir, manifest, new Map(), { ...options, accel: requested }, qemuVersion);
+}
+
+/**
+ * One job of a run, in a directory of its own with its own manifest (and no reports): the body of
+ * a Slurm job (harness/executor/slurm), which the run gathers once it ends. The accelerator is
+ * chosen here, on the machine the job runs on.
+ */
+export async function runJobIn(config: RunConfig, dir: string, runId: string, job: Job, options: RunOptions & { accel: AccelChoice }): Promise<RunOutcome> {
+  const qemuVersion = qemuChecker();
+  if (needsQemu(config)) await qemuVersion(QEMU_X86_64);
+  const manifest = await newManifest(config, `${runId}/${job.id}`, options.accel, options.command ?? []);
+  return executeRun(config, dir, manifest, new Map(), { ...options, jobs: [job], reports: false }, qemuVersion);
 }
 
 /** A guest's finished boots from an earlier invocation of the run, read back for `--resume`. */
@@ -115,23 +147,13 @@ const TEMPORARY_FILE = /\.tmp-\d+$/;
  * was started with (same SHA-256) and the images the same (same provenance), so the result is the
  * run an uninterrupted invocation would have written. The manifest records each resume.
  */
-export async function resumeRun(runDir: string, options: Omit<RunOptions, 'accel'>): Promise<RunOutcome> {
-  const manifestFile = join(runDir, 'manifest.json');
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as Manifest;
-  } catch (error) {
-    throw new Error(`expected a run directory with a readable manifest.json at ${runDir}, got none: ${(error as Error).message}`, { cause: error });
-  }
+export async function resumeRun(runDir: string, options: Omit<RunOptions, 'accel' | 'executor'>): Promise<RunOutcome> {
+  const manifest = await readRunManifest(runDir);
+  if (manifest.executor?.kind === 'slurm') return resumeOnSlurm(runDir, manifest, options);
   if (manifest.finishedAt && !manifest.interrupted) {
     throw new Error(`expected an interrupted run in ${runDir}, got one that finished at ${manifest.finishedAt} (${manifest.complete ? 'complete' : 'incomplete, but not interrupted'}): nothing to resume`);
   }
-  const config = await loadConfig(manifest.config.file).catch((error: unknown) => {
-    throw new Error(`expected the run's config at ${manifest.config.file} to resume with, got none readable: ${(error as Error).message}`, { cause: error });
-  });
-  if (config.sha256 !== manifest.config.sha256) {
-    throw new Error(`expected ${manifest.config.file} to be the config the run was started with (SHA-256 ${manifest.config.sha256}), got one with SHA-256 ${config.sha256}; put the run's config.yaml back in its place, or start a new run`);
-  }
+  const config = await loadRunConfig(manifest);
   const qemuVersion = qemuChecker();
   if (needsQemu(config)) await qemuVersion(QEMU_X86_64);
 
@@ -144,11 +166,7 @@ export async function resumeRun(runDir: string, options: Omit<RunOptions, 'accel
     if (boots.length === 0 || !guestConfig) continue;
     const streams = new Map<number, GuestStream>();
     for (const boot of boots) {
-      const file = join(runDir, 'guests', entry.name, `boot-${boot.boot}`, 'data.bin');
-      const bytes = boot.dataBytes === 0 ? Buffer.alloc(0) : await readFile(file);
-      if (bytes.length < boot.dataBytes) throw new Error(`expected at least ${boot.dataBytes} bytes in ${file} (as the manifest records), got ${bytes.length}`);
-      // Read as the runner read it live (a boot that ended in a bad record stops there again).
-      streams.set(boot.boot, readDataChannel(bytes.subarray(0, boot.dataBytes), streamExpectation(guestConfig)).stream);
+      streams.set(boot.boot, (await readBootData(runDir, entry.name, boot, streamExpectation(guestConfig))).stream);
       reused.push(`${entry.name} boot-${boot.boot}`);
     }
     kept.set(entry.name, { entry: { ...entry, boots }, streams });
@@ -182,14 +200,17 @@ async function executeRun(
 ): Promise<RunOutcome> {
   const { emit, signal } = options;
   const { runId } = manifest;
-  emit({ type: 'run-start', runId, runDir, guests: config.guests.map((g) => g.name) });
+  const records: JobRecord[] = (options.jobs ?? planJobs(config)).map((job) => ({ ...job, executor: 'local', state: 'pending' }));
+  manifest.executor = { kind: 'local', jobs: records };
+  const guestsRun = config.guests.filter((g) => records.some((r) => r.guest === g.name));
+  emit({ type: 'run-start', runId, runDir, guests: guestsRun.map((g) => g.name) });
   const requested = options.accel;
   // Guests not run and guest-level failures; each run guest's own outcome is in perGuest.
   const skipped: NotRun[] = [];
   const failed: NotRun[] = [];
   const perGuest = new Map<string, GuestOutcome>();
   const collect = () => {
-    const outcomes = config.guests.flatMap((g) => (perGuest.has(g.name) ? [{ guest: g, outcome: perGuest.get(g.name)! }] : []));
+    const outcomes = guestsRun.flatMap((g) => (perGuest.has(g.name) ? [{ guest: g, outcome: perGuest.get(g.name)! }] : []));
     return {
       results: outcomes.flatMap(({ outcome }) => outcome.results),
       skipped: [...skipped, ...outcomes.flatMap(({ outcome }) => outcome.skipped)],
@@ -200,7 +221,7 @@ async function executeRun(
   };
   const save = async () => {
     try {
-      await writeRunOutputs(runDir, { manifest, ...collect(), bootstrap: config.bootstrap, baseline: config.report.baseline });
+      await writeRunOutputs(runDir, { manifest, ...collect(), bootstrap: config.bootstrap, baseline: config.report.baseline }, { reports: options.reports !== false });
     } catch (error) {
       throw error instanceof AtomicWriteError ? new RunDirectoryWriteError(error.path, error.cause) : new RunDirectoryWriteError(runDir, error);
     }
@@ -228,56 +249,86 @@ async function executeRun(
   let interrupted: RunInterruptedError | undefined;
   // The CLI aborts with a RunInterruptedError naming the signal; a library caller may abort with anything.
   const interruption = () => (signal?.reason instanceof RunInterruptedError ? signal.reason : new RunInterruptedError('abort'));
-  for (const guest of config.guests) {
+  const entries = new Map<string, GuestManifest>();
+  // Every boot's stream so far, per guest: each job of a guest adds to the figures of the ones before.
+  const streamsOf = new Map<string, Map<number, GuestStream>>();
+  const guestErrors = new Map<string, string>();
+  for (const record of records) {
     if (signal?.aborted) {
       interrupted = interruption();
       break;
     }
-    const previous = kept.get(guest.name);
-    const entry: GuestManifest = previous?.entry ?? { name: guest.name, os: guest.os, status: 'running', vcpusConfigured: guest.vcpus, boots: [] };
-    entry.status = 'running';
-    manifest.guests.push(entry);
+    const guest = config.guests.find((g) => g.name === record.guest);
+    if (!guest) throw new Error(`expected job ${record.id}'s guest ${record.guest} in ${config.file}, got guests ${config.guests.map((g) => g.name).join(', ')}`);
     const adapter = adapterFor(guest.os);
-    if (!previous) {
-      const availability = await adapter.availability(guest);
-      if (!availability.available) {
-        entry.status = 'skipped';
-        entry.reason = `${availability.reason}; ${availability.howTo}`;
-        skipped.push({ guest: guest.name, reason: availability.reason, howTo: availability.howTo });
-        emit({ type: 'guest-skipped', guest: guest.name, reason: availability.reason, howTo: availability.howTo });
-        await save();
-        continue;
+    let entry = entries.get(guest.name);
+    if (entry?.status === 'skipped') {
+      Object.assign(record, { state: 'skipped', reason: entry.reason });
+      continue;
+    }
+    if (!entry) {
+      const previous = kept.get(guest.name);
+      entry = previous?.entry ?? { name: guest.name, os: guest.os, status: 'running', vcpusConfigured: guest.vcpus, boots: [] };
+      entries.set(guest.name, entry);
+      manifest.guests.push(entry);
+      streamsOf.set(guest.name, new Map(previous?.streams ?? []));
+      if (!previous) {
+        const availability = await adapter.availability(guest);
+        if (!availability.available) {
+          entry.status = 'skipped';
+          entry.reason = `${availability.reason}; ${availability.howTo}`;
+          Object.assign(record, { state: 'skipped', reason: entry.reason });
+          skipped.push({ guest: guest.name, reason: availability.reason, howTo: availability.howTo });
+          emit({ type: 'guest-skipped', guest: guest.name, reason: availability.reason, howTo: availability.howTo });
+          await save();
+          continue;
+        }
       }
     }
+    entry.status = 'running';
+    record.state = 'running';
+    const streams = streamsOf.get(guest.name)!;
+    const ofGuest = records.filter((r) => r.guest === guest.name).length;
     try {
       // An ssh target runs on its own CPU: no accelerator to choose, its figures are real TSC ticks.
       const accel = adapter.withoutQemu ? 'native' : (await decideAccel()).accel;
-      await runGuest(guest, adapter, entry, {
+      record.accel = accel;
+      await runGuest(guestForJob(guest, record), adapter, entry, {
         config,
         runDir,
         accel,
         emit,
         qemuVersion,
         signal,
-        ...(previous ? { keptStreams: previous.streams } : {}),
+        keptStreams: streams,
+        boots: record.boots,
+        totalBoots: bootsOfGuest(guest, config.executor.split),
+        job: record.id,
         save: async (outcome) => {
+          for (const { boot, stream } of outcome.boots) streams.set(boot, stream);
           perGuest.set(guest.name, outcome);
           await save();
         },
       });
+      record.state = 'done';
     } catch (error) {
       // Nothing more can be kept: stop, and say which file could not be written.
       if (error instanceof RunDirectoryWriteError) throw error;
       if (signal?.aborted) {
         entry.status = 'interrupted';
+        record.state = 'interrupted';
         interrupted = interruption();
         break;
       }
-      entry.status = 'failed';
-      entry.reason = (error as Error).message;
-      failed.push({ guest: guest.name, reason: describeError(error) });
+      const where = ofGuest > 1 ? `job ${record.id}: ` : '';
+      guestErrors.set(guest.name, `${where}${(error as Error).message}`);
+      Object.assign(record, { state: 'failed', reason: (error as Error).message });
+      failed.push({ guest: guest.name, reason: `${where}${describeError(error)}` });
       emit({ type: 'guest-failed', guest: guest.name, error: error as Error });
     }
+    // A job that failed before its boots fails its guest, whatever the guest's other jobs did.
+    const guestError = guestErrors.get(guest.name);
+    if (guestError !== undefined) Object.assign(entry, { status: 'failed', reason: guestError });
     await save();
   }
 

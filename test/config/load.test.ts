@@ -230,7 +230,7 @@ describe('loadConfig', () => {
         yaml: 'accel: kvm\nverbose: true #<\nguests: [{ name: a, os: linux }]\n',
         path: 'verbose',
         column: 1,
-        expected: /^no key 'verbose' \(allowed: accel, resultsDir, cacheDir, timeouts, bootstrap, report, methodology, guests\)$/,
+        expected: /^no key 'verbose' \(allowed: accel, resultsDir, cacheDir, timeouts, bootstrap, report, executor, methodology, guests\)$/,
         got: "key 'verbose'",
       },
       {
@@ -350,6 +350,34 @@ describe('loadConfig', () => {
         path: 'accel',
         expected: /^one of kvm, tcg, tcg-icount, auto$/,
         got: '"hvf"',
+      },
+      {
+        name: 'an unknown executor',
+        yaml: 'executor:\n  kind: kubernetes #<\nguests: [{ name: a, os: linux }]\n',
+        path: 'executor.kind',
+        expected: /^one of local, slurm$/,
+        got: '"kubernetes"',
+      },
+      {
+        name: 'zero boots per job',
+        yaml: 'executor:\n  split: { bootsPerJob: 0 } #<\nguests: [{ name: a, os: linux }]\n',
+        path: 'executor.split.bootsPerJob',
+        expected: /^an integer from 1 to 1000$/,
+        got: '0',
+      },
+      {
+        name: 'an sbatch argument that is not an option',
+        yaml: 'executor:\n  slurm:\n    extraArgs: [--exclusive, rm -rf] #<\nguests: [{ name: a, os: linux }]\n',
+        path: 'executor.slurm.extraArgs[1]',
+        expected: /sbatch option/,
+        got: '"rm -rf"',
+      },
+      {
+        name: 'a partition name with a space',
+        yaml: 'executor:\n  slurm: { partition: "bench x" } #<\nguests: [{ name: a, os: linux }]\n',
+        path: 'executor.slurm.partition',
+        expected: /Slurm name/,
+        got: '"bench x"',
       },
       {
         name: 'negative iterations',

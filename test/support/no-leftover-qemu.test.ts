@@ -2,14 +2,14 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { projectRoot } from '../../harness/paths.js';
 import { installFakeQemu } from './fake-qemu/index.js';
-import { SUITE_TAG_ENV, suiteQemus, suiteTmp } from './no-leftover-qemu.js';
+import { SLURM_PROGRAM, SUITE_TAG_ENV, suiteQemus, suiteTmp } from './no-leftover-qemu.js';
 
 /** Whether a process runs (exists and is no zombie). */
 function alive(pid: number): boolean {
@@ -74,6 +74,19 @@ describe('the check for QEMUs left after the suite', function () {
     await rm(outside, { recursive: true, force: true });
   });
 
+  it('counts a Slurm daemon of this suite too (a cluster a test did not stop), and no other program', async () => {
+    // Stand-ins named as the daemons are, started in the suite's temporary directory.
+    const daemon = join(dir, 'slurmd');
+    const bystander = join(dir, 'slurmdx');
+    for (const file of [daemon, bystander]) await writeFile(file, '#!/bin/sh\nwhile :; do sleep 1; done\n', { mode: 0o755 });
+    const pids = [daemon, bystander].map((file) => spawn('sh', [file, '-D', '-f', join(dir, 'slurm.conf')], { stdio: 'ignore' }).pid!);
+    started.push(...pids);
+    await sleep(300);
+    const found = suiteQemus(undefined, undefined, undefined, SLURM_PROGRAM);
+    expect(found.map((q) => q.pid)).to.include(pids[0]).and.not.include(pids[1]);
+    expect(suiteQemus().map((q) => q.pid), 'counted as a QEMU').not.to.include(pids[0]);
+  });
+
   it('fails a suite that leaves one running, naming it, and kills it', async () => {
     const pidFile = join(dir, 'leftover.pid');
     const result = await execa('npx', ['mocha', '--no-config', '--node-option', 'import=tsx', '--require', 'test/support/no-leftover-qemu.ts', 'test/support/fixtures/leaves-qemu.fixture.ts'], {
@@ -85,7 +98,7 @@ describe('the check for QEMUs left after the suite', function () {
     started.push(pid);
     expect(result.exitCode, result.stdout).not.to.equal(0);
     expect(result.stdout).to.match(/"after all" hook/);
-    expect(result.stdout).to.match(new RegExp(`expected no QEMU left running after the test suite, got 1 \\(now killed\\):\\n\\s+pid ${pid} \\(environment, command line\\): `));
+    expect(result.stdout).to.match(new RegExp(`expected no QEMU or Slurm daemon left running after the test suite, got 1 \\(now killed\\):\\n\\s+pid ${pid} \\(environment, command line\\): `));
     await sleep(200);
     expect(alive(pid), `QEMU ${pid} still running`).to.equal(false);
   });

@@ -7,7 +7,8 @@
 //     even one orphaned when its parent died);
 //   - its command line mentions the suite's temporary directory;
 //   - it descends from this mocha process.
-// QEMUs of anything else on the machine (another suite, another engineer's run) match none and are
+// The same goes for the daemons of the Slurm clusters tests start (munged, slurmctld, slurmd,
+// slurmstepd). QEMUs of anything else on the machine (another suite, another engineer's run) match none and are
 // never touched. Leftovers are killed (SIGKILL) and the suite fails, naming them.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -62,14 +63,14 @@ function descendsFrom(pid: number, ancestor: number): boolean {
  * as the tests' fake QEMU) that belong to the suite tagged `tag`. Zombies (already dead, not yet
  * reaped) have no command line and are not counted.
  */
-export function suiteQemus(tag = suiteTag, tmp = suiteTmp, root = process.pid): SuiteQemu[] {
+export function suiteQemus(tag = suiteTag, tmp = suiteTmp, root = process.pid, programs: RegExp = QEMU_PROGRAM): SuiteQemu[] {
   const found: SuiteQemu[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const cmdline = readProc(entry, 'cmdline');
     if (!cmdline) continue;
     const argv = cmdline.split('\0').filter(Boolean);
-    if (!argv.slice(0, 2).some((arg) => basename(arg).startsWith('qemu-system'))) continue;
+    if (!argv.slice(0, 2).some((arg) => programs.test(basename(arg)))) continue;
     const pid = Number(entry);
     const why: string[] = [];
     const environ = readProc(entry, 'environ');
@@ -81,11 +82,16 @@ export function suiteQemus(tag = suiteTag, tmp = suiteTmp, root = process.pid): 
   return found;
 }
 
-/** The suite's QEMUs still running `graceMs` from now (a QEMU being stopped as a test ends gets that long). */
-export async function leftoverQemus(graceMs = 3000): Promise<SuiteQemu[]> {
+/** QEMU, by its program name. */
+const QEMU_PROGRAM = /^qemu-system/;
+/** The daemons of the tests' Slurm clusters (test/support/slurm-cluster.ts) and their job steps ("slurmstepd: [4.batch]"). */
+export const SLURM_PROGRAM = /^(munged|slurmctld|slurmd|slurmstepd)\b/;
+
+/** The suite's QEMUs (or other `programs`) still running `graceMs` from now (a QEMU being stopped as a test ends gets that long). */
+export async function leftoverQemus(graceMs = 3000, programs: RegExp = QEMU_PROGRAM): Promise<SuiteQemu[]> {
   const deadline = Date.now() + graceMs;
   for (;;) {
-    const left = suiteQemus();
+    const left = suiteQemus(suiteTag, suiteTmp, process.pid, programs);
     if (left.length === 0 || Date.now() >= deadline) return left;
     await sleep(100);
   }
@@ -97,7 +103,8 @@ const LEFTOVER_GRACE_MS = 3000;
 export const mochaHooks = {
   async afterAll(this: Mocha.Context): Promise<void> {
     this.timeout(LEFTOVER_GRACE_MS + 30_000);
-    const left = await leftoverQemus(LEFTOVER_GRACE_MS);
+    // A Slurm cluster a test started and did not stop counts too (issue 9: nothing of Slurm outlives the tests).
+    const left = [...(await leftoverQemus(LEFTOVER_GRACE_MS)), ...suiteQemus(suiteTag, suiteTmp, process.pid, SLURM_PROGRAM)];
     for (const { pid } of left) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -108,7 +115,7 @@ export const mochaHooks = {
     if (left.length === 0) rmSync(suiteTmp, { recursive: true, force: true });
     if (left.length > 0) {
       const list = left.map((q) => `  pid ${q.pid} (${q.why.join(', ')}): ${q.args.slice(0, 300)}`).join('\n');
-      throw new Error(`expected no QEMU left running after the test suite, got ${left.length} (now killed):\n${list}`);
+      throw new Error(`expected no QEMU or Slurm daemon left running after the test suite, got ${left.length} (now killed):\n${list}`);
     }
   },
 };

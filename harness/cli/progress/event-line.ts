@@ -38,6 +38,13 @@ export function eventLine(event: RunEvent): string | undefined {
       return `[${event.guest}] done in ${event.seconds.toFixed(1)} s`;
     case 'guest-failed':
       return `[${event.guest}] FAILED: ${event.error.message}`;
+    case 'job-submitted':
+      return `[${event.guest}] job ${event.job} submitted: Slurm job ${event.slurmJobId}, log ${event.log}`;
+    case 'job-state': {
+      const where = event.node ? ` on ${event.node}` : '';
+      const why = event.reason && event.state !== 'done' ? `: ${event.reason.split('\n')[0]}` : '';
+      return `[${event.guest}] job ${event.job}: ${event.slurmState}${where} -> ${event.state}${why} (${event.ended}/${event.total} jobs ended)`;
+    }
     case 'run-done':
       if (event.interrupted) return `run INTERRUPTED (${event.interrupted}): ${event.runDir}; finish it with: harness run --resume ${event.runDir}`;
       return `run ${event.complete ? 'complete' : 'INCOMPLETE'}: ${event.runDir}`;

@@ -72,6 +72,8 @@ export class RunProgress {
       case 'run-start':
       case 'accel-chosen':
       case 'host-warning':
+      case 'job-submitted':
+      case 'job-state':
         return;
     }
   }

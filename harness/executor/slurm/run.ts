@@ -1,0 +1,252 @@
+import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { JobRecord, Manifest } from '../../archive/manifest.js';
+import type { RunConfig } from '../../config/types.js';
+import { adapterFor } from '../../guests/registry.js';
+import { planJobs } from '../../jobs/plan.js';
+import { projectRoot } from '../../paths.js';
+import type { NotRun } from '../../report/results.js';
+import { raceAbort, RunDirectoryWriteError, RunInterruptedError } from '../../runner/errors.js';
+import type { EventSink } from '../../runner/events.js';
+import { AtomicWriteError, writeRunOutputs } from '../../runner/outputs.js';
+import type { RunOutcome } from '../../runner/run.js';
+import { loadRunConfig } from '../../runner/run-manifest.js';
+import type { AccelChoice } from '../../units.js';
+import { gatheredOutcome, gatherJob, jobDirectory, readFinishedJob } from '../gather.js';
+import { cancel, queryJobs, slurmUnavailable, stateOf, submit, type SlurmStatus } from './queue.js';
+import { batchScript, groupSubmissions, HOST_MEMORY_OVERHEAD_MIB, isArrayed, logFile, parseSubmitted, sbatchArgv, slurmJobId } from './sbatch.js';
+
+export interface SlurmRunOptions {
+  emit: EventSink;
+  accel: AccelChoice;
+  command?: string[];
+  /** Aborted on SIGINT/SIGTERM: the run's jobs still in Slurm are cancelled and the run marked interrupted. */
+  signal?: AbortSignal;
+}
+
+/** Jobs in these states need nothing more; every other one is (re)submitted by a run or its resume. */
+const SETTLED = new Set(['done', 'skipped']);
+/** Lines of a failed job's log quoted in its failure. */
+const LOG_TAIL_LINES = 8;
+const LOG_TAIL_BYTES = 16 * 1024;
+/** Slurm's state as the run records it for a job neither squeue nor sacct lists. */
+const GONE = 'GONE';
+
+/**
+ * `harness run --executor slurm`: every job of the run's plan becomes a Slurm job (one job array per
+ * resource shape), each running `harness job RUN_DIR --index I` on its node, which writes under
+ * RUN_DIR/jobs/ID. The run polls the queue, gathers each job that completes into the run directory
+ * (boots, manifest entries, reports rewritten), and records a job that fails or is cancelled with
+ * its Slurm state and log. The run directory must be on a filesystem the nodes share.
+ */
+export async function runOnSlurm(config: RunConfig, runDir: string, manifest: Manifest, options: SlurmRunOptions): Promise<RunOutcome> {
+  const { emit, signal } = options;
+  const plan = planJobs(config);
+  const previous = manifest.executor?.kind === 'slurm' ? manifest.executor.jobs : [];
+  const records: JobRecord[] = plan.map((job) => previous.find((r) => r.id === job.id) ?? { ...job, executor: 'slurm', state: 'pending' });
+  manifest.executor = { kind: 'slurm', jobs: records };
+  emit({ type: 'run-start', runId: manifest.runId, runDir, guests: config.guests.map((g) => g.name) });
+
+  const skipped: NotRun[] = [];
+  const save = async () => {
+    try {
+      const gathered = await gatheredOutcome(runDir, manifest, config);
+      const failed = [...jobFailures(records), ...gathered.failed];
+      await writeRunOutputs(runDir, { manifest, ...gathered, skipped: [...skipped, ...gathered.skipped], failed, bootstrap: config.bootstrap, baseline: config.report.baseline });
+      return { ...gathered, skipped: [...skipped, ...gathered.skipped], failed };
+    } catch (error) {
+      throw error instanceof AtomicWriteError ? new RunDirectoryWriteError(error.path, error.cause) : error;
+    }
+  };
+
+  // Guests whose user-supplied parts are missing are skipped here, as a local run skips them.
+  for (const guest of config.guests) {
+    const availability = await adapterFor(guest.os).availability(guest);
+    if (availability.available) continue;
+    const reason = `${availability.reason}; ${availability.howTo}`;
+    for (const record of records.filter((r) => r.guest === guest.name)) Object.assign(record, { state: 'skipped', reason });
+    if (!manifest.guests.some((g) => g.name === guest.name)) manifest.guests.push({ name: guest.name, os: guest.os, status: 'skipped', reason, vcpusConfigured: guest.vcpus, boots: [] });
+    skipped.push({ guest: guest.name, reason: availability.reason, howTo: availability.howTo });
+    emit({ type: 'guest-skipped', guest: guest.name, reason: availability.reason, howTo: availability.howTo });
+  }
+
+  // On resume, jobs of the earlier invocation may still be queued or running: they are waited for, not submitted again.
+  const earlier = await queryJobs(records.flatMap((r) => (r.slurm && !SETTLED.has(r.state) ? [r.slurm.jobId] : [])));
+  const alive = (r: JobRecord) => r.slurm !== undefined && ['pending', 'running'].includes(stateOf(earlier.get(r.slurm.jobId)?.state ?? GONE));
+  const toSubmit = records.filter((r) => !SETTLED.has(r.state) && !alive(r));
+  await submitJobs(config, runDir, manifest, toSubmit, options);
+  await save();
+
+  let interrupted: RunInterruptedError | undefined;
+  try {
+    await waitForJobs(runDir, manifest, records, { ...options, pollSeconds: config.executor.slurm.pollSeconds }, save);
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+    interrupted = signal.reason instanceof RunInterruptedError ? signal.reason : new RunInterruptedError('abort');
+    const active = records.filter((r) => r.slurm && !SETTLED.has(r.state) && ['pending', 'running'].includes(r.state));
+    await cancel(active.map((r) => r.slurm!.jobId));
+    for (const record of active) Object.assign(record, { state: 'interrupted', reason: `cancelled: ${interrupted.message}` });
+  }
+
+  if (interrupted) {
+    manifest.interrupted = { signal: interrupted.signal, at: new Date().toISOString(), reason: interrupted.message };
+    manifest.complete = false;
+  } else {
+    manifest.finishedAt = new Date().toISOString();
+  }
+  let outcome = await save();
+  if (!interrupted) {
+    manifest.complete = outcome.failed.length === 0 && records.every((r) => SETTLED.has(r.state));
+    outcome = await save();
+  }
+  emit({ type: 'run-done', runDir, complete: manifest.complete, ...(interrupted ? { interrupted: interrupted.message } : {}) });
+  return {
+    runId: manifest.runId,
+    runDir,
+    complete: manifest.complete,
+    results: outcome.results,
+    skipped: outcome.skipped,
+    failed: outcome.failed,
+    peers: outcome.peers,
+    ...(interrupted ? { interrupted: interrupted.message } : {}),
+  };
+}
+
+/**
+ * `harness run --resume RUN_DIR` of a Slurm run: jobs gathered stay; jobs still queued or running
+ * are waited for; every other job (failed, cancelled, interrupted, never submitted) is submitted again.
+ */
+export async function resumeOnSlurm(runDir: string, manifest: Manifest, options: { emit: EventSink; command?: string[]; signal?: AbortSignal }): Promise<RunOutcome> {
+  const records = manifest.executor?.jobs ?? [];
+  if (manifest.finishedAt && !manifest.interrupted && records.every((r) => SETTLED.has(r.state))) {
+    throw new Error(`expected a Slurm run in ${runDir} with jobs still to run, got one whose every job is done or skipped (finished ${manifest.finishedAt}): nothing to resume`);
+  }
+  const why = await slurmUnavailable();
+  if (why) throw new Error(`expected Slurm to resubmit the run's jobs to, but: ${why}`);
+  const config = await loadRunConfig(manifest);
+  manifest.resumes = [
+    ...(manifest.resumes ?? []),
+    {
+      at: new Date().toISOString(),
+      command: options.command ?? [],
+      after: manifest.interrupted?.reason ?? `jobs not done: ${records.filter((r) => !SETTLED.has(r.state)).map((r) => `${r.id} (${r.state})`).join(', ') || 'none recorded'}`,
+      reused: records.filter((r) => r.state === 'done').flatMap((r) => r.boots.map((b) => `${r.guest} boot-${b}`)),
+    },
+  ];
+  delete manifest.interrupted;
+  delete manifest.finishedAt;
+  manifest.complete = false;
+  return runOnSlurm(config, runDir, manifest, { ...options, accel: manifest.accel.requested });
+}
+
+/** Submits `records` (each job's old attempt cleared), grouped into job arrays where their resources match. */
+async function submitJobs(config: RunConfig, runDir: string, manifest: Manifest, records: JobRecord[], options: SlurmRunOptions): Promise<void> {
+  if (records.length === 0) return;
+  const logDir = join(runDir, 'jobs', 'logs');
+  await mkdir(logDir, { recursive: true });
+  const all = manifest.executor!.jobs;
+  const shaped = records.map((record) => {
+    const guest = config.guests.find((g) => g.name === record.guest)!;
+    return { index: all.indexOf(record), cpus: guest.vcpus, memoryMiB: guest.memoryMiB + HOST_MEMORY_OVERHEAD_MIB };
+  });
+  const command = { node: process.execPath, harness: join(projectRoot, 'bin', 'harness.js'), runDir };
+  for (const submission of groupSubmissions(shaped, config.executor.slurm.array)) {
+    for (const index of submission.indices) await rm(jobDirectory(runDir, all[index]!.id), { recursive: true, force: true });
+    const arrayed = isArrayed(config.executor.slurm, submission);
+    const argv = sbatchArgv(config.executor.slurm, submission, { jobName: `harness-${manifest.runId}`, logDir });
+    const submitted = parseSubmitted(await submit(argv, batchScript(command, submission, arrayed)));
+    for (const index of submission.indices) {
+      const record = all[index]!;
+      const log = relative(runDir, logFile(logDir, submitted, index, arrayed));
+      record.slurm = { jobId: slurmJobId(submitted, index, arrayed), state: 'PENDING', log };
+      Object.assign(record, { state: 'pending' });
+      delete record.reason;
+      options.emit({ type: 'job-submitted', job: record.id, guest: record.guest, slurmJobId: record.slurm.jobId, log });
+    }
+  }
+}
+
+/** Polls the queue until every job has ended, gathering each that completes; the reports are rewritten after each change. */
+async function waitForJobs(runDir: string, manifest: Manifest, records: JobRecord[], options: SlurmRunOptions & { pollSeconds: number }, save: () => Promise<unknown>): Promise<void> {
+  const { emit, signal } = options;
+  const interval = options.pollSeconds * 1000;
+  const active = () => records.filter((r) => r.slurm && !SETTLED.has(r.state) && ['pending', 'running'].includes(r.state));
+  while (active().length > 0) {
+    const statuses = await raceAbort(queryJobs(active().map((r) => r.slurm!.jobId)), signal);
+    let changed = false;
+    for (const record of active()) {
+      const status: SlurmStatus = statuses.get(record.slurm!.jobId) ?? { jobId: record.slurm!.jobId, state: GONE };
+      const lastSeen = record.slurm!.state;
+      const before = `${record.state}/${record.slurm!.state}/${record.slurm!.node ?? ''}`;
+      Object.assign(record.slurm!, { state: status.state, ...(status.node ? { node: status.node } : {}), ...(status.detail ? { detail: status.detail } : {}) });
+      const meaning = stateOf(status.state);
+      if (meaning === 'pending' || meaning === 'running') {
+        record.state = meaning;
+      } else {
+        await settle(runDir, manifest, record, status, lastSeen);
+      }
+      if (`${record.state}/${record.slurm!.state}/${record.slurm!.node ?? ''}` !== before) {
+        changed = true;
+        const ended = records.filter((r) => !['pending', 'running'].includes(r.state)).length;
+        emit({ type: 'job-state', job: record.id, guest: record.guest, state: record.state, slurmState: status.state, ...(status.node ? { node: status.node } : {}), ...(record.reason ? { reason: record.reason } : {}), ended, total: records.length });
+      }
+    }
+    if (changed) await save();
+    if (active().length > 0) await raceAbort(new Promise((resolve) => setTimeout(resolve, interval)), signal);
+  }
+}
+
+/**
+ * A job Slurm says has ended. COMPLETED means the batch script exited 0, i.e. the job wrote its
+ * manifest: it is gathered. A job neither squeue nor sacct knows (past MinJobAge without
+ * accounting, or a pending array task scancel removed) is gathered if its manifest says it
+ * finished; if it never started, it was cancelled while pending; otherwise it failed. Anything else
+ * is recorded with Slurm's state and the log's tail.
+ */
+async function settle(runDir: string, manifest: Manifest, record: JobRecord, status: SlurmStatus, lastSeen: string): Promise<void> {
+  const slurm = record.slurm!;
+  const log = join(runDir, slurm.log);
+  const meaning = stateOf(status.state);
+  if (meaning === 'completed' || status.state === GONE) {
+    const job = await readFinishedJob(runDir, record.id);
+    if (typeof job !== 'string') {
+      await gatherJob(runDir, manifest, record, job);
+      if (!manifest.accel.chosen && job.accel.chosen) manifest.accel = { ...manifest.accel, chosen: job.accel.chosen, reason: `on ${slurm.node ?? job.host.hostname}: ${job.accel.reason ?? ''}` };
+      return;
+    }
+    if (status.state === GONE) {
+      const started = await stat(log).then(() => true, () => false);
+      if (!started && stateOf(lastSeen) === 'pending') {
+        Object.assign(record, { state: 'cancelled', reason: `Slurm job ${slurm.jobId} left the queue without starting (last seen ${lastSeen}, no log): cancelled while pending, which is what scancel does to a pending array task on a cluster that keeps no accounting (sacct) to say more` });
+        return;
+      }
+      Object.assign(record, { state: 'failed', reason: `Slurm job ${slurm.jobId} is no longer listed by squeue or sacct (last seen ${lastSeen}), and ${job}; log ${slurm.log}:\n${await logTail(log)}` });
+      return;
+    }
+    Object.assign(record, { state: 'failed', reason: `Slurm job ${slurm.jobId} COMPLETED, but ${job}; log ${slurm.log}:\n${await logTail(log)}` });
+    return;
+  }
+  const tail = await logTail(log);
+  Object.assign(record, {
+    state: meaning === 'cancelled' ? 'cancelled' : 'failed',
+    reason: `Slurm job ${slurm.jobId} ${status.state}${status.detail ? ` (${status.detail})` : ''}${status.node ? ` on ${status.node}` : ''}; log ${slurm.log}${tail ? `:\n${tail}` : ' (empty)'}`,
+  });
+}
+
+async function logTail(file: string): Promise<string> {
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (!handle) return '';
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, LOG_TAIL_BYTES);
+    const { buffer } = await handle.read(Buffer.alloc(length), 0, length, size - length);
+    return buffer.toString('utf8').trimEnd().split('\n').slice(-LOG_TAIL_LINES).join('\n');
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A failure entry for each job that did not end well, for results.json and the report. */
+function jobFailures(records: readonly JobRecord[]): NotRun[] {
+  return records.filter((r) => ['failed', 'cancelled', 'interrupted'].includes(r.state)).map((r) => ({ guest: r.guest, reason: `job ${r.id} ${r.state}: ${r.reason ?? 'no reason recorded'}` }));
+}
