@@ -39,12 +39,17 @@ export function registerJob(program: Command, context: CommandContext): void {
       const release = stopOnSignals(controller);
       try {
         const outcome = await runJobIn(config, dir, manifest.runId, job, {
-          emit: (event) => reporter.event(event),
+          // The run's own end and summary would name the job's directory as a run to resume: the job says how it ended instead.
+          emit: (event) => {
+            if (event.type !== 'run-done') reporter.event(event);
+          },
           command: context.argv.slice(1),
           signal: controller.signal,
           accel: manifest.accel.requested,
         });
-        reporter.finish(outcome);
+        const ended = outcome.interrupted ?? (outcome.failed.length > 0 ? `ended with ${outcome.failed.length} failure(s)` : 'done');
+        process.stderr.write(`job ${job.id} ${ended}: ${outcome.results.length} figure(s) in ${dir}, for \`harness run\` to gather${outcome.interrupted ? ' (it resubmits this job on --resume)' : ''}\n`);
+        for (const f of outcome.failed) process.stderr.write(`FAILED ${f.guest}${f.metric ? ` ${f.metric}` : ''}: ${f.reason.split('\n')[0]}\n`);
         const reason: unknown = controller.signal.reason;
         if (outcome.interrupted && reason instanceof RunInterruptedError) context.setExitCode(exitCodeFor(reason.signal as NodeJS.Signals));
       } finally {

@@ -45,6 +45,9 @@ export async function runOnSlurm(config: RunConfig, runDir: string, manifest: Ma
   const previous = manifest.executor?.kind === 'slurm' ? manifest.executor.jobs : [];
   const records: JobRecord[] = plan.map((job) => previous.find((r) => r.id === job.id) ?? { ...job, executor: 'slurm', state: 'pending' });
   manifest.executor = { kind: 'slurm', jobs: records };
+  // A guest skipped before (its image missing) is looked at again, as a local resume does.
+  for (const record of records) if (record.state === 'skipped') Object.assign(record, { state: 'pending' });
+  manifest.guests = manifest.guests.filter((g) => g.status !== 'skipped');
   emit({ type: 'run-start', runId: manifest.runId, runDir, guests: config.guests.map((g) => g.name) });
 
   const skipped: NotRun[] = [];
@@ -72,8 +75,12 @@ export async function runOnSlurm(config: RunConfig, runDir: string, manifest: Ma
 
   // On resume, jobs of the earlier invocation may still be queued or running: they are waited for, not submitted again.
   const earlier = await queryJobs(records.flatMap((r) => (r.slurm && !SETTLED.has(r.state) ? [r.slurm.jobId] : [])));
-  const alive = (r: JobRecord) => r.slurm !== undefined && ['pending', 'running'].includes(stateOf(earlier.get(r.slurm.jobId)?.state ?? GONE));
-  const toSubmit = records.filter((r) => !SETTLED.has(r.state) && !alive(r));
+  const toSubmit: JobRecord[] = [];
+  for (const record of records.filter((r) => !SETTLED.has(r.state))) {
+    const now = stateOf(earlier.get(record.slurm?.jobId ?? '')?.state ?? GONE);
+    if (record.slurm && (now === 'pending' || now === 'running')) record.state = now;
+    else toSubmit.push(record);
+  }
   await submitJobs(config, runDir, manifest, toSubmit, options);
   await save();
 
@@ -83,9 +90,10 @@ export async function runOnSlurm(config: RunConfig, runDir: string, manifest: Ma
   } catch (error) {
     if (!signal?.aborted) throw error;
     interrupted = signal.reason instanceof RunInterruptedError ? signal.reason : new RunInterruptedError('abort');
-    const active = records.filter((r) => r.slurm && !SETTLED.has(r.state) && ['pending', 'running'].includes(r.state));
-    await cancel(active.map((r) => r.slurm!.jobId));
-    for (const record of active) Object.assign(record, { state: 'interrupted', reason: `cancelled: ${interrupted.message}` });
+    const active = records.filter(inSlurm);
+    // Whether or not scancel answers, the run directory is written below and says what was left.
+    const cancelled = await cancel(active.map((r) => r.slurm!.jobId)).then(() => 'cancelled', (e: unknown) => `not cancelled (${(e as Error).message}): they may still run, and --resume waits for them`);
+    for (const record of active) Object.assign(record, { state: 'interrupted', reason: `${cancelled}: the run was ${interrupted.message}` });
   }
 
   if (interrupted) {
@@ -170,7 +178,7 @@ async function submitJobs(config: RunConfig, runDir: string, manifest: Manifest,
 async function waitForJobs(runDir: string, manifest: Manifest, records: JobRecord[], options: SlurmRunOptions & { pollSeconds: number }, save: () => Promise<unknown>): Promise<void> {
   const { emit, signal } = options;
   const interval = options.pollSeconds * 1000;
-  const active = () => records.filter((r) => r.slurm && !SETTLED.has(r.state) && ['pending', 'running'].includes(r.state));
+  const active = () => records.filter(inSlurm);
   while (active().length > 0) {
     const statuses = await raceAbort(queryJobs(active().map((r) => r.slurm!.jobId)), signal);
     let changed = false;
@@ -187,7 +195,7 @@ async function waitForJobs(runDir: string, manifest: Manifest, records: JobRecor
       }
       if (`${record.state}/${record.slurm!.state}/${record.slurm!.node ?? ''}` !== before) {
         changed = true;
-        const ended = records.filter((r) => !['pending', 'running'].includes(r.state)).length;
+        const ended = records.filter((r) => !inSlurm(r)).length;
         emit({ type: 'job-state', job: record.id, guest: record.guest, state: record.state, slurmState: status.state, ...(status.node ? { node: status.node } : {}), ...(record.reason ? { reason: record.reason } : {}), ended, total: records.length });
       }
     }
@@ -220,16 +228,16 @@ async function settle(runDir: string, manifest: Manifest, record: JobRecord, sta
         Object.assign(record, { state: 'cancelled', reason: `Slurm job ${slurm.jobId} left the queue without starting (last seen ${lastSeen}, no log): cancelled while pending, which is what scancel does to a pending array task on a cluster that keeps no accounting (sacct) to say more` });
         return;
       }
-      Object.assign(record, { state: 'failed', reason: `Slurm job ${slurm.jobId} is no longer listed by squeue or sacct (last seen ${lastSeen}), and ${job}; log ${slurm.log}:\n${await logTail(log)}` });
+      Object.assign(record, { state: 'failed', reason: `Slurm job ${slurm.jobId} is no longer listed by squeue or sacct (last seen ${lastSeen}), and ${job}; log ${slurm.log}, ending:\n${await logTail(log)}` });
       return;
     }
-    Object.assign(record, { state: 'failed', reason: `Slurm job ${slurm.jobId} COMPLETED, but ${job}; log ${slurm.log}:\n${await logTail(log)}` });
+    Object.assign(record, { state: 'failed', reason: `Slurm job ${slurm.jobId} COMPLETED, but ${job}; log ${slurm.log}, ending:\n${await logTail(log)}` });
     return;
   }
   const tail = await logTail(log);
   Object.assign(record, {
     state: meaning === 'cancelled' ? 'cancelled' : 'failed',
-    reason: `Slurm job ${slurm.jobId} ${status.state}${status.detail ? ` (${status.detail})` : ''}${status.node ? ` on ${status.node}` : ''}; log ${slurm.log}${tail ? `:\n${tail}` : ' (empty)'}`,
+    reason: `Slurm job ${slurm.jobId} ${status.state}${status.detail ? ` (${status.detail})` : ''}${status.node ? ` on ${status.node}` : ''}; log ${slurm.log}${tail ? `, ending:\n${tail}` : ' (empty)'}`,
   });
 }
 
@@ -240,10 +248,16 @@ async function logTail(file: string): Promise<string> {
     const { size } = await handle.stat();
     const length = Math.min(size, LOG_TAIL_BYTES);
     const { buffer } = await handle.read(Buffer.alloc(length), 0, length, size - length);
-    return buffer.toString('utf8').trimEnd().split('\n').slice(-LOG_TAIL_LINES).join('\n');
+    // Indented, so each line stays inside its failure's entry in report.md's list.
+    return buffer.toString('utf8').trimEnd().split('\n').slice(-LOG_TAIL_LINES).map((line) => `  | ${line}`).join('\n');
   } finally {
     await handle.close();
   }
+}
+
+/** Whether a job was submitted and has not ended yet. */
+function inSlurm(record: JobRecord): boolean {
+  return record.slurm !== undefined && (record.state === 'pending' || record.state === 'running');
 }
 
 /** A failure entry for each job that did not end well, for results.json and the report. */

@@ -109,7 +109,7 @@ describe('@integration harness run --executor slurm on a real single-node Slurm'
       expect(job.host?.cpuModel, `${job.id}'s node CPU`).to.be.a('string').and.not.equal('');
       expect(job.slurm!.node).to.equal(cluster!.node);
       expect(job.accel).to.equal('tcg-icount');
-      expect(await readFile(join(runDir, job.slurm!.log), 'utf8')).to.contain('run complete');
+      expect(await readFile(join(runDir, job.slurm!.log), 'utf8')).to.contain(`job ${job.id} done: 1 figure(s) in ${join(runDir, 'jobs', job.id)}`);
     }
     expect(manifest.guests[0]!.boots.map((b) => [b.boot, b.job])).to.deep.equal([[1, 'linux.s1'], [2, 'linux.s2'], [3, 'linux.s3']]);
     expect(manifest.accel.chosen).to.equal('tcg-icount');
@@ -173,5 +173,26 @@ describe('@integration harness run --executor slurm on a real single-node Slurm'
     expect(after.resumes?.[0]?.reused).to.deep.equal(['linux boot-1']);
     expect(after.guests[0]!.boots.map((b) => [b.boot, b.job, b.status])).to.deep.equal([[1, 'linux.s1', 'done'], [2, 'linux.s2', 'done'], [3, 'linux.s3', 'done']]);
     expect(after.executor!.jobs[1]!.slurm!.log).to.match(/^jobs\/logs\/slurm-\d+_1\.out$/);
+  });
+
+  it('cancels its jobs still in Slurm on SIGINT, marks the run interrupted, and --resume runs them again', async () => {
+    const run = new HarnessProcess(['run', file, '--executor', 'slurm'], cluster!.env);
+    await run.waitFor((e) => e.type === 'job-state' && e.job === 'linux.s1' && e.state === 'running', 180_000);
+    run.kill('SIGINT');
+    const exit = await run.exited;
+    expect(exit.code, run.stderr).to.equal(130);
+    const runDir = run.events.find((e) => e.type === 'run-start')!.runDir as string;
+    const { stdout } = await execa('squeue', ['--noheader', '--array', '--states=PENDING,RUNNING,COMPLETING', '--format=%i %T'], { env: cluster!.env });
+    expect(stdout.trim(), 'jobs of the interrupted run still in Slurm').to.equal('');
+    const manifest = await readManifest(runDir);
+    expect(manifest.interrupted?.signal).to.equal('SIGINT');
+    expect(manifest.executor!.jobs.map((j) => j.state)).to.deep.equal(['interrupted', 'interrupted', 'interrupted']);
+    expect(manifest.executor!.jobs[0]!.reason).to.equal('cancelled: the run was interrupted by SIGINT');
+
+    const resume = new HarnessProcess(['run', '--resume', runDir], cluster!.env);
+    const resumed = await resume.exited;
+    expect(resumed.code, resume.stderr).to.equal(0);
+    expect(resume.events.filter((e) => e.type === 'job-submitted').map((e) => e.job)).to.deep.equal(['linux.s1', 'linux.s2', 'linux.s3']);
+    expect(medians(await readDoc(runDir))).to.deep.equal(medians(local.doc));
   });
 });
