@@ -30,6 +30,8 @@ export interface ReportContext {
   createdAt: string;
   /** The runs a merged report was made from (`harness report A B`); empty for a single run. */
   mergedFrom: string[];
+  /** Per run whose jobs ran elsewhere (Slurm): where they ran (executor-summary.ts). */
+  executors: string[];
 }
 
 /**
@@ -47,6 +49,7 @@ export function reportMarkdown(doc: ResultsDocument, context: ReportContext, cro
       'The 95% CI is a bootstrap interval of the median; with several boots, a hierarchical one (boots, then samples within boots). See docs/methodology.md.',
     '',
   ];
+  for (const line of context.executors) out.push(`Executor: ${line}.`, '');
   out.push(...crossOsMarkdown(crossOs));
   for (const guest of context.guests) {
     const rows = doc.results.filter((r) => r.guest === guest.name);

@@ -1,3 +1,4 @@
+import { executorSummary } from './executor-summary.js';
 import { groupGuestName, hostGroups } from './host-groups.js';
 import type { Manifest } from '../archive/manifest.js';
 import type { BootstrapConfig } from '../config/types.js';
@@ -59,6 +60,7 @@ export function reportContext(manifests: readonly Manifest[]): ReportContext {
   return {
     createdAt: manifests[0]?.startedAt ?? 'unknown',
     mergedFrom: manifests.length > 1 ? manifests.map((m) => m.runId) : [],
+    executors: manifests.flatMap((m) => executorSummary(m) ?? []),
     guests: manifests.flatMap((manifest) => manifest.guests
       .filter((g) => g.status !== 'skipped')
       .flatMap((g) => {

@@ -81,6 +81,8 @@ export async function runOnSlurm(config: RunConfig, runDir: string, manifest: Ma
     if (record.slurm && (now === 'pending' || now === 'running')) record.state = now;
     else toSubmit.push(record);
   }
+  // Written before anything is submitted: a job reads the plan from the run's manifest.json when it starts.
+  await save();
   await submitJobs(config, runDir, manifest, toSubmit, options);
   await save();
 

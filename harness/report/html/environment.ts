@@ -1,4 +1,5 @@
 import type { GuestManifest, Manifest } from '../../archive/manifest.js';
+import { executorSummary } from '../executor-summary.js';
 import type { ReportContext } from '../markdown.js';
 
 /** Hardware virtualisation as the host CPU advertises it: whether KVM was possible at all. */
@@ -13,12 +14,14 @@ function virtualisation(flags: readonly string[]): string {
  */
 export function environmentFacts(manifest: Manifest): [string, string][] {
   const { host, project, accel } = manifest;
+  const executor = executorSummary(manifest);
   return [
     ['run', `${manifest.runId}${manifest.complete ? '' : ' (**incomplete**)'}`],
     ['started / finished', `${manifest.startedAt} / ${manifest.finishedAt ?? 'not finished'}`],
     ['host CPU', `${host.cpuModel}; ${host.logicalCpus} logical CPUs; ${(host.memoryBytes / 2 ** 30).toFixed(1)} GiB memory`],
     ['hardware virtualisation', virtualisation(host.cpuFlags)],
     ['host kernel', host.kernel],
+    ...(executor ? [['executor', executor] as [string, string]] : []),
     ['accelerator', `${accel.chosen ?? 'none chosen'} (asked for ${accel.requested}${accel.reason ? `; ${accel.reason}` : ''})`],
     ['project revision', `${project.commit}${project.dirty ? ' (with uncommitted changes: the commit alone does not reproduce this run)' : ''}`],
     ['Node.js', project.nodeVersion],

@@ -115,6 +115,7 @@ export function syntheticReport(options: { samplesPerBoot: number; boots: number
     context: {
       createdAt: '2026-01-02T03:04:05.000Z',
       mergedFrom: [],
+      executors: [],
       guests: guests.map((g) => ({ name: g.name, runId, accel: 'kvm', accelReason: 'kvm was asked for', vcpus: 2, boots: g.boots, kernel: `${g.name} kernel 1.0`, timer: 'rdtscp; TSC frequency 3000.000 MHz (cpuid)', hostWarnings: [] })),
     },
     figures,
