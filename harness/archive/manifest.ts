@@ -96,6 +96,9 @@ export interface JobRecord extends Job {
   host?: HostInfo;
   /** The accelerator the job's boots ran with. */
   accel?: Accel;
+  /** For a job that ran elsewhere: the QEMU it ran, and the conditions of the CPUs its guest was pinned to there. */
+  qemuVersion?: string;
+  hostConditions?: HostConditions;
   slurm?: SlurmJobRecord;
 }
 

@@ -57,9 +57,18 @@ export async function gatherJob(runDir: string, manifest: Manifest, record: JobR
     });
     entry.boots = [...entry.boots.filter((b) => b.boot !== boot.boot), { ...boot, job: record.id }].sort((a, b) => a.boot - b.boot);
   }
+  const first = entry.hostConditions === undefined;
   for (const key of ['accel', 'vcpusUsed', 'vcpusNote', 'qemuVersion', 'provenance', 'hostConditions'] as const) {
-    if (entry[key] === undefined && from[key] !== undefined) Object.assign(entry, { [key]: from[key] });
+    if (entry[key] === undefined && from[key] !== undefined) Object.assign(entry, { [key]: structuredClone(from[key]) });
   }
+  // Each job's node has conditions of its own: kept with the job, and its warnings shown with the guest's.
+  if (from.hostConditions) {
+    record.hostConditions = from.hostConditions;
+    if (!first) {
+      for (const warning of from.hostConditions.warnings) entry.hostConditions!.warnings.push(`job ${record.id} on ${job.host.hostname}: ${warning}`);
+    }
+  }
+  if (from.qemuVersion) record.qemuVersion = from.qemuVersion;
   if (from.accel) record.accel = from.accel;
   if (from.status === 'failed' || ran?.state === 'failed') {
     Object.assign(entry, { status: 'failed', reason: from.reason ?? entry.reason });

@@ -53,7 +53,10 @@ async function slurmRunWithTwoJobs(dir: string, accel: Accel, cpus: [string, str
       host: host(cpus[i]!),
       accel: { requested: 'auto', chosen: accel, reason: 'test' },
       executor: { kind: 'local', jobs: [{ ...record, executor: 'local', state: 'done', accel }] },
-      guests: [{ name: 'linux', os: 'linux', status: 'done', accel, vcpusConfigured: 1, vcpusUsed: 1, boots: [boot] }],
+      guests: [{
+        name: 'linux', os: 'linux', status: 'done', accel, vcpusConfigured: 1, vcpusUsed: 1, boots: [boot], qemuVersion: `QEMU 7.2.${i}`,
+        hostConditions: { cpus: [0], governors: { 0: 'powersave' }, turbo: undefined, smtSiblings: {}, isolated: '', nohzFull: '', loadBefore: {}, warnings: [`CPU 0 governor is powersave (${cpus[i]})`] },
+      }],
     };
     await writeFile(join(jobDirectory(runDir, record.id), 'manifest.json'), JSON.stringify(job));
   }
@@ -80,6 +83,12 @@ describe('gathering jobs into the run directory', () => {
     expect(await readdir(join(jobDirectory(runDir, 'linux.b1'), 'guests', 'linux'))).to.deep.equal([]);
     expect(records.map((r) => [r.state, r.accel, r.host?.cpuModel])).to.deep.equal([['done', 'kvm', 'Intel Xeon Gold 6130'], ['done', 'kvm', 'Intel Xeon Gold 6130']]);
     expect(manifest.guests[0]!.boots.map((b) => [b.boot, b.job])).to.deep.equal([[1, 'linux.b1'], [2, 'linux.b2']]);
+    // Each node's QEMU and CPU conditions stay with its job; the guest shows every node's warnings.
+    expect(records.map((r) => [r.qemuVersion, r.hostConditions?.warnings])).to.deep.equal([
+      ['QEMU 7.2.0', ['CPU 0 governor is powersave (Intel Xeon Gold 6130)']],
+      ['QEMU 7.2.1', ['CPU 0 governor is powersave (Intel Xeon Gold 6130)']],
+    ]);
+    expect(manifest.guests[0]!.hostConditions!.warnings).to.deep.equal(['CPU 0 governor is powersave (Intel Xeon Gold 6130)', 'job linux.b2 on intel: CPU 0 governor is powersave (Intel Xeon Gold 6130)']);
     const outcome = await gatheredOutcome(runDir, manifest, config);
     expect(outcome.results.map((r) => [r.guest, r.metric, r.n, r.boots])).to.deep.equal([['linux', 'syscall.null', 10, 2]]);
     // Samples 100…1000 less the overhead of 20: the median of the ten.
