@@ -134,7 +134,7 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
   if (previousProvenance) {
     const changes = provenanceChanges(previousProvenance, prepared.provenance);
     if (changes.length > 0) {
-      throw new Error(`expected ${guest.name}'s image to be the one its earlier boots ran with, to resume; got a different one (${changes.join('; ')}): start a new run instead`);
+      throw new Error(`expected ${guest.name}'s image to be the one its earlier boots ran with (resumed, or an earlier job of the run); got a different one (${changes.join('; ')}): start a new run instead`);
     }
   }
   entry.provenance = prepared.provenance;
@@ -143,9 +143,9 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
   // An ssh target's conditions are its own, read over SSH by its adapter.
   const conditions = prepared.conditions ?? (await readHostConditions(guest.pin ?? []));
   if (entry.hostConditions && previousProvenance) {
-    // Resumed: the first invocation's conditions stay; new warnings are added, marked as such.
+    // Resumed, or a later job of the guest: the first conditions stay; new warnings are added, marked with the job that saw them.
     for (const warning of conditions.warnings) {
-      if (!entry.hostConditions.warnings.includes(warning)) entry.hostConditions.warnings.push(`on resume: ${warning}`);
+      if (!entry.hostConditions.warnings.includes(warning)) entry.hostConditions.warnings.push(`job ${context.job}: ${warning}`);
     }
   } else {
     entry.hostConditions = conditions;

@@ -1,5 +1,5 @@
 import { mkdir, open, rm, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { JobRecord, Manifest } from '../../archive/manifest.js';
 import type { RunConfig } from '../../config/types.js';
 import { adapterFor } from '../../guests/registry.js';
@@ -159,12 +159,20 @@ async function submitJobs(config: RunConfig, runDir: string, manifest: Manifest,
     const guest = config.guests.find((g) => g.name === record.guest)!;
     return { index: all.indexOf(record), cpus: guest.vcpus, memoryMiB: guest.memoryMiB + HOST_MEMORY_OVERHEAD_MIB };
   });
-  const command = { node: process.execPath, harness: join(projectRoot, 'bin', 'harness.js'), runDir };
+  // Absolute: the job starts in whatever directory Slurm gives it.
+  const command = { node: process.execPath, harness: join(projectRoot, 'bin', 'harness.js'), runDir: resolve(runDir) };
   for (const submission of groupSubmissions(shaped, config.executor.slurm.array)) {
     for (const index of submission.indices) await rm(jobDirectory(runDir, all[index]!.id), { recursive: true, force: true });
     const arrayed = isArrayed(config.executor.slurm, submission);
     const argv = sbatchArgv(config.executor.slurm, submission, { jobName: `harness-${manifest.runId}`, logDir });
-    const submitted = parseSubmitted(await submit(argv, batchScript(command, submission, arrayed)));
+    let submitted: string;
+    try {
+      submitted = parseSubmitted(await submit(argv, batchScript(command, submission, arrayed)));
+    } catch (error) {
+      // The jobs submitted before still run and are gathered; these are recorded, and --resume submits them again.
+      for (const index of submission.indices) Object.assign(all[index]!, { state: 'failed', reason: `not submitted: ${(error as Error).message}` });
+      continue;
+    }
     for (const index of submission.indices) {
       const record = all[index]!;
       const log = relative(runDir, logFile(logDir, submitted, index, arrayed));

@@ -195,4 +195,19 @@ describe('@integration harness run --executor slurm on a real single-node Slurm'
     expect(resume.events.filter((e) => e.type === 'job-submitted').map((e) => e.job)).to.deep.equal(['linux.s1', 'linux.s2', 'linux.s3']);
     expect(medians(await readDoc(runDir))).to.deep.equal(medians(local.doc));
   });
+
+  it('records jobs sbatch refuses (no such partition) as failed with sbatch\'s message, and exits 1', async () => {
+    const { dir: other, file: refused } = await writeTempConfig({ ...CONFIG, executor: { ...CONFIG.executor, slurm: { partition: 'no-such-partition' } } });
+    try {
+      const run = new HarnessProcess(['run', refused, '--executor', 'slurm'], cluster!.env);
+      const exit = await run.exited;
+      expect(exit.code, run.stderr).to.equal(1);
+      const runDir = run.events.find((e) => e.type === 'run-done')!.runDir as string;
+      const doc = await readDoc(runDir);
+      expect(doc.failed.map((f) => f.reason)).to.have.length(3);
+      expect(doc.failed[0]!.reason).to.match(/^job linux\.s1 failed: not submitted: expected sbatch to accept the job \(sbatch .*--partition=no-such-partition.*\), got exit code 1: sbatch: error: .*[Ii]nvalid partition/);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
 });
