@@ -57,17 +57,25 @@ export function stateOf(slurmState: string): JobState | 'completed' {
  */
 export async function queryJobs(ids: readonly string[]): Promise<Map<string, SlurmStatus>> {
   if (ids.length === 0) return new Map();
-  const squeue = await execa('squeue', ['--noheader', '--array', '--states=all', `--jobs=${ids.join(',')}`, '--format=%i|%T|%N|%r'], { reject: false });
-  // squeue fails as a whole when one id is no longer known ("Invalid job id specified").
-  const statuses = squeue.exitCode === 0 ? parseStatusLines(squeue.stdout) : new Map<string, SlurmStatus>();
-  if (squeue.exitCode !== 0 && !/invalid job id/i.test(squeue.stderr)) {
-    throw new Error(`expected squeue to list jobs ${ids.join(',')}, got exit code ${squeue.exitCode}: ${squeue.stderr.trim() || squeue.stdout.trim()}`);
-  }
+  const statuses = await squeueJobs(ids);
   const missing = ids.filter((id) => !statuses.has(id));
   if (missing.length > 0) {
     const sacct = await execa('sacct', ['--noheader', '--parsable2', '--allocations', `--jobs=${missing.join(',')}`, '--format=JobID,State,NodeList,ExitCode'], { reject: false });
     if (sacct.exitCode === 0) for (const [id, status] of parseStatusLines(sacct.stdout)) if (missing.includes(id)) statuses.set(id, status);
   }
+  return statuses;
+}
+
+/** squeue's view of the jobs. It fails as a whole when one id is no longer known ("Invalid job id specified"): the ids are then asked one by one. */
+async function squeueJobs(ids: readonly string[]): Promise<Map<string, SlurmStatus>> {
+  const squeue = await execa('squeue', ['--noheader', '--array', '--states=all', `--jobs=${ids.join(',')}`, '--format=%i|%T|%N|%r'], { reject: false });
+  if (squeue.exitCode === 0) return parseStatusLines(squeue.stdout);
+  if (!/invalid job id/i.test(squeue.stderr)) {
+    throw new Error(`expected squeue to list jobs ${ids.join(',')}, got exit code ${squeue.exitCode}: ${squeue.stderr.trim() || squeue.stdout.trim()}`);
+  }
+  if (ids.length === 1) return new Map();
+  const statuses = new Map<string, SlurmStatus>();
+  for (const id of ids) for (const [known, status] of await squeueJobs([id])) statuses.set(known, status);
   return statuses;
 }
 

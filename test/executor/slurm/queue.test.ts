@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { parseStatusLines, stateOf } from '../../../harness/executor/slurm/queue.js';
+import { cancel, parseStatusLines, queryJobs, stateOf, submit } from '../../../harness/executor/slurm/queue.js';
+import { slurmAvailable, startSlurmCluster, type SlurmCluster } from '../../support/slurm-cluster.js';
 
 describe('Slurm queue states', () => {
   it('reads squeue and sacct lines, keeping sacct\'s "CANCELLED by UID" as the detail', () => {
@@ -17,5 +18,40 @@ describe('Slurm queue states', () => {
     expect(stateOf('COMPLETED')).to.equal('completed');
     expect(['CANCELLED', 'PREEMPTED', 'DEADLINE'].map(stateOf)).to.deep.equal(['cancelled', 'cancelled', 'cancelled']);
     expect(['FAILED', 'TIMEOUT', 'NODE_FAIL', 'OUT_OF_MEMORY', 'BOOT_FAIL', 'SOMETHING_NEW'].map(stateOf)).to.deep.equal(['failed', 'failed', 'failed', 'failed', 'failed', 'failed']);
+  });
+});
+
+describe('Slurm queue queries on a real single-node Slurm', function () {
+  this.timeout(120_000);
+  let cluster: SlurmCluster | undefined;
+  const saved = process.env.SLURM_CONF;
+  before(async function () {
+    const why = slurmAvailable();
+    if (why) {
+      console.log(`      skipped: ${why}`);
+      this.skip();
+    }
+    cluster = await startSlurmCluster();
+    // queue.ts runs sbatch, squeue and scancel with this process's environment, as `harness run` does.
+    process.env.SLURM_CONF = cluster.env.SLURM_CONF;
+  });
+  after(async () => {
+    if (saved === undefined) delete process.env.SLURM_CONF;
+    else process.env.SLURM_CONF = saved;
+    await cluster?.stop();
+  });
+
+  it('reports the jobs Slurm knows beside ids it no longer knows (which squeue alone refuses), and no error for those', async () => {
+    expect(await queryJobs(['999999'])).to.deep.equal(new Map());
+    const id = (await submit(['--parsable', '--output=/dev/null', '--wrap=sleep 60'], '')).trim();
+    try {
+      const statuses = await queryJobs(['999999', id]);
+      expect([...statuses.keys()]).to.deep.equal([id]);
+      expect(['PENDING', 'RUNNING']).to.include(statuses.get(id)!.state);
+    } finally {
+      await cancel([id]);
+    }
+    for (let i = 0; i < 100 && (await queryJobs([id])).get(id)?.state !== 'CANCELLED'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await queryJobs([id])).get(id)?.state).to.equal('CANCELLED');
   });
 });
