@@ -70,12 +70,16 @@ export async function gatherJob(runDir: string, manifest: Manifest, record: JobR
   }
   if (from.qemuVersion) record.qemuVersion = from.qemuVersion;
   if (from.accel) record.accel = from.accel;
-  if (from.status === 'failed' || ran?.state === 'failed') {
-    Object.assign(entry, { status: 'failed', reason: from.reason ?? entry.reason });
-  } else if (entry.status !== 'failed') {
-    entry.status = 'done';
-  }
   Object.assign(record, { state: ran?.state === 'failed' ? 'failed' : 'done', ...(ran?.reason ? { reason: ran.reason } : {}) });
+  // The guest failed if one of its jobs did or one of its boots did; a job resubmitted and gathered again counts as it is now.
+  const failedJob = manifest.executor?.jobs.find((j) => j.guest === entry.name && j.state === 'failed' && j.reason !== undefined);
+  const failedBoot = entry.boots.find((b) => b.status === 'failed');
+  if (failedJob || failedBoot || from.status === 'failed') {
+    Object.assign(entry, { status: 'failed', reason: failedJob?.reason ?? from.reason ?? failedBoot?.reason });
+  } else {
+    entry.status = 'done';
+    delete entry.reason;
+  }
 }
 
 /** The run's entry for a guest, made (without boots) from a job's when the run has none yet. */

@@ -121,6 +121,30 @@ describe('gathering jobs into the run directory', () => {
     expect(outcome.results.map((r) => [r.guest, r.n])).to.deep.equal([['linux', 10]]);
   });
 
+  it('fails the guest for a job that failed on its node, and not once that job, resubmitted, succeeds', async () => {
+    const { runDir, manifest, records } = await slurmRunWithTwoJobs(dir, 'kvm', ['A', 'A'], [[1, 2, 3, 4, 5], [1, 2, 3, 4, 5]]);
+    const file = join(jobDirectory(runDir, records[1]!.id), 'manifest.json');
+    const good = JSON.parse(await readFile(file, 'utf8')) as Manifest;
+    const failedJob: Manifest = {
+      ...good,
+      executor: { kind: 'local', jobs: [{ ...good.executor!.jobs[0]!, state: 'failed', reason: 'expected a kernel package, got none' }] },
+      guests: [{ ...good.guests[0]!, status: 'failed', reason: 'expected a kernel package, got none', boots: [] }],
+    };
+    await writeFile(file, JSON.stringify(failedJob));
+    await gatherJob(runDir, manifest, records[0]!, (await readFinishedJob(runDir, records[0]!.id)) as Manifest);
+    await gatherJob(runDir, manifest, records[1]!, (await readFinishedJob(runDir, records[1]!.id)) as Manifest);
+    expect(records.map((r) => r.state)).to.deep.equal(['done', 'failed']);
+    expect(manifest.guests[0]).to.include({ status: 'failed', reason: 'expected a kernel package, got none' });
+    // Resubmitted (the run clears its reason on submission), it runs and is gathered again.
+    delete records[1]!.reason;
+    await writeFile(file, JSON.stringify(good));
+    await gatherJob(runDir, manifest, records[1]!, (await readFinishedJob(runDir, records[1]!.id)) as Manifest);
+    expect(records.map((r) => [r.state, r.reason])).to.deep.equal([['done', undefined], ['done', undefined]]);
+    expect(manifest.guests[0]!.status).to.equal('done');
+    expect(manifest.guests[0]!.reason).to.equal(undefined);
+    expect(manifest.guests[0]!.boots.map((b) => b.boot)).to.deep.equal([1, 2]);
+  });
+
   it('does not gather a job that never finished, and says why', async () => {
     const { runDir, records } = await slurmRunWithTwoJobs(dir, 'kvm', ['A', 'A'], [[1, 2, 3, 4, 5], [1, 2, 3, 4, 5]]);
     const file = join(jobDirectory(runDir, records[0]!.id), 'manifest.json');
