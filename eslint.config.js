@@ -16,6 +16,8 @@ export default tseslint.config(
     rules: {
       'import-x/no-cycle': 'error',
       'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+      // Guests' consoles and data channels are bytes: matching control characters is the point.
+      'no-control-regex': 'off',
     },
   },
 );

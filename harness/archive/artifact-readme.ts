@@ -1,5 +1,5 @@
 import { markdownTable } from '../report/format.js';
-import type { GuestManifest, Manifest } from './manifest.js';
+import type { GuestManifest, Manifest } from '../rundir/manifest.js';
 
 export const ARTIFACT_README = 'ARTIFACT.md';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { regenerateRunFiles } from '../report/regenerate.js';
 import { compareReports, type ReportComparison } from './compare-reports.js';
-import type { Manifest } from './manifest.js';
+import type { Manifest } from '../rundir/manifest.js';
 import { isPlainRelativePath, rawInputs } from './raw-inputs.js';
 import { parseSha256Sums, SHA256SUMS, sha256Hex } from './sha256sums.js';
 import { readTarball, writeExtracted } from './tarball.js';

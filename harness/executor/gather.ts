@@ -1,14 +1,14 @@
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { GuestManifest, JobRecord, Manifest } from '../archive/manifest.js';
+import type { GuestManifest, JobRecord, Manifest } from '../rundir/manifest.js';
 import type { RunConfig } from '../config/types.js';
 import { bootsOfGuest } from '../jobs/plan.js';
 import { groupGuestName, hostGroups } from '../report/host-groups.js';
 import type { PeerEntry } from '../report/peers.js';
 import type { NotRun, ResultEntry } from '../report/results.js';
 import type { BootStream } from '../report/run-files.js';
-import { readBootData } from '../runner/boot-data.js';
-import { GuestAccumulator } from '../runner/run-guest.js';
+import { readBootData } from '../rundir/boot-data.js';
+import { GuestAccumulator } from './run-guest.js';
 import { streamExpectation } from '../wire/expectation.js';
 
 /** Where a job that runs away from the harness (a Slurm job) writes its manifest and boots: RUN_DIR/jobs/ID. */

@@ -34,7 +34,7 @@ export interface PreparedGuest {
   deploy?: GuestDeploy;
   /**
    * An existing machine instead of a QEMU guest (`os: ssh`): each boot is an SSH session running
-   * the payload there (harness/deploy/target-session.ts); `boot` is then unused.
+   * the payload there (harness/session/ssh-session.ts); `boot` is then unused.
    */
   target?: SshTargetRun;
   /** The CPU conditions to record instead of this host's (an ssh target's, read over SSH). */

@@ -1,6 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 
+/** A QEMU vCPU thread and the host CPUs it may run on. */
+export interface VcpuAffinity {
+  vcpu: number;
+  threadId: number;
+  /** Host CPU list as read back from /proc after pinning, e.g. "1". */
+  hostCpus: string;
+  /** The CPU the config asked for, if any. */
+  requested?: number;
+}
+
 /** Pins one host thread to one CPU (taskset, from util-linux). */
 export async function pinThread(threadId: number, cpu: number): Promise<void> {
   try {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import type { Manifest } from '../archive/manifest.js';
+import type { Manifest } from '../rundir/manifest.js';
 import { loadRun, type FigureSamples } from '../compare/load-run.js';
 import type { NotRun, ResultsDocument } from '../report/results.js';
 

@@ -1,4 +1,4 @@
-import type { Manifest } from '../archive/manifest.js';
+import type { Manifest } from '../rundir/manifest.js';
 
 /**
  * Where a run's jobs ran, in a sentence, for runs whose jobs ran elsewhere (Slurm): how many jobs

@@ -1,4 +1,4 @@
-import type { GuestManifest, JobRecord } from '../archive/manifest.js';
+import type { GuestManifest, JobRecord } from '../rundir/manifest.js';
 import type { Accel } from '../units.js';
 
 /**

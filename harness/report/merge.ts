@@ -1,4 +1,4 @@
-import type { Manifest } from '../archive/manifest.js';
+import type { Manifest } from '../rundir/manifest.js';
 import type { BootstrapConfig } from '../config/types.js';
 import { unitForAccel } from '../units.js';
 import type { RunData } from './regenerate.js';

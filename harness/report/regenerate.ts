@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Manifest } from '../archive/manifest.js';
+import type { Manifest } from '../rundir/manifest.js';
 import { loadConfig } from '../config/index.js';
 import type { RunConfig } from '../config/types.js';
-import { readBootData } from '../runner/boot-data.js';
+import { readBootData } from '../rundir/boot-data.js';
 import { streamExpectation } from '../wire/expectation.js';
 import { guestFigures } from './guest-figures.js';
 import { groupGuestName, hostGroups } from './host-groups.js';

@@ -1,6 +1,6 @@
 import { executorSummary } from './executor-summary.js';
 import { groupGuestName, hostGroups } from './host-groups.js';
-import type { Manifest } from '../archive/manifest.js';
+import type { Manifest } from '../rundir/manifest.js';
 import type { BootstrapConfig } from '../config/types.js';
 import type { GuestStream } from '../wire/stream.js';
 import { csvField, resultsCsv } from './csv.js';

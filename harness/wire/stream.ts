@@ -113,122 +113,150 @@ export class StreamAssembler {
       throw new WireError(at, `SAMPLES or BENCH_END for ${this.current.metric}`, `a ${record.type} record`);
     }
     switch (record.type) {
-      case 'STREAM_BEGIN': {
-        if (this.begun) throw new WireError(at, 'one STREAM_BEGIN', 'a second one');
-        const info = Object.fromEntries(decodeFields(record.payload, at));
-        const os = this.expectation?.os;
-        if (os !== undefined && info[WireKey.GUEST_OS] !== os) {
-          throw new WireError(at, `a STREAM_BEGIN from a ${os} payload (${WireKey.GUEST_OS}=${os})`, `${WireKey.GUEST_OS}=${JSON.stringify(info[WireKey.GUEST_OS] ?? null)}`);
-        }
-        this.begun = true;
-        this.stream.info = info;
-        return { kind: 'stream-begin', info: this.stream.info };
-      }
-      case 'BENCH_BEGIN': {
-        const f = new Fields(decodeFields(record.payload, at), at);
-        const metric = this.announce(f.metric(), at);
-        const iterations = f.int(WireKey.ITERATIONS);
-        const warmup = f.int(WireKey.WARMUP);
-        if (iterations > MAX_ITERATIONS) throw new WireError(at, `at most ${MAX_ITERATIONS} iterations for ${metric}`, `${iterations}`);
-        const asked = this.expectation;
-        if (asked && (iterations !== asked.iterations || warmup !== asked.warmup)) {
-          throw new WireError(at, `${metric} with the ${asked.iterations} iterations and ${asked.warmup} warm-up the config asked for`, `${iterations} iterations and ${warmup} warm-up`);
-        }
-        this.current = {
-          metric,
-          mechanism: f.text(WireKey.MECHANISM),
-          unit: f.text(WireKey.UNIT),
-          iterations,
-          warmup,
-          opsPerSample: f.int(WireKey.OPS_PER_SAMPLE, 1),
-          vcpus: f.text(WireKey.VCPUS),
-          affinity: f.text(WireKey.AFFINITY),
-          timerOverhead: f.int(WireKey.OVERHEAD),
-          timerOverheadAfter: Number.NaN,
-          samples: [],
-        };
-        return { kind: 'benchmark-begin', metric: this.current.metric, iterations: this.current.iterations };
-      }
-      case 'SAMPLES': {
-        const bench = this.expectCurrent(record);
-        const chunk = decodeSamples(record.payload, at);
-        if (chunk.first !== bench.samples.length) {
-          throw new WireError(at, `samples of ${bench.metric} from index ${bench.samples.length}`, `index ${chunk.first}`);
-        }
-        if (bench.samples.length + chunk.values.length > bench.iterations) {
-          throw new WireError(at, `at most ${bench.iterations} samples for ${bench.metric}`, `${bench.samples.length + chunk.values.length}`);
-        }
-        for (const value of chunk.values) bench.samples.push(value);
-        return { kind: 'samples', metric: bench.metric, received: bench.samples.length, expected: bench.iterations };
-      }
-      case 'BENCH_END': {
-        const bench = this.expectCurrent(record);
-        const f = new Fields(decodeFields(record.payload, at), at);
-        const metric = f.metric();
-        if (metric !== bench.metric) throw new WireError(at, `BENCH_END for ${bench.metric}`, `BENCH_END for ${metric}`);
-        const count = f.int(WireKey.SAMPLES);
-        if (count !== bench.iterations || bench.samples.length !== bench.iterations) {
-          throw new WireError(at, `${bench.iterations} samples of ${metric}`, `${bench.samples.length} received, ${count} announced`);
-        }
-        bench.timerOverheadAfter = f.int(WireKey.OVERHEAD_AFTER);
-        this.current = undefined;
-        this.stream.benchmarks.push(bench);
-        return { kind: 'benchmark-end', benchmark: bench };
-      }
+      case 'STREAM_BEGIN':
+        return this.streamBegin(record, at);
+      case 'BENCH_BEGIN':
+        return this.benchBegin(record, at);
+      case 'SAMPLES':
+        return this.samples(record, at);
+      case 'BENCH_END':
+        return this.benchEnd(record, at);
       case 'SKIP':
-      case 'ERROR': {
-        const f = new Fields(decodeFields(record.payload, at), at);
-        const entry = { metric: f.metric(), reason: f.text(WireKey.REASON) };
-        if (this.current && this.current.metric !== entry.metric) {
-          throw new WireError(at, `an ERROR for ${this.current.metric}`, `one for ${entry.metric}`);
-        }
-        // An ERROR ends the benchmark its BENCH_BEGIN announced; a SKIP (or a lone ERROR) announces one.
-        if (!this.current) this.announce(entry.metric, at);
-        this.current = undefined;
-        if (record.type === 'SKIP') {
-          this.stream.skipped.push(entry);
-          return { kind: 'benchmark-skipped', skipped: entry };
-        }
-        this.stream.failed.push(entry);
-        return { kind: 'benchmark-failed', failed: entry };
-      }
-      case 'PEER': {
-        // Outside any benchmark (the check above), after STREAM_BEGIN and before STREAM_END.
-        const f = new Fields(decodeFields(record.payload, at), at);
-        const reason = f.optional(WireKey.REASON);
-        if (this.stream.peers.length >= MAX_STREAM_PEERS) throw new WireError(at, `at most ${MAX_STREAM_PEERS} PEER records`, 'another one');
-        const tool = f.name(WireKey.PEER);
-        const asked = this.expectation?.peers;
-        if (asked && !asked.includes(tool)) {
-          throw new WireError(at, `PEER records only of the peers the config asked for (${asked.join(', ') || 'none'})`, `one of ${JSON.stringify(tool)}`);
-        }
-        const bench = f.name(WireKey.PEER_BENCH);
-        const key = `${tool}\0${bench}`;
-        if (this.peerRuns.has(key)) throw new WireError(at, `one PEER record for ${tool} ${bench}`, 'a second one');
-        this.peerRuns.add(key);
-        const peer: PeerRun = {
-          peer: tool,
-          bench,
-          compareWith: f.metric(WireKey.COMPARE_WITH),
-          command: f.text(WireKey.COMMAND),
-          loops: f.int(WireKey.LOOPS),
-          vcpus: f.text(WireKey.VCPUS),
-          affinity: f.text(WireKey.AFFINITY),
-          exit: f.text(WireKey.EXIT),
-          output: f.text(WireKey.OUTPUT),
-          ...(reason !== undefined ? { reason } : {}),
-        };
-        this.stream.peers.push(peer);
-        return { kind: 'peer', peer };
-      }
-      case 'STREAM_END': {
-        const count = new Fields(decodeFields(record.payload, at), at).int(WireKey.BENCHMARKS);
-        const seen = this.stream.benchmarks.length + this.stream.skipped.length + this.stream.failed.length;
-        if (count !== seen) throw new WireError(at, `STREAM_END counting the ${seen} benchmarks received`, `${count}`);
-        this.stream.complete = true;
-        return { kind: 'stream-end' };
-      }
+      case 'ERROR':
+        return this.skipOrError(record, at);
+      case 'PEER':
+        return this.peer(record, at);
+      case 'STREAM_END':
+        return this.streamEnd(record, at);
     }
+  }
+
+  /** The guest's facts (kernel, timer, payload build), from a payload of the OS the config names. */
+  private streamBegin(record: WireRecord, at: number): StreamEvent {
+    if (this.begun) throw new WireError(at, 'one STREAM_BEGIN', 'a second one');
+    const info = Object.fromEntries(decodeFields(record.payload, at));
+    const os = this.expectation?.os;
+    if (os !== undefined && info[WireKey.GUEST_OS] !== os) {
+      throw new WireError(at, `a STREAM_BEGIN from a ${os} payload (${WireKey.GUEST_OS}=${os})`, `${WireKey.GUEST_OS}=${JSON.stringify(info[WireKey.GUEST_OS] ?? null)}`);
+    }
+    this.begun = true;
+    this.stream.info = info;
+    return { kind: 'stream-begin', info: this.stream.info };
+  }
+
+  /** A benchmark starts: its metric, iterations and warm-up must be what the config asked for. */
+  private benchBegin(record: WireRecord, at: number): StreamEvent {
+    const f = new Fields(decodeFields(record.payload, at), at);
+    const metric = this.announce(f.metric(), at);
+    const iterations = f.int(WireKey.ITERATIONS);
+    const warmup = f.int(WireKey.WARMUP);
+    if (iterations > MAX_ITERATIONS) throw new WireError(at, `at most ${MAX_ITERATIONS} iterations for ${metric}`, `${iterations}`);
+    const asked = this.expectation;
+    if (asked && (iterations !== asked.iterations || warmup !== asked.warmup)) {
+      throw new WireError(at, `${metric} with the ${asked.iterations} iterations and ${asked.warmup} warm-up the config asked for`, `${iterations} iterations and ${warmup} warm-up`);
+    }
+    this.current = {
+      metric,
+      mechanism: f.text(WireKey.MECHANISM),
+      unit: f.text(WireKey.UNIT),
+      iterations,
+      warmup,
+      opsPerSample: f.int(WireKey.OPS_PER_SAMPLE, 1),
+      vcpus: f.text(WireKey.VCPUS),
+      affinity: f.text(WireKey.AFFINITY),
+      timerOverhead: f.int(WireKey.OVERHEAD),
+      timerOverheadAfter: Number.NaN,
+      samples: [],
+    };
+    return { kind: 'benchmark-begin', metric: this.current.metric, iterations: this.current.iterations };
+  }
+
+  /** The next chunk of the current benchmark's samples, in order, never more than announced. */
+  private samples(record: WireRecord, at: number): StreamEvent {
+    const bench = this.expectCurrent(record);
+    const chunk = decodeSamples(record.payload, at);
+    if (chunk.first !== bench.samples.length) {
+      throw new WireError(at, `samples of ${bench.metric} from index ${bench.samples.length}`, `index ${chunk.first}`);
+    }
+    if (bench.samples.length + chunk.values.length > bench.iterations) {
+      throw new WireError(at, `at most ${bench.iterations} samples for ${bench.metric}`, `${bench.samples.length + chunk.values.length}`);
+    }
+    for (const value of chunk.values) bench.samples.push(value);
+    return { kind: 'samples', metric: bench.metric, received: bench.samples.length, expected: bench.iterations };
+  }
+
+  /** The current benchmark ends, with every sample it announced. */
+  private benchEnd(record: WireRecord, at: number): StreamEvent {
+    const bench = this.expectCurrent(record);
+    const f = new Fields(decodeFields(record.payload, at), at);
+    const metric = f.metric();
+    if (metric !== bench.metric) throw new WireError(at, `BENCH_END for ${bench.metric}`, `BENCH_END for ${metric}`);
+    const count = f.int(WireKey.SAMPLES);
+    if (count !== bench.iterations || bench.samples.length !== bench.iterations) {
+      throw new WireError(at, `${bench.iterations} samples of ${metric}`, `${bench.samples.length} received, ${count} announced`);
+    }
+    bench.timerOverheadAfter = f.int(WireKey.OVERHEAD_AFTER);
+    this.current = undefined;
+    this.stream.benchmarks.push(bench);
+    return { kind: 'benchmark-end', benchmark: bench };
+  }
+
+  /** A benchmark skipped (SKIP) or failed (ERROR). */
+  private skipOrError(record: WireRecord, at: number): StreamEvent {
+    const f = new Fields(decodeFields(record.payload, at), at);
+    const entry = { metric: f.metric(), reason: f.text(WireKey.REASON) };
+    if (this.current && this.current.metric !== entry.metric) {
+      throw new WireError(at, `an ERROR for ${this.current.metric}`, `one for ${entry.metric}`);
+    }
+    // An ERROR ends the benchmark its BENCH_BEGIN announced; a SKIP (or a lone ERROR) announces one.
+    if (!this.current) this.announce(entry.metric, at);
+    this.current = undefined;
+    if (record.type === 'SKIP') {
+      this.stream.skipped.push(entry);
+      return { kind: 'benchmark-skipped', skipped: entry };
+    }
+    this.stream.failed.push(entry);
+    return { kind: 'benchmark-failed', failed: entry };
+  }
+
+  /** A peer tool's run (config `peers`): outside any benchmark, after STREAM_BEGIN and before STREAM_END. */
+  private peer(record: WireRecord, at: number): StreamEvent {
+    // Outside any benchmark (the check above), after STREAM_BEGIN and before STREAM_END.
+    const f = new Fields(decodeFields(record.payload, at), at);
+    const reason = f.optional(WireKey.REASON);
+    if (this.stream.peers.length >= MAX_STREAM_PEERS) throw new WireError(at, `at most ${MAX_STREAM_PEERS} PEER records`, 'another one');
+    const tool = f.name(WireKey.PEER);
+    const asked = this.expectation?.peers;
+    if (asked && !asked.includes(tool)) {
+      throw new WireError(at, `PEER records only of the peers the config asked for (${asked.join(', ') || 'none'})`, `one of ${JSON.stringify(tool)}`);
+    }
+    const bench = f.name(WireKey.PEER_BENCH);
+    const key = `${tool}\0${bench}`;
+    if (this.peerRuns.has(key)) throw new WireError(at, `one PEER record for ${tool} ${bench}`, 'a second one');
+    this.peerRuns.add(key);
+    const peer: PeerRun = {
+      peer: tool,
+      bench,
+      compareWith: f.metric(WireKey.COMPARE_WITH),
+      command: f.text(WireKey.COMMAND),
+      loops: f.int(WireKey.LOOPS),
+      vcpus: f.text(WireKey.VCPUS),
+      affinity: f.text(WireKey.AFFINITY),
+      exit: f.text(WireKey.EXIT),
+      output: f.text(WireKey.OUTPUT),
+      ...(reason !== undefined ? { reason } : {}),
+    };
+    this.stream.peers.push(peer);
+    return { kind: 'peer', peer };
+  }
+
+  /** The end: it counts every benchmark received. */
+  private streamEnd(record: WireRecord, at: number): StreamEvent {
+    const count = new Fields(decodeFields(record.payload, at), at).int(WireKey.BENCHMARKS);
+    const seen = this.stream.benchmarks.length + this.stream.skipped.length + this.stream.failed.length;
+    if (count !== seen) throw new WireError(at, `STREAM_END counting the ${seen} benchmarks received`, `${count}`);
+    this.stream.complete = true;
+    return { kind: 'stream-end' };
   }
 
   /** A metric announced by BENCH_BEGIN, SKIP or a lone ERROR: once per stream, selected by the config, within the cap. */

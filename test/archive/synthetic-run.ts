@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { Manifest } from '../../harness/archive/manifest.js';
+import type { Manifest } from '../../harness/rundir/manifest.js';
 import { loadConfig } from '../../harness/config/index.js';
 import { guestFigures } from '../../harness/report/guest-figures.js';
 import type { BootStream } from '../../harness/report/run-files.js';
-import { writeRunOutputs } from '../../harness/runner/outputs.js';
+import { writeRunOutputs } from '../../harness/report/write.js';
 import { readDataChannel } from '../../harness/wire/data-channel.js';
 import { sampleStream } from '../wire/encode.js';
 

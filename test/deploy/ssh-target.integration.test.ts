@@ -4,7 +4,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { loadConfig } from '../../harness/config/index.js';
-import type { RunEvent } from '../../harness/runner/events.js';
+import type { RunEvent } from '../../harness/lifecycle/events.js';
 import { runBenchmarks, type RunOutcome } from '../../harness/runner/run.js';
 import { generateKeyPair } from '../../harness/ssh/keys.js';
 import { writeTempConfig } from '../support/temp-config.js';

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JobRecord, Manifest } from '../../harness/archive/manifest.js';
+import type { JobRecord, Manifest } from '../../harness/rundir/manifest.js';
 import { loadConfig } from '../../harness/config/index.js';
 import { gatheredOutcome, gatherJob, jobDirectory, readFinishedJob } from '../../harness/executor/gather.js';
 import type { HostInfo } from '../../harness/host/info.js';
 import { planJobs } from '../../harness/jobs/plan.js';
 import { regenerateRunFiles } from '../../harness/report/regenerate.js';
-import { writeRunOutputs } from '../../harness/runner/outputs.js';
+import { writeRunOutputs } from '../../harness/report/write.js';
 import type { Accel } from '../../harness/units.js';
 import { writeTempConfig } from '../support/temp-config.js';
 import { sampleStream } from '../wire/encode.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { BootManifest, GuestManifest, JobRecord } from '../../harness/archive/manifest.js';
+import type { BootManifest, GuestManifest, JobRecord } from '../../harness/rundir/manifest.js';
 import type { HostInfo } from '../../harness/host/info.js';
 import { groupGuestName, hostGroups } from '../../harness/report/host-groups.js';
 import type { Accel } from '../../harness/units.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { GuestManifest, Manifest } from '../../harness/archive/manifest.js';
+import type { GuestManifest, Manifest } from '../../harness/rundir/manifest.js';
 import { parseRunArgument } from '../../harness/cli/commands/report.js';
 import type { RunConfig } from '../../harness/config/types.js';
 import { mergeRuns, type MergeSource } from '../../harness/report/merge.js';

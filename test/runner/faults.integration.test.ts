@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Manifest } from '../../harness/archive/manifest.js';
+import type { Manifest } from '../../harness/rundir/manifest.js';
 import { loadConfig } from '../../harness/config/index.js';
 import { TEST_FAULT_ENV } from '../../harness/guests/test-fault.js';
-import type { RunEvent } from '../../harness/runner/events.js';
+import type { RunEvent } from '../../harness/lifecycle/events.js';
 import { runBenchmarks, type RunOutcome } from '../../harness/runner/run.js';
 import { makeUnwritable, qemuProcessesMentioning, waitForQemu } from '../support/processes.js';
 import { writeTempConfig } from '../support/temp-config.js';

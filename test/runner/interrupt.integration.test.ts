@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Manifest } from '../../harness/archive/manifest.js';
+import type { Manifest } from '../../harness/rundir/manifest.js';
 import { loadConfig } from '../../harness/config/index.js';
 import { runBenchmarks } from '../../harness/runner/run.js';
 import { HarnessProcess, qemuGoneWithin, qemuProcessesMentioning, waitForQemu } from '../support/processes.js';

@@ -7,7 +7,7 @@ import { compareFigures, pairFigures } from '../../harness/compare/compare.js';
 import { loadRun, type FigureSamples } from '../../harness/compare/load-run.js';
 import { loadConfig } from '../../harness/config/index.js';
 import { regenerateRunFiles } from '../../harness/report/regenerate.js';
-import type { RunEvent } from '../../harness/runner/events.js';
+import type { RunEvent } from '../../harness/lifecycle/events.js';
 import { runBenchmarks, type RunOutcome } from '../../harness/runner/run.js';
 import { writeTempConfig } from '../support/temp-config.js';
 

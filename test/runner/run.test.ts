@@ -3,7 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { loadConfig } from '../../harness/config/index.js';
-import type { RunEvent } from '../../harness/runner/events.js';
+import type { RunEvent } from '../../harness/lifecycle/events.js';
 import { runBenchmarks } from '../../harness/runner/run.js';
 import { writeTempConfig } from '../support/temp-config.js';
 

@@ -1,11 +1,11 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createRunDirectory } from '../../archive/run-dir.js';
+import { createRunDirectory } from '../../rundir/create.js';
 import { mergeRuns, type MergeSource } from '../../report/merge.js';
 import { loadRunData } from '../../report/regenerate.js';
 import { renderRunFiles, type RunFile } from '../../report/run-files.js';
-import { writeAtomic } from '../../runner/outputs.js';
+import { writeAtomic } from '../../rundir/atomic.js';
 
 interface ReportOptions {
   out?: string;

@@ -2,7 +2,7 @@ import { constants as os } from 'node:os';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
 import { QemuProcess } from '../../qemu/process.js';
-import { RunInterruptedError } from '../../runner/errors.js';
+import { RunInterruptedError } from '../../lifecycle/interrupt.js';
 import { resumeRun, runBenchmarks, type RunOutcome } from '../../runner/run.js';
 import type { ExecutorKind } from '../../config/types.js';
 import type { AccelChoice } from '../../units.js';

@@ -1,4 +1,4 @@
-import type { RunEvent } from '../../runner/events.js';
+import type { RunEvent } from '../../lifecycle/events.js';
 
 /**
  * The line a person reading a log wants for an event, or undefined for events that only move a

@@ -1,4 +1,4 @@
-import type { RunEvent } from '../../runner/events.js';
+import type { RunEvent } from '../../lifecycle/events.js';
 import type { RawBenchmark } from '../../wire/stream.js';
 import type { Reporter, TextOutput } from './reporter.js';
 import { summaryJson } from './summary.js';

@@ -1,4 +1,4 @@
-import type { RunEvent } from '../../runner/events.js';
+import type { RunEvent } from '../../lifecycle/events.js';
 import { eventLine, isLasting } from './event-line.js';
 import type { Reporter, ReporterOutputs } from './reporter.js';
 import { RunProgress, statusLine } from './status.js';

@@ -1,4 +1,4 @@
-import type { RunEvent } from '../../runner/events.js';
+import type { RunEvent } from '../../lifecycle/events.js';
 import type { RunOutcome } from '../../runner/run.js';
 
 /** How `harness run` shows a run: live on a terminal, as log lines, or as JSON lines. */

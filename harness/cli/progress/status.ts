@@ -1,4 +1,4 @@
-import type { RunEvent } from '../../runner/events.js';
+import type { RunEvent } from '../../lifecycle/events.js';
 
 /** Where the guest being run is; each kind is one phase a person watching would name. */
 export type GuestPhase =

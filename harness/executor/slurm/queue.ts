@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import type { JobState } from '../../archive/manifest.js';
+import type { JobState } from '../../rundir/manifest.js';
 
 /** One job as the queue reports it. */
 export interface SlurmStatus {

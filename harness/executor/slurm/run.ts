@@ -1,28 +1,20 @@
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import type { JobRecord, Manifest } from '../../archive/manifest.js';
+import type { JobRecord, Manifest } from '../../rundir/manifest.js';
 import type { RunConfig } from '../../config/types.js';
 import { adapterFor } from '../../guests/registry.js';
 import { planJobs } from '../../jobs/plan.js';
 import { projectRoot } from '../../paths.js';
 import type { NotRun } from '../../report/results.js';
-import { raceAbort, RunDirectoryWriteError, RunInterruptedError } from '../../runner/errors.js';
-import type { EventSink } from '../../runner/events.js';
-import { AtomicWriteError, writeRunOutputs } from '../../runner/outputs.js';
-import type { RunOutcome } from '../../runner/run.js';
-import { loadRunConfig } from '../../runner/run-manifest.js';
-import type { AccelChoice } from '../../units.js';
+import { raceAbort, type RunInterruptedError } from '../../lifecycle/interrupt.js';
+import { setJobState } from '../../rundir/record.js';
+import { endRecord, endRun, interruptionOf, skipIfUnavailable, writeRun, type RunFigures } from '../shared.js';
+import type { ExecuteOptions, Executor, RunOutcome } from '../types.js';
 import { gatheredOutcome, gatherJob, jobDirectory, readFinishedJob } from '../gather.js';
 import { cancel, queryJobs, slurmUnavailable, stateOf, submit, type SlurmStatus } from './queue.js';
 import { batchScript, groupSubmissions, HOST_MEMORY_OVERHEAD_MIB, isArrayed, logFile, parseSubmitted, sbatchArgv, slurmJobId } from './sbatch.js';
 
-export interface SlurmRunOptions {
-  emit: EventSink;
-  accel: AccelChoice;
-  command?: string[];
-  /** Aborted on SIGINT/SIGTERM: the run's jobs still in Slurm are cancelled and the run marked interrupted. */
-  signal?: AbortSignal;
-}
+type SlurmRunOptions = ExecuteOptions;
 
 /** Jobs in these states need nothing more; every other one is (re)submitted by a run or its resume. */
 const SETTLED = new Set(['done', 'skipped']);
@@ -37,43 +29,76 @@ const GONE = 'GONE';
  * resource shape), each running `harness job RUN_DIR --index I` on its node, which writes under
  * RUN_DIR/jobs/ID. The run polls the queue, gathers each job that completes into the run directory
  * (boots, manifest entries, reports rewritten), and records a job that fails or is cancelled with
- * its Slurm state and log. The run directory must be on a filesystem the nodes share.
+ * its Slurm state and log. The run directory must be on a filesystem the nodes share. On resume,
+ * jobs gathered stay; jobs still queued or running are waited for; every other job (failed,
+ * cancelled, interrupted, never submitted) is submitted again.
  */
-export async function runOnSlurm(config: RunConfig, runDir: string, manifest: Manifest, options: SlurmRunOptions): Promise<RunOutcome> {
+export const slurmExecutor: Executor = {
+  kind: 'slurm',
+  async preflight() {
+    const why = await slurmUnavailable();
+    if (why) throw new Error(`expected Slurm to submit the run's jobs to (--executor slurm), but: ${why}`);
+  },
+  resumeReason(runDir, manifest) {
+    const records = manifest.executor?.jobs ?? [];
+    if (manifest.finishedAt && !manifest.interrupted && records.every((r) => SETTLED.has(r.state))) {
+      throw new Error(`expected a Slurm run in ${runDir} with jobs still to run, got one whose every job is done or skipped (finished ${manifest.finishedAt}): nothing to resume`);
+    }
+    const unfinished = records.filter((r) => !SETTLED.has(r.state));
+    return manifest.interrupted?.reason ?? `jobs not done: ${unfinished.map((r) => `${r.id} (${r.state})`).join(', ') || 'none recorded'}`;
+  },
+  reusedBoots(manifest) {
+    return (manifest.executor?.jobs ?? []).filter((r) => r.state === 'done').flatMap((r) => r.boots.map((b) => `${r.guest} boot-${b}`));
+  },
+  execute: runOnSlurm,
+};
+
+async function runOnSlurm(config: RunConfig, runDir: string, manifest: Manifest, options: SlurmRunOptions): Promise<RunOutcome> {
   const { emit, signal } = options;
-  const plan = planJobs(config);
   const previous = manifest.executor?.kind === 'slurm' ? manifest.executor.jobs : [];
-  const records: JobRecord[] = plan.map((job) => previous.find((r) => r.id === job.id) ?? { ...job, executor: 'slurm', state: 'pending' });
+  const records: JobRecord[] = planJobs(config).map((job) => previous.find((r) => r.id === job.id) ?? { ...job, executor: 'slurm', state: 'pending' });
   manifest.executor = { kind: 'slurm', jobs: records };
   // A guest skipped before (its image missing) is looked at again, as a local resume does.
-  for (const record of records) if (record.state === 'skipped') Object.assign(record, { state: 'pending' });
+  for (const record of records) if (record.state === 'skipped') setJobState(record, 'pending', record.reason);
   manifest.guests = manifest.guests.filter((g) => g.status !== 'skipped');
   emit({ type: 'run-start', runId: manifest.runId, runDir, guests: config.guests.map((g) => g.name) });
 
   const skipped: NotRun[] = [];
-  const save = async () => {
-    try {
-      const gathered = await gatheredOutcome(runDir, manifest, config);
-      const failed = [...jobFailures(records), ...gathered.failed];
-      await writeRunOutputs(runDir, { manifest, ...gathered, skipped: [...skipped, ...gathered.skipped], failed, bootstrap: config.bootstrap, baseline: config.report.baseline });
-      return { ...gathered, skipped: [...skipped, ...gathered.skipped], failed };
-    } catch (error) {
-      throw error instanceof AtomicWriteError ? new RunDirectoryWriteError(error.path, error.cause) : error;
-    }
+  // The figures of the jobs gathered so far, with every job that did not end well among the failures.
+  const collect = async (): Promise<RunFigures> => {
+    const gathered = await gatheredOutcome(runDir, manifest, config);
+    return { ...gathered, skipped: [...skipped, ...gathered.skipped], failed: [...jobFailures(records), ...gathered.failed] };
   };
+  const write = (figures: RunFigures) => writeRun(runDir, { manifest, ...figures, bootstrap: config.bootstrap, baseline: config.report.baseline }, true);
+  const save = async () => write(await collect());
 
   // Guests whose user-supplied parts are missing are skipped here, as a local run skips them.
   for (const guest of config.guests) {
-    const availability = await adapterFor(guest.os).availability(guest);
-    if (availability.available) continue;
-    const reason = `${availability.reason}; ${availability.howTo}`;
-    for (const record of records.filter((r) => r.guest === guest.name)) Object.assign(record, { state: 'skipped', reason });
-    if (!manifest.guests.some((g) => g.name === guest.name)) manifest.guests.push({ name: guest.name, os: guest.os, status: 'skipped', reason, vcpusConfigured: guest.vcpus, boots: [] });
-    skipped.push({ guest: guest.name, reason: availability.reason, howTo: availability.howTo });
-    emit({ type: 'guest-skipped', guest: guest.name, reason: availability.reason, howTo: availability.howTo });
+    const skip = await skipIfUnavailable(manifest, guest, adapterFor(guest.os), emit);
+    if (skip) skipped.push(skip);
   }
+  await submitOrAwait(config, runDir, manifest, records, options, save);
 
-  // On resume, jobs of the earlier invocation may still be queued or running: they are waited for, not submitted again.
+  let interrupted: RunInterruptedError | undefined;
+  try {
+    await waitForJobs(runDir, manifest, records, { ...options, pollSeconds: config.executor.slurm.pollSeconds }, save);
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+    interrupted = interruptionOf(signal);
+    await cancelActive(records, interrupted);
+  }
+  const figures = await collect();
+  endRecord(manifest, interrupted, figures.failed.length === 0 && records.every((r) => SETTLED.has(r.state)));
+  await write(figures);
+  return endRun(runDir, manifest, figures, interrupted, emit);
+}
+
+/**
+ * Submits every job not settled, except that on resume, jobs of the earlier invocation still queued
+ * or running are waited for rather than submitted again. The plan is written before anything is
+ * submitted: a job reads it from the run's manifest.json when it starts.
+ */
+async function submitOrAwait(config: RunConfig, runDir: string, manifest: Manifest, records: JobRecord[], options: SlurmRunOptions, save: () => Promise<void>): Promise<void> {
   const earlier = await queryJobs(records.flatMap((r) => (r.slurm && !SETTLED.has(r.state) ? [r.slurm.jobId] : [])));
   const toSubmit: JobRecord[] = [];
   for (const record of records.filter((r) => !SETTLED.has(r.state))) {
@@ -81,72 +106,20 @@ export async function runOnSlurm(config: RunConfig, runDir: string, manifest: Ma
     if (record.slurm && (now === 'pending' || now === 'running')) record.state = now;
     else toSubmit.push(record);
   }
-  // Written before anything is submitted: a job reads the plan from the run's manifest.json when it starts.
   await save();
   await submitJobs(config, runDir, manifest, toSubmit, options);
   await save();
-
-  let interrupted: RunInterruptedError | undefined;
-  try {
-    await waitForJobs(runDir, manifest, records, { ...options, pollSeconds: config.executor.slurm.pollSeconds }, save);
-  } catch (error) {
-    if (!signal?.aborted) throw error;
-    interrupted = signal.reason instanceof RunInterruptedError ? signal.reason : new RunInterruptedError('abort');
-    const active = records.filter(inSlurm);
-    // Whether or not scancel answers, the run directory is written below and says what was left.
-    const cancelled = await cancel(active.map((r) => r.slurm!.jobId)).then(() => 'cancelled', (e: unknown) => `not cancelled (${(e as Error).message}): they may still run, and --resume waits for them`);
-    for (const record of active) Object.assign(record, { state: 'interrupted', reason: `${cancelled}: the run was ${interrupted.message}` });
-  }
-
-  if (interrupted) {
-    manifest.interrupted = { signal: interrupted.signal, at: new Date().toISOString(), reason: interrupted.message };
-    manifest.complete = false;
-  } else {
-    manifest.finishedAt = new Date().toISOString();
-  }
-  let outcome = await save();
-  if (!interrupted) {
-    manifest.complete = outcome.failed.length === 0 && records.every((r) => SETTLED.has(r.state));
-    outcome = await save();
-  }
-  emit({ type: 'run-done', runDir, complete: manifest.complete, ...(interrupted ? { interrupted: interrupted.message } : {}) });
-  return {
-    runId: manifest.runId,
-    runDir,
-    complete: manifest.complete,
-    results: outcome.results,
-    skipped: outcome.skipped,
-    failed: outcome.failed,
-    peers: outcome.peers,
-    ...(interrupted ? { interrupted: interrupted.message } : {}),
-  };
 }
 
-/**
- * `harness run --resume RUN_DIR` of a Slurm run: jobs gathered stay; jobs still queued or running
- * are waited for; every other job (failed, cancelled, interrupted, never submitted) is submitted again.
- */
-export async function resumeOnSlurm(runDir: string, manifest: Manifest, options: { emit: EventSink; command?: string[]; signal?: AbortSignal }): Promise<RunOutcome> {
-  const records = manifest.executor?.jobs ?? [];
-  if (manifest.finishedAt && !manifest.interrupted && records.every((r) => SETTLED.has(r.state))) {
-    throw new Error(`expected a Slurm run in ${runDir} with jobs still to run, got one whose every job is done or skipped (finished ${manifest.finishedAt}): nothing to resume`);
-  }
-  const why = await slurmUnavailable();
-  if (why) throw new Error(`expected Slurm to resubmit the run's jobs to, but: ${why}`);
-  const config = await loadRunConfig(manifest);
-  manifest.resumes = [
-    ...(manifest.resumes ?? []),
-    {
-      at: new Date().toISOString(),
-      command: options.command ?? [],
-      after: manifest.interrupted?.reason ?? `jobs not done: ${records.filter((r) => !SETTLED.has(r.state)).map((r) => `${r.id} (${r.state})`).join(', ') || 'none recorded'}`,
-      reused: records.filter((r) => r.state === 'done').flatMap((r) => r.boots.map((b) => `${r.guest} boot-${b}`)),
-    },
-  ];
-  delete manifest.interrupted;
-  delete manifest.finishedAt;
-  manifest.complete = false;
-  return runOnSlurm(config, runDir, manifest, { ...options, accel: manifest.accel.requested });
+/** The run was interrupted: its jobs still in Slurm are cancelled (or, if scancel fails, recorded as perhaps still running). */
+async function cancelActive(records: JobRecord[], interrupted: RunInterruptedError): Promise<void> {
+  const active = records.filter(inSlurm);
+  // Whether or not scancel answers, the run directory is written afterwards and says what was left.
+  const cancelled = await cancel(active.map((r) => r.slurm!.jobId)).then(
+    () => 'cancelled',
+    (e: unknown) => `not cancelled (${(e as Error).message}): they may still run, and --resume waits for them`,
+  );
+  for (const record of active) setJobState(record, 'interrupted', `${cancelled}: the run was ${interrupted.message}`);
 }
 
 /** Submits `records` (each job's old attempt cleared), grouped into job arrays where their resources match. */

@@ -160,65 +160,10 @@ export async function buildDiskImage(cacheDir: string, kernelPackage: string, lo
     await writeFile(join(work, 'customize.sh'), CUSTOMIZE_HOOK);
     await chmod(join(work, 'customize.sh'), 0o755);
     const tarball = join(work, 'root.tar');
-    const failures: string[] = [];
-    let mode: string | undefined;
-    for (const candidate of await modes()) {
-      const result = await execa(
-        'mmdebstrap',
-        [
-          `--mode=${candidate}`,
-          '--variant=minbase',
-          '--format=tar',
-          `--include=${include.join(',')}`,
-          '--aptopt=Acquire::Retries "3"',
-          // Documentation and translations are of no use in the guest: a smaller image.
-          '--dpkgopt=path-exclude=/usr/share/man/*',
-          '--dpkgopt=path-exclude=/usr/share/doc/*',
-          '--dpkgopt=path-include=/usr/share/doc/*/copyright',
-          '--dpkgopt=path-exclude=/usr/share/locale/*',
-          `--customize-hook=${join(work, 'customize.sh')}`,
-          SUITE,
-          tarball,
-          ...sources,
-        ],
-        // Without a terminal on stdin mmdebstrap would read its sources from it.
-        { stdin: 'ignore', reject: false, all: true },
-      );
-      if (result.exitCode === 0) {
-        mode = candidate;
-        break;
-      }
-      failures.push(`--mode=${candidate}: ${(result.all ?? '').trim().split('\n').slice(-8).join('\n')}`);
-      log(`linux-disk: mmdebstrap --mode=${candidate} failed; ${failures.length} of the modes tried`);
-      await rm(tarball, { force: true });
-    }
-    if (!mode) {
-      throw new Error(`expected mmdebstrap to build the ${SUITE} root file system in one of its modes, got failures:\n${failures.join('\n') || '(no mode usable: no user namespaces, not root, no fakechroot)'}`);
-    }
+    const mode = await mmdebstrap(work, tarball, include, sources, log);
     log(`linux-disk: root file system built (mmdebstrap --mode=${mode}); making the ext4 image`);
-    const boot = join(work, 'boot-files');
-    await mkdir(boot);
-    await execa('tar', ['-xf', tarball, '-C', boot, '--wildcards', './boot/vmlinuz-*', './boot/initrd.img-*']);
-    const bootFiles = (await execa('sh', ['-c', 'ls boot'], { cwd: boot })).stdout.split('\n');
-    const vmlinuz = bootFiles.find((f) => f.startsWith('vmlinuz-'));
-    const initrd = bootFiles.find((f) => f.startsWith('initrd.img-'));
-    if (!vmlinuz || !initrd) throw new Error(`expected /boot/vmlinuz-* and /boot/initrd.img-* in the image, got ${bootFiles.join(', ')}`);
-    await rename(join(boot, 'boot', vmlinuz), join(work, 'vmlinuz'));
-    await rename(join(boot, 'boot', initrd), join(work, 'initrd.img'));
-    await rm(boot, { recursive: true, force: true });
-    // The tarball keeps owners and device nodes; unpacking it keeps them only as root, so other
-    // users unpack and make the file system inside one fakeroot session.
-    const rootDir = join(work, 'root');
-    await mkdir(rootDir);
-    const disk = join(work, 'disk.img');
-    const make = `tar -xpf root.tar -C root --numeric-owner && mke2fs -q -t ext4 -d root -L ${ROOT_LABEL} -F disk.img ${DISK_SIZE}`;
-    if (isRoot()) {
-      await execa('sh', ['-c', make], { cwd: work });
-    } else {
-      await tool('fakeroot', 'fakeroot');
-      await execa('fakeroot', ['sh', '-c', make], { cwd: work });
-    }
-    await rm(rootDir, { recursive: true, force: true });
+    await bootFiles(work, tarball);
+    const disk = await ext4Image(work);
     await rm(tarball, { force: true });
     const packages = (await readFile(join(work, 'packages.txt'), 'utf8')).trim().split('\n').filter(Boolean);
     if (!packages.includes(`${kernel.package}=${kernel.version}`)) {
@@ -257,4 +202,76 @@ export async function buildDiskImage(cacheDir: string, kernelPackage: string, lo
     packages: (await readFile(join(dir, 'packages.txt'), 'utf8')).trim().split('\n').filter(Boolean),
     info,
   };
+}
+
+/** The root file system as a tarball, made by mmdebstrap in the first of its modes that works here; returns that mode. */
+async function mmdebstrap(work: string, tarball: string, include: string[], sources: string[], log: (message: string) => void): Promise<string> {
+    const failures: string[] = [];
+    let mode: string | undefined;
+    for (const candidate of await modes()) {
+      const result = await execa(
+        'mmdebstrap',
+        [
+          `--mode=${candidate}`,
+          '--variant=minbase',
+          '--format=tar',
+          `--include=${include.join(',')}`,
+          '--aptopt=Acquire::Retries "3"',
+          // Documentation and translations are of no use in the guest: a smaller image.
+          '--dpkgopt=path-exclude=/usr/share/man/*',
+          '--dpkgopt=path-exclude=/usr/share/doc/*',
+          '--dpkgopt=path-include=/usr/share/doc/*/copyright',
+          '--dpkgopt=path-exclude=/usr/share/locale/*',
+          `--customize-hook=${join(work, 'customize.sh')}`,
+          SUITE,
+          tarball,
+          ...sources,
+        ],
+        // Without a terminal on stdin mmdebstrap would read its sources from it.
+        { stdin: 'ignore', reject: false, all: true },
+      );
+      if (result.exitCode === 0) {
+        mode = candidate;
+        break;
+      }
+      failures.push(`--mode=${candidate}: ${(result.all ?? '').trim().split('\n').slice(-8).join('\n')}`);
+      log(`linux-disk: mmdebstrap --mode=${candidate} failed; ${failures.length} of the modes tried`);
+      await rm(tarball, { force: true });
+    }
+    if (!mode) {
+      throw new Error(`expected mmdebstrap to build the ${SUITE} root file system in one of its modes, got failures:\n${failures.join('\n') || '(no mode usable: no user namespaces, not root, no fakechroot)'}`);
+    }
+    return mode;
+}
+
+/** The kernel and the initramfs Debian generated, copied out of the tarball's /boot for QEMU's -kernel and -initrd. */
+async function bootFiles(work: string, tarball: string): Promise<void> {
+    const boot = join(work, 'boot-files');
+    await mkdir(boot);
+    await execa('tar', ['-xf', tarball, '-C', boot, '--wildcards', './boot/vmlinuz-*', './boot/initrd.img-*']);
+    const bootFiles = (await execa('sh', ['-c', 'ls boot'], { cwd: boot })).stdout.split('\n');
+    const vmlinuz = bootFiles.find((f) => f.startsWith('vmlinuz-'));
+    const initrd = bootFiles.find((f) => f.startsWith('initrd.img-'));
+    if (!vmlinuz || !initrd) throw new Error(`expected /boot/vmlinuz-* and /boot/initrd.img-* in the image, got ${bootFiles.join(', ')}`);
+    await rename(join(boot, 'boot', vmlinuz), join(work, 'vmlinuz'));
+    await rename(join(boot, 'boot', initrd), join(work, 'initrd.img'));
+    await rm(boot, { recursive: true, force: true });
+}
+
+/** The ext4 image made from the tarball, without mounting anything; returns its path. */
+async function ext4Image(work: string): Promise<string> {
+    // The tarball keeps owners and device nodes; unpacking it keeps them only as root, so other
+    // users unpack and make the file system inside one fakeroot session.
+    const rootDir = join(work, 'root');
+    await mkdir(rootDir);
+    const disk = join(work, 'disk.img');
+    const make = `tar -xpf root.tar -C root --numeric-owner && mke2fs -q -t ext4 -d root -L ${ROOT_LABEL} -F disk.img ${DISK_SIZE}`;
+    if (isRoot()) {
+      await execa('sh', ['-c', make], { cwd: work });
+    } else {
+      await tool('fakeroot', 'fakeroot');
+      await execa('fakeroot', ['sh', '-c', make], { cwd: work });
+    }
+    await rm(rootDir, { recursive: true, force: true });
+  return disk;
 }

@@ -120,7 +120,6 @@ export const sshTargetAdapter: GuestAdapter = {
     const client = await connectSsh(endpoint, { timeoutMs: target.connectSeconds * 1000 });
     let facts: TargetFacts;
     let conditions: HostConditions;
-    let hostKeyFingerprint = '';
     try {
       const result = await execText(client, FACTS_SCRIPT);
       facts = parseFacts(result.stdout);
@@ -128,7 +127,7 @@ export const sshTargetAdapter: GuestAdapter = {
     } finally {
       await closeClient(client);
     }
-    hostKeyFingerprint = 'fingerprint' in endpoint.hostKey ? endpoint.hostKey.fingerprint : `${endpoint.hostKey.publicKey.type} ${fingerprintOf(endpoint.hostKey.publicKey.blob)}`;
+    const hostKeyFingerprint = 'fingerprint' in endpoint.hostKey ? endpoint.hostKey.fingerprint : `${endpoint.hostKey.publicKey.type} ${fingerprintOf(endpoint.hostKey.publicKey.blob)}`;
     const common = {
       target: where,
       targetHostKey: hostKeyFingerprint,

@@ -1,4 +1,4 @@
-import type { GuestManifest, Manifest } from '../../archive/manifest.js';
+import type { GuestManifest, Manifest } from '../../rundir/manifest.js';
 import { executorSummary } from '../executor-summary.js';
 import type { ReportContext } from '../markdown.js';
 

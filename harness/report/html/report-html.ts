@@ -1,4 +1,4 @@
-import type { Manifest } from '../../archive/manifest.js';
+import type { Manifest } from '../../rundir/manifest.js';
 import type { CrossOsTable } from '../cross-os.js';
 import type { FigureSamples } from '../figure-samples.js';
 import type { ReportContext } from '../markdown.js';

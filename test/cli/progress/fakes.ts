@@ -1,4 +1,4 @@
-import type { RunEvent } from '../../../harness/runner/events.js';
+import type { RunEvent } from '../../../harness/lifecycle/events.js';
 import type { RawBenchmark } from '../../../harness/wire/stream.js';
 import type { Schedule } from '../../../harness/cli/progress/live.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createJsonReporter, errorJson, eventJson } from '../../../harness/cli/progress/json.js';
-import { GuestRunError } from '../../../harness/runner/errors.js';
+import { GuestRunError } from '../../../harness/session/errors.js';
 import { resultEntry } from '../../support/result-entry.js';
 import { FakeOutput, linuxRunEvents, rawBenchmark } from './fakes.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createLiveReporter, fitWidth } from '../../../harness/cli/progress/live.js';
 import type { Reporter } from '../../../harness/cli/progress/reporter.js';
-import type { RunEvent } from '../../../harness/runner/events.js';
+import type { RunEvent } from '../../../harness/lifecycle/events.js';
 import { resultEntry } from '../../support/result-entry.js';
 import { FakeOutput, FakeTime, linuxRunEvents } from './fakes.js';
 

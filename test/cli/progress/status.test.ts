@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { clock, RunProgress, statusLine } from '../../../harness/cli/progress/status.js';
-import type { RunEvent } from '../../../harness/runner/events.js';
+import type { RunEvent } from '../../../harness/lifecycle/events.js';
 import { linuxRunEvents } from './fakes.js';
 
 /** The status line after each event, `stepMs` apart. */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Manifest } from '../../../harness/archive/manifest.js';
+import type { Manifest } from '../../../harness/rundir/manifest.js';
 import { regenerateRunFiles } from '../../../harness/report/regenerate.js';
 import { HarnessProcess } from '../../support/processes.js';
 import { clusterProcesses, slurmAvailable, startSlurmCluster, type SlurmCluster } from '../../support/slurm-cluster.js';

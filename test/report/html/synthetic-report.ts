@@ -1,4 +1,4 @@
-import type { Manifest } from '../../../harness/archive/manifest.js';
+import type { Manifest } from '../../../harness/rundir/manifest.js';
 import { crossOsTables } from '../../../harness/report/cross-os.js';
 import type { FigureSamples } from '../../../harness/report/figure-samples.js';
 import type { HtmlReportInput } from '../../../harness/report/html/report-html.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../harness/paths.js';
-import { atomicFs, writeAtomic } from '../../harness/runner/outputs.js';
+import { atomicFs, writeAtomic } from '../../harness/rundir/atomic.js';
 
 describe('results files are written atomically (write, flush, rename)', function () {
   this.timeout(120_000);

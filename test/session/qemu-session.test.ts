@@ -6,8 +6,8 @@ import type { GuestConfig } from '../../harness/config/types.js';
 import type { PreparedGuest } from '../../harness/guests/adapter.js';
 import { linuxAdapter } from '../../harness/guests/linux/adapter.js';
 import { projectRoot } from '../../harness/paths.js';
-import type { RunEvent } from '../../harness/runner/events.js';
-import { runGuestSession } from '../../harness/runner/guest-session.js';
+import type { RunEvent } from '../../harness/lifecycle/events.js';
+import { runGuestSession } from '../../harness/session/qemu-session.js';
 
 const guest: GuestConfig = {
   name: 'linux', os: 'linux', vcpus: 1, memoryMiB: 256, pin: undefined,

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BootManifest, GuestManifest } from '../archive/manifest.js';
+import type { BootManifest, GuestManifest } from '../rundir/manifest.js';
 import type { GuestConfig, RunConfig } from '../config/types.js';
 import type { GuestAdapter } from '../guests/adapter.js';
 import { readHostConditions } from '../host/conditions.js';
@@ -10,10 +10,10 @@ import type { PeerEntry } from '../report/peers.js';
 import type { NotRun, RawBoot, ResultEntry } from '../report/results.js';
 import type { Accel } from '../units.js';
 import type { GuestStream } from '../wire/stream.js';
-import { raceAbort, RunInterruptedError } from './errors.js';
-import type { EventSink } from './events.js';
-import { runGuestSession } from './guest-session.js';
-import { runTargetSession } from '../deploy/target-session.js';
+import { raceAbort, RunInterruptedError } from '../lifecycle/interrupt.js';
+import type { EventSink } from '../lifecycle/events.js';
+import { qemuSession } from '../session/qemu-session.js';
+import { sshSession } from '../session/ssh-session.js';
 
 /** Busy fraction of the pinned CPUs, beyond QEMU's own, above which a boot is reported as disturbed. */
 export const OTHER_LOAD_WARNING = 0.1;
@@ -152,14 +152,14 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
   }
   for (const warning of conditions.warnings) emit({ type: 'host-warning', guest: guest.name, warning });
 
+  // An ssh target (prepared.target) runs the payload on its own machine; every other guest boots under QEMU.
+  const runner = prepared.target ? sshSession(prepared.target) : qemuSession(prepared, accel, vcpus);
   for (const boot of todo) {
     if (signal?.aborted) throw signal.reason;
     const guestDir = join(context.runDir, 'guests', guest.name, `boot-${boot}`);
     // What an interrupted or killed earlier attempt at this boot left.
     await rm(guestDir, { recursive: true, force: true });
-    const session = prepared.target
-      ? await runTargetSession({ guest, target: prepared.target, boot, boots: context.totalBoots, guestDir, timeouts: config.timeouts, emit, signal })
-      : await runGuestSession({ guest, prepared, accel, vcpus, boot, boots: context.totalBoots, guestDir, timeouts: config.timeouts, emit, signal });
+    const session = await runner.run({ guest, boot, boots: context.totalBoots, guestDir, timeouts: config.timeouts, emit, signal });
     const bootEntry: BootManifest = {
       boot,
       status: session.interrupted ? 'interrupted' : session.error ? 'failed' : 'done',

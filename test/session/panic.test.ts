@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { panicIn } from '../../harness/runner/panic.js';
+import { panicIn } from '../../harness/session/panic.js';
 
 describe('panicIn: a kernel panic recognised on the console', () => {
   it('finds Linux\'s panic line, even above a stack trace', () => {

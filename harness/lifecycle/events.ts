@@ -1,4 +1,5 @@
-import type { JobState } from '../archive/manifest.js';
+import type { JobState } from '../rundir/manifest.js';
+import type { VcpuAffinity } from '../host/affinity.js';
 import type { Accel } from '../units.js';
 import type { RawBenchmark, SkippedBenchmark } from '../wire/stream.js';
 
@@ -45,14 +46,5 @@ export type RunEvent =
   | { type: 'run-done'; runDir: string; complete: boolean; interrupted?: string };
 
 export type RunEventType = RunEvent['type'];
-
-export interface VcpuAffinity {
-  vcpu: number;
-  threadId: number;
-  /** Host CPU list as read back from /proc after pinning, e.g. "1". */
-  hostCpus: string;
-  /** The CPU the config asked for, if any. */
-  requested?: number;
-}
 
 export type EventSink = (event: RunEvent) => void;

@@ -1,17 +1,3 @@
-/** A guest that did not finish: which phase, and what its console said last. */
-export class GuestRunError extends Error {
-  constructor(
-    readonly guest: string,
-    readonly phase: 'start' | 'boot' | 'console' | 'deploy' | 'benchmark' | 'shutdown' | 'data',
-    detail: string,
-    readonly consoleTail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`guest ${guest} failed during ${phase}: ${detail}\n--- console tail ---\n${consoleTail}\n--- end of console tail ---`, options);
-    this.name = 'GuestRunError';
-  }
-}
-
 /**
  * The run was asked to stop (SIGINT, SIGTERM): the abort reason of RunOptions.signal. The boot in
  * progress is stopped and recorded as interrupted; `harness run --resume` finishes the run.
@@ -42,12 +28,4 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefine
     signal.addEventListener('abort', onAbort, { once: true });
   });
   return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
-}
-
-/** Writing into the run directory failed: the run stops, as nothing more could be kept. */
-export class RunDirectoryWriteError extends Error {
-  constructor(readonly path: string, cause: unknown) {
-    super(`could not write ${path} in the run directory: ${(cause as Error)?.message ?? String(cause)}; the run stops here (files written before are intact)`, { cause });
-    this.name = 'RunDirectoryWriteError';
-  }
 }

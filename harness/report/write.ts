@@ -1,10 +1,11 @@
-import { copyFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { copyFile } from 'node:fs/promises';
+import { AtomicWriteError, writeAtomic } from '../rundir/atomic.js';
 import { join } from 'node:path';
-import type { Manifest } from '../archive/manifest.js';
+import type { Manifest } from '../rundir/manifest.js';
 import type { BootstrapConfig } from '../config/types.js';
-import type { PeerEntry } from '../report/peers.js';
-import { RESULTS_SCHEMA_VERSION, type NotRun, type ResultEntry, type ResultsDocument } from '../report/results.js';
-import { renderRunFiles, type BootStream } from '../report/run-files.js';
+import type { PeerEntry } from './peers.js';
+import { RESULTS_SCHEMA_VERSION, type NotRun, type ResultEntry, type ResultsDocument } from './results.js';
+import { renderRunFiles, type BootStream } from './run-files.js';
 import { projectRoot } from '../paths.js';
 
 export const RESULTS_SCHEMA_FILE = 'results.schema.json';
@@ -20,34 +21,6 @@ export interface RunOutputs {
   streams: BootStream[];
   bootstrap: BootstrapConfig;
   baseline?: string;
-}
-
-/** A file of the run directory could not be written; `path` is the file meant, not its temporary. */
-export class AtomicWriteError extends Error {
-  constructor(readonly path: string, cause: unknown) {
-    super(`could not write ${path}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
-    this.name = 'AtomicWriteError';
-  }
-}
-
-/** The file operations writeAtomic uses; tests replace them to inject faults. */
-export const atomicFs = { writeFile, rename, unlink };
-
-/**
- * Write-then-rename, so an interrupted run leaves the previous complete file rather than half a
- * file: the content goes to PATH.tmp-PID, is flushed to disk, and only then renamed over PATH, which
- * the kernel does in one step. A crash at any point leaves PATH as it was (and perhaps the
- * temporary, which `harness run --resume` and `harness archive` ignore).
- */
-export async function writeAtomic(path: string, content: string | Uint8Array): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}`;
-  try {
-    await atomicFs.writeFile(temporary, content, { flush: true });
-    await atomicFs.rename(temporary, path);
-  } catch (error) {
-    await atomicFs.unlink(temporary).catch(() => undefined);
-    throw new AtomicWriteError(path, error);
-  }
 }
 
 export function resultsDocument(manifest: Manifest, outputs: Pick<RunOutputs, 'results' | 'skipped' | 'failed' | 'peers'>): ResultsDocument {

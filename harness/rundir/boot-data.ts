@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BootManifest } from '../archive/manifest.js';
+import type { BootManifest } from './manifest.js';
 import { readDataChannel } from '../wire/data-channel.js';
 import type { StreamExpectation } from '../wire/expectation.js';
 

@@ -2,7 +2,7 @@ import type { ExecutorKind, GuestOs } from '../config/types.js';
 import type { Job } from '../jobs/plan.js';
 import type { HostConditions } from '../host/conditions.js';
 import type { HostInfo } from '../host/info.js';
-import type { VcpuAffinity } from '../runner/events.js';
+import type { VcpuAffinity } from '../host/affinity.js';
 import type { Accel, AccelChoice } from '../units.js';
 import type { ProjectRevision } from './provenance.js';
 

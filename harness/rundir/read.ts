@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Manifest } from '../archive/manifest.js';
+import type { Manifest } from './manifest.js';
 import { loadConfig } from '../config/index.js';
 import type { RunConfig } from '../config/types.js';
 
