@@ -6,7 +6,10 @@ import { formatPath, renderValue, type Anchor, type PathSegment, type YamlSource
 /** The parts of a JSON Schema (configs/schema.json) that are used to phrase what was expected. */
 export interface SchemaNode {
   $ref?: string;
-  /** On scalar (string, number) schemas: the phrase shown as `expected`, e.g. "a path to the seL4 kernel image". */
+  /**
+   * On scalar (string, number) schemas: the phrase shown as `expected`, e.g. "a path to the seL4
+   * kernel image". On objects: the name of their generated type (scripts/generate-schema-types.ts).
+   */
   title?: string;
   description?: string;
   type?: string;

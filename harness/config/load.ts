@@ -4,12 +4,11 @@ import { availableParallelism, homedir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { AccelChoice } from '../units.js';
 import { imagePathIssues, semanticIssues } from './checks.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { ajvErrorsToIssues, sortIssues } from './issues.js';
 import { cachedValidator, readYamlFile } from './yaml-file.js';
-import type { BenchmarkSelection, BootstrapConfig, DeployMethod, ExecutorConfig, GuestConfig, GuestOs, MethodologyConfig, Peer, ReportConfig, RunConfig, SshTargetConfig, Timeouts } from './types.js';
+import type { GuestConfig, GuestOs, RunConfig, SshTargetConfig, ValidatedConfig } from './types.js';
 
 export interface LoadOptions {
   /**
@@ -34,30 +33,6 @@ const IMAGE_PATH_KEYS: Record<GuestOs, readonly string[]> = {
   'linux-disk': [],
   ssh: [],
 };
-
-/** The config as it stands after schema validation with defaults applied. */
-interface ValidatedConfig {
-  accel: AccelChoice;
-  resultsDir: string;
-  cacheDir: string;
-  timeouts: Timeouts;
-  bootstrap: BootstrapConfig;
-  methodology: MethodologyConfig;
-  report: ReportConfig;
-  executor: ExecutorConfig;
-  guests: Array<{
-    name: string;
-    os: GuestOs;
-    vcpus: number;
-    memoryMiB: number;
-    pin?: number[];
-    benchmarks: BenchmarkSelection;
-    peers: Peer[];
-    image: Record<string, string>;
-    deploy?: DeployMethod;
-    target?: SshTargetConfig;
-  }>;
-}
 
 /**
  * Reads, parses and validates a YAML run configuration (configs/schema.json plus the checks in
@@ -90,7 +65,8 @@ export async function loadConfig(file: string, options: LoadOptions = {}): Promi
 function toRunConfig(config: ValidatedConfig, file: string, text: string): RunConfig {
   const dir = path.dirname(file);
   const guests: GuestConfig[] = config.guests.map((guest) => {
-    const image: Record<string, string> = { ...guest.image };
+    // Every image value is a string: the schema's per-OS rules, checked above, allow nothing else.
+    const image = { ...guest.image } as Record<string, string>;
     for (const key of IMAGE_PATH_KEYS[guest.os]) {
       const value = image[key];
       if (value !== undefined) image[key] = path.resolve(dir, value);

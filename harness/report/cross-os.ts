@@ -1,38 +1,14 @@
 import type { BootstrapConfig } from '../config/types.js';
 import { bootstrapRatioOfMedians, hierarchicalRatioOfMedians } from '../stats/index.js';
-import type { Unit } from '../units.js';
 import type { FigureSamples } from './figure-samples.js';
+import type { CrossOsRow, CrossOsTable } from './results.generated.js';
 import { classifyMetric, METRIC_CLASSES } from './taxonomy.js';
 
+// The tables' shape is declared in results.schema.json (its `crossOsTable` and `crossOsRow` definitions).
+export type { CrossOsRow, CrossOsTable } from './results.generated.js';
+
 /** A figure's ratio to the baseline guest's figure of the same kind, or why there is none. */
-export type BaselineRatio =
-  | { value: number; ci95: [number, number]; against: { guest: string; metric: string; mechanism: string; median: number } }
-  | { reason: string };
-
-export interface CrossOsRow {
-  guest: string;
-  os: string;
-  metric: string;
-  mechanism: string;
-  /** e.g. "threads, same CPU"; "" for classes without placement. */
-  variant: string;
-  n: number;
-  median: number;
-  ci95: [number, number];
-  ratio: BaselineRatio;
-}
-
-/** One metric class in one unit: every guest and mechanism that measured it. */
-export interface CrossOsTable {
-  classId: string;
-  title: string;
-  operation: string;
-  unit: Unit;
-  /** Accelerator modes of the figures, e.g. ["tcg-icount"]. */
-  accels: string[];
-  baseline: string;
-  rows: CrossOsRow[];
-}
+export type BaselineRatio = CrossOsRow['ratio'];
 
 export interface CrossOsOptions {
   /** Guest the ratios are taken against; default: the first guest with figures. */

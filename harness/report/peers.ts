@@ -1,6 +1,7 @@
 import type { GuestOs } from '../config/types.js';
-import { type Accel, type Unit, unitForAccel } from '../units.js';
+import { type Accel, unitForAccel } from '../units.js';
 import type { PeerRun } from '../wire/stream.js';
+import type { PeerBoot, PeerEntry } from './results.generated.js';
 import type { RawBoot, ResultEntry } from './results.js';
 import { timerFacts, type TimerFacts } from './timer.js';
 
@@ -76,45 +77,8 @@ export function ticksPerMicrosecond(accel: Accel, facts: TimerFacts): TickConver
   return { reason: 'neither a clock check nor the TSC frequency is known: perf\'s microseconds cannot be converted to timer ticks' };
 }
 
-/** One boot's run of a peer benchmark. */
-export interface PeerBoot {
-  boot: number;
-  loops: number;
-  exit: string;
-  /** What the tool printed, lines joined with " | ". */
-  raw: string;
-  usecsPerOp: number | null;
-  /** usecsPerOp in the run's unit (ticks per operation). */
-  perOp: number | null;
-  ticksPerUs: number | null;
-  totalSeconds: number | null;
-  opsPerSec: number | null;
-  /** Why this boot gave no figure. */
-  reason?: string;
-}
-
-/** A peer tool's benchmark beside the metric of ours that measures the same operation. */
-export interface PeerEntry {
-  guest: string;
-  os: GuestOs;
-  peer: string;
-  bench: string;
-  compareWith: string;
-  command: string;
-  accel: Accel;
-  unit: Unit;
-  /** How perf's microseconds became `unit` (the first boot's; each boot converts with its own). */
-  conversion: string;
-  boots: PeerBoot[];
-  /** Median over the boots that gave a figure, in `unit` per operation; null when none did. */
-  perOp: number | null;
-  /** Our figure's median (overhead subtracted, per operation), null when it was not measured. */
-  ourMedian: number | null;
-  /** ourMedian / perOp. */
-  ratio: number | null;
-  /** Why perOp or ratio is missing, or which boots failed. */
-  reason?: string;
-}
+// A peer entry's shape is declared in results.schema.json (its `peer` and `peerBoot` definitions).
+export type { PeerBoot, PeerEntry } from './results.generated.js';
 
 const formatRate = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(3));
 

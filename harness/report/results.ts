@@ -7,76 +7,22 @@ import {
   seriesStability,
   subtractOverhead,
   summarize,
-  type BetweenBootSpread,
-  type Summary,
 } from '../stats/index.js';
-import { type Accel, type Unit, unitCaveat, unitForAccel } from '../units.js';
+import { type Accel, unitCaveat, unitForAccel } from '../units.js';
 import type { GuestStream, RawBenchmark } from '../wire/stream.js';
-import type { CrossOsTable } from './cross-os.js';
-import type { PeerEntry } from './peers.js';
+import type { ResultEntry, ResultsDocument } from './results.generated.js';
 import { nanosecondsPerTick, timerFacts, timerFlags } from './timer.js';
 
-export const RESULTS_SCHEMA_VERSION = 2;
+/** Typed by the schema's `schemaVersion` const, so the two cannot drift apart. */
+export const RESULTS_SCHEMA_VERSION: ResultsDocument['schemaVersion'] = 2;
 
-/** One figure: a metric on a guest over every boot, summarised after subtracting the timer overhead. */
-export interface ResultEntry extends Summary {
-  guest: string;
-  os: GuestOs;
-  metric: string;
-  mechanism: string;
-  unit: Unit;
-  accel: Accel;
-  /** Set when the unit cannot be compared across systems. */
-  caveat?: string;
-  /** How ci95 was computed: over samples, or over boots and then samples within boots. */
-  ciMethod: 'bootstrap' | 'hierarchical bootstrap';
-  boots: number;
-  betweenBoots: BetweenBootSpread;
-  iterations: number;
-  warmup: number;
-  /** Samples dropped after the fixed warm-up because they had not settled, in total and per boot. */
-  settling: { policy: string; dropped: number; droppedPerBoot: number[] };
-  outliers: { method: 'mad' | 'tukey'; low: number; high: number; lowFence: number; highFence: number };
-  opsPerSample: number;
-  /** Timer overhead in raw ticks: every measurement (before and after each boot's run) and the minimum subtracted. */
-  timerOverhead: { measured: number[]; subtracted: number; stable: boolean; message: string };
-  /** Samples that came out below the overhead and were counted as 0. */
-  clampedSamples: number;
-  /** Why a reader should be careful with this figure (e.g. unstable timer overhead). */
-  flags: string[];
-  /** The median and CI in nanoseconds, only for real TSC ticks of known frequency; else why not. */
-  nanoseconds: { median: number; ci95: [number, number] } | { reason: string };
-  vcpus: string;
-  guestAffinity: string;
-}
+// The results document's types are generated from results.schema.json, the one place its shape is declared.
+export type { NotRun, ResultEntry, ResultsDocument } from './results.generated.js';
 
 /** One boot's stream, as the runner collected it. */
 export interface RawBoot {
   boot: number;
   stream: GuestStream;
-}
-
-export interface NotRun {
-  guest: string;
-  /** Absent when the whole guest was not run. */
-  metric?: string;
-  reason: string;
-  howTo?: string;
-}
-
-export interface ResultsDocument {
-  $schema: string;
-  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
-  runId: string;
-  /** False when a guest failed or the run was interrupted; completed figures are still here. */
-  complete: boolean;
-  results: ResultEntry[];
-  skipped: NotRun[];
-  failed: NotRun[];
-  /** Other tools' benchmarks run in the same boots (config `peers`), beside our figures; always written, absent in older files. */
-  peers?: PeerEntry[];
-  /** The cross-OS tables of report.md with their ratios; written by every report, absent in older files. */
-  comparison?: { baseline: string | null; tables: CrossOsTable[] };
 }
 
 export const DEFAULT_METHODOLOGY: MethodologyConfig = { overheadTolerance: { relative: 0.25, absolute: 2 }, unstableOverhead: 'flag', outliers: 'mad', settling: 'mser5' };

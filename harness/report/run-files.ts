@@ -4,7 +4,7 @@ import type { Manifest } from '../rundir/manifest.js';
 import type { BootstrapConfig } from '../config/types.js';
 import type { GuestStream } from '../wire/stream.js';
 import { csvField, resultsCsv } from './csv.js';
-import { crossOsTables } from './cross-os.js';
+import { crossOsTables, type CrossOsTable } from './cross-os.js';
 import { figureGroups, type FigureSamples } from './figure-samples.js';
 import { reportHtml } from './html/report-html.js';
 import { reportMarkdown, type ReportContext } from './markdown.js';
@@ -48,12 +48,17 @@ export async function renderRunFiles(input: RunFilesInput): Promise<RunFile[]> {
   const crossOs = crossOsTables(figures, { baseline: input.baseline, bootstrap: input.bootstrap });
   const context = reportContext(manifests);
   return [
-    { name: 'results.json', content: `${JSON.stringify({ ...doc, comparison: { baseline: crossOs[0]?.baseline ?? null, tables: crossOs } }, null, 2)}\n` },
+    { name: 'results.json', content: `${JSON.stringify(withComparison(doc, crossOs), null, 2)}\n` },
     { name: 'results.csv', content: resultsCsv(doc.results, crossOs) },
     { name: 'samples.csv', content: samplesCsv(input.streams) },
     { name: 'report.md', content: reportMarkdown(doc, context, crossOs) },
     { name: 'report.html', content: await reportHtml({ doc, context, figures, crossOs, manifests }) },
   ];
+}
+
+/** The document as results.json holds it: with the cross-OS tables of report.md and their ratios. */
+export function withComparison(doc: ResultsDocument, crossOs: CrossOsTable[]): ResultsDocument {
+  return { ...doc, comparison: { baseline: crossOs[0]?.baseline ?? null, tables: crossOs } };
 }
 
 export function reportContext(manifests: readonly Manifest[]): ReportContext {

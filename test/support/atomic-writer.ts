@@ -1,4 +1,4 @@
-// Child process for test/runner/outputs.test.ts: rewrites one file with writeAtomic, as the runner
+// Child process for test/rundir/atomic.test.ts: rewrites one file with writeAtomic, as the runner
 // rewrites results.json after every boot, until it is killed. Each version is a JSON document of a
 // few megabytes whose `end` field comes last, so a half-written file cannot parse or lacks it.
 import { writeAtomic } from '../../harness/rundir/atomic.js';

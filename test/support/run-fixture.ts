@@ -10,7 +10,7 @@ export interface FixtureFigure {
 
 /**
  * Writes a run directory as the runner leaves it, as far as `harness compare` and `harness reproduce`
- * read it: results.json, samples.csv and manifest.json (see harness/runner/outputs.ts).
+ * read it: results.json, samples.csv and manifest.json (see harness/report/write.ts).
  */
 export async function writeRunFixture(
   dir: string,
