@@ -75,7 +75,7 @@ export const gnumachAdapter: GuestAdapter = {
       kernelProvenance = {
         kernelPackage: `${fetched.package.name}:i386`,
         kernelPackageVersion: fetched.package.version,
-        kernelPackageSha256: fetched.package.debSha256,
+        kernelPackageSha256: fetched.package.sha256,
       };
       context.log(`gnumach: kernel ${fetched.package.name} ${fetched.package.version} (i386)`);
     }
