@@ -14,7 +14,7 @@ const LAYERS = [
   ['report'],
   ['lifecycle'],
   ['rundir'],
-  ['jobs', 'qemu', 'ssh', 'console', 'host', 'wire', 'cache'],
+  ['jobs', 'qemu', 'ssh', 'console', 'host', 'wire', 'debian', 'cache'],
   ['config'],
   ['stats', 'errors', 'units.ts', 'paths.ts', 'hash.ts'],
 ];
