@@ -12,6 +12,7 @@ const LAYERS = [
   ['deploy'],
   ['archive'],
   ['report'],
+  ['analysis'],
   ['lifecycle'],
   ['rundir'],
   ['jobs', 'qemu', 'ssh', 'console', 'host', 'wire', 'debian', 'cache'],

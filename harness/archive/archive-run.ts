@@ -3,7 +3,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { regenerateRunFiles } from '../report/regenerate.js';
 import { ARTIFACT_README, artifactReadme } from './artifact-readme.js';
 import { compareReports } from './compare-reports.js';
-import { readRunDirectory, type RunDirectoryContents } from './read-run-directory.js';
+import { readRunDirectory, type RunDirectoryContents } from '../rundir/read-run-directory.js';
 import { formatSha256Sums, SHA256SUMS, sha256Hex } from './sha256sums.js';
 import { writeReproducibleTarball, type TarballFile } from './tarball.js';
 

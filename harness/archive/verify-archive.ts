@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { regenerateRunFiles } from '../report/regenerate.js';
 import { compareReports, type ReportComparison } from './compare-reports.js';
 import type { Manifest } from '../rundir/manifest.js';
-import { isPlainRelativePath, rawInputs } from './raw-inputs.js';
+import { isPlainRelativePath, rawInputs } from '../rundir/raw-inputs.js';
 import { parseSha256Sums, SHA256SUMS, sha256Hex } from './sha256sums.js';
 import { readTarball, writeExtracted } from './tarball.js';
 

@@ -3,12 +3,12 @@ import { dirname, join } from 'node:path';
 import type { GuestManifest, JobRecord, Manifest } from '../rundir/manifest.js';
 import type { RunConfig } from '../config/types.js';
 import { bootsOfGuest } from '../jobs/plan.js';
-import { groupGuestName, hostGroups } from '../report/host-groups.js';
-import type { PeerEntry } from '../report/peers.js';
-import type { NotRun, ResultEntry } from '../report/results.js';
+import { groupGuestName, hostGroups } from '../analysis/host-groups.js';
+import type { PeerEntry } from '../analysis/peers.js';
+import type { NotRun, ResultEntry } from '../analysis/results.js';
 import type { BootStream } from '../report/run-files.js';
 import { readBootData } from '../rundir/boot-data.js';
-import { GuestAccumulator } from './run-guest.js';
+import { GuestAccumulator } from '../analysis/accumulate.js';
 import { streamExpectation } from '../wire/expectation.js';
 
 /** Where a job that runs away from the harness (a Slurm job) writes its manifest and boots: RUN_DIR/jobs/ID. */
@@ -104,7 +104,7 @@ export interface GatheredOutcome {
 /**
  * The gathered boots' figures, computed as a local run computes them (the same accumulator, boot by
  * boot), except that boots from different CPU models or accelerators are never pooled: each group
- * is reported under its own name (report/host-groups.ts).
+ * is reported under its own name (analysis/host-groups.ts).
  */
 export async function gatheredOutcome(runDir: string, manifest: Manifest, config: RunConfig): Promise<GatheredOutcome> {
   const outcome: GatheredOutcome = { results: [], skipped: [], failed: [], peers: [], streams: [] };

@@ -3,7 +3,7 @@ import type { GuestAdapter } from '../guests/adapter.js';
 import type { EventSink } from '../lifecycle/events.js';
 import { RunInterruptedError } from '../lifecycle/interrupt.js';
 import { writeRunOutputs, type RunOutputs } from '../report/write.js';
-import type { NotRun } from '../report/results.js';
+import type { NotRun } from '../analysis/results.js';
 import { AtomicWriteError, RunDirectoryWriteError } from '../rundir/atomic.js';
 import type { Manifest } from '../rundir/manifest.js';
 import { markFinished, markGuestSkipped, markInterrupted } from '../rundir/record.js';

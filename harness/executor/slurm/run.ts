@@ -5,7 +5,7 @@ import type { RunConfig } from '../../config/types.js';
 import { adapterFor } from '../../guests/registry.js';
 import { planJobs } from '../../jobs/plan.js';
 import { projectRoot } from '../../paths.js';
-import type { NotRun } from '../../report/results.js';
+import type { NotRun } from '../../analysis/results.js';
 import { raceAbort, type RunInterruptedError } from '../../lifecycle/interrupt.js';
 import { setJobState } from '../../rundir/record.js';
 import { endRecord, endRun, interruptionOf, skipIfUnavailable, writeRun, type RunFigures } from '../shared.js';
