@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { formatCauseChain } from '../errors/cause-chain.js';
 import { registerArchive } from './commands/archive.js';
 import { registerBuild } from './commands/build.js';
 import { registerCompare } from './commands/compare.js';
@@ -7,15 +8,6 @@ import { registerReport } from './commands/report.js';
 import { registerReproduce } from './commands/reproduce.js';
 import { registerRun } from './commands/run.js';
 import { registerVerify } from './commands/verify.js';
-
-function printError(error: unknown): void {
-  let message = '';
-  for (let e: unknown = error, depth = 0; e !== undefined && depth < 6; e = e instanceof Error ? e.cause : undefined, depth++) {
-    const text = e instanceof Error ? e.message : String(e);
-    message += depth === 0 ? `harness: ${text}\n` : `  caused by: ${text}\n`;
-  }
-  process.stderr.write(message);
-}
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -41,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
     if (typeof code === 'string' && code.startsWith('commander.')) return 2;
-    printError(error);
+    process.stderr.write(`harness: ${formatCauseChain(error)}\n`);
     return 1;
   }
   return exitCode;
