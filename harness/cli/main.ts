@@ -8,12 +8,14 @@ import { registerReport } from './commands/report.js';
 import { registerReproduce } from './commands/reproduce.js';
 import { registerRun } from './commands/run.js';
 import { registerVerify } from './commands/verify.js';
+import { EXIT_CODES_HELP, ExitCode, exitCodeForError } from './exit-codes.js';
 
 export async function main(argv: string[]): Promise<number> {
-  let exitCode = 0;
+  let exitCode: number = ExitCode.OK;
   const program = new Command('harness')
     .description('Cross-OS microkernel benchmark harness: IPC, null system call and context switch under QEMU')
     .showHelpAfterError()
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .exitOverride();
   const context = { argv, setExitCode: (code: number) => (exitCode = code) };
 
@@ -31,10 +33,11 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
-    if (typeof code === 'string' && code.startsWith('commander.')) return 2;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return ExitCode.OK;
+    // Commander has already printed what was wrong with the command line.
+    if (typeof code === 'string' && code.startsWith('commander.')) return ExitCode.USAGE;
     process.stderr.write(`harness: ${formatCauseChain(error)}\n`);
-    return 1;
+    return exitCodeForError(error);
   }
   return exitCode;
 }

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import type { GuestConfig } from '../../config/types.js';
 import { debugExitArgs, escapeOptionValue, fwCfgStringArgs } from '../../qemu/argv.js';
 import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
-import { buildPayload } from '../payload-build.js';
+import { buildPayload, compilerUnavailable } from '../payload-build.js';
 import { payloadSettingWords } from '../settings.js';
 import { GNUMACH_PACKAGE, gnuMachKernel } from './image.js';
 
@@ -32,7 +32,12 @@ export function bootScriptLine(payload: string): string {
  * the freestanding headers (stddef.h, stdint.h, stdarg.h) for -m32 with or without gcc-multilib.
  */
 export async function freestandingIncludeFlags(compiler = 'gcc'): Promise<string[]> {
-  const { stdout } = await execa(compiler, ['-print-file-name=include']);
+  let stdout: string;
+  try {
+    ({ stdout } = await execa(compiler, ['-print-file-name=include']));
+  } catch (error) {
+    throw compilerUnavailable(compiler, 'the gnumach payload', error);
+  }
   return ['-nostdinc', '-isystem', stdout.trim()];
 }
 

@@ -4,6 +4,7 @@ import { chmod, copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'n
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { cachedDirectory } from '../../cache/atomic.js';
+import { HostToolError } from '../../errors/host-tool-error.js';
 import { generateKeyPair, harnessKey, parsePublicKey, fingerprintOf, type PublicKey } from '../../ssh/keys.js';
 import { resolveKernelPackage } from '../linux/kernel.js';
 import { hostSources } from './sources.js';
@@ -128,7 +129,7 @@ async function modes(): Promise<string[]> {
 
 async function tool(name: string, pkg: string): Promise<void> {
   const found = await execa('sh', ['-c', `command -v ${name}`], { reject: false });
-  if (found.exitCode !== 0) throw new Error(`expected ${name} (Debian package ${pkg}) to build the linux-disk image, got none; run scripts/setup.sh or apt-get install ${pkg}`);
+  if (found.exitCode !== 0) throw new HostToolError(name, `expected ${name} (Debian package ${pkg}) to build the linux-disk image, got none; run scripts/setup.sh or apt-get install ${pkg}`);
 }
 
 /**
