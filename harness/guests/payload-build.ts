@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { cachedDirectory } from '../cache/atomic.js';
 import { HostToolError } from '../errors/host-tool-error.js';
+import { sha256File, sha256Hex, type HashInput } from '../hash.js';
 import { guestsDir, projectRoot } from '../paths.js';
 
 export interface BuiltPayload {
@@ -63,13 +63,13 @@ export async function buildPayload(build: PayloadBuild): Promise<BuiltPayload> {
   const folders = [...new Set(['common', build.os, ...lines.map((s) => s.split('/')[0]!)])];
   const cflags = [...(await settingLines(build.os, 'CFLAGS')).join(' ').split(/\s+/), ...(build.extraFlags ?? [])];
   const compilerId = await compilerVersion(compiler, `the ${build.os} payload`);
-  const hash = createHash('sha256').update(compilerId).update(cflags.join(' '));
+  const inputs: HashInput[] = [compilerId, cflags.join(' ')];
   for (const file of (await Promise.all(folders.map((folder) => listFiles(join(guestsDir, folder))))).flat()) {
-    hash.update(relative(projectRoot, file)).update(await readFile(file));
+    inputs.push(relative(projectRoot, file), await readFile(file));
   }
-  for (const file of build.extraInputs ?? []) hash.update(file).update(await readFile(file));
+  for (const file of build.extraInputs ?? []) inputs.push(file, await readFile(file));
   const name = `hb-${build.os}-payload`;
-  const key = `${name}-${hash.digest('hex').slice(0, 16)}`;
+  const key = `${name}-${sha256Hex(inputs).slice(0, 16)}`;
   const dir = await cachedDirectory(join(build.cacheDir, build.os), key, async (work) => {
     try {
       await execa(compiler, [...cflags, `-DHB_CFLAGS="${cflags.join(' ')}"`, '-o', join(work, name), ...sources], { cwd: projectRoot });
@@ -78,6 +78,6 @@ export async function buildPayload(build: PayloadBuild): Promise<BuiltPayload> {
     }
   });
   const path = join(dir, name);
-  const sha256 = createHash('sha256').update(await readFile(path)).digest('hex');
+  const sha256 = await sha256File(path);
   return { path, compiler: compilerId, cflags: cflags.join(' '), sha256 };
 }

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import type { GuestConfig } from '../../config/types.js';
+import { sha256File } from '../../hash.js';
 import { debugExitArgs, escapeOptionValue, fwCfgStringArgs } from '../../qemu/argv.js';
 import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
 import { buildPayload, compilerUnavailable } from '../payload-build.js';
@@ -51,10 +50,6 @@ export function diagnoseConsole(console: string): string | undefined {
   return undefined;
 }
 
-async function fileSha256(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
-}
-
 export const gnumachAdapter: GuestAdapter = {
   os: 'gnumach',
 
@@ -72,7 +67,7 @@ export const gnumachAdapter: GuestAdapter = {
     let kernel: { path: string; sha256: string };
     let kernelProvenance: Record<string, string>;
     if (own) {
-      kernel = { path: own, sha256: await fileSha256(own) };
+      kernel = { path: own, sha256: await sha256File(own) };
       kernelProvenance = { kernel: own };
     } else {
       const fetched = await gnuMachKernel(context.cacheDir, packageName, context.log);
