@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
+import { UsageError } from '../../errors/usage-error.js';
 import { adapterFor } from '../../guests/registry.js';
 import { effectiveVcpus } from '../../qemu/accel.js';
 import type { Accel } from '../../units.js';
@@ -16,7 +17,7 @@ export function registerBuild(program: Command): void {
       const config = await loadConfig(opts.config ?? (existsSync(`configs/${os}.yaml`) ? `configs/${os}.yaml` : 'configs/linux.yaml'));
       const guests = config.guests.filter((g) => g.os === os);
       if (guests.length === 0) {
-        throw new Error(`expected a guest with os ${os} in ${config.file}, got ${config.guests.map((g) => g.os).join(', ')}`);
+        throw new UsageError(`expected a guest with os ${os} in ${config.file}, got ${config.guests.map((g) => g.os).join(', ')}`);
       }
       for (const guest of guests) {
         const prepared = await adapterFor(guest.os).prepare(guest, {

@@ -2,6 +2,7 @@ import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { JobRecord, Manifest } from '../../rundir/manifest.js';
 import type { RunConfig } from '../../config/types.js';
+import { HostToolError } from '../../errors/host-tool-error.js';
 import { adapterFor } from '../../guests/registry.js';
 import { planJobs } from '../../jobs/plan.js';
 import { projectRoot } from '../../paths.js';
@@ -37,7 +38,7 @@ export const slurmExecutor: Executor = {
   kind: 'slurm',
   async preflight() {
     const why = await slurmUnavailable();
-    if (why) throw new Error(`expected Slurm to submit the run's jobs to (--executor slurm), but: ${why}`);
+    if (why) throw new HostToolError('scontrol', `expected Slurm to submit the run's jobs to (--executor slurm), but: ${why}`);
   },
   resumeReason(runDir, manifest) {
     const records = manifest.executor?.jobs ?? [];

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { cachedDirectory } from '../../cache/atomic.js';
 import type { DebianPackage } from '../../debian/packages.js';
 import { packageKey } from '../../debian/spec.js';
+import { sha256File } from '../../hash.js';
 import { fetchGnuMachPackages } from './packages.js';
 
 /**
@@ -40,6 +40,6 @@ export async function gnuMachKernel(cacheDir: string, packageName: string, log?:
     await writeFile(join(work, 'gnumach'), gunzipSync(await readFile(join(pkg!.root, 'boot', gz))));
   });
   const path = join(dir, 'gnumach');
-  const sha256 = createHash('sha256').update(await readFile(path)).digest('hex');
+  const sha256 = await sha256File(path);
   return { path, sha256, package: pkg! };
 }
