@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { execa, type Result } from 'execa';
 import { cachedDirectory } from '../cache/atomic.js';
+import { sha256Hex } from '../hash.js';
 
 /** How to call apt-cache and apt-get for the packages of one architecture. */
 export interface Apt {
@@ -75,11 +75,9 @@ export function privateAptOptions(dir: string, arch: string, user = userInfo().u
 /** The host's apt sources, hashed: a private apt's lists hold what these sources gave. */
 export async function sourcesDigest(etc = '/etc/apt'): Promise<string> {
   const parts = (await readdir(join(etc, 'sources.list.d')).catch(() => [] as string[])).filter((f) => /\.(list|sources)$/.test(f)).sort();
-  const hash = createHash('sha256');
-  for (const file of [join(etc, 'sources.list'), ...parts.map((f) => join(etc, 'sources.list.d', f))]) {
-    hash.update(`${file}\0${await readFile(file, 'utf8').catch(() => '')}\0`);
-  }
-  return hash.digest('hex').slice(0, 16);
+  const files = [join(etc, 'sources.list'), ...parts.map((f) => join(etc, 'sources.list.d', f))];
+  const texts = await Promise.all(files.map(async (file) => `${file}\0${await readFile(file, 'utf8').catch(() => '')}\0`));
+  return sha256Hex(texts).slice(0, 16);
 }
 
 /** Runs `use` with apt for `arch`: the host's apt for its own architecture, else a private one. */

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { cachedDirectory } from '../cache/atomic.js';
 import { withApt, type Apt, type AptOptions } from './apt.js';
 import { matchStanzas, parseStanzas, type Stanza } from './control.js';
 import { aptArgument, checkSpec, packageKey, type PackageSpec } from './spec.js';
+import { sha256File } from '../hash.js';
 
 /** A package as apt's index describes it, before it is downloaded. */
 export interface ResolvedPackage {
@@ -178,7 +178,7 @@ async function unpack(pkg: ResolvedPackage, deb: string, work: string): Promise<
   if (got !== `${pkg.name} ${pkg.version} ${pkg.architecture}`) {
     throw new Error(`expected ${deb} to be ${pkg.name} ${pkg.version} ${pkg.architecture}, got ${got}`);
   }
-  const sha256 = await fileSha256(deb);
+  const sha256 = await sha256File(deb);
   if (pkg.sha256 !== undefined && sha256 !== pkg.sha256) {
     throw new Error(`expected ${deb} to have the SHA-256 apt's index gives, ${pkg.sha256}, got ${sha256}`);
   }
@@ -202,11 +202,4 @@ async function readRecord(dir: string): Promise<FetchedPackage> {
     throw new Error(`expected ${join(dir, RECORD)} to record ${fields.join(', ')}, got:\n${text.slice(0, 400)}`);
   }
   return { ...(record as DebianPackage), root: join(dir, 'root') };
-}
-
-/** SHA-256 of a file, read as a stream (a kernel package is tens of MB). */
-async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

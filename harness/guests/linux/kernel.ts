@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fetchPackage, resolvePackages } from '../../debian/packages.js';
+import { sha256File } from '../../hash.js';
 
 /** The Linux guest runs under qemu-system-x86_64, whatever the host's own architecture. */
 export const LINUX_ARCH = 'amd64';
@@ -47,6 +47,6 @@ export async function fetchDebianKernel(name: string, cacheDir: string): Promise
   const image = files.find((f) => f.startsWith('vmlinuz-'));
   if (!image) throw new Error(`expected boot/vmlinuz-* in ${pkg.deb}, got ${files.join(', ') || 'no boot directory'}`);
   const vmlinuz = join(boot, image);
-  const sha256 = createHash('sha256').update(await readFile(vmlinuz)).digest('hex');
+  const sha256 = await sha256File(vmlinuz);
   return { ...resolved, vmlinuz, sha256 };
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, copyFile, lstat, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
@@ -7,6 +6,7 @@ import { cachedDirectory } from '../../cache/atomic.js';
 import { fetchPackages, packageKnown, resolvePackages, type FetchedPackage } from '../../debian/packages.js';
 import { parsePackageSpec, type PackageSpec } from '../../debian/spec.js';
 import { LINUX_ARCH } from './kernel.js';
+import { sha256File, sha256Hex } from '../../hash.js';
 
 /**
  * Debian's perf, for the peer cross-check (config `peers: [perf]`): the binary and exactly the
@@ -216,7 +216,7 @@ export async function fetchPerfTree(cacheDir: string, kernelVersion?: string): P
   const others = names.filter((n) => n !== PERF_PACKAGE);
   const current = await resolvePackages(others.map((name) => ({ name, arch: LINUX_ARCH })), { cacheDir });
   const versions = [`${PERF_PACKAGE}=${version}`, ...current.map((p) => `${p.name}=${p.version}`)].sort();
-  const key = `perf-${version}-${createHash('sha256').update(versions.join('\n')).digest('hex').slice(0, 16)}`;
+  const key = `perf-${version}-${sha256Hex(versions.join('\n')).slice(0, 16)}`;
   const dir = await cachedDirectory(linuxCache, safe(key), async (work) => {
     // Exactly these versions, so the tree matches its key; anything still missing is an error.
     const { files } = await resolveClosure(versions.map((v) => ({ ...parsePackageSpec(v), arch: LINUX_ARCH })), cacheDir);
@@ -230,7 +230,7 @@ export async function fetchPerfTree(cacheDir: string, kernelVersion?: string): P
   });
   const tree: { version: string; packages: string[]; files: string[] } = JSON.parse(await readFile(join(dir, 'tree.json'), 'utf8'));
   const root = join(dir, 'root');
-  const sha256 = createHash('sha256').update(await readFile(join(root, PERF_GUEST_PATH))).digest('hex');
+  const sha256 = await sha256File(join(root, PERF_GUEST_PATH));
   return { root, files: tree.files, version: tree.version, packages: tree.packages, sha256 };
 }
 
