@@ -1,5 +1,6 @@
+import type { GuestStream } from '../wire/stream.js';
 import { subtractOverhead } from '../stats/index.js';
-import type { ResultEntry } from './results.js';
+import type { ResultEntry, ResultsDocument } from './results.js';
 
 /** A figure with the per-operation samples behind it, one group per boot, as the report used them. */
 export interface FigureSamples {
@@ -17,4 +18,21 @@ export function figureGroups(entry: ResultEntry, rawBoots: readonly (readonly nu
     throw new Error(`expected ${entry.boots} boots of samples for ${entry.guest} ${entry.metric}, got ${rawBoots.length}`);
   }
   return rawBoots.map((samples, i) => subtractOverhead(samples, entry.timerOverhead.subtracted, entry.opsPerSample).values.slice(entry.settling.droppedPerBoot[i] ?? 0));
+}
+
+/** One boot's decoded data channel. */
+export interface BootStream {
+  guest: string;
+  boot: number;
+  stream: GuestStream;
+}
+
+/** Each figure with its per-operation samples, from the boots in which its benchmark completed. */
+export function figureSamplesFromStreams(doc: ResultsDocument, streams: readonly BootStream[]): FigureSamples[] {
+  return doc.results.map((entry) => {
+    const rawBoots = streams
+      .filter((s) => s.guest === entry.guest)
+      .flatMap((s) => s.stream.benchmarks.filter((b) => b.metric === entry.metric).map((b) => b.samples));
+    return { runId: doc.runId, entry, groups: figureGroups(entry, rawBoots) };
+  });
 }

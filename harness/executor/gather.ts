@@ -6,7 +6,7 @@ import { bootsOfGuest } from '../jobs/plan.js';
 import { groupGuestName, hostGroups } from '../analysis/host-groups.js';
 import type { PeerEntry } from '../analysis/peers.js';
 import type { NotRun, ResultEntry } from '../analysis/results.js';
-import type { BootStream } from '../report/run-files.js';
+import type { BootStream } from '../analysis/figure-samples.js';
 import { readBootData } from '../rundir/boot-data.js';
 import { GuestAccumulator } from '../analysis/accumulate.js';
 import { streamExpectation } from '../wire/expectation.js';

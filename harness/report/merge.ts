@@ -3,7 +3,8 @@ import type { BootstrapConfig } from '../config/types.js';
 import { unitForAccel } from '../units.js';
 import type { RunData } from './regenerate.js';
 import type { ResultsDocument } from '../analysis/results.js';
-import type { BootStream, RunFilesInput } from './run-files.js';
+import type { BootStream } from '../analysis/figure-samples.js';
+import type { RunFilesInput } from './run-files.js';
 
 /** One run given to a merge, and which of its guests to take (all when absent). */
 export interface MergeSource {

@@ -8,7 +8,8 @@ import { streamExpectation } from '../wire/expectation.js';
 import { guestFigures } from '../analysis/guest-figures.js';
 import { groupGuestName, hostGroups } from '../analysis/host-groups.js';
 import { RESULTS_SCHEMA_VERSION, type ResultsDocument } from '../analysis/results.js';
-import { renderRunFiles, type BootStream, type RunFile } from './run-files.js';
+import type { BootStream } from '../analysis/figure-samples.js';
+import { renderRunFiles, type RunFile } from './run-files.js';
 
 /** What a run directory holds that every report is derived from. */
 export interface RunData {

@@ -2,21 +2,15 @@ import { executorSummary } from './executor-summary.js';
 import { groupGuestName, hostGroups } from '../analysis/host-groups.js';
 import type { Manifest } from '../rundir/manifest.js';
 import type { BootstrapConfig } from '../config/types.js';
-import type { GuestStream } from '../wire/stream.js';
-import { csvField, resultsCsv } from './csv.js';
-import { crossOsTables, type CrossOsTable } from '../analysis/cross-os.js';
-import { figureGroups, type FigureSamples } from '../analysis/figure-samples.js';
+import { resultsCsv } from './results-csv.js';
+import { resultsJson } from './results-json.js';
+import { samplesCsv } from './samples-csv.js';
+import { crossOsTables } from '../analysis/cross-os.js';
+import { figureSamplesFromStreams, type BootStream } from '../analysis/figure-samples.js';
 import { reportHtml } from './html/report-html.js';
 import { reportMarkdown, type ReportContext } from './markdown.js';
 import type { ResultsDocument } from '../analysis/results.js';
 import { describeTimer, timerFacts } from '../analysis/timer.js';
-
-/** One boot's decoded data channel. */
-export interface BootStream {
-  guest: string;
-  boot: number;
-  stream: GuestStream;
-}
 
 export interface RunFilesInput {
   /** The run's manifest; for a report merged from several runs, each source run's, in order. */
@@ -48,17 +42,12 @@ export async function renderRunFiles(input: RunFilesInput): Promise<RunFile[]> {
   const crossOs = crossOsTables(figures, { baseline: input.baseline, bootstrap: input.bootstrap });
   const context = reportContext(manifests);
   return [
-    { name: 'results.json', content: `${JSON.stringify(withComparison(doc, crossOs), null, 2)}\n` },
+    { name: 'results.json', content: resultsJson(doc, crossOs) },
     { name: 'results.csv', content: resultsCsv(doc.results, crossOs) },
     { name: 'samples.csv', content: samplesCsv(input.streams) },
     { name: 'report.md', content: reportMarkdown(doc, context, crossOs) },
     { name: 'report.html', content: await reportHtml({ doc, context, figures, crossOs, manifests }) },
   ];
-}
-
-/** The document as results.json holds it: with the cross-OS tables of report.md and their ratios. */
-export function withComparison(doc: ResultsDocument, crossOs: CrossOsTable[]): ResultsDocument {
-  return { ...doc, comparison: { baseline: crossOs[0]?.baseline ?? null, tables: crossOs } };
 }
 
 export function reportContext(manifests: readonly Manifest[]): ReportContext {
@@ -87,23 +76,3 @@ export function reportContext(manifests: readonly Manifest[]): ReportContext {
   };
 }
 
-export function samplesCsv(streams: readonly BootStream[]): string {
-  const lines = ['guest,boot,metric,index,raw_ticks'];
-  for (const { guest, boot, stream } of streams) {
-    for (const bench of stream.benchmarks) {
-      const prefix = `${csvField(guest)},${boot},${csvField(bench.metric)},`;
-      bench.samples.forEach((value, index) => lines.push(`${prefix}${index},${value}`));
-    }
-  }
-  return lines.join('\n') + '\n';
-}
-
-/** Each figure with its per-operation samples, from the boots in which its benchmark completed. */
-export function figureSamplesFromStreams(doc: ResultsDocument, streams: readonly BootStream[]): FigureSamples[] {
-  return doc.results.map((entry) => {
-    const rawBoots = streams
-      .filter((s) => s.guest === entry.guest)
-      .flatMap((s) => s.stream.benchmarks.filter((b) => b.metric === entry.metric).map((b) => b.samples));
-    return { runId: doc.runId, entry, groups: figureGroups(entry, rawBoots) };
-  });
-}

@@ -5,7 +5,8 @@ import type { Manifest } from '../rundir/manifest.js';
 import type { BootstrapConfig } from '../config/types.js';
 import type { PeerEntry } from '../analysis/peers.js';
 import { RESULTS_SCHEMA_VERSION, type NotRun, type ResultEntry, type ResultsDocument } from '../analysis/results.js';
-import { renderRunFiles, type BootStream } from './run-files.js';
+import type { BootStream } from '../analysis/figure-samples.js';
+import { renderRunFiles } from './run-files.js';
 import { projectRoot } from '../paths.js';
 
 export const RESULTS_SCHEMA_FILE = 'results.schema.json';

@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import type { Manifest } from '../../harness/rundir/manifest.js';
 import { loadConfig } from '../../harness/config/index.js';
 import { guestFigures } from '../../harness/analysis/guest-figures.js';
-import type { BootStream } from '../../harness/report/run-files.js';
+import type { BootStream } from '../../harness/analysis/figure-samples.js';
 import { writeRunOutputs } from '../../harness/report/write.js';
 import { readDataChannel } from '../../harness/wire/data-channel.js';
 import { sampleStream } from '../wire/encode.js';

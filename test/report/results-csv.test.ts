@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
-import { csvField, CSV_COLUMNS, resultsCsv } from '../../harness/report/csv.js';
+import { csvField, CSV_COLUMNS, resultsCsv } from '../../harness/report/results-csv.js';
 
 describe('results.csv', () => {
   it('quotes only fields that need it', () => {
