@@ -86,7 +86,7 @@ export async function gatherJob(runDir: string, manifest: Manifest, record: JobR
 function guestEntry(manifest: Manifest, from: GuestManifest): GuestManifest {
   let entry = manifest.guests.find((g) => g.name === from.name);
   if (!entry) {
-    entry = { name: from.name, os: from.os, status: 'running', vcpusConfigured: from.vcpusConfigured, boots: [] };
+    entry = { name: from.name, os: from.os, ...(from.reach ? { reach: from.reach } : {}), ...(from.variant ? { variant: from.variant } : {}), status: 'running', vcpusConfigured: from.vcpusConfigured, boots: [] };
     manifest.guests.push(entry);
   }
   return entry;

@@ -55,15 +55,23 @@ export function setJobState(record: JobRecord, state: JobState, reason?: string)
 }
 
 /** A guest's entry as it starts: running, no boots. */
-export function guestEntry(guest: Pick<GuestConfig, 'name' | 'os' | 'vcpus'>): GuestManifest {
-  return { name: guest.name, os: guest.os, status: 'running', vcpusConfigured: guest.vcpus, boots: [] };
+export function guestEntry(guest: Pick<GuestConfig, 'name' | 'os' | 'reach' | 'variant' | 'vcpus'>): GuestManifest {
+  return {
+    name: guest.name,
+    os: guest.os,
+    ...(guest.reach === 'ssh' ? { reach: guest.reach } : {}),
+    ...(guest.variant === undefined ? {} : { variant: guest.variant }),
+    status: 'running',
+    vcpusConfigured: guest.vcpus,
+    boots: [],
+  };
 }
 
 /**
  * A guest that cannot run here (its user-supplied image is missing): its entry says why, and so
  * does each of its jobs. An entry that already holds boots (gathered before its image went) keeps them as they are.
  */
-export function markGuestSkipped(manifest: Manifest, guest: Pick<GuestConfig, 'name' | 'os' | 'vcpus'>, reason: string): void {
+export function markGuestSkipped(manifest: Manifest, guest: Pick<GuestConfig, 'name' | 'os' | 'reach' | 'variant' | 'vcpus'>, reason: string): void {
   const entry = manifest.guests.find((g) => g.name === guest.name);
   if (!entry) manifest.guests.push({ ...guestEntry(guest), status: 'skipped', reason });
   else if (entry.boots.length === 0) Object.assign(entry, { status: 'skipped', reason });
