@@ -17,7 +17,8 @@ export function registerBuild(program: Command): void {
       const byId = adapterById(kind);
       const guests = config.guests.filter((g) => (byId ? adapterFor(g) === byId : g.os === kind));
       if (guests.length === 0) {
-        throw new Error(`expected a ${byId ? `${describeAdapter(byId)} guest` : `guest with os ${kind}`} in ${config.file}, got ${config.guests.map((g) => `${g.name} (${describeAdapter(adapterFor(g))})`).join(', ')}`);
+        const got = config.guests.map((g) => `${g.name} (${[`os ${g.os}`, ...(g.reach === 'ssh' ? ['reach ssh'] : []), ...(g.variant ? [`variant ${g.variant}`] : [])].join(', ')})`);
+        throw new Error(`expected a guest with ${byId ? describeAdapter(byId) : `os ${kind}`} in ${config.file}, got ${got.join(', ')}`);
       }
       for (const guest of guests) {
         const prepared = await adapterFor(guest).prepare(guest, {
