@@ -12,9 +12,10 @@ const LAYERS = [
   ['deploy'],
   ['archive'],
   ['report'],
+  ['analysis'],
   ['lifecycle'],
   ['rundir'],
-  ['jobs', 'qemu', 'ssh', 'console', 'host', 'wire', 'cache'],
+  ['jobs', 'qemu', 'ssh', 'console', 'host', 'wire', 'debian', 'cache'],
   ['config'],
   ['stats', 'errors', 'units.ts', 'paths.ts', 'hash.ts'],
 ];

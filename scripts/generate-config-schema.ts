@@ -98,7 +98,11 @@ function imageSchema(adapter: GuestAdapter): SchemaNode {
 }
 
 function selectorText(adapter: GuestAdapter): string {
-  const keys = [`os: ${adapter.os}`, ...(adapter.reach === 'qemu' ? [] : [`reach: ${adapter.reach}`]), ...(adapter.variant ? [`variant: ${adapter.variant}`] : [])];
+  const keys = [
+    `os: ${adapter.os}`,
+    ...(adapter.reach === 'qemu' ? [] : [`reach: ${adapter.reach}`]),
+    ...(adapter.variant ? [`variant: ${adapter.variant}`] : []),
+  ];
   return `\`${keys.join(', ')}\` (${adapter.displayName})`;
 }
 
@@ -114,13 +118,16 @@ export function applyAdapters(schema: SchemaNode): void {
     enum: oses,
   };
   properties['reach'] = {
-    description: 'How the harness reaches the guest: `qemu` (it boots the guest in QEMU) or `ssh` (an existing machine reached over SSH, no QEMU, given by `target`: docs/ssh-target.md). Default `qemu`.',
+    description:
+      'How the harness reaches the guest: `qemu` (it boots the guest in QEMU) or `ssh` (an existing machine reached over SSH, no QEMU, given by `target`: docs/ssh-target.md). Default `qemu`.',
     type: 'string',
     enum: unique(['qemu', ...ADAPTERS.map((a) => a.reach)]),
     default: 'qemu',
   };
   properties['variant'] = {
-    description: `Which image of the OS to boot, for an OS with more than one: ${ADAPTERS.filter((a) => a.variant !== undefined).map((a) => `\`${a.variant}\` (\`os: ${a.os}\`${isDefaultVariant(a) ? ', the default' : ''}: ${a.displayName})`).join(', ')}. Default: the OS's first.`,
+    description: `Which image of the OS to boot, for an OS with more than one: ${ADAPTERS.filter((a) => a.variant !== undefined)
+      .map((a) => `\`${a.variant}\` (\`os: ${a.os}\`${isDefaultVariant(a) ? ', the default' : ''}: ${a.displayName})`)
+      .join(', ')}. Default: the OS's first.`,
     type: 'string',
     enum: unique(ADAPTERS.flatMap((a) => (a.variant === undefined ? [] : [a.variant]))),
   };

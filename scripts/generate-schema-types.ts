@@ -46,8 +46,8 @@ export const GENERATED_TYPES: readonly GeneratedTypes[] = [
     defaultsApplied: true,
   },
   {
-    schema: 'harness/report/results.schema.json',
-    output: 'harness/report/results.generated.ts',
+    schema: 'harness/analysis/results.schema.json',
+    output: 'harness/analysis/results.generated.ts',
     rootName: 'ResultsDocument',
     describes: "A run's results.json.",
   },

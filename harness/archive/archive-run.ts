@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { sha256Hex } from '../hash.js';
 import { regenerateRunFiles } from '../report/regenerate.js';
 import { ARTIFACT_README, artifactReadme, type GuestNotes } from './artifact-readme.js';
 import { compareReports } from './compare-reports.js';
-import { readRunDirectory, type RunDirectoryContents } from './read-run-directory.js';
-import { formatSha256Sums, SHA256SUMS, sha256Hex } from './sha256sums.js';
+import { readRunDirectory, type RunDirectoryContents } from '../rundir/read-run-directory.js';
+import { formatSha256Sums, SHA256SUMS } from './sha256sums.js';
 import { writeReproducibleTarball, type TarballFile } from './tarball.js';
 
 export interface ArchiveOptions {

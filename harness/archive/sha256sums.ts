@@ -1,11 +1,7 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../hash.js';
 
 /** The checksum list's name inside the archive's top folder. */
 export const SHA256SUMS = 'SHA256SUMS';
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /**
  * `sha256sum` output for the given files, one `<hex>  <path>` line each in the order given, so

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tar from 'tar';
-import { isPlainRelativePath } from './raw-inputs.js';
+import { isPlainRelativePath } from '../rundir/raw-inputs.js';
 
 export interface TarballFile {
   /** Path inside the top folder, `/`-separated. */

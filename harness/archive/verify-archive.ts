@@ -1,11 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sha256Hex } from '../hash.js';
 import { regenerateRunFiles } from '../report/regenerate.js';
 import { compareReports, type ReportComparison } from './compare-reports.js';
 import type { Manifest } from '../rundir/manifest.js';
-import { isPlainRelativePath, rawInputs } from './raw-inputs.js';
-import { parseSha256Sums, SHA256SUMS, sha256Hex } from './sha256sums.js';
+import { isPlainRelativePath, rawInputs } from '../rundir/raw-inputs.js';
+import { parseSha256Sums, SHA256SUMS } from './sha256sums.js';
 import { readTarball, writeExtracted } from './tarball.js';
 
 export interface FileCheck {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { formatCauseChain } from '../errors/cause-chain.js';
 import { registerArchive } from './commands/archive.js';
 import { registerBuild } from './commands/build.js';
 import { registerCompare } from './commands/compare.js';
@@ -7,21 +8,14 @@ import { registerReport } from './commands/report.js';
 import { registerReproduce } from './commands/reproduce.js';
 import { registerRun } from './commands/run.js';
 import { registerVerify } from './commands/verify.js';
-
-function printError(error: unknown): void {
-  let message = '';
-  for (let e: unknown = error, depth = 0; e !== undefined && depth < 6; e = e instanceof Error ? e.cause : undefined, depth++) {
-    const text = e instanceof Error ? e.message : String(e);
-    message += depth === 0 ? `harness: ${text}\n` : `  caused by: ${text}\n`;
-  }
-  process.stderr.write(message);
-}
+import { EXIT_CODES_HELP, ExitCode, exitCodeForError } from './exit-codes.js';
 
 export async function main(argv: string[]): Promise<number> {
-  let exitCode = 0;
+  let exitCode: number = ExitCode.OK;
   const program = new Command('harness')
     .description('Cross-OS microkernel benchmark harness: IPC, null system call and context switch under QEMU')
     .showHelpAfterError()
+    .addHelpText('after', `\n${EXIT_CODES_HELP}`)
     .exitOverride();
   const context = { argv, setExitCode: (code: number) => (exitCode = code) };
 
@@ -39,10 +33,11 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;
-    if (typeof code === 'string' && code.startsWith('commander.')) return 2;
-    printError(error);
-    return 1;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return ExitCode.OK;
+    // Commander has already printed what was wrong with the command line.
+    if (typeof code === 'string' && code.startsWith('commander.')) return ExitCode.USAGE;
+    process.stderr.write(`harness: ${formatCauseChain(error)}\n`);
+    return exitCodeForError(error);
   }
   return exitCode;
 }

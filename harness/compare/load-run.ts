@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { ResultsDocument } from '../report/results.js';
-import { RESULTS_SCHEMA_VERSION } from '../report/results.js';
-import { figureGroups, type FigureSamples } from '../report/figure-samples.js';
+import type { ResultsDocument } from '../analysis/results.js';
+import { RESULTS_SCHEMA_VERSION } from '../analysis/results.js';
+import { figureGroups, type FigureSamples } from '../analysis/figure-samples.js';
 
-export type { FigureSamples } from '../report/figure-samples.js';
+export type { FigureSamples } from '../analysis/figure-samples.js';
 
 export interface LoadedRun {
   runId: string;

@@ -48,7 +48,15 @@ export function rewriteFormerOs(data: unknown, context: IssueContext): ConfigIss
     for (const key of ['reach', 'variant'] as const) {
       const wanted = current[key];
       if (wanted === undefined || guest[key] === undefined || guest[key] === wanted) continue;
-      issues.push(issueAt(context, ['guests', index, 'os'], 'value', `${spelled} (os: ${former} is its earlier spelling) without another ${key}`, `os: ${former} with ${key}: ${renderValue(guest[key])}`));
+      issues.push(
+        issueAt(
+          context,
+          ['guests', index, 'os'],
+          'value',
+          `${spelled} (os: ${former} is its earlier spelling) without another ${key}`,
+          `os: ${former} with ${key}: ${renderValue(guest[key])}`,
+        ),
+      );
       return;
     }
     guest['os'] = current.os;

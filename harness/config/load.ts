@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { access } from 'node:fs/promises';
 import { availableParallelism, homedir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { sha256Hex } from '../hash.js';
 import { imagePathIssues, semanticIssues } from './checks.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { rewriteFormerOs } from './former.js';
@@ -88,7 +88,7 @@ function toRunConfig(config: ValidatedConfig, file: string, text: string, schema
   return {
     file,
     text,
-    sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
+    sha256: sha256Hex(text),
     accel: config.accel,
     resultsDir: path.resolve(dir, config.resultsDir),
     cacheDir: path.resolve(dir, config.cacheDir),

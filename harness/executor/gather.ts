@@ -3,13 +3,14 @@ import { dirname, join } from 'node:path';
 import type { GuestManifest, JobRecord, Manifest } from '../rundir/manifest.js';
 import type { RunConfig } from '../config/types.js';
 import { bootsOfGuest } from '../jobs/plan.js';
-import { groupGuestName, hostGroups } from '../report/host-groups.js';
-import type { PeerEntry } from '../report/peers.js';
-import type { NotRun, ResultEntry } from '../report/results.js';
+import { groupGuestName, hostGroups } from '../analysis/host-groups.js';
+import type { PeerEntry } from '../analysis/peers.js';
+import type { NotRun, ResultEntry } from '../analysis/results.js';
 import type { BootStream } from '../report/run-files.js';
 import { readBootData } from '../rundir/boot-data.js';
-import { GuestAccumulator } from './run-guest.js';
+import { GuestAccumulator } from '../analysis/accumulate.js';
 import { streamExpectation } from '../wire/expectation.js';
+import { addHostWarning, gatherBoot, guestEntry as newGuestEntry, setGuestStatus, setJobState } from '../rundir/record.js';
 
 /** Where a job that runs away from the harness (a Slurm job) writes its manifest and boots: RUN_DIR/jobs/ID. */
 export function jobDirectory(runDir: string, jobId: string): string {
@@ -43,7 +44,7 @@ export async function gatherJob(runDir: string, manifest: Manifest, record: JobR
   const ran = job.executor?.jobs.find((j) => j.id === record.id);
   record.host = job.host;
   if (!from || from.status === 'skipped') {
-    Object.assign(record, { state: 'skipped', reason: from?.reason ?? `the job's manifest has no entry for ${record.guest}` });
+    setJobState(record, 'skipped', from?.reason ?? `the job's manifest has no entry for ${record.guest}`);
     return;
   }
   const entry = guestEntry(manifest, from);
@@ -55,7 +56,7 @@ export async function gatherJob(runDir: string, manifest: Manifest, record: JobR
     await rename(source, target).catch((error: NodeJS.ErrnoException) => {
       if (!(error.code === 'ENOENT' && boot.dataBytes === 0)) throw new Error(`expected ${source} to move into the run directory, could not: ${error.message}`, { cause: error });
     });
-    entry.boots = [...entry.boots.filter((b) => b.boot !== boot.boot), { ...boot, job: record.id }].sort((a, b) => a.boot - b.boot);
+    gatherBoot(entry, { ...boot, job: record.id });
   }
   const first = entry.hostConditions === undefined;
   for (const key of ['accel', 'vcpusUsed', 'vcpusNote', 'qemuVersion', 'provenance', 'hostConditions'] as const) {
@@ -65,20 +66,19 @@ export async function gatherJob(runDir: string, manifest: Manifest, record: JobR
   if (from.hostConditions) {
     record.hostConditions = from.hostConditions;
     if (!first) {
-      for (const warning of from.hostConditions.warnings) entry.hostConditions!.warnings.push(`job ${record.id} on ${job.host.hostname}: ${warning}`);
+      for (const warning of from.hostConditions.warnings) addHostWarning(entry, `job ${record.id} on ${job.host.hostname}: ${warning}`);
     }
   }
   if (from.qemuVersion) record.qemuVersion = from.qemuVersion;
   if (from.accel) record.accel = from.accel;
-  Object.assign(record, { state: ran?.state === 'failed' ? 'failed' : 'done', ...(ran?.reason ? { reason: ran.reason } : {}) });
+  setJobState(record, ran?.state === 'failed' ? 'failed' : 'done', ran?.reason ?? record.reason);
   // The guest failed if one of its jobs did or one of its boots did; a job resubmitted and gathered again counts as it is now.
   const failedJob = manifest.executor?.jobs.find((j) => j.guest === entry.name && j.state === 'failed' && j.reason !== undefined);
   const failedBoot = entry.boots.find((b) => b.status === 'failed');
   if (failedJob || failedBoot || from.status === 'failed') {
-    Object.assign(entry, { status: 'failed', reason: failedJob?.reason ?? from.reason ?? failedBoot?.reason });
+    setGuestStatus(entry, 'failed', failedJob?.reason ?? from.reason ?? failedBoot?.reason);
   } else {
-    entry.status = 'done';
-    delete entry.reason;
+    setGuestStatus(entry, 'done');
   }
 }
 
@@ -86,7 +86,7 @@ export async function gatherJob(runDir: string, manifest: Manifest, record: JobR
 function guestEntry(manifest: Manifest, from: GuestManifest): GuestManifest {
   let entry = manifest.guests.find((g) => g.name === from.name);
   if (!entry) {
-    entry = { name: from.name, os: from.os, ...(from.reach ? { reach: from.reach } : {}), ...(from.variant ? { variant: from.variant } : {}), status: 'running', vcpusConfigured: from.vcpusConfigured, boots: [] };
+    entry = newGuestEntry({ name: from.name, os: from.os, reach: from.reach, variant: from.variant, vcpus: from.vcpusConfigured });
     manifest.guests.push(entry);
   }
   return entry;
@@ -104,7 +104,7 @@ export interface GatheredOutcome {
 /**
  * The gathered boots' figures, computed as a local run computes them (the same accumulator, boot by
  * boot), except that boots from different CPU models or accelerators are never pooled: each group
- * is reported under its own name (report/host-groups.ts).
+ * is reported under its own name (analysis/host-groups.ts).
  */
 export async function gatheredOutcome(runDir: string, manifest: Manifest, config: RunConfig): Promise<GatheredOutcome> {
   const outcome: GatheredOutcome = { results: [], skipped: [], failed: [], peers: [], streams: [] };

@@ -2,31 +2,21 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BootManifest, GuestManifest } from '../rundir/manifest.js';
 import type { GuestConfig, RunConfig } from '../config/types.js';
-import type { GuestAdapter } from '../guests/adapter.js';
+import type { GuestAdapter, PreparedGuest } from '../guests/adapter.js';
 import { readHostConditions } from '../host/conditions.js';
 import { effectiveVcpus } from '../qemu/accel.js';
-import { guestFigures } from '../report/guest-figures.js';
-import type { PeerEntry } from '../report/peers.js';
-import type { NotRun, RawBoot, ResultEntry } from '../report/results.js';
 import type { Accel } from '../units.js';
 import type { GuestStream } from '../wire/stream.js';
+import { GuestAccumulator, type GuestOutcome } from '../analysis/accumulate.js';
 import { raceAbort, RunInterruptedError } from '../lifecycle/interrupt.js';
 import type { EventSink } from '../lifecycle/events.js';
 import { qemuSession } from '../session/qemu-session.js';
 import { sshSession } from '../session/ssh-session.js';
+import type { Session, SessionResult } from '../session/types.js';
+import { addBoot, addHostWarning, recordGuestSetup, recordHostConditions, recordImage, settleGuest } from '../rundir/record.js';
 
 /** Busy fraction of the pinned CPUs, beyond QEMU's own, above which a boot is reported as disturbed. */
 export const OTHER_LOAD_WARNING = 0.1;
-
-/** What a guest's boots have produced so far; the runner saves it after every boot. */
-export interface GuestOutcome {
-  results: ResultEntry[];
-  skipped: NotRun[];
-  failed: NotRun[];
-  boots: RawBoot[];
-  /** Peer tools' benchmarks (config `peers`) beside our figures; a failed peer never fails the guest. */
-  peers: PeerEntry[];
-}
 
 export interface RunGuestContext {
   config: RunConfig;
@@ -52,41 +42,6 @@ export interface RunGuestContext {
   job: string;
 }
 
-/**
- * A guest's outcome built up boot by boot, the same way whether a boot has just run or was read
- * back from its data.bin on resume, so a resumed run gives the figures an uninterrupted one does.
- */
-export class GuestAccumulator {
-  readonly outcome: GuestOutcome = { results: [], skipped: [], failed: [], boots: [], peers: [] };
-  private readonly perBootFailures: NotRun[] = [];
-
-  constructor(
-    private readonly guest: GuestConfig,
-    private readonly accel: Accel,
-    private readonly vcpusNote: string | undefined,
-    private readonly config: RunConfig,
-    private readonly totalBoots: number,
-  ) {}
-
-  add(boot: BootManifest, stream: GuestStream): GuestOutcome {
-    const { guest, outcome } = this;
-    outcome.boots.push({ boot: boot.boot, stream });
-    for (const s of stream.skipped) {
-      if (!outcome.skipped.some((k) => k.metric === s.metric)) {
-        outcome.skipped.push({ guest: guest.name, metric: s.metric, reason: this.vcpusNote ? `${s.reason} (${this.vcpusNote})` : s.reason });
-      }
-    }
-    const prefix = this.totalBoots > 1 ? `boot ${boot.boot}: ` : '';
-    for (const f of stream.failed) this.perBootFailures.push({ guest: guest.name, metric: f.metric, reason: `${prefix}${f.reason}` });
-    if (boot.reason !== undefined) this.perBootFailures.push({ guest: guest.name, reason: `${prefix}${boot.reason}` });
-    const soFar = guestFigures(guest, this.accel, outcome.boots, this.config);
-    outcome.results = soFar.results;
-    outcome.failed = [...this.perBootFailures, ...soFar.failed];
-    outcome.peers = soFar.peers;
-    return outcome;
-  }
-}
-
 /** Provenance keys whose values differ between two preparations of a guest's image. */
 function provenanceChanges(before: Record<string, string>, after: Record<string, string>): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
@@ -100,7 +55,7 @@ function provenanceChanges(before: Record<string, string>, after: Record<string,
  * only the rest are run, with an image that must be the one they ran with.
  */
 export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry: GuestManifest, context: RunGuestContext): Promise<GuestOutcome> {
-  const { config, accel, emit, signal } = context;
+  const { config, accel } = context;
   const { vcpus, note } = effectiveVcpus(accel, guest.vcpus);
   const accumulator = new GuestAccumulator(guest, accel, note, config, context.totalBoots);
   for (const kept of entry.boots) {
@@ -108,80 +63,78 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
     if (!stream) throw new Error(`expected the data of ${guest.name} boot ${kept.boot} to resume from, got none`);
     accumulator.add(kept, stream);
   }
-  const finish = () => {
-    entry.status = entry.boots.some((b) => b.status === 'failed') ? 'failed' : 'done';
-    return accumulator.outcome;
-  };
   const todo = context.boots.filter((boot) => !entry.boots.some((kept) => kept.boot === boot));
   if (todo.length === 0) {
     await context.save(accumulator.outcome);
-    return finish();
+  } else {
+    recordGuestSetup(entry, { accel, vcpusUsed: vcpus, ...(note ? { vcpusNote: note } : {}) });
+    const prepared = await prepareGuest(guest, adapter, entry, vcpus, context);
+    // An ssh target (prepared.target) runs the payload on its own machine; every other guest boots under QEMU.
+    const session = prepared.target ? sshSession(prepared.target) : qemuSession(prepared, accel, vcpus);
+    for (const boot of todo) await runBoot(guest, entry, session, boot, accumulator, context);
   }
+  settleGuest(entry);
+  return accumulator.outcome;
+}
 
+/**
+ * The guest's image, found or built, and recorded with the conditions it runs under. A guest with
+ * boots from before (resumed, or an earlier job of the run) must get the image those boots ran with.
+ */
+async function prepareGuest(guest: GuestConfig, adapter: GuestAdapter, entry: GuestManifest, vcpus: number, context: RunGuestContext): Promise<PreparedGuest> {
+  const { config, accel, emit, signal } = context;
   const previousProvenance = entry.boots.length > 0 ? entry.provenance : undefined;
-  Object.assign(entry, { accel, vcpusUsed: vcpus, ...(note ? { vcpusNote: note } : {}) });
+  const log = (message: string) => emit({ type: 'guest-preparing', guest: guest.name, message });
   // An image build cannot be cancelled half-way, but the run need not wait for it once interrupted.
-  const prepared = await raceAbort(
-    adapter.prepare(guest, {
-      cacheDir: config.cacheDir,
-      accel,
-      vcpus,
-      timeouts: config.timeouts,
-      log: (message) => emit({ type: 'guest-preparing', guest: guest.name, message }),
-    }),
-    signal,
-  );
+  const prepared = await raceAbort(adapter.prepare(guest, { cacheDir: config.cacheDir, accel, vcpus, timeouts: config.timeouts, log }), signal);
   if (previousProvenance) {
     const changes = provenanceChanges(previousProvenance, prepared.provenance);
     if (changes.length > 0) {
       throw new Error(`expected ${guest.name}'s image to be the one its earlier boots ran with (resumed, or an earlier job of the run); got a different one (${changes.join('; ')}): start a new run instead`);
     }
   }
-  entry.provenance = prepared.provenance;
   // An ssh target (prepared.target) runs no QEMU.
-  if (!prepared.target) entry.qemuVersion = await context.qemuVersion(prepared.boot.qemuBinary);
+  recordImage(entry, prepared.provenance, prepared.target ? undefined : await context.qemuVersion(prepared.boot.qemuBinary));
   // An ssh target's conditions are its own, read over SSH by its adapter.
   const conditions = prepared.conditions ?? (await readHostConditions(guest.pin ?? []));
-  if (entry.hostConditions && previousProvenance) {
-    // Resumed, or a later job of the guest: the first conditions stay; new warnings are added, marked with the job that saw them.
-    for (const warning of conditions.warnings) {
-      if (!entry.hostConditions.warnings.includes(warning)) entry.hostConditions.warnings.push(`job ${context.job}: ${warning}`);
-    }
-  } else {
-    entry.hostConditions = conditions;
-  }
+  recordHostConditions(entry, conditions, previousProvenance ? context.job : undefined);
   for (const warning of conditions.warnings) emit({ type: 'host-warning', guest: guest.name, warning });
+  return prepared;
+}
 
-  // An ssh target (prepared.target) runs the payload on its own machine; every other guest boots under QEMU.
-  const runner = prepared.target ? sshSession(prepared.target) : qemuSession(prepared, accel, vcpus);
-  for (const boot of todo) {
-    if (signal?.aborted) throw signal.reason;
-    const guestDir = join(context.runDir, 'guests', guest.name, `boot-${boot}`);
-    // What an interrupted or killed earlier attempt at this boot left.
-    await rm(guestDir, { recursive: true, force: true });
-    const session = await runner.run({ guest, boot, boots: context.totalBoots, guestDir, timeouts: config.timeouts, emit, signal });
-    const bootEntry: BootManifest = {
-      boot,
-      status: session.interrupted ? 'interrupted' : session.error ? 'failed' : 'done',
-      ...(session.error ? { reason: session.error.message } : {}),
-      argv: session.argv,
-      hostAffinity: session.affinity,
-      guestInfo: session.stream.info,
-      guestAffinity: Object.fromEntries(session.stream.benchmarks.map((b) => [b.metric, b.affinity])),
-      qemuExit: session.exit ? { exitCode: session.exit.exitCode, signal: session.exit.signal } : undefined,
-      seconds: session.seconds,
-      dataBytes: session.dataBytes,
-      ...(session.otherLoad === undefined ? {} : { otherLoadOnPinnedCpus: session.otherLoad }),
-      job: context.job,
-    };
-    entry.boots.push(bootEntry);
-    if (session.otherLoad !== undefined && session.otherLoad > OTHER_LOAD_WARNING) {
-      const warning = `boot ${boot}: the pinned CPUs were ${(session.otherLoad * 100).toFixed(0)}% busy with work other than QEMU during the run`;
-      entry.hostConditions?.warnings.push(warning);
-      emit({ type: 'host-warning', guest: guest.name, warning });
-    }
-    await context.save(accumulator.add(bootEntry, session.stream));
-    if (session.interrupted) throw signal?.reason instanceof RunInterruptedError ? signal.reason : new Error(session.interrupted);
+/** One boot: run, recorded, its figures added and the run directory saved; a boot stopped by a signal stops the guest. */
+async function runBoot(guest: GuestConfig, entry: GuestManifest, session: Session, boot: number, accumulator: GuestAccumulator, context: RunGuestContext): Promise<void> {
+  const { config, emit, signal } = context;
+  if (signal?.aborted) throw signal.reason;
+  const guestDir = join(context.runDir, 'guests', guest.name, `boot-${boot}`);
+  // What an interrupted or killed earlier attempt at this boot left.
+  await rm(guestDir, { recursive: true, force: true });
+  const result = await session.run({ guest, boot, boots: context.totalBoots, guestDir, timeouts: config.timeouts, emit, signal });
+  const bootEntry = bootRecord(boot, result, context.job);
+  addBoot(entry, bootEntry);
+  if (result.otherLoad !== undefined && result.otherLoad > OTHER_LOAD_WARNING) {
+    const warning = `boot ${boot}: the pinned CPUs were ${(result.otherLoad * 100).toFixed(0)}% busy with work other than QEMU during the run`;
+    addHostWarning(entry, warning);
+    emit({ type: 'host-warning', guest: guest.name, warning });
   }
-  return finish();
+  await context.save(accumulator.add(bootEntry, result.stream));
+  if (result.interrupted) throw signal?.reason instanceof RunInterruptedError ? signal.reason : new Error(result.interrupted);
+}
+
+/** A boot as the manifest records it. */
+function bootRecord(boot: number, result: SessionResult, job: string): BootManifest {
+  return {
+    boot,
+    status: result.interrupted ? 'interrupted' : result.error ? 'failed' : 'done',
+    ...(result.error ? { reason: result.error.message } : {}),
+    argv: result.argv,
+    hostAffinity: result.affinity,
+    guestInfo: result.stream.info,
+    guestAffinity: Object.fromEntries(result.stream.benchmarks.map((b) => [b.metric, b.affinity])),
+    qemuExit: result.exit ? { exitCode: result.exit.exitCode, signal: result.exit.signal } : undefined,
+    seconds: result.seconds,
+    dataBytes: result.dataBytes,
+    ...(result.otherLoad === undefined ? {} : { otherLoadOnPinnedCpus: result.otherLoad }),
+    job,
+  };
 }

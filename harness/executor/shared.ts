@@ -1,9 +1,10 @@
 import type { GuestConfig } from '../config/types.js';
+import { CAUSE_INLINE, formatCauseChain } from '../errors/cause-chain.js';
 import type { GuestAdapter } from '../guests/adapter.js';
 import type { EventSink } from '../lifecycle/events.js';
 import { RunInterruptedError } from '../lifecycle/interrupt.js';
 import { writeRunOutputs, type RunOutputs } from '../report/write.js';
-import type { NotRun } from '../report/results.js';
+import type { NotRun } from '../analysis/results.js';
 import { AtomicWriteError, RunDirectoryWriteError } from '../rundir/atomic.js';
 import type { Manifest } from '../rundir/manifest.js';
 import { markFinished, markGuestSkipped, markInterrupted } from '../rundir/record.js';
@@ -59,7 +60,5 @@ export function endRun(runDir: string, manifest: Manifest, figures: RunFigures, 
 
 /** An error's message with its causes, so the cause chain survives into results.json. */
 export function describeError(error: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = error; e instanceof Error && parts.length < 5; e = e.cause) parts.push(e.message);
-  return parts.length > 0 ? parts.join(': caused by: ') : String(error);
+  return formatCauseChain(error, CAUSE_INLINE, 5);
 }

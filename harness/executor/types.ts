@@ -1,8 +1,8 @@
 import type { ExecutorKind, RunConfig } from '../config/types.js';
 import type { Job } from '../jobs/plan.js';
 import type { EventSink } from '../lifecycle/events.js';
-import type { PeerEntry } from '../report/peers.js';
-import type { NotRun, ResultEntry } from '../report/results.js';
+import type { PeerEntry } from '../analysis/peers.js';
+import type { NotRun, ResultEntry } from '../analysis/results.js';
 import type { Manifest } from '../rundir/manifest.js';
 import type { AccelChoice } from '../units.js';
 

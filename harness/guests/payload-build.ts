@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { execa } from 'execa';
 import { cachedDirectory } from '../cache/atomic.js';
+import { HostToolError } from '../errors/host-tool-error.js';
+import { sha256File, sha256Hex, type HashInput } from '../hash.js';
 import { guestsDir, projectRoot } from '../paths.js';
 
 export interface BuiltPayload {
@@ -34,6 +35,21 @@ export async function settingLines(os: string, name: string): Promise<string[]> 
   return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 }
 
+/** The error for a compiler that could not be run at all (`error` is execa's): nothing can be built without it. */
+export function compilerUnavailable(compiler: string, purpose: string, error: unknown): HostToolError {
+  const got = (error as { code?: string }).code === 'ENOENT' ? 'none' : (error as Error).message;
+  return new HostToolError(compiler, `expected ${compiler} on PATH to build ${purpose}, got ${got}: install gcc (Debian: apt-get install gcc) or put it on PATH`, { cause: error });
+}
+
+/** The first line of `compiler --version`, which identifies it in cache keys and manifests. */
+async function compilerVersion(compiler: string, purpose: string): Promise<string> {
+  try {
+    return (await execa(compiler, ['--version'])).stdout.split('\n')[0]!;
+  } catch (error) {
+    throw compilerUnavailable(compiler, purpose, error);
+  }
+}
+
 /**
  * Compiles a guest payload with the host's gcc, cached by the hash of everything that goes into
  * it: every file of the guests/ folders its sources come from, flags, compiler version and any
@@ -46,15 +62,14 @@ export async function buildPayload(build: PayloadBuild): Promise<BuiltPayload> {
   // Every folder the sources come from (headers beside them included), e.g. common/ and bare/.
   const folders = [...new Set(['common', build.os, ...lines.map((s) => s.split('/')[0]!)])];
   const cflags = [...(await settingLines(build.os, 'CFLAGS')).join(' ').split(/\s+/), ...(build.extraFlags ?? [])];
-  const { stdout: version } = await execa(compiler, ['--version']);
-  const compilerId = version.split('\n')[0]!;
-  const hash = createHash('sha256').update(compilerId).update(cflags.join(' '));
+  const compilerId = await compilerVersion(compiler, `the ${build.os} payload`);
+  const inputs: HashInput[] = [compilerId, cflags.join(' ')];
   for (const file of (await Promise.all(folders.map((folder) => listFiles(join(guestsDir, folder))))).flat()) {
-    hash.update(relative(projectRoot, file)).update(await readFile(file));
+    inputs.push(relative(projectRoot, file), await readFile(file));
   }
-  for (const file of build.extraInputs ?? []) hash.update(file).update(await readFile(file));
+  for (const file of build.extraInputs ?? []) inputs.push(file, await readFile(file));
   const name = `hb-${build.os}-payload`;
-  const key = `${name}-${hash.digest('hex').slice(0, 16)}`;
+  const key = `${name}-${sha256Hex(inputs).slice(0, 16)}`;
   const dir = await cachedDirectory(join(build.cacheDir, build.os), key, async (work) => {
     try {
       await execa(compiler, [...cflags, `-DHB_CFLAGS="${cflags.join(' ')}"`, '-o', join(work, name), ...sources], { cwd: projectRoot });
@@ -63,6 +78,6 @@ export async function buildPayload(build: PayloadBuild): Promise<BuiltPayload> {
     }
   });
   const path = join(dir, name);
-  const sha256 = createHash('sha256').update(await readFile(path)).digest('hex');
+  const sha256 = await sha256File(path);
   return { path, compiler: compilerId, cflags: cflags.join(' '), sha256 };
 }

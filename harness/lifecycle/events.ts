@@ -45,6 +45,4 @@ export type RunEvent =
   /** `interrupted` when a signal stopped the run ("interrupted by SIGINT"): `harness run --resume RUN_DIR` finishes it. */
   | { type: 'run-done'; runDir: string; complete: boolean; interrupted?: string };
 
-export type RunEventType = RunEvent['type'];
-
 export type EventSink = (event: RunEvent) => void;

@@ -1,4 +1,4 @@
-import type { ResultEntry } from '../report/results.js';
+import type { ResultEntry } from '../analysis/results.js';
 import type { Accel, Unit } from '../units.js';
 import type { Hardware, PublishedUnit } from './types.js';
 

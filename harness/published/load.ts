@@ -5,6 +5,7 @@ import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import { ajvErrorsToIssues, issueAt, sortIssues } from '../config/issues.js';
 import { renderValue } from '../config/source.js';
 import { cachedValidator, readYamlFile } from '../config/yaml-file.js';
+import { UsageError } from '../errors/usage-error.js';
 import { projectRoot } from '../paths.js';
 import { referenceIssues } from './checks.js';
 import type { PublishedReference } from './types.js';
@@ -30,13 +31,13 @@ export async function listReferenceIds(dir = publishedDir): Promise<string[]> {
 /**
  * A reference given as an id (configs/published/<id>.yaml) or as a path to a YAML file.
  *
- * @throws Error listing the known ids when `idOrFile` is neither.
+ * @throws UsageError listing the known ids when `idOrFile` is neither.
  */
 export async function resolveReference(idOrFile: string, dir = publishedDir): Promise<PublishedReference> {
   if (/\.ya?ml$/.test(idOrFile) || idOrFile.includes('/')) return loadReference(idOrFile);
   const known = await listReferenceIds(dir);
   if (!known.includes(idOrFile)) {
-    throw new Error(`expected a published reference id (one of ${known.join(', ')}) or a path to a .yaml file, got ${JSON.stringify(idOrFile)}`);
+    throw new UsageError(`expected a published reference id (one of ${known.join(', ')}) or a path to a .yaml file, got ${JSON.stringify(idOrFile)}`);
   }
   return loadReference(path.join(dir, `${idOrFile}.yaml`));
 }

@@ -1,4 +1,4 @@
-import type { ResultEntry } from '../report/results.js';
+import type { ResultEntry } from '../analysis/results.js';
 import type { MeasuredSelector, PublishedOs } from './types.js';
 
 /**

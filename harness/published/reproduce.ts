@@ -1,6 +1,6 @@
 import { compareFigures, DEFAULT_COMPARE, type CompareOptions } from '../compare/compare.js';
 import type { FigureSamples } from '../compare/load-run.js';
-import type { ResultEntry } from '../report/results.js';
+import type { ResultEntry } from '../analysis/results.js';
 import type { Accel, Unit } from '../units.js';
 import { comparability, ratioComparability, type Comparability, type MeasuredValue } from './comparability.js';
 import { selectMeasured } from './match.js';

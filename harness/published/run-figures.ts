@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import type { Manifest } from '../rundir/manifest.js';
 import { loadRun, type FigureSamples } from '../compare/load-run.js';
-import type { NotRun, ResultsDocument } from '../report/results.js';
+import type { NotRun, ResultsDocument } from '../analysis/results.js';
 
 /** A run's figures with what explains the ones it lacks: which guests it had, skipped and failed. */
 export interface RunFigures {

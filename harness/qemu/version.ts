@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { execa } from 'execa';
+import { HostToolError } from '../errors/host-tool-error.js';
 
 /**
  * The oldest QEMU the harness runs with: 7.2, Debian 12's, the version every mode was tested
@@ -11,9 +12,9 @@ import { execa } from 'execa';
 export const MIN_QEMU_VERSION: readonly [number, number] = [7, 2];
 
 /** QEMU is missing or too old: the run is refused before anything boots. */
-export class QemuUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+export class QemuUnavailableError extends HostToolError {
+  constructor(binary: string, message: string, options?: { cause?: unknown }) {
+    super(binary, message, options);
     this.name = 'QemuUnavailableError';
   }
 }
@@ -50,18 +51,18 @@ export async function checkQemu(binary: string, searchPath = process.env.PATH ??
   const min = MIN_QEMU_VERSION.join('.');
   const path = await findOnPath(binary, searchPath);
   if (!path) {
-    throw new QemuUnavailableError(`expected ${binary} (QEMU ${min} or later) on PATH, got none: install QEMU (Debian: apt-get install qemu-system-x86) or put it on PATH (PATH=${searchPath})`);
+    throw new QemuUnavailableError(binary, `expected ${binary} (QEMU ${min} or later) on PATH, got none: install QEMU (Debian: apt-get install qemu-system-x86) or put it on PATH (PATH=${searchPath})`);
   }
   const result = await execa(path, ['--version'], { reject: false, timeout: 30_000 });
   const firstLine = String(result.stdout ?? '').split('\n')[0]!.trim();
   if (result.exitCode !== 0) {
-    throw new QemuUnavailableError(`expected ${path} --version to print a QEMU version, got ${result.shortMessage ?? `exit code ${result.exitCode}`}`, { cause: result });
+    throw new QemuUnavailableError(binary, `expected ${path} --version to print a QEMU version, got ${result.shortMessage ?? `exit code ${result.exitCode}`}`, { cause: result });
   }
   const parsed = parseQemuVersion(String(result.stdout ?? ''));
-  if (!parsed) throw new QemuUnavailableError(`expected ${path} --version to print "QEMU emulator version X.Y", got "${firstLine}"`);
+  if (!parsed) throw new QemuUnavailableError(binary, `expected ${path} --version to print "QEMU emulator version X.Y", got "${firstLine}"`);
   const [major, minor] = MIN_QEMU_VERSION;
   if (parsed.major < major || (parsed.major === major && parsed.minor < minor)) {
-    throw new QemuUnavailableError(`expected QEMU ${min} or later, got ${parsed.version} (${path} --version: "${firstLine}"); install QEMU ${min} or later (Debian 12 has 7.2)`);
+    throw new QemuUnavailableError(binary, `expected QEMU ${min} or later, got ${parsed.version} (${path} --version: "${firstLine}"); install QEMU ${min} or later (Debian 12 has 7.2)`);
   }
   return firstLine;
 }

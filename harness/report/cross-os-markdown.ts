@@ -1,5 +1,5 @@
 import { unitMeaning } from '../units.js';
-import type { CrossOsRow, CrossOsTable } from './cross-os.js';
+import type { CrossOsRow, CrossOsTable } from '../analysis/cross-os.js';
 import { formatCi, formatFigure, markdownTable } from './format.js';
 
 export const CROSS_OS_HEADERS = ['guest', 'mechanism', 'placement', 'n', 'median', '95% CI', 'ratio', 'ratio 95% CI', 'ratio against'] as const;

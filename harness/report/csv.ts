@@ -1,6 +1,6 @@
-import type { CrossOsTable } from './cross-os.js';
-import type { ResultEntry } from './results.js';
-import { classifyMetric } from './taxonomy.js';
+import type { CrossOsTable } from '../analysis/cross-os.js';
+import type { ResultEntry } from '../analysis/results.js';
+import { classifyMetric } from '../analysis/taxonomy.js';
 
 export const CSV_COLUMNS = [
   'guest', 'os', 'metric', 'mechanism', 'unit', 'accel', 'n', 'median', 'ci95_low', 'ci95_high',

@@ -1,9 +1,9 @@
 import { crossOsMarkdown } from './cross-os-markdown.js';
-import type { CrossOsTable } from './cross-os.js';
+import type { CrossOsTable } from '../analysis/cross-os.js';
 import { formatCi, formatFigure, markdownTable } from './format.js';
 import { unitCaveat } from '../units.js';
-import type { PeerEntry } from './peers.js';
-import type { ResultEntry, ResultsDocument } from './results.js';
+import type { PeerEntry } from '../analysis/peers.js';
+import type { ResultEntry, ResultsDocument } from '../analysis/results.js';
 
 export const SUMMARY_HEADERS = ['metric', 'mechanism', 'unit', 'n', 'median', '95% CI', 'p5', 'p95', 'MAD', 'median ns'] as const;
 

@@ -2,7 +2,7 @@ import type { Manifest } from '../rundir/manifest.js';
 import type { BootstrapConfig } from '../config/types.js';
 import { unitForAccel } from '../units.js';
 import type { RunData } from './regenerate.js';
-import type { ResultsDocument } from './results.js';
+import type { ResultsDocument } from '../analysis/results.js';
 import type { BootStream, RunFilesInput } from './run-files.js';
 
 /** One run given to a merge, and which of its guests to take (all when absent). */

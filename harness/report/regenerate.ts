@@ -5,9 +5,9 @@ import { loadConfig } from '../config/index.js';
 import type { RunConfig } from '../config/types.js';
 import { readBootData } from '../rundir/boot-data.js';
 import { streamExpectation } from '../wire/expectation.js';
-import { guestFigures } from './guest-figures.js';
-import { groupGuestName, hostGroups } from './host-groups.js';
-import { RESULTS_SCHEMA_VERSION, type ResultsDocument } from './results.js';
+import { guestFigures } from '../analysis/guest-figures.js';
+import { groupGuestName, hostGroups } from '../analysis/host-groups.js';
+import { RESULTS_SCHEMA_VERSION, type ResultsDocument } from '../analysis/results.js';
 import { renderRunFiles, type BootStream, type RunFile } from './run-files.js';
 
 /** What a run directory holds that every report is derived from. */

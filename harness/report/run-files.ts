@@ -1,15 +1,15 @@
 import { executorSummary } from './executor-summary.js';
-import { groupGuestName, hostGroups } from './host-groups.js';
+import { groupGuestName, hostGroups } from '../analysis/host-groups.js';
 import type { Manifest } from '../rundir/manifest.js';
 import type { BootstrapConfig } from '../config/types.js';
 import type { GuestStream } from '../wire/stream.js';
 import { csvField, resultsCsv } from './csv.js';
-import { crossOsTables, type CrossOsTable } from './cross-os.js';
-import { figureGroups, type FigureSamples } from './figure-samples.js';
+import { crossOsTables, type CrossOsTable } from '../analysis/cross-os.js';
+import { figureGroups, type FigureSamples } from '../analysis/figure-samples.js';
 import { reportHtml } from './html/report-html.js';
 import { reportMarkdown, type ReportContext } from './markdown.js';
-import type { ResultsDocument } from './results.js';
-import { describeTimer, timerFacts } from './timer.js';
+import type { ResultsDocument } from '../analysis/results.js';
+import { describeTimer, timerFacts } from '../analysis/timer.js';
 
 /** One boot's decoded data channel. */
 export interface BootStream {

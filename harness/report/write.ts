@@ -3,13 +3,13 @@ import { AtomicWriteError, writeAtomic } from '../rundir/atomic.js';
 import { join } from 'node:path';
 import type { Manifest } from '../rundir/manifest.js';
 import type { BootstrapConfig } from '../config/types.js';
-import type { PeerEntry } from './peers.js';
-import { RESULTS_SCHEMA_VERSION, type NotRun, type ResultEntry, type ResultsDocument } from './results.js';
+import type { PeerEntry } from '../analysis/peers.js';
+import { RESULTS_SCHEMA_VERSION, type NotRun, type ResultEntry, type ResultsDocument } from '../analysis/results.js';
 import { renderRunFiles, type BootStream } from './run-files.js';
 import { projectRoot } from '../paths.js';
 
 export const RESULTS_SCHEMA_FILE = 'results.schema.json';
-export const resultsSchemaPath = join(projectRoot, 'harness', 'report', RESULTS_SCHEMA_FILE);
+export const resultsSchemaPath = join(projectRoot, 'harness', 'analysis', RESULTS_SCHEMA_FILE);
 
 export interface RunOutputs {
   manifest: Manifest;

@@ -13,9 +13,3 @@ export async function readProjectRevision(): Promise<ProjectRevision> {
   const status = await execa('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: projectRoot, reject: false });
   return { commit: commit.stdout.trim(), dirty: status.stdout.trim() !== '' };
 }
-
-export async function readQemuVersion(binary: string): Promise<string> {
-  const result = await execa(binary, ['--version'], { reject: false });
-  if (result.exitCode !== 0) throw new Error(`expected ${binary} --version to succeed (is QEMU installed?), got ${result.shortMessage}`, { cause: result });
-  return result.stdout.split('\n')[0]!.trim();
-}

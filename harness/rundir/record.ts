@@ -1,8 +1,9 @@
-import type { GuestConfig, RunConfig } from '../config/types.js';
+import type { GuestReach, GuestVariant, RunConfig } from '../config/types.js';
 import { readHostInfo } from '../host/info.js';
 import { DEFAULT_RESAMPLES } from '../stats/index.js';
-import type { AccelChoice } from '../units.js';
-import type { GuestManifest, JobRecord, JobState, Manifest } from './manifest.js';
+import type { HostConditions } from '../host/conditions.js';
+import type { Accel, AccelChoice } from '../units.js';
+import type { BootManifest, GuestManifest, JobRecord, JobState, Manifest } from './manifest.js';
 import { readProjectRevision } from './provenance.js';
 
 /*
@@ -54,8 +55,17 @@ export function setJobState(record: JobRecord, state: JobState, reason?: string)
   else record.reason = reason;
 }
 
+/** What a guest's entry records of its config: a guest of a loaded config, or an entry gathered from a job's manifest. */
+export interface RecordedGuest {
+  name: string;
+  os: GuestManifest['os'];
+  reach?: GuestReach | undefined;
+  variant?: GuestVariant | undefined;
+  vcpus: number;
+}
+
 /** A guest's entry as it starts: running, no boots. */
-export function guestEntry(guest: Pick<GuestConfig, 'name' | 'os' | 'reach' | 'variant' | 'vcpus'>): GuestManifest {
+export function guestEntry(guest: RecordedGuest): GuestManifest {
   return {
     name: guest.name,
     os: guest.os,
@@ -71,9 +81,66 @@ export function guestEntry(guest: Pick<GuestConfig, 'name' | 'os' | 'reach' | 'v
  * A guest that cannot run here (its user-supplied image is missing): its entry says why, and so
  * does each of its jobs. An entry that already holds boots (gathered before its image went) keeps them as they are.
  */
-export function markGuestSkipped(manifest: Manifest, guest: Pick<GuestConfig, 'name' | 'os' | 'reach' | 'variant' | 'vcpus'>, reason: string): void {
+export function markGuestSkipped(manifest: Manifest, guest: RecordedGuest, reason: string): void {
   const entry = manifest.guests.find((g) => g.name === guest.name);
   if (!entry) manifest.guests.push({ ...guestEntry(guest), status: 'skipped', reason });
   else if (entry.boots.length === 0) Object.assign(entry, { status: 'skipped', reason });
   for (const record of manifest.executor?.jobs ?? []) if (record.guest === guest.name) setJobState(record, 'skipped', reason);
+}
+
+/** A guest's status and why, or without a reason (a reason from before is dropped). */
+export function setGuestStatus(entry: GuestManifest, status: GuestManifest['status'], reason?: string): void {
+  entry.status = status;
+  if (reason === undefined) delete entry.reason;
+  else entry.reason = reason;
+}
+
+/** Once a job's boots are in: the guest failed if any of its boots did. */
+export function settleGuest(entry: GuestManifest): void {
+  entry.status = entry.boots.some((b) => b.status === 'failed') ? 'failed' : 'done';
+}
+
+/** What the guest runs with: accelerator and vCPUs (fewer than configured under tcg-icount, with why). */
+export function recordGuestSetup(entry: GuestManifest, setup: { accel: Accel; vcpusUsed: number; vcpusNote?: string }): void {
+  Object.assign(entry, { accel: setup.accel, vcpusUsed: setup.vcpusUsed, ...(setup.vcpusNote ? { vcpusNote: setup.vcpusNote } : {}) });
+}
+
+/** What went into the guest's image, and the QEMU that boots it (none for an ssh target). */
+export function recordImage(entry: GuestManifest, provenance: Record<string, string>, qemuVersion?: string): void {
+  entry.provenance = provenance;
+  if (qemuVersion !== undefined) entry.qemuVersion = qemuVersion;
+}
+
+/**
+ * The CPU conditions the guest runs under. The first conditions recorded stay; a later job of the
+ * guest (or a resume) adds only the warnings not seen before, marked with the job that saw them.
+ */
+export function recordHostConditions(entry: GuestManifest, conditions: HostConditions, laterJob?: string): void {
+  if (!entry.hostConditions || laterJob === undefined) {
+    entry.hostConditions = conditions;
+    return;
+  }
+  for (const warning of conditions.warnings) {
+    if (!entry.hostConditions.warnings.includes(warning)) entry.hostConditions.warnings.push(`job ${laterJob}: ${warning}`);
+  }
+}
+
+/** A warning about the host found while the guest ran (other load on its pinned CPUs). */
+export function addHostWarning(entry: GuestManifest, warning: string): void {
+  entry.hostConditions?.warnings.push(warning);
+}
+
+/** A boot that has just run, after the guest's earlier ones. */
+export function addBoot(entry: GuestManifest, boot: BootManifest): void {
+  entry.boots.push(boot);
+}
+
+/** A boot gathered from a job that ran elsewhere: in boot order, replacing an earlier attempt at the same boot. */
+export function gatherBoot(entry: GuestManifest, boot: BootManifest): void {
+  entry.boots = [...entry.boots.filter((b) => b.boot !== boot.boot), boot].sort((a, b) => a.boot - b.boot);
+}
+
+/** The accelerator chosen for the run (once, where the first boot runs), with why. */
+export function recordAccel(manifest: Manifest, chosen: Accel, reason: string): void {
+  manifest.accel = { ...manifest.accel, chosen, reason };
 }

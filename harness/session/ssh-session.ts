@@ -77,7 +77,7 @@ class TargetBoot {
     this.args = payloadArgs(options.guest.benchmarks, '-');
     this.data = createWriteStream(join(options.guestDir, 'data.bin'));
     this.consoleLog = createWriteStream(join(options.guestDir, 'console.log'));
-    this.watcher = new DataChannelWatcher(options.guest, this.boot, options.timeouts, options.emit, this.where);
+    this.watcher = new DataChannelWatcher(options.guest, this.boot, options.timeouts, options.emit, { source: this.where });
   }
 
   async run(): Promise<SessionResult> {

@@ -14,6 +14,13 @@ export type SessionPhase = 'start' | 'boot' | 'benchmark' | 'shutdown';
 /** A deadline passed: `stop` in shutdown (all data is in, the guest is only stopped); otherwise the boot failed. */
 export type Overdue = { kind: 'stop' } | { kind: 'timeout'; phase: SessionPhase; detail: string };
 
+export interface WatcherOptions {
+  /** Named in a timeout's message when the data comes from elsewhere than a local QEMU: "from root@host:22". */
+  source?: string;
+  /** Milliseconds since the epoch; tests move time themselves. */
+  clock?: () => number;
+}
+
 /**
  * One boot's data channel, watched the same way for every kind of session: decodes the bytes as
  * they come, emits the run events their records carry, moves the phase on, and keeps the deadline
@@ -33,11 +40,14 @@ export class DataChannelWatcher {
     private readonly boot: number,
     private readonly timeouts: Timeouts,
     private readonly emit: EventSink,
-    /** Named in a timeout's message when the data comes from elsewhere than a local QEMU: "from root@host:22". */
-    private readonly source?: string,
+    private readonly options: WatcherOptions = {},
   ) {
     this.channel = new DataChannel(streamExpectation(guest));
-    this.deadline = Date.now() + timeouts.bootSeconds * 1000;
+    this.deadline = this.now() + timeouts.bootSeconds * 1000;
+  }
+
+  private now(): number {
+    return (this.options.clock ?? Date.now)();
   }
 
   get complete(): boolean {
@@ -47,7 +57,7 @@ export class DataChannelWatcher {
   /** The guest now runs: the boot deadline starts (again) now, unless `keepDeadline`, when it counts from the session's start. */
   booting(keepDeadline = false): void {
     this.phase = 'boot';
-    if (!keepDeadline) this.deadline = Date.now() + this.timeouts.bootSeconds * 1000;
+    if (!keepDeadline) this.deadline = this.now() + this.timeouts.bootSeconds * 1000;
   }
 
   /** Decodes `bytes`; throws at the first bad record, as DataChannel does. */
@@ -62,15 +72,15 @@ export class DataChannelWatcher {
     if (events === 0) return;
     this.phase = this.channel.stream.complete ? 'shutdown' : 'benchmark';
     const seconds = this.phase === 'shutdown' ? this.timeouts.shutdownSeconds : this.timeouts.benchmarkSeconds;
-    this.deadline = Date.now() + seconds * 1000;
+    this.deadline = this.now() + seconds * 1000;
   }
 
   /** Whether the phase's deadline has passed, and what that means. */
-  overdue(now = Date.now()): Overdue | undefined {
-    if (now <= this.deadline) return undefined;
+  overdue(): Overdue | undefined {
+    if (this.now() <= this.deadline) return undefined;
     if (this.phase === 'shutdown') return { kind: 'stop' };
     const limit = this.phase === 'benchmark' ? `${this.timeouts.benchmarkSeconds} s without data (benchmark timeout)` : `${this.timeouts.bootSeconds} s boot timeout`;
-    const from = this.source ? ` from ${this.source}` : '';
+    const from = this.options.source ? ` from ${this.options.source}` : '';
     return { kind: 'timeout', phase: this.phase, detail: `expected data-channel records${from}, got none within the ${limit}` };
   }
 

@@ -121,11 +121,6 @@ export function uploadFiles(client: SshClient, files: readonly { local: string; 
   });
 }
 
-/** Uploads one local file over SFTP to `remote`, with the given mode. */
-export function uploadFile(client: SshClient, local: string, remote: string, mode: number): Promise<void> {
-  return uploadFiles(client, [{ local, remote, mode }]);
-}
-
 /** Closes the connection and waits (briefly) until its socket is gone, so nothing is left open. */
 export function closeClient(client: SshClient, waitMs = 2000): Promise<void> {
   if (isClosed(client)) return Promise.resolve();

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { cachedDirectory } from '../cache/atomic.js';
+import { sha256Base64 } from '../hash.js';
 
 /** An OpenSSH public key line, "type base64 [comment]", taken apart. */
 export interface PublicKey {
@@ -38,7 +38,7 @@ export function parsePublicKey(line: string): PublicKey {
 
 /** OpenSSH's SHA-256 fingerprint of a key blob, as `ssh-keygen -l` prints it: "SHA256:" and unpadded base64. */
 export function fingerprintOf(blob: Buffer): string {
-  return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
+  return `SHA256:${sha256Base64(blob).replace(/=+$/, '')}`;
 }
 
 /** A fingerprint as a user may write it: "SHA256:xxx" (the prefix is required, and the base64 unpadded). */

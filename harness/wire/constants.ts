@@ -15,7 +15,6 @@ export const RecordType = {
   PEER: 8,
 } as const;
 export type RecordTypeName = keyof typeof RecordType;
-export type RecordTypeCode = (typeof RecordType)[RecordTypeName];
 
 export const WireKey = {
   PAYLOAD: 'payload',

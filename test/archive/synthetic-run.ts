@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Manifest } from '../../harness/rundir/manifest.js';
 import { loadConfig } from '../../harness/config/index.js';
-import { guestFigures } from '../../harness/report/guest-figures.js';
+import { guestFigures } from '../../harness/analysis/guest-figures.js';
 import type { BootStream } from '../../harness/report/run-files.js';
 import { writeRunOutputs } from '../../harness/report/write.js';
 import { readDataChannel } from '../../harness/wire/data-channel.js';

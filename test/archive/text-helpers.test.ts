@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { describeDifference, firstDifference } from '../../harness/archive/first-difference.js';
-import { isPlainRelativePath } from '../../harness/archive/raw-inputs.js';
+import { isPlainRelativePath } from '../../harness/rundir/raw-inputs.js';
 import { formatSha256Sums, parseSha256Sums } from '../../harness/archive/sha256sums.js';
 
 describe('archive helpers', () => {

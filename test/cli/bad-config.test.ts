@@ -4,6 +4,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { ExitCode } from '../../harness/cli/exit-codes.js';
 import { projectRoot } from '../../harness/paths.js';
 import { installFakeQemu, pathWith, type FakeQemu } from '../support/fake-qemu/index.js';
 import { sampleStream } from '../wire/encode.js';
@@ -56,7 +57,7 @@ describe('harness run with a bad config', function () {
         cwd: projectRoot,
         env: { PATH: pathWith(fake) },
       });
-      expect(result.exitCode, result.stderr).to.equal(1);
+      expect(result.exitCode, result.stderr).to.equal(ExitCode.USAGE);
       const line = result.stderr.split('\n').find((l) => l.includes(`: ${c.field}: expected `));
       expect(line, result.stderr).not.to.equal(undefined);
       // file:line:column: field: expected X, got Y (no position for a file that could not be read)

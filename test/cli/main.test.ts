@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { ExitCode } from '../../harness/cli/exit-codes.js';
 import { projectRoot } from '../../harness/paths.js';
 import { writeTempConfig } from '../support/temp-config.js';
 
@@ -15,7 +16,7 @@ describe('harness CLI', function () {
     const { dir, file } = await writeTempConfig({ guests: [{ name: 'x', os: 'linux', vcpus: 0 }] });
     try {
       const result = await harness(['run', file]);
-      expect(result.exitCode).to.equal(1);
+      expect(result.exitCode, result.stderr).to.equal(ExitCode.USAGE);
       expect(result.stderr).to.match(new RegExp(`${file.replaceAll('/', '\\/')}:\\d+:\\d+: guests\\[0\\]\\.vcpus: expected an integer from 1 to 64, got 0`));
       expect(result.stderr).not.to.match(/booting/);
     } finally {
@@ -25,7 +26,7 @@ describe('harness CLI', function () {
 
   it('rejects an unknown accelerator with the choices', async () => {
     const result = await harness(['run', 'configs/linux.yaml', '--accel', 'hvf']);
-    expect(result.exitCode).to.equal(2);
+    expect(result.exitCode).to.equal(ExitCode.USAGE);
     expect(result.stderr).to.match(/Allowed choices are auto, kvm, tcg, tcg-icount/);
   });
 
@@ -56,11 +57,11 @@ describe('harness CLI', function () {
     }
   });
 
-  it('with --json reports a bad config as a JSON error line too, and exits 1', async () => {
+  it('with --json reports a bad config as a JSON error line too, and exits 2', async () => {
     const { dir, file } = await writeTempConfig({ guests: [{ name: 'x', os: 'linux', vcpus: 0 }] });
     try {
       const result = await harness(['run', file, '--json']);
-      expect(result.exitCode).to.equal(1);
+      expect(result.exitCode).to.equal(ExitCode.USAGE);
       const lines = result.stdout.split('\n').map((line) => JSON.parse(line) as { type: string; error: { message: string } });
       expect(lines).to.have.length(1);
       expect(lines[0]!.type).to.equal('error');
@@ -74,7 +75,7 @@ describe('harness CLI', function () {
     const { dir, file } = await writeTempConfig({ guests: [{ name: 'l', os: 'linux' }] });
     try {
       const result = await harness(['build', 'minix', '--config', file]);
-      expect(result.exitCode).to.equal(1);
+      expect(result.exitCode).to.equal(ExitCode.USAGE);
       expect(result.stderr).to.contain(`expected a guest with os minix in ${file}, got l (os linux)`);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { ExitCode } from '../../harness/cli/exit-codes.js';
 import { projectRoot } from '../../harness/paths.js';
 import { resultEntry } from '../support/result-entry.js';
 import { writeRunFixture } from '../support/run-fixture.js';
@@ -89,10 +90,10 @@ describe('harness reproduce (CLI)', function () {
 
   it('lists the known references for an unknown one, and refuses --run with --accel', async () => {
     const unknown = await harness(['reproduce', 'sel4-1999', '--run', icountRun]);
-    expect(unknown.exitCode).to.equal(1);
+    expect(unknown.exitCode).to.equal(ExitCode.USAGE);
     expect(unknown.stderr).to.match(/expected a published reference id \(one of elphinstone-heiser-sosp13, liedtke-sosp93, lmbench-usenix96, .*sel4-website-2026-08.*\) or a path to a \.yaml file, got "sel4-1999"/);
     const both = await harness(['reproduce', 'sel4-website-2026-08', '--run', icountRun, '--accel', 'kvm']);
-    expect(both.exitCode).to.equal(1);
+    expect(both.exitCode).to.equal(ExitCode.USAGE);
     expect(both.stderr).to.contain('expected either --run (figures from run directories) or --config/--accel (a new run), got both');
   });
 });

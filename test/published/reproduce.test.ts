@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { RunConfig } from '../../harness/config/types.js';
-import type { ResultEntry } from '../../harness/report/results.js';
+import type { ResultEntry } from '../../harness/analysis/results.js';
 import { renderMarkdown, renderText } from '../../harness/published/render.js';
 import { reproduce } from '../../harness/published/reproduce.js';
 import { configForReference } from '../../harness/published/run-config.js';

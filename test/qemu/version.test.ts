@@ -3,6 +3,8 @@ import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
+import { ExitCode } from '../../harness/cli/exit-codes.js';
+import { HostToolError } from '../../harness/errors/host-tool-error.js';
 import { projectRoot } from '../../harness/paths.js';
 import { checkQemu, MIN_QEMU_VERSION, parseQemuVersion } from '../../harness/qemu/version.js';
 import { HARNESS_BIN } from '../support/processes.js';
@@ -41,6 +43,7 @@ describe('QEMU version check', function () {
     let error: Error | undefined;
     await checkQemu('qemu-system-x86_64', `${dir}${delimiter}${process.env.PATH}`).catch((e: Error) => (error = e));
     expect(error?.name).to.equal('QemuUnavailableError');
+    expect(error).to.be.instanceOf(HostToolError).and.to.include({ tool: 'qemu-system-x86_64' });
     expect(error?.message).to.equal(`expected QEMU 7.2 or later, got 6.2.0 (${join(dir, 'qemu-system-x86_64')} --version: "QEMU emulator version 6.2.0 (Debian 1:6.2+dfsg-2ubuntu6)"); install QEMU 7.2 or later (Debian 12 has 7.2)`);
     await checkQemu('qemu-system-x86_64', dir).catch((e: Error) => (error = e));
     expect(error?.message).to.match(/^expected QEMU 7\.2 or later, got 6\.2\.0/);
@@ -74,22 +77,22 @@ describe('QEMU version check', function () {
       return { result, results };
     };
 
-    it('refuses an old QEMU before writing or booting anything, exit code 1', async () => {
+    it('refuses an old QEMU before writing or booting anything, exit code 3 (host tool)', async () => {
       const fake = await fakeQemu('QEMU emulator version 5.2.0');
       dirs.push(fake);
       const { result, results } = await run(`${fake}${delimiter}${process.env.PATH}`);
-      expect(result.exitCode).to.equal(1);
+      expect(result.exitCode, result.stderr).to.equal(ExitCode.HOST_TOOL);
       expect(result.stderr).to.match(/^harness: expected QEMU 7\.2 or later, got 5\.2\.0 \(/m);
       expect(result.stderr).not.to.match(/booting/);
       expect(results).to.deep.equal([]);
     });
 
-    it('refuses when no QEMU is on PATH', async () => {
+    it('refuses when no QEMU is on PATH, exit code 3 (host tool)', async () => {
       const empty = join(await mkdtemp(join(tmpdir(), 'hb-no-qemu-')), 'bin');
       await mkdir(empty);
       dirs.push(join(empty, '..'));
       const { result, results } = await run(empty);
-      expect(result.exitCode).to.equal(1);
+      expect(result.exitCode, result.stderr).to.equal(ExitCode.HOST_TOOL);
       expect(result.stderr).to.contain('harness: expected qemu-system-x86_64 (QEMU 7.2 or later) on PATH, got none');
       expect(results).to.deep.equal([]);
     });

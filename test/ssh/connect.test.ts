@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectSsh, HostKeyMismatchError, SshError, type SshEndpoint } from '../../harness/ssh/connect.js';
-import { closeClient, execChecked, execStream, execText, shellQuote, uploadFile } from '../../harness/ssh/exec.js';
+import { closeClient, execChecked, execStream, execText, shellQuote, uploadFiles } from '../../harness/ssh/exec.js';
 import { fingerprintOf, generateKeyPair, harnessKey, parsePublicKey } from '../../harness/ssh/keys.js';
 import { freePort, sshdAvailable, startSshd, type LoopbackSshd } from '../support/sshd.js';
 
@@ -30,7 +30,7 @@ describe('SSH (ssh2) against a real sshd on loopback', function () {
         const dir = (await execChecked(client, 'mktemp -d', 'mktemp')).trim();
         const local = join(sshd.dir, 'upload.bin');
         await writeFile(local, Buffer.from([0, 1, 2, 255, 10, 13]));
-        await uploadFile(client, local, `${dir}/x`, 0o755);
+        await uploadFiles(client, [{ local, remote: `${dir}/x`, mode: 0o755 }]);
         const stat = await execChecked(client, `stat -c %a ${shellQuote(`${dir}/x`)}; od -An -tx1 ${dir}/x; rm -r ${dir}`, 'stat');
         expect(stat.split('\n')[0]).to.equal('755');
         expect(stat).to.contain('00 01 02 ff 0a 0d');

@@ -1,4 +1,4 @@
-import type { ResultEntry } from '../../harness/report/results.js';
+import type { ResultEntry } from '../../harness/analysis/results.js';
 
 /** A result entry with every field set, for tests of what reads results. */
 export function resultEntry(guest: string, metric: string, median: number, overrides: Partial<ResultEntry> = {}): ResultEntry {

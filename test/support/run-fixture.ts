@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RESULTS_SCHEMA_VERSION, type NotRun, type ResultEntry, type ResultsDocument } from '../../harness/report/results.js';
+import { RESULTS_SCHEMA_VERSION, type NotRun, type ResultEntry, type ResultsDocument } from '../../harness/analysis/results.js';
 
 export interface FixtureFigure {
   entry: ResultEntry;

@@ -8,8 +8,8 @@ import { DataChannel, readDataChannel } from '../../harness/wire/data-channel.js
 import { WireError } from '../../harness/wire/errors.js';
 import { streamExpectation, type StreamExpectation } from '../../harness/wire/expectation.js';
 import { MAX_ITERATIONS, MAX_STREAM_BENCHMARKS, MAX_STREAM_PEERS, type GuestStream } from '../../harness/wire/stream.js';
-import { guestFigures } from '../../harness/report/guest-figures.js';
-import { DEFAULT_METHODOLOGY } from '../../harness/report/results.js';
+import { guestFigures } from '../../harness/analysis/guest-figures.js';
+import { DEFAULT_METHODOLOGY } from '../../harness/analysis/results.js';
 import { encodeRecord, fields, samples } from './encode.js';
 
 type Spec = [RecordTypeName, Buffer];

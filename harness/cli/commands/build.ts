@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
+import { UsageError } from '../../errors/usage-error.js';
 import { adapterById, adapterFor, describeAdapter } from '../../guests/registry.js';
 import { effectiveVcpus } from '../../qemu/accel.js';
 import type { Accel } from '../../units.js';
@@ -18,7 +19,7 @@ export function registerBuild(program: Command): void {
       const guests = config.guests.filter((g) => (byId ? adapterFor(g) === byId : g.os === kind));
       if (guests.length === 0) {
         const got = config.guests.map((g) => `${g.name} (${[`os ${g.os}`, ...(g.reach === 'ssh' ? ['reach ssh'] : []), ...(g.variant ? [`variant ${g.variant}`] : [])].join(', ')})`);
-        throw new Error(`expected a guest with ${byId ? describeAdapter(byId) : `os ${kind}`} in ${config.file}, got ${got.join(', ')}`);
+        throw new UsageError(`expected a guest with ${byId ? describeAdapter(byId) : `os ${kind}`} in ${config.file}, got ${got.join(', ')}`);
       }
       for (const guest of guests) {
         const prepared = await adapterFor(guest).prepare(guest, {

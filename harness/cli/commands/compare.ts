@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { compareFigures, DEFAULT_COMPARE, pairFigures } from '../../compare/compare.js';
 import { loadRun } from '../../compare/load-run.js';
+import { UsageError } from '../../errors/usage-error.js';
 import { formatFigure, textTable } from '../../report/format.js';
 
 function pairOption(value: string): [string, string] {
@@ -19,7 +20,7 @@ export function registerCompare(program: Command): void {
     .option('--metrics <a,b>', 'compare metric b (of runB) with metric a (of runA)', pairOption)
     .option('--threshold <fraction>', 'relative difference below which figures count as unchanged', Number, DEFAULT_COMPARE.noiseThreshold)
     .action(async (runA: string, runB: string | undefined, opts: { guests?: [string, string]; metrics?: [string, string]; threshold: number }) => {
-      if (!runB && !opts.guests && !opts.metrics) throw new Error('expected a second run directory, or --guests or --metrics to compare within one run, got neither');
+      if (!runB && !opts.guests && !opts.metrics) throw new UsageError('expected a second run directory, or --guests or --metrics to compare within one run, got neither');
       const a = await loadRun(runA);
       const b = runB ? await loadRun(runB) : a;
       const pairs = pairFigures(a.figures, b.figures, { guests: opts.guests, metrics: opts.metrics });

@@ -5,9 +5,11 @@ import { planJobs } from '../../jobs/plan.js';
 import { RunInterruptedError } from '../../lifecycle/interrupt.js';
 import { runJobIn } from '../../executor/slurm/job.js';
 import { loadRunConfig, readRunManifest } from '../../rundir/read.js';
+import { UsageError } from '../../errors/usage-error.js';
+import { interruptedExitCode } from '../exit-codes.js';
 import { createReporter } from '../progress/index.js';
 import type { CommandContext } from './context.js';
-import { exitCodeFor, stopOnSignals } from './run.js';
+import { stopOnSignals } from './run.js';
 
 /**
  * `harness job RUN_DIR --index I`: what a Slurm batch job runs (harness/executor/slurm). Runs job I
@@ -27,7 +29,7 @@ export function registerJob(program: Command, context: CommandContext): void {
       const plan = planJobs(config);
       const index = Number(opts.index);
       const job = Number.isInteger(index) ? plan[index] : undefined;
-      if (!job) throw new Error(`expected --index to be a job of the run's plan, 0 to ${plan.length - 1}, got ${opts.index}`);
+      if (!job) throw new UsageError(`expected --index to be a job of the run's plan, 0 to ${plan.length - 1}, got ${opts.index}`);
       const recorded = manifest.executor?.jobs[index]?.id;
       if (recorded !== job.id) throw new Error(`expected job ${index} of ${runDir} to be ${job.id}, as the config plans it, got ${recorded ?? 'no such job in its manifest'}`);
       const dir = jobDirectory(runDir, job.id);
@@ -51,7 +53,7 @@ export function registerJob(program: Command, context: CommandContext): void {
         process.stderr.write(`job ${job.id} ${ended}: ${outcome.results.length} figure(s) in ${dir}, for \`harness run\` to gather${outcome.interrupted ? ' (it resubmits this job on --resume)' : ''}\n`);
         for (const f of outcome.failed) process.stderr.write(`FAILED ${f.guest}${f.metric ? ` ${f.metric}` : ''}: ${f.reason.split('\n')[0]}\n`);
         const reason: unknown = controller.signal.reason;
-        if (outcome.interrupted && reason instanceof RunInterruptedError) context.setExitCode(exitCodeFor(reason.signal as NodeJS.Signals));
+        if (outcome.interrupted && reason instanceof RunInterruptedError) context.setExitCode(interruptedExitCode(reason.signal as NodeJS.Signals));
       } finally {
         release();
       }

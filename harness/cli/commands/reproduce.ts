@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 
 import { loadConfig } from '../../config/index.js';
+import { UsageError } from '../../errors/usage-error.js';
 import { projectRoot } from '../../paths.js';
 import { resolveReference } from '../../published/load.js';
 import { renderMarkdown, renderText } from '../../published/render.js';
@@ -12,6 +13,7 @@ import { configForReference } from '../../published/run-config.js';
 import { loadRunFigures, type RunFigures } from '../../published/run-figures.js';
 import { runBenchmarks, type RunOutcome } from '../../runner/run.js';
 import type { AccelChoice } from '../../units.js';
+import { ExitCode } from '../exit-codes.js';
 import { chooseReporterKind, createReporter } from '../progress/index.js';
 import { ACCELS, type CommandContext } from './context.js';
 
@@ -35,13 +37,13 @@ export function registerReproduce(program: Command, context: CommandContext): vo
       let outputDir: string;
       if (opts.run.length > 0) {
         if (opts.config !== undefined || opts.accel !== undefined) {
-          throw new Error(`expected either --run (figures from run directories) or --config/--accel (a new run), got both: --run ${opts.run.join(' --run ')} with ${opts.config !== undefined ? `--config ${opts.config}` : `--accel ${opts.accel}`}`);
+          throw new UsageError(`expected either --run (figures from run directories) or --config/--accel (a new run), got both: --run ${opts.run.join(' --run ')} with ${opts.config !== undefined ? `--config ${opts.config}` : `--accel ${opts.accel}`}`);
         }
         runs = await Promise.all(opts.run.map((dir) => loadRunFigures(path.resolve(dir))));
         outputDir = runs[0]!.dir;
       } else {
         const outcome = await runForReference(opts, reference, context);
-        if (!outcome.complete) context.setExitCode(1);
+        if (!outcome.complete) context.setExitCode(ExitCode.FAILED);
         runs = [await loadRunFigures(outcome.runDir)];
         outputDir = outcome.runDir;
       }

@@ -1,11 +1,12 @@
-import { constants as os } from 'node:os';
 import { Option, type Command } from 'commander';
 import { loadConfig } from '../../config/index.js';
+import { UsageError } from '../../errors/usage-error.js';
 import { QemuProcess } from '../../qemu/process.js';
 import { RunInterruptedError } from '../../lifecycle/interrupt.js';
 import { resumeRun, runBenchmarks, type RunOutcome } from '../../runner/run.js';
 import type { ExecutorKind } from '../../config/types.js';
 import type { AccelChoice } from '../../units.js';
+import { ExitCode, interruptedExitCode } from '../exit-codes.js';
 import { chooseReporterKind, createReporter } from '../progress/index.js';
 import { ACCELS, EXECUTORS, type CommandContext } from './context.js';
 
@@ -14,10 +15,6 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** How long an interrupted run may take to exit once its outcome is written, before it is made to. */
 const EXIT_GRACE_MS = 2000;
-
-export function exitCodeFor(signal: NodeJS.Signals): number {
-  return 128 + os.signals[signal];
-}
 
 /**
  * Until the returned function is called, SIGINT and SIGTERM abort `controller` (the run stops at
@@ -28,7 +25,7 @@ export function stopOnSignals(controller: AbortController): () => void {
   const handler = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       QemuProcess.killAllNow();
-      process.exit(exitCodeFor(signal));
+      process.exit(interruptedExitCode(signal));
     }
     controller.abort(new RunInterruptedError(signal));
   };
@@ -48,10 +45,10 @@ export function registerRun(program: Command, context: CommandContext): void {
     .option('--resume <run-dir>', 'finish the run in RUN_DIR that was interrupted (SIGINT, SIGTERM) or killed: boots that finished are kept, the rest run (see docs/reliability.md)')
     .option('--json', 'print every run event and then the summary as JSON lines on stdout, and nothing for people (see docs/progress.md)')
     .action(async (file: string | undefined, opts: { accel?: AccelChoice; executor?: ExecutorKind; json?: boolean; resume?: string }) => {
-      if (opts.resume !== undefined && file !== undefined) throw new Error(`expected either a config or --resume RUN_DIR, got both (${file} and --resume ${opts.resume}); a resumed run uses the config it was started with`);
-      if (opts.resume !== undefined && opts.accel !== undefined) throw new Error('expected no --accel with --resume: a resumed run keeps the accelerator it was started with');
-      if (opts.resume !== undefined && opts.executor !== undefined) throw new Error('expected no --executor with --resume: a resumed run keeps the executor it was started with');
-      if (opts.resume === undefined && file === undefined) throw new Error('expected a config file (e.g. configs/linux.yaml) or --resume RUN_DIR, got neither');
+      if (opts.resume !== undefined && file !== undefined) throw new UsageError(`expected either a config or --resume RUN_DIR, got both (${file} and --resume ${opts.resume}); a resumed run uses the config it was started with`);
+      if (opts.resume !== undefined && opts.accel !== undefined) throw new UsageError('expected no --accel with --resume: a resumed run keeps the accelerator it was started with');
+      if (opts.resume !== undefined && opts.executor !== undefined) throw new UsageError('expected no --executor with --resume: a resumed run keeps the executor it was started with');
+      if (opts.resume === undefined && file === undefined) throw new UsageError('expected a config file (e.g. configs/linux.yaml) or --resume RUN_DIR, got neither');
       const kind = chooseReporterKind({ json: opts.json === true, isTTY: process.stderr.isTTY === true, term: process.env.TERM });
       const reporter = createReporter(kind, { stdout: process.stdout, stderr: process.stderr });
       const controller = new AbortController();
@@ -71,12 +68,12 @@ export function registerRun(program: Command, context: CommandContext): void {
       reporter.finish(outcome);
       const reason: unknown = controller.signal.reason;
       if (outcome.interrupted && reason instanceof RunInterruptedError) {
-        const code = exitCodeFor(reason.signal as NodeJS.Signals);
+        const code = interruptedExitCode(reason.signal as NodeJS.Signals);
         context.setExitCode(code);
         // Whatever is still pending (an image build raced past, a probe) must not keep the process up.
         setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
       } else if (!outcome.complete) {
-        context.setExitCode(1);
+        context.setExitCode(ExitCode.FAILED);
       }
     });
 }

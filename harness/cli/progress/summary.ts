@@ -1,5 +1,5 @@
 import { formatCi, formatFigure, textTable } from '../../report/format.js';
-import type { NotRun } from '../../report/results.js';
+import type { NotRun } from '../../analysis/results.js';
 import type { RunOutcome } from '../../runner/run.js';
 
 /** The end-of-run table and notes a person reads on stdout. */

@@ -5,13 +5,14 @@ import { adapterFor, kvmProbeAdapter } from '../../guests/registry.js';
 import { bootsOfGuest, guestForJob, planJobs } from '../../jobs/plan.js';
 import { raceAbort, RunInterruptedError } from '../../lifecycle/interrupt.js';
 import { chooseAccel, probeKvm, type AccelDecision } from '../../qemu/accel.js';
-import type { NotRun } from '../../report/results.js';
+import type { NotRun } from '../../analysis/results.js';
 import { RunDirectoryWriteError } from '../../rundir/atomic.js';
 import type { GuestManifest, JobRecord, Manifest } from '../../rundir/manifest.js';
-import { guestEntry, setJobState } from '../../rundir/record.js';
+import { guestEntry, recordAccel, setGuestStatus, setJobState } from '../../rundir/record.js';
 import type { Accel } from '../../units.js';
 import type { GuestStream } from '../../wire/stream.js';
-import { runGuest, type GuestOutcome } from '../run-guest.js';
+import type { GuestOutcome } from '../../analysis/accumulate.js';
+import { runGuest } from '../run-guest.js';
 import { describeError, endRecord, endRun, interruptionOf, skipIfUnavailable, writeRun, type RunFigures } from '../shared.js';
 import type { ExecuteOptions, Executor, RunOutcome } from '../types.js';
 import { keptGuests, qemuChecker, QEMU_X86_64, needsQemu, type KeptGuest } from './preflight.js';
@@ -141,7 +142,7 @@ class LocalRun {
     if (!entry) return 'ran';
     const guest = this.config.guests.find((g) => g.name === record.guest)!;
     const adapter = adapterFor(guest);
-    entry.status = 'running';
+    setGuestStatus(entry, 'running', entry.reason);
     setJobState(record, 'running');
     const streams = this.streamsOf.get(guest.name)!;
     try {
@@ -171,7 +172,7 @@ class LocalRun {
     }
     // A job that failed before its boots fails its guest, whatever the guest's other jobs did.
     const guestError = this.guestErrors.get(guest.name);
-    if (guestError !== undefined) Object.assign(entry, { status: 'failed', reason: guestError });
+    if (guestError !== undefined) setGuestStatus(entry, 'failed', guestError);
     await this.save();
     return 'ran';
   }
@@ -180,7 +181,7 @@ class LocalRun {
     // Nothing more can be kept: stop, and say which file could not be written.
     if (error instanceof RunDirectoryWriteError) throw error;
     if (this.options.signal?.aborted) {
-      entry.status = 'interrupted';
+      setGuestStatus(entry, 'interrupted', entry.reason);
       setJobState(record, 'interrupted');
       return 'interrupted';
     }
@@ -204,7 +205,7 @@ class LocalRun {
       this.options.signal,
     );
     if (!this.manifest.accel.chosen) {
-      this.manifest.accel = { requested, chosen: this.decision.accel, reason: this.decision.reason };
+      recordAccel(this.manifest, this.decision.accel, this.decision.reason);
       this.options.emit({ type: 'accel-chosen', accel: this.decision.accel, reason: this.decision.reason });
     }
     return this.decision;

@@ -2,12 +2,13 @@ import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { JobRecord, Manifest } from '../../rundir/manifest.js';
 import type { RunConfig } from '../../config/types.js';
+import { HostToolError } from '../../errors/host-tool-error.js';
 import { adapterFor } from '../../guests/registry.js';
 import { planJobs } from '../../jobs/plan.js';
 import { projectRoot } from '../../paths.js';
-import type { NotRun } from '../../report/results.js';
+import type { NotRun } from '../../analysis/results.js';
 import { raceAbort, type RunInterruptedError } from '../../lifecycle/interrupt.js';
-import { setJobState } from '../../rundir/record.js';
+import { recordAccel, setJobState } from '../../rundir/record.js';
 import { endRecord, endRun, interruptionOf, skipIfUnavailable, writeRun, type RunFigures } from '../shared.js';
 import type { ExecuteOptions, Executor, RunOutcome } from '../types.js';
 import { gatheredOutcome, gatherJob, jobDirectory, readFinishedJob } from '../gather.js';
@@ -37,7 +38,7 @@ export const slurmExecutor: Executor = {
   kind: 'slurm',
   async preflight() {
     const why = await slurmUnavailable();
-    if (why) throw new Error(`expected Slurm to submit the run's jobs to (--executor slurm), but: ${why}`);
+    if (why) throw new HostToolError('scontrol', `expected Slurm to submit the run's jobs to (--executor slurm), but: ${why}`);
   },
   resumeReason(runDir, manifest) {
     const records = manifest.executor?.jobs ?? [];
@@ -143,15 +144,14 @@ async function submitJobs(config: RunConfig, runDir: string, manifest: Manifest,
       submitted = parseSubmitted(await submit(argv, batchScript(command, submission, arrayed)));
     } catch (error) {
       // The jobs submitted before still run and are gathered; these are recorded, and --resume submits them again.
-      for (const index of submission.indices) Object.assign(all[index]!, { state: 'failed', reason: `not submitted: ${(error as Error).message}` });
+      for (const index of submission.indices) setJobState(all[index]!, 'failed', `not submitted: ${(error as Error).message}`);
       continue;
     }
     for (const index of submission.indices) {
       const record = all[index]!;
       const log = relative(runDir, logFile(logDir, submitted, index, arrayed));
       record.slurm = { jobId: slurmJobId(submitted, index, arrayed), state: 'PENDING', log };
-      Object.assign(record, { state: 'pending' });
-      delete record.reason;
+      setJobState(record, 'pending');
       options.emit({ type: 'job-submitted', job: record.id, guest: record.guest, slurmJobId: record.slurm.jobId, log });
     }
   }
@@ -202,26 +202,24 @@ async function settle(runDir: string, manifest: Manifest, record: JobRecord, sta
     const job = await readFinishedJob(runDir, record.id);
     if (typeof job !== 'string') {
       await gatherJob(runDir, manifest, record, job);
-      if (!manifest.accel.chosen && job.accel.chosen) manifest.accel = { ...manifest.accel, chosen: job.accel.chosen, reason: `on ${slurm.node ?? job.host.hostname}: ${job.accel.reason ?? ''}` };
+      if (!manifest.accel.chosen && job.accel.chosen) recordAccel(manifest, job.accel.chosen, `on ${slurm.node ?? job.host.hostname}: ${job.accel.reason ?? ''}`);
       return;
     }
     if (status.state === GONE) {
       const started = await stat(log).then(() => true, () => false);
       if (!started && stateOf(lastSeen) === 'pending') {
-        Object.assign(record, { state: 'cancelled', reason: `Slurm job ${slurm.jobId} left the queue without starting (last seen ${lastSeen}, no log): cancelled while pending, which is what scancel does to a pending array task on a cluster that keeps no accounting (sacct) to say more` });
+        setJobState(record, 'cancelled', `Slurm job ${slurm.jobId} left the queue without starting (last seen ${lastSeen}, no log): cancelled while pending, which is what scancel does to a pending array task on a cluster that keeps no accounting (sacct) to say more`);
         return;
       }
-      Object.assign(record, { state: 'failed', reason: `Slurm job ${slurm.jobId} is no longer listed by squeue or sacct (last seen ${lastSeen}), and ${job}; log ${slurm.log}, ending:\n${await logTail(log)}` });
+      setJobState(record, 'failed', `Slurm job ${slurm.jobId} is no longer listed by squeue or sacct (last seen ${lastSeen}), and ${job}; log ${slurm.log}, ending:\n${await logTail(log)}`);
       return;
     }
-    Object.assign(record, { state: 'failed', reason: `Slurm job ${slurm.jobId} COMPLETED, but ${job}; log ${slurm.log}, ending:\n${await logTail(log)}` });
+    setJobState(record, 'failed', `Slurm job ${slurm.jobId} COMPLETED, but ${job}; log ${slurm.log}, ending:\n${await logTail(log)}`);
     return;
   }
   const tail = await logTail(log);
-  Object.assign(record, {
-    state: meaning === 'cancelled' ? 'cancelled' : 'failed',
-    reason: `Slurm job ${slurm.jobId} ${status.state}${status.detail ? ` (${status.detail})` : ''}${status.node ? ` on ${status.node}` : ''}; log ${slurm.log}${tail ? `, ending:\n${tail}` : ' (empty)'}`,
-  });
+  const detail = `${status.detail ? ` (${status.detail})` : ''}${status.node ? ` on ${status.node}` : ''}`;
+  setJobState(record, meaning === 'cancelled' ? 'cancelled' : 'failed', `Slurm job ${slurm.jobId} ${status.state}${detail}; log ${slurm.log}${tail ? `, ending:\n${tail}` : ' (empty)'}`);
 }
 
 async function logTail(file: string): Promise<string> {

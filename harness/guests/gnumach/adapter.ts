@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import type { GuestConfig } from '../../config/types.js';
+import { sha256File } from '../../hash.js';
 import { debugExitArgs, escapeOptionValue, fwCfgStringArgs } from '../../qemu/argv.js';
 import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
-import { buildPayload } from '../payload-build.js';
+import { buildPayload, compilerUnavailable } from '../payload-build.js';
 import { payloadSettingWords } from '../settings.js';
 import { GNUMACH_PACKAGE, gnuMachKernel } from './image.js';
 
@@ -32,7 +31,12 @@ export function bootScriptLine(payload: string): string {
  * the freestanding headers (stddef.h, stdint.h, stdarg.h) for -m32 with or without gcc-multilib.
  */
 export async function freestandingIncludeFlags(compiler = 'gcc'): Promise<string[]> {
-  const { stdout } = await execa(compiler, ['-print-file-name=include']);
+  let stdout: string;
+  try {
+    ({ stdout } = await execa(compiler, ['-print-file-name=include']));
+  } catch (error) {
+    throw compilerUnavailable(compiler, 'the gnumach payload', error);
+  }
   return ['-nostdinc', '-isystem', stdout.trim()];
 }
 
@@ -44,10 +48,6 @@ export function diagnoseConsole(console: string): string | undefined {
   if (/Unrecoverable trap|user trap|Kernel Debugger/i.test(console)) return 'the kernel reported a trap or entered its debugger (see the console log)';
   if (!/task loaded/.test(console) && /GNU Mach/.test(console)) return 'GNU Mach started but never loaded the payload module';
   return undefined;
-}
-
-async function fileSha256(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
 }
 
 export const gnumachAdapter: GuestAdapter = {
@@ -98,7 +98,7 @@ export const gnumachAdapter: GuestAdapter = {
     let kernel: { path: string; sha256: string };
     let kernelProvenance: Record<string, string>;
     if (own) {
-      kernel = { path: own, sha256: await fileSha256(own) };
+      kernel = { path: own, sha256: await sha256File(own) };
       kernelProvenance = { kernel: own };
     } else {
       const fetched = await gnuMachKernel(context.cacheDir, packageName, context.log);
@@ -106,7 +106,7 @@ export const gnumachAdapter: GuestAdapter = {
       kernelProvenance = {
         kernelPackage: `${fetched.package.name}:i386`,
         kernelPackageVersion: fetched.package.version,
-        kernelPackageSha256: fetched.package.debSha256,
+        kernelPackageSha256: fetched.package.sha256,
       };
       context.log(`gnumach: kernel ${fetched.package.name} ${fetched.package.version} (i386)`);
     }

@@ -1,8 +1,11 @@
-import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { fetchI386Packages, packagesKey, type FetchedPackage } from './packages.js';
+import { cachedDirectory } from '../../cache/atomic.js';
+import type { DebianPackage } from '../../debian/packages.js';
+import { packageKey } from '../../debian/spec.js';
+import { sha256File } from '../../hash.js';
+import { fetchGnuMachPackages } from './packages.js';
 
 /**
  * The Debian package GNU Mach comes from: Debian 12's 2:1.8+git20221224-2 is a uniprocessor i386
@@ -14,7 +17,7 @@ export interface GnuMachKernel {
   /** The uncompressed multiboot kernel. */
   path: string;
   sha256: string;
-  package: FetchedPackage;
+  package: DebianPackage;
 }
 
 /** boot/gnumach-<version>.gz of a gnumach-image package: the kernel, gzipped. */
@@ -22,18 +25,21 @@ export function kernelFileName(bootFiles: readonly string[]): string | undefined
   return bootFiles.find((f) => /^gnumach.*\.gz$/.test(f));
 }
 
-/** Downloads the package once (cached) and returns its kernel, uncompressed for QEMU's multiboot loader. */
+/**
+ * The package's kernel, uncompressed for QEMU's multiboot loader (which takes no gzip): the
+ * package is fetched once (harness/debian), and the uncompressed kernel kept in a cache entry of
+ * its own, per package version (cacheDir/gnumach/kernel-<name>_<version>_<arch>).
+ */
 export async function gnuMachKernel(cacheDir: string, packageName: string, log?: (message: string) => void): Promise<GnuMachKernel> {
-  const { root, packages } = await fetchI386Packages(cacheDir, packagesKey('kernel', [packageName]), [packageName], {
-    log,
-    finish: async (tree) => {
-      const boot = await readdir(join(tree, 'boot'));
-      const gz = kernelFileName(boot);
-      if (!gz) throw new Error(`expected boot/gnumach*.gz in ${packageName}, got ${boot.join(', ')}`);
-      await writeFile(join(tree, 'boot', 'gnumach'), gunzipSync(await readFile(join(tree, 'boot', gz))));
-    },
+  const [pkg] = await fetchGnuMachPackages(cacheDir, [packageName], log);
+  const key = `kernel-${packageKey(pkg!.name, pkg!.version, pkg!.architecture)}`;
+  const dir = await cachedDirectory(join(cacheDir, 'gnumach'), key, async (work) => {
+    const boot = await readdir(join(pkg!.root, 'boot')).catch(() => [] as string[]);
+    const gz = kernelFileName(boot);
+    if (!gz) throw new Error(`expected boot/gnumach*.gz in ${pkg!.deb}, got ${boot.join(', ') || 'no boot directory'}`);
+    await writeFile(join(work, 'gnumach'), gunzipSync(await readFile(join(pkg!.root, 'boot', gz))));
   });
-  const path = join(root, 'boot', 'gnumach');
-  const sha256 = createHash('sha256').update(await readFile(path)).digest('hex');
-  return { path, sha256, package: packages[0]! };
+  const path = join(dir, 'gnumach');
+  const sha256 = await sha256File(path);
+  return { path, sha256, package: pkg! };
 }

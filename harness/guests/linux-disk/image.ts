@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { chmod, copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { cachedDirectory } from '../../cache/atomic.js';
+import { HostToolError } from '../../errors/host-tool-error.js';
+import { sha256File, sha256Hex } from '../../hash.js';
 import { generateKeyPair, harnessKey, parsePublicKey, fingerprintOf, type PublicKey } from '../../ssh/keys.js';
 import { resolveKernelPackage } from '../linux/kernel.js';
 import { hostSources } from './sources.js';
@@ -102,12 +102,6 @@ interface ImageInfo {
   buildSeconds: number;
 }
 
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 const isRoot = () => process.getuid?.() === 0;
 
 /**
@@ -128,7 +122,7 @@ async function modes(): Promise<string[]> {
 
 async function tool(name: string, pkg: string): Promise<void> {
   const found = await execa('sh', ['-c', `command -v ${name}`], { reject: false });
-  if (found.exitCode !== 0) throw new Error(`expected ${name} (Debian package ${pkg}) to build the linux-disk image, got none; run scripts/setup.sh or apt-get install ${pkg}`);
+  if (found.exitCode !== 0) throw new HostToolError(name, `expected ${name} (Debian package ${pkg}) to build the linux-disk image, got none; run scripts/setup.sh or apt-get install ${pkg}`);
 }
 
 /**
@@ -145,10 +139,7 @@ export async function buildDiskImage(cacheDir: string, kernelPackage: string, lo
   const client = await harnessKey(cacheDir);
   const sources = await hostSources(SUITE);
   const include = [...IMAGE_PACKAGES, `${kernel.package}=${kernel.version}`];
-  const key = `disk-${SUITE}-${createHash('sha256')
-    .update([BUILDER_VERSION, SUITE, DISK_SIZE, include.join(' '), CUSTOMIZE_HOOK, client.publicKey.line, sources.join('\n')].join('\n\0'))
-    .digest('hex')
-    .slice(0, 16)}`;
+  const key = `disk-${SUITE}-${sha256Hex([BUILDER_VERSION, SUITE, DISK_SIZE, include.join(' '), CUSTOMIZE_HOOK, client.publicKey.line, sources.join('\n')].join('\n\0')).slice(0, 16)}`;
   const dir = await cachedDirectory(join(cacheDir, 'linux-disk'), key, async (work) => {
     await tool('mmdebstrap', 'mmdebstrap');
     await tool('mke2fs', 'e2fsprogs');

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { chmod, copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { cachedDirectory } from '../../cache/atomic.js';
+import { sha256File, sha256Hex } from '../../hash.js';
 import { guestsDir } from '../../paths.js';
 import { isStaticElf64 } from '../elf.js';
 import { PERF_GUEST_PATH, treeDirectories, type PerfTree } from './perf.js';
@@ -32,12 +32,11 @@ export async function buildInitramfs(cacheDir: string, payloadPath: string, extr
     throw new Error(`expected a statically linked ${BUSYBOX} (Debian package busybox-static), got a dynamically linked one`);
   }
   const initScript = join(guestsDir, 'linux', 'init');
-  const digest = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-  const busyboxSha256 = digest(await readFile(BUSYBOX));
+  const busyboxSha256 = await sha256File(BUSYBOX);
   const perf = extras.perf;
   const inputs = [await readFile(payloadPath), await readFile(initScript), Buffer.from(busyboxSha256)];
   if (perf) inputs.push(Buffer.from(`perf ${perf.sha256} ${perf.packages.join(' ')} ${perf.files.join(' ')}`));
-  const key = `initramfs-${perf ? 'perf-' : ''}${digest(Buffer.concat(inputs)).slice(0, 16)}`;
+  const key = `initramfs-${perf ? 'perf-' : ''}${sha256Hex(inputs).slice(0, 16)}`;
   const dir = await cachedDirectory(join(cacheDir, 'linux'), key, async (work) => {
     const root = join(work, 'root');
     for (const sub of ['bin', 'dev', 'proc', 'sys']) await mkdir(join(root, sub), { recursive: true });
@@ -63,5 +62,5 @@ export async function buildInitramfs(cacheDir: string, payloadPath: string, extr
   });
   const path = join(dir, 'initramfs.cpio');
   const bytes = await readFile(path);
-  return { path, sha256: digest(bytes), busyboxSha256, bytes: bytes.length };
+  return { path, sha256: sha256Hex(bytes), busyboxSha256, bytes: bytes.length };
 }

@@ -1,14 +1,16 @@
-import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, copyFile, lstat, mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { access, copyFile, lstat, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { execa } from 'execa';
 import { cachedDirectory } from '../../cache/atomic.js';
-import { aptKnows, showPackages } from './kernel.js';
+import { fetchPackages, packageKnown, resolvePackages, type FetchedPackage } from '../../debian/packages.js';
+import { parsePackageSpec, type PackageSpec } from '../../debian/spec.js';
+import { LINUX_ARCH } from './kernel.js';
+import { sha256File, sha256Hex } from '../../hash.js';
 
 /**
  * Debian's perf, for the peer cross-check (config `peers: [perf]`): the binary and exactly the
- * shared libraries it loads, taken from `apt-get download`ed packages, never from the host system.
+ * shared libraries it loads, taken from Debian packages (harness/debian), never from the host system.
  */
 export const PERF_PACKAGE = 'linux-perf';
 /** Where the payload finds perf in the guest (guests/linux/peer.c). */
@@ -29,12 +31,6 @@ export interface PerfTree {
 
 /** Library directories of an unpacked Debian amd64 tree, in the order the dynamic loader tries them. */
 const LIBRARY_DIRS = ['lib/x86_64-linux-gnu', 'usr/lib/x86_64-linux-gnu', 'lib64', 'lib', 'usr/lib'];
-
-interface Unpacked {
-  name: string;
-  version: string;
-  dir: string;
-}
 
 interface ElfDeps {
   needed: string[];
@@ -93,14 +89,14 @@ async function exists(path: string): Promise<boolean> {
 /** One file of the closure: where it goes in the guest, which package file holds its bytes. */
 interface ClosureFile {
   guestPath: string;
-  pkg: Unpacked;
+  pkg: FetchedPackage;
   source: string;
 }
 
 interface Closure {
   files: ClosureFile[];
   /** Sonames nothing fetched provides, with the packages of the files that need them. */
-  missing: Map<string, Set<Unpacked>>;
+  missing: Map<string, Set<FetchedPackage>>;
 }
 
 /**
@@ -108,15 +104,15 @@ interface Closure {
  * soname in the library directories of the unpacked packages (as the loader would without
  * /etc/ld.so.cache). Each library goes to the guest under the name it was asked for.
  */
-async function closure(perf: { pkg: Unpacked; rel: string }, packages: readonly Unpacked[]): Promise<Closure> {
-  const files: ClosureFile[] = [{ guestPath: PERF_GUEST_PATH, pkg: perf.pkg, source: join(perf.pkg.dir, perf.rel) }];
-  const missing = new Map<string, Set<Unpacked>>();
+async function closure(perf: { pkg: FetchedPackage; rel: string }, packages: readonly FetchedPackage[]): Promise<Closure> {
+  const files: ClosureFile[] = [{ guestPath: PERF_GUEST_PATH, pkg: perf.pkg, source: join(perf.pkg.root, perf.rel) }];
+  const missing = new Map<string, Set<FetchedPackage>>();
   const placed = new Set<string>([PERF_GUEST_PATH]);
-  const findSoname = async (soname: string): Promise<{ guestPath: string; pkg: Unpacked; source: string } | undefined> => {
+  const findSoname = async (soname: string): Promise<{ guestPath: string; pkg: FetchedPackage; source: string } | undefined> => {
     for (const dir of LIBRARY_DIRS) {
       for (const pkg of packages) {
-        const found = await resolveInTree(pkg.dir, posix.join(dir, soname));
-        if (found) return { guestPath: posix.join(dir, soname), pkg, source: join(pkg.dir, found) };
+        const found = await resolveInTree(pkg.root, posix.join(dir, soname));
+        if (found) return { guestPath: posix.join(dir, soname), pkg, source: join(pkg.root, found) };
       }
     }
     return undefined;
@@ -141,45 +137,22 @@ async function closure(perf: { pkg: Unpacked; rel: string }, packages: readonly 
   return { files, missing };
 }
 
-async function downloadAndUnpack(specs: readonly string[], work: string): Promise<Unpacked[]> {
-  const debs = join(work, 'debs');
-  await mkdir(debs, { recursive: true });
-  const before = new Set(await readdir(debs));
-  try {
-    await execa('apt-get', ['download', '-o', 'APT::Sandbox::User=root', ...specs], { cwd: debs });
-  } catch (error) {
-    throw new Error(`expected apt-get download to fetch ${specs.join(' ')}, it failed (run apt-get update?)`, { cause: error });
-  }
-  const unpacked: Unpacked[] = [];
-  for (const deb of (await readdir(debs)).filter((f) => f.endsWith('.deb') && !before.has(f)).sort()) {
-    const { stdout } = await execa('dpkg-deb', ['-f', join(debs, deb), 'Package', 'Version']);
-    const name = stdout.match(/^Package: (.*)$/m)?.[1];
-    const version = stdout.match(/^Version: (.*)$/m)?.[1];
-    if (!name || !version) throw new Error(`expected Package and Version fields in ${deb}, got:\n${stdout}`);
-    const dir = join(work, 'unpacked', name);
-    await mkdir(dir, { recursive: true });
-    await execa('dpkg-deb', ['-x', join(debs, deb), dir]);
-    unpacked.push({ name, version, dir });
-  }
-  return unpacked;
-}
-
 /** The real perf binary in an unpacked linux-perf: /usr/bin/perf in bookworm, perf_<ver> or linux-tools-* elsewhere. */
-async function findPerfBinary(pkg: Unpacked): Promise<string> {
+async function findPerfBinary(pkg: FetchedPackage): Promise<string> {
   const candidates: string[] = [];
-  const bin = join(pkg.dir, 'usr', 'bin');
+  const bin = join(pkg.root, 'usr', 'bin');
   for (const name of (await exists(bin)) ? (await readdir(bin)).sort() : []) {
     if (/^perf_\d/.test(name)) candidates.push(`usr/bin/${name}`);
   }
-  const tools = join(pkg.dir, 'usr', 'lib');
+  const tools = join(pkg.root, 'usr', 'lib');
   for (const name of (await exists(tools)) ? (await readdir(tools)).sort() : []) {
     if (name.startsWith('linux-tools-')) candidates.push(`usr/lib/${name}/perf`);
   }
   candidates.push('usr/bin/perf');
   for (const candidate of candidates) {
-    const rel = await resolveInTree(pkg.dir, candidate);
+    const rel = await resolveInTree(pkg.root, candidate);
     if (!rel) continue;
-    const head = (await readFile(join(pkg.dir, rel))).subarray(0, 4);
+    const head = (await readFile(join(pkg.root, rel))).subarray(0, 4);
     if (head.readUInt32BE(0) === 0x7f454c46) return rel;
   }
   throw new Error(`expected an ELF perf binary in ${PERF_PACKAGE} ${pkg.version} (usr/bin/perf_*, usr/lib/linux-tools-*/perf or usr/bin/perf), found none`);
@@ -189,11 +162,13 @@ async function findPerfBinary(pkg: Unpacked): Promise<string> {
  * Fetches the given packages, then keeps adding the Depends of every package whose files need a
  * soname nothing fetched yet provides, until perf's closure is complete. Returns the closure.
  */
-async function resolveClosure(specs: readonly string[], work: string): Promise<{ files: ClosureFile[]; perfPkg: Unpacked }> {
-  const fetched: Unpacked[] = [];
+async function resolveClosure(specs: readonly PackageSpec[], cacheDir: string): Promise<{ files: ClosureFile[]; perfPkg: FetchedPackage }> {
+  const fetched: FetchedPackage[] = [];
   let pending = [...specs];
   for (let round = 0; round < 8 && pending.length > 0; round++) {
-    fetched.push(...(await downloadAndUnpack(pending, work)));
+    // Each round's packages in the order of their .deb names, so a soname two of them provide is
+    // always taken from the same one.
+    fetched.push(...(await fetchPackages(pending, { cacheDir })).sort((a, b) => (a.deb < b.deb ? -1 : a.deb > b.deb ? 1 : 0)));
     pending = [];
     const perfPkg = fetched.find((p) => p.name === PERF_PACKAGE);
     if (!perfPkg) throw new Error(`expected ${PERF_PACKAGE} among the downloaded packages, got ${fetched.map((p) => p.name).join(', ')}`);
@@ -202,8 +177,11 @@ async function resolveClosure(specs: readonly string[], work: string): Promise<{
     const needing = new Set([...result.missing.values()].flatMap((s) => [...s]));
     const names = new Set(fetched.map((p) => p.name));
     for (const pkg of needing) {
-      const { stdout } = await execa('dpkg-deb', ['-f', await debOf(work, pkg), 'Depends']);
-      for (const name of dependsNames(stdout)) if (!names.has(name)) names.add(name), pending.push(name);
+      for (const name of dependsNames(pkg.depends)) {
+        if (names.has(name)) continue;
+        names.add(name);
+        pending.push({ name, arch: LINUX_ARCH });
+      }
     }
     if (pending.length === 0) {
       throw new Error(`expected the packages perf depends on to provide ${[...result.missing.keys()].join(', ')}, got none that do (fetched: ${fetched.map((p) => p.name).join(', ')})`);
@@ -212,17 +190,10 @@ async function resolveClosure(specs: readonly string[], work: string): Promise<{
   throw new Error(`expected perf's shared libraries to be found within 8 rounds of Depends, got no complete set`);
 }
 
-async function debOf(work: string, pkg: Unpacked): Promise<string> {
-  const debs = join(work, 'debs');
-  const deb = (await readdir(debs)).find((f) => f.startsWith(`${pkg.name}_`));
-  if (!deb) throw new Error(`expected the .deb of ${pkg.name} in ${debs}, got none`);
-  return join(debs, deb);
-}
-
 /** The linux-perf version built from the same source as the guest kernel when apt has it, else the candidate. */
-export async function resolvePerfVersion(kernelVersion: string | undefined): Promise<string> {
-  if (kernelVersion && (await aptKnows(PERF_PACKAGE, kernelVersion))) return kernelVersion;
-  const [info] = await showPackages([PERF_PACKAGE]);
+export async function resolvePerfVersion(kernelVersion: string | undefined, cacheDir?: string): Promise<string> {
+  if (kernelVersion && (await packageKnown({ name: PERF_PACKAGE, version: kernelVersion, arch: LINUX_ARCH }, { cacheDir }))) return kernelVersion;
+  const [info] = await resolvePackages([{ name: PERF_PACKAGE, arch: LINUX_ARCH }], { cacheDir });
   return info!.version;
 }
 
@@ -230,26 +201,25 @@ export async function resolvePerfVersion(kernelVersion: string | undefined): Pro
  * perf and its libraries as a tree to copy into the initramfs, cached per version of every
  * package involved: a first cache entry (per linux-perf version) records which packages the
  * closure needs; the tree itself is keyed by their current versions, so a security update of
- * libc6 builds a new one.
+ * libc6 builds a new one. The packages themselves are cached one by one (harness/debian).
  */
 export async function fetchPerfTree(cacheDir: string, kernelVersion?: string): Promise<PerfTree> {
-  const version = await resolvePerfVersion(kernelVersion);
+  const version = await resolvePerfVersion(kernelVersion, cacheDir);
   const safe = (s: string) => s.replace(/[^A-Za-z0-9._+-]/g, '_');
   const linuxCache = join(cacheDir, 'linux');
   const namesDir = await cachedDirectory(linuxCache, safe(`perf-packages-${version}`), async (work) => {
-    const { files } = await resolveClosure([`${PERF_PACKAGE}=${version}`], work);
+    const { files } = await resolveClosure([{ name: PERF_PACKAGE, version, arch: LINUX_ARCH }], cacheDir);
     const names = [...new Set(files.map((f) => f.pkg.name))].sort();
     await writeFile(join(work, 'packages.json'), `${JSON.stringify(names)}\n`);
-    await rm(join(work, 'debs'), { recursive: true, force: true });
-    await rm(join(work, 'unpacked'), { recursive: true, force: true });
   });
   const names: string[] = JSON.parse(await readFile(join(namesDir, 'packages.json'), 'utf8'));
   const others = names.filter((n) => n !== PERF_PACKAGE);
-  const versions = [`${PERF_PACKAGE}=${version}`, ...(await showPackages(others)).map((p) => `${p.name}=${p.version}`)].sort();
-  const key = `perf-${version}-${createHash('sha256').update(versions.join('\n')).digest('hex').slice(0, 16)}`;
+  const current = await resolvePackages(others.map((name) => ({ name, arch: LINUX_ARCH })), { cacheDir });
+  const versions = [`${PERF_PACKAGE}=${version}`, ...current.map((p) => `${p.name}=${p.version}`)].sort();
+  const key = `perf-${version}-${sha256Hex(versions.join('\n')).slice(0, 16)}`;
   const dir = await cachedDirectory(linuxCache, safe(key), async (work) => {
     // Exactly these versions, so the tree matches its key; anything still missing is an error.
-    const { files } = await resolveClosure(versions, work);
+    const { files } = await resolveClosure(versions.map((v) => ({ ...parsePackageSpec(v), arch: LINUX_ARCH })), cacheDir);
     const root = join(work, 'root');
     for (const file of files) {
       await mkdir(join(root, dirname(file.guestPath)), { recursive: true });
@@ -257,12 +227,10 @@ export async function fetchPerfTree(cacheDir: string, kernelVersion?: string): P
     }
     const used = [...new Set(files.map((f) => `${f.pkg.name}=${f.pkg.version}`))].sort();
     await writeFile(join(work, 'tree.json'), `${JSON.stringify({ version, packages: used, files: files.map((f) => f.guestPath).sort() }, null, 2)}\n`);
-    await rm(join(work, 'debs'), { recursive: true, force: true });
-    await rm(join(work, 'unpacked'), { recursive: true, force: true });
   });
   const tree: { version: string; packages: string[]; files: string[] } = JSON.parse(await readFile(join(dir, 'tree.json'), 'utf8'));
   const root = join(dir, 'root');
-  const sha256 = createHash('sha256').update(await readFile(join(root, PERF_GUEST_PATH))).digest('hex');
+  const sha256 = await sha256File(join(root, PERF_GUEST_PATH));
   return { root, files: tree.files, version: tree.version, packages: tree.packages, sha256 };
 }
 

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execa } from 'execa';
+import { sha256Hex } from '../../hash.js';
 import { guestsDir } from '../../paths.js';
 
 /** MINIX's tty keeps 256 characters of a line (TTY_IN_BYTES) and drops the rest: no typed line may be longer. */
@@ -27,7 +27,7 @@ export async function minixSourceArchive(dirs: readonly string[] = ['common', 'm
     { encoding: 'buffer', stripFinalNewline: false },
   );
   const data = gzipSync(Buffer.from(stdout), { level: 9 });
-  return { data, sha256: createHash('sha256').update(data).digest('hex') };
+  return { data, sha256: sha256Hex(data) };
 }
 
 /**

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { GuestConfig, SshTargetConfig } from '../../config/types.js';
 import { readTargetConditions } from '../../deploy/target-conditions.js';
 import type { PayloadSource, SshTargetRun } from '../../deploy/types.js';
+import { sha256Hex, type HashInput } from '../../hash.js';
 import type { HostConditions } from '../../host/conditions.js';
 import { guestsDir, projectRoot } from '../../paths.js';
 import { connectSsh, describeEndpoint, type ExpectedHostKey, type SshEndpoint } from '../../ssh/connect.js';
@@ -74,15 +74,15 @@ export async function targetBuild(): Promise<{ payload: Extract<PayloadSource, {
   // Every folder the sources come from, headers beside them included (as payload-build.ts hashes them).
   const folders = [...new Set(['common', 'linux', ...lines.map((s) => s.split('/')[0]!)])];
   const files = (await Promise.all(folders.map((folder) => listFiles(join(guestsDir, folder))))).flat();
-  const hash = createHash('sha256').update(cflags.join(' '));
-  for (const file of files) hash.update(relative(projectRoot, file)).update(await readFile(file));
+  const inputs: HashInput[] = [cflags.join(' ')];
+  for (const file of files) inputs.push(relative(projectRoot, file), await readFile(file));
   return {
     payload: {
       kind: 'sources',
       files: files.map((local) => ({ local, remote: relative(projectRoot, local) })),
       compile: ['gcc', ...cflags, `-DHB_CFLAGS="${cflags.join(' ')}"`, '-o', 'hb-payload', ...sources],
     },
-    sourcesSha256: hash.digest('hex'),
+    sourcesSha256: sha256Hex(inputs),
     cflags: cflags.join(' '),
   };
 }

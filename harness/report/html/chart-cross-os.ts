@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { CrossOsTable } from '../cross-os.js';
+import type { CrossOsTable } from '../../analysis/cross-os.js';
 import { formatFigure } from '../format.js';
 import { axisFormat, CHART_CONFIG, spansOrdersOfMagnitude, type GuestColors } from './chart-theme.js';
 

@@ -1,4 +1,4 @@
-import type { CrossOsTable } from '../cross-os.js';
+import type { CrossOsTable } from '../../analysis/cross-os.js';
 import { CROSS_OS_HEADERS, crossOsRow } from '../cross-os-markdown.js';
 import { unitMeaning } from '../../units.js';
 import { BAR_MARK_CLASS, crossOsSpec, WHISKER_MARK_CLASS } from './chart-cross-os.js';

@@ -1,4 +1,4 @@
-import type { FigureSamples } from '../figure-samples.js';
+import type { FigureSamples } from '../../analysis/figure-samples.js';
 import { CDF_MARK_CLASS, cdfSpec, type CdfCurve } from './chart-cdf.js';
 import { HISTOGRAM_MARK_CLASS, histogramSpec } from './chart-histogram.js';
 import { chartFigure } from './chart-figure.js';

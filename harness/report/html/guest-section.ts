@@ -1,4 +1,4 @@
-import type { FigureSamples } from '../figure-samples.js';
+import type { FigureSamples } from '../../analysis/figure-samples.js';
 import { METHOD_HEADERS, methodRow, SUMMARY_HEADERS, summaryRow, type ReportContext } from '../markdown.js';
 import { colorOf, type GuestColors } from './chart-theme.js';
 import { distributionFigure } from './distribution-figure.js';

@@ -1,7 +1,7 @@
 import type { Manifest } from '../../rundir/manifest.js';
-import type { CrossOsTable } from '../cross-os.js';
+import type { CrossOsTable } from '../../analysis/cross-os.js';
 import { formatFigure } from '../format.js';
-import type { ResultsDocument } from '../results.js';
+import type { ResultsDocument } from '../../analysis/results.js';
 import { unitMeaning, type Unit } from '../../units.js';
 import { BODY_IQRS, CDF_POINTS, MIN_SAMPLES_TO_TRIM, SHOWN_QUANTILES } from './distribution-data.js';
 

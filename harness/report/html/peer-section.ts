@@ -1,7 +1,7 @@
 import { unitCaveat } from '../../units.js';
 import { PEER_HEADERS, peerRow } from '../markdown.js';
-import type { PeerEntry } from '../peers.js';
-import type { ResultsDocument } from '../results.js';
+import type { PeerEntry } from '../../analysis/peers.js';
+import type { ResultsDocument } from '../../analysis/results.js';
 import { escapeHtml } from './escape.js';
 import { htmlTable } from './html-table.js';
 

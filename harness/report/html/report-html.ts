@@ -1,8 +1,8 @@
 import type { Manifest } from '../../rundir/manifest.js';
-import type { CrossOsTable } from '../cross-os.js';
-import type { FigureSamples } from '../figure-samples.js';
+import type { CrossOsTable } from '../../analysis/cross-os.js';
+import type { FigureSamples } from '../../analysis/figure-samples.js';
 import type { ReportContext } from '../markdown.js';
-import type { ResultsDocument } from '../results.js';
+import type { ResultsDocument } from '../../analysis/results.js';
 import { guestColors } from './chart-theme.js';
 import { crossOsSection } from './cross-os-section.js';
 import { environmentFacts, GUEST_ENVIRONMENT_HEADERS, guestEnvironmentRow } from './environment.js';

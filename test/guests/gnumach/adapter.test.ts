@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import type { GuestConfig } from '../../../harness/config/types.js';
 import { bootScriptLine, diagnoseConsole, gnumachAdapter, GNUMACH_APPEND } from '../../../harness/guests/gnumach/adapter.js';
 import { kernelFileName } from '../../../harness/guests/gnumach/image.js';
-import { candidateVersion, packagesKey, privateAptOptions } from '../../../harness/guests/gnumach/packages.js';
 import { adapterFor } from '../../../harness/guests/registry.js';
 
 function guest(image: Record<string, string>): GuestConfig {
@@ -37,22 +36,7 @@ describe('GNU Mach adapter', () => {
 });
 
 describe('GNU Mach packages', () => {
-  it('gives apt private state and cache directories, i386 only, leaving the host\'s sources', () => {
-    const options = privateAptOptions('/c/apt', 'someone');
-    const values = options.filter((_, i) => i % 2 === 1);
-    expect(options.filter((_, i) => i % 2 === 0).every((o) => o === '-o')).to.equal(true);
-    expect(values).to.include.members(['Dir::State=/c/apt/state', 'Dir::State::status=/c/apt/state/status', 'Dir::Cache=/c/apt/cache', 'APT::Architecture=i386', 'APT::Architectures::=i386']);
-    expect(values.some((v) => v.startsWith('Dir::Etc'))).to.equal(false);
-    expect(values).not.to.include('APT::Sandbox::User=root');
-    expect(privateAptOptions('/c/apt', 'root')).to.include('APT::Sandbox::User=root');
-  });
-
-  it('reads the candidate version and names cache entries by packages and architecture', () => {
-    expect(candidateVersion('Package: gnumach-image-1.8-486\nVersion: 2:1.8+git20221224-2\nArchitecture: i386\n')).to.equal('2:1.8+git20221224-2');
-    expect(candidateVersion('N: Unable to locate package x\n')).to.equal(undefined);
-    expect(packagesKey('dev', ['gnumach-dev', 'gnumach-common'])).to.equal('dev-i386-gnumach-common+gnumach-dev');
-  });
-
+  // How they are fetched (through a private i386 apt, one cache entry per version) is tested in test/debian/.
   it('finds the gzipped kernel in the package\'s boot directory', () => {
     expect(kernelFileName(['gnumach-1.8-486.gz'])).to.equal('gnumach-1.8-486.gz');
     expect(kernelFileName(['README'])).to.equal(undefined);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { freestandingIncludeFlags } from '../../../harness/guests/gnumach/adapter.js';
-import { fetchI386Packages, packagesKey } from '../../../harness/guests/gnumach/packages.js';
+import { fetchGnuMachPackages } from '../../../harness/guests/gnumach/packages.js';
 import { guestsDir, projectRoot } from '../../../harness/paths.js';
 import { parseMsgids, parseTraps, replyBytes, requestBytes, routineArguments } from './mig.js';
 
@@ -81,7 +81,7 @@ const STATE_FIELDS = ['gs', 'fs', 'es', 'ds', 'edi', 'esi', 'ebp', 'esp', 'ebx',
 /** A type descriptor as both headers spell it, emitted as data so the bytes can be compared. */
 const TYPE_SAMPLES = ['2, 32, 17, 1, 0, 0, 0', '18, 32, 1, 1, 0, 0, 0', '1, 16, 1, 1, 0, 0, 0', '0, 32, 1, 0, 1, 1, 0'];
 
-describe('GNU Mach message layouts against gnumach-dev', function () {
+describe('@integration GNU Mach message layouts against gnumach-dev', function () {
   this.timeout(10 * 60_000);
   let include: string;
   let msgids: ReturnType<typeof parseMsgids>;
@@ -89,9 +89,9 @@ describe('GNU Mach message layouts against gnumach-dev', function () {
   let work: string;
 
   before(async () => {
-    const { root } = await fetchI386Packages(join(projectRoot, '.cache'), packagesKey('dev', ['gnumach-dev', 'gnumach-common']), ['gnumach-dev', 'gnumach-common']);
-    include = join(root, 'usr', 'include', 'i386-linux-gnu');
-    msgids = parseMsgids(await readFile(join(root, 'usr', 'share', 'msgids', 'gnumach.msgids'), 'utf8'));
+    const [dev, common] = await fetchGnuMachPackages(join(projectRoot, '.cache'), ['gnumach-dev', 'gnumach-common']);
+    include = join(dev!.root, 'usr', 'include', 'i386-linux-gnu');
+    msgids = parseMsgids(await readFile(join(common!.root, 'usr', 'share', 'msgids', 'gnumach.msgids'), 'utf8'));
     ours = (await readFile(join(guestsDir, 'gnumach', 'rpc.h'), 'utf8')) + (await readFile(join(guestsDir, 'gnumach', 'mach.h'), 'utf8'));
     work = await mkdtemp(join(tmpdir(), 'hb-gnumach-layout-'));
   });

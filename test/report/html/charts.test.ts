@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { barLabels, logTicks } from '../../../harness/report/html/chart-cross-os.js';
 import { powersOfTen, shouldLogCounts } from '../../../harness/report/html/chart-histogram.js';
 import { textWidth } from '../../../harness/report/html/text-width.js';
-import type { CrossOsTable } from '../../../harness/report/cross-os.js';
+import type { CrossOsTable } from '../../../harness/analysis/cross-os.js';
 
 const bin = (x0: number, count: number) => ({ x0, x1: x0 + 1, count });
 

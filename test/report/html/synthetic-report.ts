@@ -1,6 +1,6 @@
 import type { Manifest } from '../../../harness/rundir/manifest.js';
-import { crossOsTables } from '../../../harness/report/cross-os.js';
-import type { FigureSamples } from '../../../harness/report/figure-samples.js';
+import { crossOsTables } from '../../../harness/analysis/cross-os.js';
+import type { FigureSamples } from '../../../harness/analysis/figure-samples.js';
 import type { HtmlReportInput } from '../../../harness/report/html/report-html.js';
 import { createRandom, median } from '../../../harness/stats/index.js';
 import { resultEntry } from '../../support/result-entry.js';

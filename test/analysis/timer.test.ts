@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { describeTimer, nanosecondsPerTick, timerFacts, timerFlags } from '../../harness/report/timer.js';
+import { describeTimer, nanosecondsPerTick, timerFacts, timerFlags } from '../../harness/analysis/timer.js';
 
 const icountInfo = {
   timer: 'rdtscp+lfence', timer_check_reads: '1000000', timer_backwards: '0', timer_max_backwards: '0',

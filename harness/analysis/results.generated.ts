@@ -1,5 +1,5 @@
 /**
- * Generated from harness/report/results.schema.json by scripts/generate-schema-types.ts: do not edit by hand.
+ * Generated from harness/analysis/results.schema.json by scripts/generate-schema-types.ts: do not edit by hand.
  * A run's results.json.
  *
  * To change these types, edit the schema and run `npm run generate:types`;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { BootManifest, GuestManifest, JobRecord } from '../../harness/rundir/manifest.js';
 import type { HostInfo } from '../../harness/host/info.js';
-import { groupGuestName, hostGroups } from '../../harness/report/host-groups.js';
+import { groupGuestName, hostGroups } from '../../harness/analysis/host-groups.js';
 import type { Accel } from '../../harness/units.js';
 
 const host = (cpuModel: string): HostInfo => ({ hostname: 'n', kernel: 'Linux', cpuModel, cpuFlags: [], logicalCpus: 8, memoryBytes: 1 });

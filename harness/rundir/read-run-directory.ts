@@ -1,6 +1,6 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Manifest } from '../rundir/manifest.js';
+import type { Manifest } from './manifest.js';
 import { isPlainRelativePath, rawInputs } from './raw-inputs.js';
 
 /** One file of a run directory, read once so that what is hashed is what is archived. */

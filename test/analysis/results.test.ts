@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { resultEntry } from '../../harness/report/results.js';
+import { resultEntry } from '../../harness/analysis/results.js';
 import type { RawBenchmark } from '../../harness/wire/stream.js';
 
 function raw(samples: number[], overhead = [9, 9]): RawBenchmark {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { peerCrossCheck } from '../../harness/report/markdown.js';
-import { parsePerfBench, peerResults, ticksPerMicrosecond } from '../../harness/report/peers.js';
-import type { RawBoot } from '../../harness/report/results.js';
-import { timerFacts } from '../../harness/report/timer.js';
+import { parsePerfBench, peerResults, ticksPerMicrosecond } from '../../harness/analysis/peers.js';
+import type { RawBoot } from '../../harness/analysis/results.js';
+import { timerFacts } from '../../harness/analysis/timer.js';
 import type { GuestStream, PeerRun } from '../../harness/wire/stream.js';
 import { resultEntry } from '../support/result-entry.js';
 

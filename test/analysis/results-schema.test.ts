@@ -3,14 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { expect } from 'chai';
 
-import { crossOsTables } from '../../harness/report/cross-os.js';
-import { guestFigures } from '../../harness/report/guest-figures.js';
-import { DEFAULT_METHODOLOGY, type NotRun, type RawBoot } from '../../harness/report/results.js';
+import { crossOsTables } from '../../harness/analysis/cross-os.js';
+import { guestFigures } from '../../harness/analysis/guest-figures.js';
+import { DEFAULT_METHODOLOGY, type NotRun, type RawBoot } from '../../harness/analysis/results.js';
 import { figureSamplesFromStreams, withComparison, type BootStream } from '../../harness/report/run-files.js';
 import { resultsDocument, resultsSchemaPath } from '../../harness/report/write.js';
 import { createRandom } from '../../harness/stats/index.js';
 import type { PeerRun, RawBenchmark } from '../../harness/wire/stream.js';
-import { syntheticManifest } from './html/synthetic-report.js';
+import { syntheticManifest } from '../report/html/synthetic-report.js';
 
 type Json = Record<string, unknown>;
 
@@ -124,7 +124,7 @@ const MISTAKES: [what: string, instancePath: string, spoil: (doc: Json) => void]
   ['a peer ratio written as text', '/peers/0/ratio', (doc) => void (first(doc, 'peers')['ratio'] = '1.2')],
 ];
 
-describe('harness/report/results.schema.json against a synthetic results.json', () => {
+describe('harness/analysis/results.schema.json against a synthetic results.json', () => {
   let validate: ValidateFunction;
   let schema: SchemaNode;
   let doc: Json;

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { crossOsTables } from '../../harness/report/cross-os.js';
+import { crossOsTables } from '../../harness/analysis/cross-os.js';
 import { crossOsMarkdown } from '../../harness/report/cross-os-markdown.js';
-import type { FigureSamples } from '../../harness/report/figure-samples.js';
-import type { ResultEntry } from '../../harness/report/results.js';
+import type { FigureSamples } from '../../harness/analysis/figure-samples.js';
+import type { ResultEntry } from '../../harness/analysis/results.js';
 import { resultEntry } from '../support/result-entry.js';
 
 const bootstrap = { resamples: 200, seed: 1 };

@@ -1,4 +1,4 @@
-import type { Manifest } from '../rundir/manifest.js';
+import type { Manifest } from './manifest.js';
 
 /** A file the reports are derived from, as regenerateRunFiles reads it. */
 export interface RawInput {

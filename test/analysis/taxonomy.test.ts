@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { classifyMetric } from '../../harness/report/taxonomy.js';
+import { classifyMetric } from '../../harness/analysis/taxonomy.js';
 
 describe('metric taxonomy', () => {
   const cases: [string, string, string][] = [
