@@ -37,7 +37,7 @@ describe('config: reach, variant, deploy and ssh targets', () => {
   const target = ['    target:', '      host: 127.0.0.1', '      user: bench', '      key: keys/id_ed25519', `      hostKey: ${FINGERPRINT}`];
 
   it('loads an ssh target with its defaults, the key path made absolute', async () => {
-    const config = await load(['guests:', '  - name: box', '    os: ssh', ...target]);
+    const config = await load(['guests:', '  - name: box', '    os: linux', '    reach: ssh', ...target]);
     const guest = config.guests[0]!;
     expect(guest).to.include({ os: 'linux', reach: 'ssh' });
     expect(guest.target).to.deep.equal({ host: '127.0.0.1', port: 22, user: 'bench', key: path.join(dir, 'keys', 'id_ed25519'), hostKey: FINGERPRINT, build: 'local', connectSeconds: 30 });
@@ -48,7 +48,8 @@ describe('config: reach, variant, deploy and ssh targets', () => {
     const config = await load([
       'guests:',
       '  - name: box',
-      '    os: ssh',
+      '    os: linux',
+      '    reach: ssh',
       '    deploy: ssh',
       '    target:',
       '      host: box.example.org',
@@ -98,24 +99,24 @@ describe('config: reach, variant, deploy and ssh targets', () => {
   });
 
   it('refuses an ssh guest without a target, with pin, or with a malformed host key', async () => {
-    const missing = await issues(['guests:', '  - name: box', '    os: ssh']);
+    const missing = await issues(['guests:', '  - name: box', '    os: linux', '    reach: ssh']);
     expect(missing.map((i) => i.path)).to.include('guests[0].target');
-    const pinned = await issues(['guests:', '  - name: box', '    os: ssh', '    vcpus: 1', '    pin: [0]', ...target]);
+    const pinned = await issues(['guests:', '  - name: box', '    os: linux', '    reach: ssh', '    vcpus: 1', '    pin: [0]', ...target]);
     expect(pinned.find((i) => i.path === 'guests[0].pin')?.expected).to.match(/no pin .*target\.cpus/);
-    const badKey = await issues(['guests:', '  - name: box', '    os: ssh', ...target.slice(0, 4), '      hostKey: MD5:aa:bb']);
+    const badKey = await issues(['guests:', '  - name: box', '    os: linux', '    reach: ssh', ...target.slice(0, 4), '      hostKey: MD5:aa:bb']);
     expect(badKey.find((i) => i.path === 'guests[0].target.hostKey')?.expected).to.match(/SHA256 fingerprint/);
   });
 
   it('refuses deploy methods an OS does not have, and a target on a QEMU guest', async () => {
     const linuxSsh = await issues(['guests:', '  - name: linux', '    os: linux', '    deploy: ssh']);
     expect(linuxSsh.find((i) => i.path === 'guests[0].deploy')?.expected).to.equal('exactly "initramfs"');
-    const diskInitramfs = await issues(['guests:', '  - name: disk', '    os: linux-disk', '    deploy: initramfs']);
+    const diskInitramfs = await issues(['guests:', '  - name: disk', '    os: linux', '    variant: disk', '    deploy: initramfs']);
     expect(diskInitramfs.find((i) => i.path === 'guests[0].deploy')?.expected).to.equal('exactly "ssh"');
     const sel4 = await issues(['guests:', '  - name: sel4', '    os: sel4', '    deploy: initramfs']);
     expect(sel4.find((i) => i.path === 'guests[0].deploy')?.expected).to.match(/^no deploy key/);
     const linuxTarget = await issues(['guests:', '  - name: linux', '    os: linux', ...target]);
     expect(linuxTarget.find((i) => i.path === 'guests[0].target')?.expected).to.match(/^no target/);
-    const diskPeers = await issues(['guests:', '  - name: disk', '    os: linux-disk', '    peers: [perf]']);
+    const diskPeers = await issues(['guests:', '  - name: disk', '    os: linux', '    variant: disk', '    peers: [perf]']);
     expect(diskPeers.map((i) => i.path)).to.include('guests[0].peers');
   });
 });
