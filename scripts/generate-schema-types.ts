@@ -1,6 +1,7 @@
 /**
  * Generates the TypeScript types of the project's JSON Schemas, so that each shape is written once:
- * in the schema, which is what files are checked against. The generated files are committed;
+ * in the schema, which is what files are checked against. The guest adapters' part of
+ * configs/schema.json is itself generated first, from the adapters (generate-config-schema.ts). The generated files are committed;
  * test/scripts/generate-schema-types.test.ts regenerates them in memory and fails when they differ.
  *
  *   npm run generate:types
@@ -12,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
 
 import { projectRoot } from '../harness/paths.js';
+import { CONFIG_SCHEMA, generateConfigSchema } from './generate-config-schema.js';
 
 export interface GeneratedTypes {
   /** The JSON Schema, relative to the project root (or absolute). */
@@ -119,6 +121,9 @@ export async function generateTypes(target: GeneratedTypes): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  // The guest adapters' part of the config schema first: the config types are generated from it.
+  await writeFile(path.join(projectRoot, CONFIG_SCHEMA), await generateConfigSchema());
+  console.log(`${CONFIG_SCHEMA} (the guests' part, from harness/guests/registry.ts)`);
   for (const target of GENERATED_TYPES) {
     await writeFile(path.join(projectRoot, target.output), await generateTypes(target));
     console.log(`${target.output} (from ${target.schema})`);

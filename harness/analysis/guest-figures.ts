@@ -1,4 +1,4 @@
-import type { BootstrapConfig, GuestOs, MethodologyConfig } from '../config/types.js';
+import type { BootstrapConfig, MethodologyConfig } from '../config/types.js';
 import type { Accel } from '../units.js';
 import { peerResults, type PeerEntry } from './peers.js';
 import { guestResults, type NotRun, type RawBoot, type ResultEntry } from './results.js';
@@ -15,7 +15,7 @@ export interface GuestFigures {
  * report regenerator on archived data, so both derive the same figures from the same bytes.
  */
 export function guestFigures(
-  guest: { name: string; os: GuestOs },
+  guest: { name: string; os: string },
   accel: Accel,
   boots: readonly RawBoot[],
   config: { bootstrap: BootstrapConfig; methodology: MethodologyConfig },

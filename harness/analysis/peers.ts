@@ -1,4 +1,3 @@
-import type { GuestOs } from '../config/types.js';
 import { type Accel, unitForAccel } from '../units.js';
 import type { PeerRun } from '../wire/stream.js';
 import type { PeerBoot, PeerEntry } from './results.generated.js';
@@ -105,7 +104,7 @@ export function peerBoot(boot: number, run: PeerRun, conversion: TickConversion)
 }
 
 /** The peer benchmarks of one guest over its boots, each beside our figure for the same operation. */
-export function peerResults(guest: string, os: GuestOs, accel: Accel, boots: readonly RawBoot[], results: readonly ResultEntry[]): PeerEntry[] {
+export function peerResults(guest: string, os: string, accel: Accel, boots: readonly RawBoot[], results: readonly ResultEntry[]): PeerEntry[] {
   const entries = new Map<string, PeerEntry>();
   for (const { boot, stream } of boots) {
     const conversion = ticksPerMicrosecond(accel, timerFacts(stream.info));

@@ -39,7 +39,10 @@ export interface ResultsDocument {
  */
 export interface ResultEntry {
   guest: string;
-  os: 'linux' | 'sel4' | 'minix' | 'gnumach' | 'linux-disk' | 'ssh';
+  /**
+   * The guest's operating system as its run recorded it (manifest.json guests[].os): linux, sel4, minix, gnumach; runs before reach and variant were kept apart also recorded linux-disk and ssh.
+   */
+  os: string;
   metric: string;
   mechanism: string;
   /**
@@ -179,7 +182,10 @@ export interface NotRun {
  */
 export interface PeerEntry {
   guest: string;
-  os: 'linux' | 'sel4' | 'minix' | 'gnumach' | 'linux-disk' | 'ssh';
+  /**
+   * The guest's operating system as its run recorded it (manifest.json guests[].os): linux, sel4, minix, gnumach; runs before reach and variant were kept apart also recorded linux-disk and ssh.
+   */
+  os: string;
   /**
    * The tool, e.g. perf.
    */

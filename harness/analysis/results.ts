@@ -1,4 +1,4 @@
-import type { BootstrapConfig, GuestOs, MethodologyConfig } from '../config/types.js';
+import type { BootstrapConfig, MethodologyConfig } from '../config/types.js';
 import {
   betweenBootSpread,
   classifyOutliers,
@@ -28,7 +28,7 @@ export interface RawBoot {
 export const DEFAULT_METHODOLOGY: MethodologyConfig = { overheadTolerance: { relative: 0.25, absolute: 2 }, unstableOverhead: 'flag', outliers: 'mad', settling: 'mser5' };
 
 /** One entry per metric, pooling the boots in which it completed, in the order the guest ran them. */
-export function guestResults(guest: string, os: GuestOs, accel: Accel, boots: readonly RawBoot[], bootstrap: BootstrapConfig, methodology: MethodologyConfig = DEFAULT_METHODOLOGY): ResultEntry[] {
+export function guestResults(guest: string, os: string, accel: Accel, boots: readonly RawBoot[], bootstrap: BootstrapConfig, methodology: MethodologyConfig = DEFAULT_METHODOLOGY): ResultEntry[] {
   const byMetric = new Map<string, RawBenchmark[]>();
   for (const { stream } of boots) {
     for (const raw of stream.benchmarks) byMetric.set(raw.metric, [...(byMetric.get(raw.metric) ?? []), raw]);
@@ -49,7 +49,7 @@ export function guestResults(guest: string, os: GuestOs, accel: Accel, boots: re
  * The overhead subtracted is the minimum of every measurement, the one least disturbed; when the
  * measurements disagree by more than the tolerance, the figure is flagged.
  */
-export function resultEntry(guest: string, os: GuestOs, accel: Accel, raws: readonly RawBenchmark[], bootstrap: BootstrapConfig, methodology: MethodologyConfig = DEFAULT_METHODOLOGY): ResultEntry {
+export function resultEntry(guest: string, os: string, accel: Accel, raws: readonly RawBenchmark[], bootstrap: BootstrapConfig, methodology: MethodologyConfig = DEFAULT_METHODOLOGY): ResultEntry {
   const first = raws[0];
   if (!first) throw new RangeError(`resultEntry: expected at least one boot's samples for ${guest}, got none`);
   const measured = raws.flatMap((r) => [r.timerOverhead, r.timerOverheadAfter]);

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { sha256Hex } from '../hash.js';
 import { regenerateRunFiles } from '../report/regenerate.js';
-import { ARTIFACT_README, artifactReadme } from './artifact-readme.js';
+import { ARTIFACT_README, artifactReadme, type GuestNotes } from './artifact-readme.js';
 import { compareReports } from './compare-reports.js';
 import { readRunDirectory, type RunDirectoryContents } from '../rundir/read-run-directory.js';
 import { formatSha256Sums, SHA256SUMS } from './sha256sums.js';
@@ -11,6 +11,8 @@ import { writeReproducibleTarball, type TarballFile } from './tarball.js';
 export interface ArchiveOptions {
   /** Default: `<run dir>.tar.gz` beside the run directory. */
   output?: string;
+  /** How to get each guest's image again, for ARTIFACT.md (the guest adapters' notes). */
+  notes?: GuestNotes;
   /** Archive a run whose manifest says `complete: false`; ARTIFACT.md says so. */
   allowIncomplete?: boolean;
 }
@@ -82,7 +84,7 @@ export async function archiveRun(dir: string, options: ArchiveOptions = {}): Pro
   const paths = [...run.files.map((f) => f.path), ARTIFACT_README, SHA256SUMS].sort();
   const readme: TarballFile = {
     path: ARTIFACT_README,
-    bytes: Buffer.from(artifactReadme({ manifest, configText: configCopy.bytes.toString('utf8'), paths, regenerated }), 'utf8'),
+    bytes: Buffer.from(artifactReadme({ manifest, configText: configCopy.bytes.toString('utf8'), paths, regenerated, ...(options.notes ? { notes: options.notes } : {}) }), 'utf8'),
   };
   const covered = [...run.files, readme].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const sums: TarballFile = { path: SHA256SUMS, bytes: Buffer.from(formatSha256Sums(covered), 'utf8') };

@@ -11,7 +11,21 @@ export interface ArtifactReadmeInput {
   paths: readonly string[];
   /** The report files `harness verify` derives again and compares. */
   regenerated: readonly string[];
+  /** How to get each guest's image again (the guest adapters' notes); none are written without it. */
+  notes?: GuestNotes;
 }
+
+/** What ARTIFACT.md says of getting one kind of guest's image again: a heading and a paragraph of Markdown. */
+export interface GuestNote {
+  title: string;
+  text: string;
+}
+
+/**
+ * The note for a guest of the manifest, or undefined for none. The guest adapters hold the notes
+ * (harness/guests, a layer above this one), so the command that archives passes this in.
+ */
+export type GuestNotes = (guest: Pick<GuestManifest, 'os' | 'reach' | 'variant'>) => GuestNote | undefined;
 
 /** What each file of a run directory holds (docs/run-directory.md, shortened). */
 const TOP_LEVEL: Record<string, string> = {
@@ -55,37 +69,24 @@ function accelMeaning(manifest: Manifest): string[] {
 
 function guestRow(guest: GuestManifest): string[] {
   const kernel = guest.boots[0]?.guestInfo.kernel ?? '—';
-  return [guest.name, guest.os, guest.status + (guest.reason ? `: ${guest.reason}` : ''), guest.accel ?? '—', String(guest.vcpusUsed ?? guest.vcpusConfigured), String(guest.boots.length), kernel, guest.qemuVersion ?? '—'];
+  const os = [guest.os, ...(guest.reach ? [`reach ${guest.reach}`] : []), ...(guest.variant ? [`variant ${guest.variant}`] : [])].join(', ');
+  return [guest.name, os, guest.status + (guest.reason ? `: ${guest.reason}` : ''), guest.accel ?? '—', String(guest.vcpusUsed ?? guest.vcpusConfigured), String(guest.boots.length), kernel, guest.qemuVersion ?? '—'];
 }
 
-function imageRequirements(manifest: Manifest): string[] {
-  const ran = (os: string) => manifest.guests.filter((g) => g.os === os && g.status !== 'skipped').map((g) => g.name);
-  const out: string[] = [];
-  const linux = ran('linux');
-  if (linux.length) {
-    out.push(`- **Linux** (${linux.join(', ')}): the harness builds the guest itself from Debian packages; compare the rebuilt image with the package versions and hashes listed under "Images and payloads" above.`);
+/**
+ * Per kind of guest that ran, how to get its image again, with the guests it covers; in the order
+ * the guests appear. The notes are the guest adapters' (`reproduction`), which the caller passes in.
+ */
+function imageRequirements(manifest: Manifest, notes: GuestNotes): string[] {
+  const groups = new Map<string, { note: GuestNote; names: string[] }>();
+  for (const guest of manifest.guests) {
+    const note = guest.status === 'skipped' ? undefined : notes(guest);
+    if (!note) continue;
+    const group = groups.get(note.title) ?? { note, names: [] };
+    group.names.push(guest.name);
+    groups.set(note.title, group);
   }
-  const sel4 = ran('sel4');
-  if (sel4.length) {
-    out.push(`- **seL4** (${sel4.join(', ')}): seL4 cannot be downloaded by the harness. Build a seL4 kernel (x86_64, pc99, non-MCS, uniprocessor, at least 230 bootinfo untyped slots; under TCG also PCID support off and the FXSAVE FPU mode) as \`docs/guests/sel4.md\` of the checkout describes, and point \`image.buildDir\` in \`config.yaml\` (or \`SEL4_BUILD_DIR\`) at its build directory. Its version, build options and kernel hash as this run used them are listed under "Images and payloads" above.`);
-  }
-  const gnumach = ran('gnumach');
-  if (gnumach.length) {
-    out.push(`- **GNU Mach** (${gnumach.join(', ')}): the harness downloads Debian's i386 GNU Mach kernel package itself (with a private apt configuration) and builds the payload; compare the package version and hashes listed under "Images and payloads" above, as \`docs/guests/gnumach.md\` of the checkout describes.`);
-  }
-  const disk = ran('linux-disk');
-  if (disk.length) {
-    out.push(`- **Debian disk image** (${disk.join(', ')}): the harness builds it itself from Debian packages (mmdebstrap, the kernel package at the version listed); every installed package and version is listed under "Images and payloads" above (\`imagePackages\`). A rebuilt image gets a new SSH host key, so its disk hash differs; see \`docs/guests/linux-disk.md\` of the checkout.`);
-  }
-  const targets = ran('ssh');
-  if (targets.length) {
-    out.push(`- **SSH targets** (${targets.join(', ')}): machines of their own, not reproducible from this archive; their CPU, kernel, frequency governors and OS as read over SSH are listed under "Images and payloads" above. Rerun on comparable hardware (\`docs/ssh-target.md\` of the checkout).`);
-  }
-  const minix = ran('minix');
-  if (minix.length) {
-    out.push(`- **MINIX 3** (${minix.join(', ')}): MINIX images cannot be downloaded by the harness. Install MINIX 3.4.0rc6 (i386) with the \`minix-comp\` set into a disk image, root without a password, console on the first serial port, as \`docs/guests/minix.md\` of the checkout describes, and set \`image.disk\` (and \`image.bootDir\` if used) in \`config.yaml\`. What this run recorded of it is listed under "Images and payloads" above.`);
-  }
-  return out;
+  return [...groups.values()].map(({ note, names }) => `- **${note.title}** (${names.join(', ')}): ${note.text}`);
 }
 
 function gib(bytes: number): string {
@@ -149,7 +150,7 @@ export function artifactReadme(input: ArtifactReadmeInput): string {
   out.push(`From a checkout of the harness at the recorded revision, on Debian 12 (\`scripts/setup.sh\` installs QEMU, compilers and the npm packages), with \`${manifest.config.copy}\` from this folder (\`--accel\` repeats the accelerator this run asked for, whether the config or the command line chose it):`, '');
   out.push('```sh', `git checkout ${revision.commit}`, 'bash scripts/setup.sh', `npx harness run ${manifest.config.copy} --accel ${manifest.accel.requested}`, '```', '');
   out.push('The new run directory is created under the config\'s `resultsDir` (relative paths are taken from the config file\'s folder; edit it if it does not suit this machine). The figures of the new run can be set against these with `npx harness compare <this run folder> <new run directory>`.', '');
-  const images = imageRequirements(manifest);
+  const images = imageRequirements(manifest, input.notes ?? (() => undefined));
   if (images.length) out.push('Guest images:', '', ...images, '');
 
   out.push('## How to regenerate every table from the raw data', '');

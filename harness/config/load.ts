@@ -6,9 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { sha256Hex } from '../hash.js';
 import { imagePathIssues, semanticIssues } from './checks.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
+import { rewriteFormerOs } from './former.js';
+import { imagePathKinds } from './image-paths.js';
 import { ajvErrorsToIssues, sortIssues } from './issues.js';
 import { cachedValidator, readYamlFile } from './yaml-file.js';
-import type { GuestConfig, GuestOs, RunConfig, SshTargetConfig, ValidatedConfig } from './types.js';
+import type { GuestConfig, RunConfig, SshTargetConfig, ValidatedConfig } from './types.js';
 
 export interface LoadOptions {
   /**
@@ -24,22 +26,13 @@ export interface LoadOptions {
   checkImagePaths?: boolean;
 }
 
-/** Keys of `image` that are paths, per OS; they are resolved against the config file's directory. */
-const IMAGE_PATH_KEYS: Record<GuestOs, readonly string[]> = {
-  linux: [],
-  sel4: ['buildDir', 'kernel', 'sourceDir'],
-  minix: ['disk', 'bootDir'],
-  gnumach: ['kernel'],
-  'linux-disk': [],
-  ssh: [],
-};
-
 /**
  * Reads, parses and validates a YAML run configuration (configs/schema.json plus the checks in
  * checks.ts), fills in defaults and makes paths absolute against the file's directory.
  *
  * Image files need not exist: a guest whose image is missing is skipped at run time. One that
- * exists must be the right kind (a disk image a file, a build directory a directory).
+ * exists must be the right kind (a disk image a file, a build directory a directory). Earlier
+ * spellings of `os` (former.ts) are read as today's.
  *
  * @throws ConfigError listing every problem found, with file, line and column; for an unreadable
  *   file or a YAML syntax error, `cause` is the underlying error.
@@ -53,27 +46,30 @@ export async function loadConfig(file: string, options: LoadOptions = {}): Promi
   if (!(hostMemoryMiB >= 1)) throw new RangeError(`loadConfig: hostMemoryMiB must be >= 1, got ${hostMemoryMiB}`);
   const { file: absolute, text, data, context } = await readYamlFile(file, "a mapping with at least a 'guests' key", (issues, o) => new ConfigError(issues, o));
   const { validate, schema } = await validator();
-  const issues: ConfigIssue[] = [];
+  const schemaNode = schema as Record<string, unknown>;
+  const issues: ConfigIssue[] = rewriteFormerOs(data, context);
   if (!validate(data)) issues.push(...ajvErrorsToIssues(validate.errors ?? [], data, schema, context));
   issues.push(...semanticIssues(data, context, hostCpus, hostMemoryMiB));
-  if (options.checkImagePaths !== false) issues.push(...(await imagePathIssues(data, context, path.dirname(absolute))));
+  if (options.checkImagePaths !== false) issues.push(...(await imagePathIssues(data, context, path.dirname(absolute), schemaNode)));
   if (issues.length > 0) throw new ConfigError(sortIssues(issues));
 
-  return toRunConfig(data as ValidatedConfig, absolute, text);
+  return toRunConfig(data as ValidatedConfig, absolute, text, schemaNode);
 }
 
-function toRunConfig(config: ValidatedConfig, file: string, text: string): RunConfig {
+function toRunConfig(config: ValidatedConfig, file: string, text: string, schema: Record<string, unknown>): RunConfig {
   const dir = path.dirname(file);
   const guests: GuestConfig[] = config.guests.map((guest) => {
     // Every image value is a string: the schema's per-OS rules, checked above, allow nothing else.
     const image = { ...guest.image } as Record<string, string>;
-    for (const key of IMAGE_PATH_KEYS[guest.os]) {
+    for (const key of Object.keys(imagePathKinds(schema, guest as unknown as Record<string, unknown>))) {
       const value = image[key];
       if (value !== undefined) image[key] = path.resolve(dir, value);
     }
     return {
       name: guest.name,
       os: guest.os,
+      reach: guest.reach,
+      ...(guest.variant === undefined ? {} : { variant: guest.variant }),
       vcpus: guest.vcpus,
       memoryMiB: guest.memoryMiB,
       pin: guest.pin === undefined ? undefined : [...guest.pin],
@@ -115,8 +111,8 @@ function resolveTarget(target: SshTargetConfig, dir: string): SshTargetConfig {
   return { ...target, key, ...(target.cpus === undefined ? {} : { cpus: [...target.cpus] }) };
 }
 
-/** The compiled validator for configs/schema.json; defaults are filled in as it validates. */
-const validator = cachedValidator(schemaFile, { useDefaults: true });
+/** The compiled validator for configs/schema.json; defaults are filled in as it validates. `x-path` marks image paths (image-paths.ts). */
+const validator = cachedValidator(schemaFile, { useDefaults: true, keywords: ['x-path'] });
 
 /**
  * configs/schema.json, found by walking up from this module: it sits at ../../configs from the

@@ -168,7 +168,7 @@ export interface OverheadTolerance {
   absolute?: number;
 }
 /**
- * One guest: an operating system booted in its own QEMU instance.
+ * One guest: an operating system the harness boots in its own QEMU instance, or an existing machine it reaches over SSH.
  */
 export interface Guest {
   /**
@@ -176,9 +176,17 @@ export interface Guest {
    */
   name: string;
   /**
-   * Guest operating system, which selects the adapter under harness/guests/ and the keys allowed in `image`: `linux`, `sel4`, `minix` or `gnumach`; `linux-disk` (a Debian disk image with its own init system and kernel package, the payload deployed over SSH: docs/guests/linux-disk.md); `ssh` (no QEMU: an existing machine reached over SSH, given by `target`: docs/ssh-target.md). Required, no default.
+   * Guest operating system: `linux`, `sel4`, `minix`, `gnumach`. With `reach` and `variant` it selects the adapter under harness/guests/ and so the keys allowed in `image`: `os: linux, variant: initramfs` (Linux); `os: linux, variant: disk` (Linux (Debian disk image)); `os: linux, reach: ssh` (Linux over SSH (an existing machine)); `os: sel4` (seL4); `os: minix` (MINIX 3); `os: gnumach` (GNU Mach). The earlier spellings `os: linux-disk` and `os: ssh` are read as `os: linux` with `variant: disk` and with `reach: ssh`. Required, no default.
    */
-  os: 'linux' | 'sel4' | 'minix' | 'gnumach' | 'linux-disk' | 'ssh';
+  os: 'linux' | 'sel4' | 'minix' | 'gnumach';
+  /**
+   * How the harness reaches the guest: `qemu` (it boots the guest in QEMU) or `ssh` (an existing machine reached over SSH, no QEMU, given by `target`: docs/ssh-target.md). Default `qemu`.
+   */
+  reach?: 'qemu' | 'ssh';
+  /**
+   * Which image of the OS to boot, for an OS with more than one: `initramfs` (`os: linux`, the default: Linux), `disk` (`os: linux`: Linux (Debian disk image)). Default: the OS's first.
+   */
+  variant?: 'initramfs' | 'disk';
   /**
    * Number of virtual CPUs given to the guest, 1 to 64; when pinned, at most the host's CPU count (one host CPU each). Unpinned, more vCPUs than host CPUs are allowed and time-shared, which makes cross-vCPU figures measure the host scheduler. Default 2.
    */
@@ -201,13 +209,13 @@ export interface Guest {
    */
   peers?: 'perf'[];
   /**
-   * OS-specific image settings, all string values; the allowed keys depend on `os` (see definitions linuxImage, sel4Image, minixImage, gnumachImage). Paths are relative to the directory of this config file and need not exist: a guest whose image is missing is skipped at run time with build instructions; a path that exists must be the right kind (a disk image or kernel a file, a build, source or boot directory a directory), or the config is rejected. Default `{}`.
+   * OS-specific image settings, all string values; the allowed keys depend on the guest's adapter (`os`, `reach`, `variant`; see the definitions named ...Image, generated from the adapters). Paths are relative to the directory of this config file and need not exist: a guest whose image is missing is skipped at run time with build instructions; a path that exists must be the right kind (a disk image or kernel a file, a build, source or boot directory a directory: `x-path`), or the config is rejected. Default `{}`.
    */
   image?: {
     [k: string]: unknown;
   };
   /**
-   * How the payload reaches the guest and is started: `initramfs` (packed into the boot image and started by its init; `os: linux`) or `ssh` (uploaded over SFTP and started over SSH once the guest's SSH server answers; `os: linux-disk` and `os: ssh`). Default: the OS's only method.
+   * How the payload reaches the guest and is started: `initramfs` (packed into the boot image and started by its init; `os: linux`) or `ssh` (uploaded over SFTP and started over SSH once the guest's SSH server answers; `os: linux` with `variant: disk` or `reach: ssh`). Default: the adapter's first method.
    */
   deploy?: 'initramfs' | 'ssh';
   target?: SshTarget;
@@ -236,7 +244,7 @@ export interface BenchmarkSelection {
   include?: string[];
 }
 /**
- * `os: ssh` only, and required there: the machine to run on (host, port, user, key, hostKey; see definitions sshTarget). No default.
+ * `reach: ssh` only, and required there: the machine to run on (host, port, user, key, hostKey; see definitions sshTarget). No default.
  */
 export interface SshTarget {
   /**

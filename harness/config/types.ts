@@ -9,8 +9,14 @@ import type * as Validated from './validated.generated.js';
 export type { ConfigFile } from './schema.generated.js';
 export type { ValidatedConfig } from './validated.generated.js';
 
-/** Guest operating systems the harness knows; one adapter each under harness/guests/. */
+/** Guest operating systems the harness knows (configs/schema.json, generated from harness/guests/registry.ts). */
 export type GuestOs = Validated.Guest['os'];
+
+/** How the harness reaches a guest: it boots it in QEMU, or logs in to an existing machine over SSH. */
+export type GuestReach = Validated.Guest['reach'];
+
+/** Which image of an OS with several (`variant`), e.g. Linux's initramfs or Debian disk image. */
+export type GuestVariant = NonNullable<Validated.Guest['variant']>;
 
 /** How the payload reaches a guest: packed into its boot image, or uploaded and started over SSH. */
 export type DeployMethod = NonNullable<Validated.Guest['deploy']>;
@@ -32,14 +38,16 @@ export type JobSplit = Validated.JobSplit;
 export type SlurmConfig = Validated.Slurm;
 export type BenchmarkSelection = Validated.BenchmarkSelection;
 
-/** An existing machine the payload runs on over SSH (`os: ssh`, no QEMU); its `key` is made absolute. */
+/** An existing machine the payload runs on over SSH (`reach: ssh`, no QEMU); its `key` is made absolute. */
 export type SshTargetConfig = Validated.SshTarget;
 
 /** A guest of a loaded configuration. */
-export interface GuestConfig extends Omit<Validated.Guest, 'image'> {
+export interface GuestConfig extends Omit<Validated.Guest, 'image' | 'reach'> {
+  /** Filled in by loading (default `qemu`); optional for guests made up in code. */
+  reach?: GuestReach;
   /**
-   * OS-specific image settings, paths made absolute; each adapter documents its keys. Every value is
-   * a string: the schema's per-OS rules, which a type cannot follow, allow nothing else.
+   * OS-specific image settings, paths made absolute; each adapter declares its keys. Every value is
+   * a string: the schema's per-guest rules, which a type cannot follow, allow nothing else.
    */
   image: Record<string, string>;
 }

@@ -39,7 +39,7 @@ export type PayloadSource =
   /** Sources uploaded (paths relative to the upload directory) and compiled there by `compile`, which writes ./hb-payload. */
   | { kind: 'sources'; files: { local: string; remote: string }[]; compile: string[] };
 
-/** An existing machine the payload runs on over SSH, without QEMU (`os: ssh`). */
+/** An existing machine the payload runs on over SSH, without QEMU (`reach: ssh`). */
 export interface SshTargetRun {
   endpoint: SshEndpoint;
   connectTimeoutMs: number;

@@ -86,7 +86,7 @@ export async function gatherJob(runDir: string, manifest: Manifest, record: JobR
 function guestEntry(manifest: Manifest, from: GuestManifest): GuestManifest {
   let entry = manifest.guests.find((g) => g.name === from.name);
   if (!entry) {
-    entry = newGuestEntry({ name: from.name, os: from.os, vcpus: from.vcpusConfigured });
+    entry = newGuestEntry({ name: from.name, os: from.os, reach: from.reach, variant: from.variant, vcpus: from.vcpusConfigured });
     manifest.guests.push(entry);
   }
   return entry;

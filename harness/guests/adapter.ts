@@ -1,5 +1,5 @@
 import type { ConsoleSession } from '../console/session.js';
-import type { DeployMethod, GuestConfig, GuestOs, Timeouts } from '../config/types.js';
+import type { DeployMethod, GuestConfig, GuestOs, GuestReach, GuestVariant, Peer, Timeouts } from '../config/types.js';
 import type { GuestDeploy, SshTargetRun } from '../deploy/types.js';
 import type { HostConditions } from '../host/conditions.js';
 import type { Accel } from '../units.js';
@@ -33,7 +33,7 @@ export interface PreparedGuest {
    */
   deploy?: GuestDeploy;
   /**
-   * An existing machine instead of a QEMU guest (`os: ssh`): each boot is an SSH session running
+   * An existing machine instead of a QEMU guest (`reach: ssh`): each boot is an SSH session running
    * the payload there (harness/session/ssh-session.ts); `boot` is then unused.
    */
   target?: SshTargetRun;
@@ -53,18 +53,81 @@ export interface PrepareContext {
   log: (message: string) => void;
 }
 
-/** One per guest OS: finds or builds its image and says how to boot it with the payload. */
+/** What an image path must name when it exists. */
+export type PathKind = 'file' | 'directory';
+
+/**
+ * One key of a guest's `image` settings, as JSON Schema (configs/schema.json's definition of the
+ * adapter's image is generated from it): always a string; `x-path` marks a path, resolved against
+ * the config file's directory and, when it exists, required to be that kind of thing.
+ */
+export interface ImageSetting {
+  /** The phrase a config error shows as what was expected. */
+  title: string;
+  description: string;
+  type: 'string';
+  minLength?: number;
+  pattern?: string;
+  default?: string;
+  'x-path'?: PathKind;
+}
+
+/** The `image` settings a guest takes: their keys, which are required, and what the whole is. */
+export interface ImageSettings {
+  /** What the harness does with the image (the schema definition's description). */
+  description: string;
+  properties: Readonly<Record<string, ImageSetting>>;
+  required?: readonly string[];
+}
+
+/** What one run's archive (ARTIFACT.md) says about getting a guest's image again. */
+export interface ReproductionNote {
+  /** The heading of the note, e.g. "seL4" or "Debian disk image". */
+  title: string;
+  /** One paragraph of Markdown: what the harness builds itself, what the user must supply and how. */
+  text: string;
+}
+
+/**
+ * One per kind of guest: an operating system (`os`), how it is reached (`reach`) and, for an OS
+ * with several images, which one (`variant`). Finds or builds its image and says how to boot it with
+ * the payload; declares everything else the harness knows of it (config keys, names, notes).
+ */
 export interface GuestAdapter {
+  /** The operating system, as the config's `os` names it; also what its payload's STREAM_BEGIN says (guest_os). */
   readonly os: GuestOs;
+  /** `qemu`: a guest QEMU boots; `ssh`: an existing machine reached over SSH (no QEMU). */
+  readonly reach: GuestReach;
+  /**
+   * The image variant (config `variant`) when the OS has more than one under the same reach; the
+   * first adapter of an OS and reach in the registry is the default when a config names none.
+   */
+  readonly variant?: GuestVariant;
+  /**
+   * A short stable name of this kind of guest: its folder under harness/guests/ and guests/docs/,
+   * `harness build <id>`, the name of its image definition in configs/schema.json.
+   */
+  readonly id: string;
+  /** How people call it, e.g. "GNU Mach", "Linux (Debian disk image)". */
+  readonly displayName: string;
+  /** Its config `image` keys (configs/schema.json is generated from these: npm run generate:types). */
+  readonly image: ImageSettings;
+  /** Peer tools (config `peers`) that can run beside the payload; none when undefined. */
+  readonly peers?: readonly Peer[];
+  /** For an archive's reader: how to get this guest's image again. */
+  readonly reproduction: ReproductionNote;
+  /**
+   * A guest small enough to probe KVM with (boot it briefly under -accel kvm): what `accel: auto`
+   * boots to find out whether KVM works. The first adapter in the registry that has one is used.
+   */
+  readonly kvmProbe?: (cacheDir: string) => Promise<{ qemuBinary: string; kernel: string }>;
   /**
    * The config `deploy` methods this guest offers, the first being the default: `initramfs` (the
    * payload packed into the boot image), `ssh` (uploaded and started over SSH). Undefined: the guest
-   * has one way of its own (boot modules, a console) and `deploy` is not allowed. configs/schema.json
-   * says the same per OS (test/deploy/capability.test.ts checks they agree).
+   * has one way of its own (boot modules, a console) and `deploy` is not allowed (configs/schema.json's
+   * per-guest rules are generated from this).
    */
   readonly deployMethods?: readonly DeployMethod[];
-  /** True when the payload runs on an existing machine, not under QEMU: no accelerator is chosen and no QEMU needed. */
-  readonly withoutQemu?: boolean;
   /** Whether the user-supplied parts exist; when not, why and how to provide them. */
   availability(guest: GuestConfig): Promise<Availability>;
   /** Builds whatever is missing (cached) and returns how to boot it. */

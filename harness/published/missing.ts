@@ -1,18 +1,16 @@
 import type { GuestOs } from '../config/types.js';
+import { ADAPTERS } from '../guests/registry.js';
 import { metricGlob } from './match.js';
 import type { RunFigures } from './run-figures.js';
 import type { PublishedOs } from './types.js';
 
-/**
- * The guest OSes the harness can run. A Record over GuestOs, so that adding an OS to the harness
- * fails to compile here until it is listed.
- */
-const HARNESS_OSES: Record<GuestOs, string> = { linux: 'Linux', sel4: 'seL4', minix: 'MINIX 3', gnumach: 'GNU Mach', 'linux-disk': 'Linux (Debian disk image)', ssh: 'SSH target' };
+/** The guest OSes the harness can run, each by the display name of its first adapter in the registry. */
+const HARNESS_OSES: ReadonlyMap<string, string> = new Map([...ADAPTERS].reverse().map((adapter) => [adapter.os, adapter.displayName]));
 /** OSes published data may name before the harness has a guest for them (none at present). */
 const PLANNED_OSES: Record<Exclude<PublishedOs, GuestOs>, string> = {};
 
 export function isHarnessOs(os: string): os is GuestOs {
-  return Object.hasOwn(HARNESS_OSES, os);
+  return HARNESS_OSES.has(os);
 }
 
 /**
@@ -27,7 +25,7 @@ export function explainMissing(selector: { os: PublishedOs; metric: string }, ru
   const ids = runs.map((r) => r.runId).join(', ');
   const reasons = runs.flatMap((run) => run.guests.filter((g) => g.os === os).map((guest) => guestReason(run, guest.name, metric)));
   if (reasons.length === 0) {
-    return `no guest with os ${os} in run ${ids}; add a ${HARNESS_OSES[os]} guest to the config (as in configs/${os}.yaml) and run it`;
+    return `no guest with os ${os} in run ${ids}; add a ${HARNESS_OSES.get(os)} guest to the config (as in configs/${os}.yaml) and run it`;
   }
   return reasons.join('; ');
 }

@@ -1,4 +1,5 @@
-import type { ExecutorKind, GuestOs } from '../config/types.js';
+import type { FormerOsName } from '../config/former.js';
+import type { ExecutorKind, GuestOs, GuestReach, GuestVariant } from '../config/types.js';
 import type { Job } from '../jobs/plan.js';
 import type { HostConditions } from '../host/conditions.js';
 import type { HostInfo } from '../host/info.js';
@@ -31,7 +32,12 @@ export interface BootManifest {
 
 export interface GuestManifest {
   name: string;
-  os: GuestOs;
+  /** The operating system; runs from before `reach` and `variant` recorded `linux-disk` and `ssh` here (config/former.ts). */
+  os: GuestOs | FormerOsName;
+  /** `ssh` for an existing machine reached over SSH; absent for a QEMU guest (and in older runs). */
+  reach?: GuestReach;
+  /** The image variant the config named (`variant`), when it named one. */
+  variant?: GuestVariant;
   /** `running` while its boots run (and in the manifest of a run killed meanwhile); `interrupted` when a signal stopped it. */
   status: 'done' | 'failed' | 'skipped' | 'running' | 'interrupted';
   reason?: string;

@@ -1,4 +1,4 @@
-import type { GuestConfig, RunConfig } from '../config/types.js';
+import type { GuestReach, GuestVariant, RunConfig } from '../config/types.js';
 import { readHostInfo } from '../host/info.js';
 import { DEFAULT_RESAMPLES } from '../stats/index.js';
 import type { HostConditions } from '../host/conditions.js';
@@ -55,16 +55,33 @@ export function setJobState(record: JobRecord, state: JobState, reason?: string)
   else record.reason = reason;
 }
 
+/** What a guest's entry records of its config: a guest of a loaded config, or an entry gathered from a job's manifest. */
+export interface RecordedGuest {
+  name: string;
+  os: GuestManifest['os'];
+  reach?: GuestReach | undefined;
+  variant?: GuestVariant | undefined;
+  vcpus: number;
+}
+
 /** A guest's entry as it starts: running, no boots. */
-export function guestEntry(guest: Pick<GuestConfig, 'name' | 'os' | 'vcpus'>): GuestManifest {
-  return { name: guest.name, os: guest.os, status: 'running', vcpusConfigured: guest.vcpus, boots: [] };
+export function guestEntry(guest: RecordedGuest): GuestManifest {
+  return {
+    name: guest.name,
+    os: guest.os,
+    ...(guest.reach === 'ssh' ? { reach: guest.reach } : {}),
+    ...(guest.variant === undefined ? {} : { variant: guest.variant }),
+    status: 'running',
+    vcpusConfigured: guest.vcpus,
+    boots: [],
+  };
 }
 
 /**
  * A guest that cannot run here (its user-supplied image is missing): its entry says why, and so
  * does each of its jobs. An entry that already holds boots (gathered before its image went) keeps them as they are.
  */
-export function markGuestSkipped(manifest: Manifest, guest: Pick<GuestConfig, 'name' | 'os' | 'vcpus'>, reason: string): void {
+export function markGuestSkipped(manifest: Manifest, guest: RecordedGuest, reason: string): void {
   const entry = manifest.guests.find((g) => g.name === guest.name);
   if (!entry) manifest.guests.push({ ...guestEntry(guest), status: 'skipped', reason });
   else if (entry.boots.length === 0) Object.assign(entry, { status: 'skipped', reason });

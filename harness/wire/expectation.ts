@@ -1,4 +1,4 @@
-import type { GuestConfig, GuestOs } from '../config/types.js';
+import type { GuestConfig } from '../config/types.js';
 
 /**
  * What the harness asked one guest for. A record the guest sends beyond it is forged (or from a
@@ -7,7 +7,7 @@ import type { GuestConfig, GuestOs } from '../config/types.js';
  * warm-up than asked, a STREAM_BEGIN naming another OS, a PEER record of a peer not asked for.
  */
 export interface StreamExpectation {
-  /** STREAM_BEGIN's guest_os must be this (the config's `os`, or the OS whose payload it runs). */
+  /** STREAM_BEGIN's guest_os must be this: the config's `os` (every variant and reach of an OS runs its payload). */
   os: string;
   /** Metric names or globs (`*` matches any run of characters); every metric must match one. */
   include: readonly string[];
@@ -18,13 +18,11 @@ export interface StreamExpectation {
   peers: readonly string[];
 }
 
-/** Guest OSes that run another OS's payload: the Debian disk guest and ssh targets run the Linux one. */
-const PAYLOAD_OS: Partial<Record<GuestOs, string>> = { 'linux-disk': 'linux', ssh: 'linux' };
-
 /** The expectation for a guest of a config: what its payload is told to run. */
 export function streamExpectation(guest: Pick<GuestConfig, 'os' | 'benchmarks' | 'peers'>): StreamExpectation {
   return {
-    os: PAYLOAD_OS[guest.os] ?? guest.os,
+    // The payload is its OS's, whatever the image or the reach: the guest's adapter says so (its `os`).
+    os: guest.os,
     include: [...guest.benchmarks.include],
     iterations: guest.benchmarks.iterations,
     warmup: guest.benchmarks.warmup,

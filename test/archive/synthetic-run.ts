@@ -21,7 +21,10 @@ function values(boot: number): number[] {
  * tcg-icount, built without QEMU: data.bin from the test wire encoder, the reports written by the
  * runner's own writer from figures computed the runner's way, so regenerating them matches.
  */
-export async function writeSyntheticRun(root: string, options: { complete?: boolean } = {}): Promise<string> {
+export async function writeSyntheticRun(root: string, options: { complete?: boolean; os?: 'linux' | 'linux-disk' } = {}): Promise<string> {
+  // `linux-disk`: a run from before os, reach and variant were kept apart, which recorded the
+  // earlier spelling in its config copy and manifest (the payload's STREAM_BEGIN says linux either way).
+  const os = options.os ?? 'linux';
   const runDir = join(root, SYNTHETIC_RUN_ID);
   await mkdir(runDir, { recursive: true });
   const configText = stringify({
@@ -29,7 +32,7 @@ export async function writeSyntheticRun(root: string, options: { complete?: bool
     resultsDir: root,
     cacheDir: join(root, '.cache'),
     bootstrap: { resamples: 200, seed: 7 },
-    guests: [{ name: 'linux', os: 'linux', vcpus: 1, benchmarks: { iterations: 60, warmup: 10, boots: 2 } }],
+    guests: [{ name: 'linux', os, vcpus: 1, benchmarks: { iterations: 60, warmup: 10, boots: 2 } }],
   });
   await writeFile(join(runDir, 'config.yaml'), configText);
   const config = await loadConfig(join(runDir, 'config.yaml'), { hostCpus: 64 });
@@ -70,7 +73,7 @@ export async function writeSyntheticRun(root: string, options: { complete?: bool
     bootstrap: { resamples: 200, seed: 7, method: 'percentile bootstrap of the median' },
     guests: [{
       name: 'linux',
-      os: 'linux',
+      os,
       status: complete ? 'done' : 'failed',
       ...(complete ? {} : { reason: 'boot 3 timed out (synthetic)' }),
       accel: 'tcg-icount',
@@ -81,7 +84,7 @@ export async function writeSyntheticRun(root: string, options: { complete?: bool
       boots,
     }],
   };
-  const figures = guestFigures({ name: 'linux', os: 'linux' }, 'tcg-icount', streams, config);
+  const figures = guestFigures({ name: 'linux', os }, 'tcg-icount', streams, config);
   await writeRunOutputs(runDir, {
     manifest,
     results: figures.results,

@@ -94,7 +94,7 @@ describe('exit codes of the CLI', function () {
     const hostKey = `SHA256:${'A'.repeat(43)}`;
     const config = await writeTempConfig({
       timeouts: { bootSeconds: 60, benchmarkSeconds: 60, shutdownSeconds: 5 },
-      guests: [{ name: 'box', os: 'ssh', target: { host: '127.0.0.1', port: await freePort(), user: 'nobody', key: join(keyDir, 'id'), hostKey, connectSeconds } }],
+      guests: [{ name: 'box', os: 'linux', reach: 'ssh', target: { host: '127.0.0.1', port: await freePort(), user: 'nobody', key: join(keyDir, 'id'), hostKey, connectSeconds } }],
     });
     dirs.push(config.dir);
     return config;

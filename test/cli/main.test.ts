@@ -76,7 +76,7 @@ describe('harness CLI', function () {
     try {
       const result = await harness(['build', 'minix', '--config', file]);
       expect(result.exitCode).to.equal(ExitCode.USAGE);
-      expect(result.stderr).to.contain(`expected a guest with os minix in ${file}, got linux`);
+      expect(result.stderr).to.contain(`expected a guest with os minix in ${file}, got l (os linux)`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -8,7 +8,7 @@ import { ConfigError, loadConfig, type ConfigIssue } from '../../harness/config/
 
 const FINGERPRINT = 'SHA256:qDsw+K08q0rt+uY+0wJcwOaB71Dn5FrWza5hf0OZNtg';
 
-describe('config: linux-disk guests, deploy and ssh targets', () => {
+describe('config: reach, variant, deploy and ssh targets', () => {
   let dir: string;
   let counter = 0;
   before(async () => {
@@ -37,9 +37,9 @@ describe('config: linux-disk guests, deploy and ssh targets', () => {
   const target = ['    target:', '      host: 127.0.0.1', '      user: bench', '      key: keys/id_ed25519', `      hostKey: ${FINGERPRINT}`];
 
   it('loads an ssh target with its defaults, the key path made absolute', async () => {
-    const config = await load(['guests:', '  - name: box', '    os: ssh', ...target]);
+    const config = await load(['guests:', '  - name: box', '    os: linux', '    reach: ssh', ...target]);
     const guest = config.guests[0]!;
-    expect(guest.os).to.equal('ssh');
+    expect(guest).to.include({ os: 'linux', reach: 'ssh' });
     expect(guest.target).to.deep.equal({ host: '127.0.0.1', port: 22, user: 'bench', key: path.join(dir, 'keys', 'id_ed25519'), hostKey: FINGERPRINT, build: 'local', connectSeconds: 30 });
     expect(guest.deploy).to.equal(undefined);
   });
@@ -48,7 +48,8 @@ describe('config: linux-disk guests, deploy and ssh targets', () => {
     const config = await load([
       'guests:',
       '  - name: box',
-      '    os: ssh',
+      '    os: linux',
+      '    reach: ssh',
       '    deploy: ssh',
       '    target:',
       '      host: box.example.org',
@@ -64,33 +65,58 @@ describe('config: linux-disk guests, deploy and ssh targets', () => {
     expect(config.guests[0]!.deploy).to.equal('ssh');
   });
 
-  it('loads a linux-disk guest and keeps a linux guest as it was (no deploy key added)', async () => {
-    const config = await load(['guests:', '  - name: linux', '    os: linux', '  - name: disk', '    os: linux-disk', '    deploy: ssh', '    image:', '      kernelPackage: linux-image-cloud-amd64']);
+  it('loads a disk-variant linux guest and keeps a linux guest as it was (no deploy key added)', async () => {
+    const config = await load(['guests:', '  - name: linux', '    os: linux', '  - name: disk', '    os: linux', '    variant: disk', '    deploy: ssh', '    image:', '      kernelPackage: linux-image-cloud-amd64']);
     expect(config.guests[0]).to.not.have.property('deploy');
     expect(config.guests[0]).to.not.have.property('target');
-    expect(config.guests[1]).to.include({ os: 'linux-disk', deploy: 'ssh' });
+    expect(config.guests[0]).to.not.have.property('variant');
+    expect(config.guests[0]).to.include({ os: 'linux', reach: 'qemu' });
+    expect(config.guests[1]).to.include({ os: 'linux', reach: 'qemu', variant: 'disk', deploy: 'ssh' });
     expect(config.guests[1]!.image).to.deep.equal({ kernelPackage: 'linux-image-cloud-amd64' });
   });
 
+  it('reads the earlier spellings os: linux-disk and os: ssh as os: linux with variant: disk and reach: ssh', async () => {
+    const config = await load(['guests:', '  - name: disk', '    os: linux-disk', '  - name: box', '    os: ssh', ...target]);
+    expect(config.guests[0]).to.include({ os: 'linux', reach: 'qemu', variant: 'disk' });
+    expect(config.guests[1]).to.include({ os: 'linux', reach: 'ssh' });
+    expect(config.guests[1]).to.not.have.property('variant');
+  });
+
+  it('refuses an earlier spelling that another key contradicts, naming the new spelling', async () => {
+    const found = await issues(['guests:', '  - name: disk', '    os: linux-disk', '    variant: initramfs']);
+    const issue = found.find((i) => i.path === 'guests[0].os');
+    expect(issue?.expected).to.equal('os: linux, variant: disk (os: linux-disk is its earlier spelling) without another variant');
+    expect(issue?.line).to.equal(3);
+  });
+
+  it('refuses a reach or variant the OS has no adapter for', async () => {
+    const sel4Ssh = await issues(['guests:', '  - name: s', '    os: sel4', '    reach: ssh', ...target]);
+    expect(sel4Ssh.map((i) => i.path)).to.include('guests[0].reach');
+    const sel4Disk = await issues(['guests:', '  - name: s', '    os: sel4', '    variant: disk']);
+    expect(sel4Disk.find((i) => i.path === 'guests[0].variant')?.expected).to.match(/^no variant/);
+    const sshDisk = await issues(['guests:', '  - name: box', '    os: linux', '    reach: ssh', '    variant: disk', ...target]);
+    expect(sshDisk.map((i) => i.path)).to.include('guests[0].variant');
+  });
+
   it('refuses an ssh guest without a target, with pin, or with a malformed host key', async () => {
-    const missing = await issues(['guests:', '  - name: box', '    os: ssh']);
+    const missing = await issues(['guests:', '  - name: box', '    os: linux', '    reach: ssh']);
     expect(missing.map((i) => i.path)).to.include('guests[0].target');
-    const pinned = await issues(['guests:', '  - name: box', '    os: ssh', '    vcpus: 1', '    pin: [0]', ...target]);
+    const pinned = await issues(['guests:', '  - name: box', '    os: linux', '    reach: ssh', '    vcpus: 1', '    pin: [0]', ...target]);
     expect(pinned.find((i) => i.path === 'guests[0].pin')?.expected).to.match(/no pin .*target\.cpus/);
-    const badKey = await issues(['guests:', '  - name: box', '    os: ssh', ...target.slice(0, 4), '      hostKey: MD5:aa:bb']);
+    const badKey = await issues(['guests:', '  - name: box', '    os: linux', '    reach: ssh', ...target.slice(0, 4), '      hostKey: MD5:aa:bb']);
     expect(badKey.find((i) => i.path === 'guests[0].target.hostKey')?.expected).to.match(/SHA256 fingerprint/);
   });
 
   it('refuses deploy methods an OS does not have, and a target on a QEMU guest', async () => {
     const linuxSsh = await issues(['guests:', '  - name: linux', '    os: linux', '    deploy: ssh']);
     expect(linuxSsh.find((i) => i.path === 'guests[0].deploy')?.expected).to.equal('exactly "initramfs"');
-    const diskInitramfs = await issues(['guests:', '  - name: disk', '    os: linux-disk', '    deploy: initramfs']);
+    const diskInitramfs = await issues(['guests:', '  - name: disk', '    os: linux', '    variant: disk', '    deploy: initramfs']);
     expect(diskInitramfs.find((i) => i.path === 'guests[0].deploy')?.expected).to.equal('exactly "ssh"');
     const sel4 = await issues(['guests:', '  - name: sel4', '    os: sel4', '    deploy: initramfs']);
     expect(sel4.find((i) => i.path === 'guests[0].deploy')?.expected).to.match(/^no deploy key/);
     const linuxTarget = await issues(['guests:', '  - name: linux', '    os: linux', ...target]);
     expect(linuxTarget.find((i) => i.path === 'guests[0].target')?.expected).to.match(/^no target/);
-    const diskPeers = await issues(['guests:', '  - name: disk', '    os: linux-disk', '    peers: [perf]']);
+    const diskPeers = await issues(['guests:', '  - name: disk', '    os: linux', '    variant: disk', '    peers: [perf]']);
     expect(diskPeers.map((i) => i.path)).to.include('guests[0].peers');
   });
 });

@@ -85,6 +85,7 @@ describe('loadConfig', () => {
         {
           name: 'linux',
           os: 'linux',
+          reach: 'qemu',
           vcpus: 2,
           memoryMiB: 512,
           pin: undefined,
@@ -95,6 +96,7 @@ describe('loadConfig', () => {
         {
           name: 'sel4',
           os: 'sel4',
+          reach: 'qemu',
           vcpus: 2,
           memoryMiB: 512,
           pin: undefined,
@@ -106,6 +108,7 @@ describe('loadConfig', () => {
         {
           name: 'minix',
           os: 'minix',
+          reach: 'qemu',
           vcpus: 1,
           memoryMiB: 512,
           pin: [0],
@@ -143,6 +146,7 @@ describe('loadConfig', () => {
       expect(config.guests[0]).to.deep.equal({
         name: 'sel4-smp',
         os: 'sel4',
+        reach: 'qemu',
         vcpus: 4,
         memoryMiB: 1024,
         pin: [3, 2, 1, 0],
@@ -252,7 +256,7 @@ describe('loadConfig', () => {
         yaml: 'guests:\n  - name: a\n    os: linux\n    memory: 512 #<\n',
         path: 'guests[0].memory',
         column: 5,
-        expected: /^no key 'memory' \(allowed: name, os, vcpus, memoryMiB, pin, benchmarks, peers, image, deploy, target\)$/,
+        expected: /^no key 'memory' \(allowed: name, os, reach, variant, vcpus, memoryMiB, pin, benchmarks, peers, image, deploy, target\)$/,
         got: "key 'memory'",
       },
       {

@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../harness/config/index.js';
-import type { DeployMethod, GuestOs } from '../../harness/config/types.js';
-import { adapterFor } from '../../harness/guests/registry.js';
+import type { DeployMethod } from '../../harness/config/types.js';
+import { ADAPTERS, adapterById, describeAdapter } from '../../harness/guests/registry.js';
 
-const OSES: GuestOs[] = ['linux', 'sel4', 'minix', 'gnumach', 'linux-disk', 'ssh'];
 const METHODS: DeployMethod[] = ['initramfs', 'ssh'];
 
-describe('deploy methods: the adapters and configs/schema.json agree', () => {
+describe('deploy methods: configs/schema.json takes them from the adapters', () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'hb-deploy-capability-'));
@@ -18,14 +17,15 @@ describe('deploy methods: the adapters and configs/schema.json agree', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  for (const os of OSES) {
+  for (const adapter of ADAPTERS) {
     for (const method of METHODS) {
-      const offered = adapterFor(os).deployMethods ?? [];
-      it(`os ${os}, deploy: ${method} is ${offered.includes(method) ? 'accepted' : 'refused'}`, async () => {
-        const lines = ['guests:', '  - name: g', `    os: ${os}`, `    deploy: ${method}`];
-        if (os === 'ssh') lines.push('    target:', '      host: h', '      user: u', '      key: k', `      hostKey: SHA256:${'A'.repeat(43)}`);
+      const offered = adapter.deployMethods ?? [];
+      it(`${describeAdapter(adapter)}, deploy: ${method} is ${offered.includes(method) ? 'accepted' : 'refused'}`, async () => {
+        const { os, reach, variant } = adapter;
+        const lines = ['guests:', '  - name: g', `    os: ${os}`, `    reach: ${reach}`, ...(variant ? [`    variant: ${variant}`] : []), `    deploy: ${method}`];
+        if (reach === 'ssh') lines.push('    target:', '      host: h', '      user: u', '      key: k', `      hostKey: SHA256:${'A'.repeat(43)}`);
         if (os === 'minix') lines.push('    image:', '      disk: minix.img');
-        const file = path.join(dir, `${os}-${method}.yaml`);
+        const file = path.join(dir, `${adapter.id}-${method}.yaml`);
         await writeFile(file, `${lines.join('\n')}\n`);
         const outcome = await loadConfig(file, { hostCpus: 4 }).then(
           () => undefined,
@@ -42,11 +42,11 @@ describe('deploy methods: the adapters and configs/schema.json agree', () => {
   }
 
   it('every OS that offers methods has a default (its first)', () => {
-    for (const os of OSES) {
-      const offered = adapterFor(os).deployMethods;
-      if (offered) expect(offered.length, os).to.be.greaterThan(0);
+    for (const adapter of ADAPTERS) {
+      const offered = adapter.deployMethods;
+      if (offered) expect(offered.length, adapter.id).to.be.greaterThan(0);
     }
-    expect(adapterFor('linux-disk').deployMethods?.[0]).to.equal('ssh');
-    expect(adapterFor('linux').deployMethods?.[0]).to.equal('initramfs');
+    expect(adapterById('linux-disk')?.deployMethods?.[0]).to.equal('ssh');
+    expect(adapterById('linux')?.deployMethods?.[0]).to.equal('initramfs');
   });
 });

@@ -54,7 +54,8 @@ describe('@integration ssh target (no QEMU) against a real sshd on loopback', fu
       guests: [
         {
           name: 'box',
-          os: 'ssh',
+          os: 'linux',
+          reach: 'ssh',
           benchmarks: { iterations: 300, warmup: 30, include: ['syscall.null', 'ctxswitch.yield', 'ipc.roundtrip.pipe.thread.same'] },
           target: { host: '127.0.0.1', port: sshd.port, user: sshd.user, key: sshd.clientKey.privateKeyPath, hostKey: sshd.hostKey.fingerprint, ...target },
           ...extra,
@@ -79,7 +80,7 @@ describe('@integration ssh target (no QEMU) against a real sshd on loopback', fu
       expect(outcome.complete).to.equal(true);
       expect(outcome.results.map((r) => r.metric).sort()).to.deep.equal(['ctxswitch.yield', 'ipc.roundtrip.pipe.thread.same', 'syscall.null']);
       for (const r of outcome.results) {
-        expect(r).to.include({ guest: 'box', os: 'ssh', accel: 'native', unit: 'tsc-ticks' });
+        expect(r).to.include({ guest: 'box', os: 'linux', accel: 'native', unit: 'tsc-ticks' });
         expect(r.n + r.settling.dropped).to.equal(300);
       }
       const report = await readFile(join(outcome.runDir, 'report.md'), 'utf8');
@@ -93,7 +94,7 @@ describe('@integration ssh target (no QEMU) against a real sshd on loopback', fu
     it("records the target's CPU, kernel and governors read over SSH, and no QEMU", async () => {
       const manifest = JSON.parse(await readFile(join(run.outcome.runDir, 'manifest.json'), 'utf8'));
       const guest = manifest.guests[0];
-      expect(guest.os).to.equal('ssh');
+      expect(guest).to.include({ os: 'linux', reach: 'ssh' });
       expect(guest.accel).to.equal('native');
       expect(guest.qemuVersion).to.equal(undefined);
       const { provenance } = guest;
@@ -158,7 +159,7 @@ describe('@integration ssh target (no QEMU) against a real sshd on loopback', fu
   it('kills the payload and removes it when the run is interrupted mid-benchmark', async () => {
     const { dir, file } = await writeTempConfig({
       timeouts: { bootSeconds: 60, benchmarkSeconds: 60, shutdownSeconds: 10 },
-      guests: [{ name: 'box', os: 'ssh', benchmarks: { iterations: 3_000_000, warmup: 0, include: ['ctxswitch.yield'] }, target: { host: '127.0.0.1', port: sshd.port, user: sshd.user, key: sshd.clientKey.privateKeyPath, hostKey: sshd.hostKey.publicKey.line } }],
+      guests: [{ name: 'box', os: 'linux', reach: 'ssh', benchmarks: { iterations: 3_000_000, warmup: 0, include: ['ctxswitch.yield'] }, target: { host: '127.0.0.1', port: sshd.port, user: sshd.user, key: sshd.clientKey.privateKeyPath, hostKey: sshd.hostKey.publicKey.line } }],
     });
     dirs.push(dir);
     const controller = new AbortController();

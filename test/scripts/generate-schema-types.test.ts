@@ -5,9 +5,15 @@ import path from 'node:path';
 import { expect } from 'chai';
 
 import { projectRoot } from '../../harness/paths.js';
+import { CONFIG_SCHEMA, generateConfigSchema } from '../../scripts/generate-config-schema.js';
 import { GENERATED_TYPES, generateTypes } from '../../scripts/generate-schema-types.js';
 
 describe('scripts/generate-schema-types.ts', () => {
+  it(`${CONFIG_SCHEMA}'s guests part is what the guest adapters generate (else: npm run generate:types)`, async () => {
+    const committed = await readFile(path.join(projectRoot, CONFIG_SCHEMA), 'utf8');
+    expect(committed).to.equal(await generateConfigSchema(), `${CONFIG_SCHEMA} is out of date: run npm run generate:types`);
+  });
+
   for (const target of GENERATED_TYPES) {
     it(`${target.output} is what ${target.schema} generates (else: npm run generate:types)`, async () => {
       const committed = await readFile(path.join(projectRoot, target.output), 'utf8');

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { archiveRun } from '../../archive/archive-run.js';
+import { recordedAdapter } from '../../guests/registry.js';
 
 function kib(bytes: number): string {
   return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -13,7 +14,7 @@ export function registerArchive(program: Command): void {
     .option('-o, --output <file>', 'tarball to write (default: <run>.tar.gz beside the run directory)')
     .option('--allow-incomplete', 'archive a run whose manifest says it is incomplete (ARTIFACT.md says so)')
     .action(async (run: string, opts: { output?: string; allowIncomplete?: boolean }) => {
-      const result = await archiveRun(run, { output: opts.output, allowIncomplete: opts.allowIncomplete });
+      const result = await archiveRun(run, { output: opts.output, allowIncomplete: opts.allowIncomplete, notes: (guest) => recordedAdapter(guest)?.reproduction });
       const lines = [
         `archived run ${result.runId}${result.complete ? '' : ' (INCOMPLETE run, archived with --allow-incomplete)'}: ${result.files} files, ${kib(result.bytes)}`,
         ...result.leftOut.map((f) => `left out ${f.path}: ${f.why}`),

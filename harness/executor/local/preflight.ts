@@ -23,7 +23,7 @@ export function qemuChecker(): (binary: string) => Promise<string> {
 
 /** Whether any guest of the config boots under QEMU (ssh targets do not). */
 export function needsQemu(config: RunConfig): boolean {
-  return config.guests.some((guest) => !adapterFor(guest.os).withoutQemu);
+  return config.guests.some((guest) => adapterFor(guest).reach !== 'ssh');
 }
 
 /** A guest's finished boots from an earlier invocation of the run, read back for `--resume`. */

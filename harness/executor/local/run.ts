@@ -1,9 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../../config/types.js';
-import { DEFAULT_KERNEL_PACKAGE } from '../../guests/linux/adapter.js';
-import { fetchDebianKernel } from '../../guests/linux/kernel.js';
-import { adapterFor } from '../../guests/registry.js';
+import { adapterFor, kvmProbeAdapter } from '../../guests/registry.js';
 import { bootsOfGuest, guestForJob, planJobs } from '../../jobs/plan.js';
 import { raceAbort, RunInterruptedError } from '../../lifecycle/interrupt.js';
 import { chooseAccel, probeKvm, type AccelDecision } from '../../qemu/accel.js';
@@ -125,7 +123,7 @@ class LocalRun {
       this.manifest.guests.push(entry);
       this.streamsOf.set(guest.name, new Map(previous?.streams ?? []));
       // A guest with boots kept from before was available then; one run from the start is checked.
-      const skip = previous ? undefined : await skipIfUnavailable(this.manifest, guest, adapterFor(guest.os), this.options.emit);
+      const skip = previous ? undefined : await skipIfUnavailable(this.manifest, guest, adapterFor(guest), this.options.emit);
       if (skip) {
         this.skipped.push(skip);
         await this.save();
@@ -143,13 +141,13 @@ class LocalRun {
     const entry = await this.enterGuest(record);
     if (!entry) return 'ran';
     const guest = this.config.guests.find((g) => g.name === record.guest)!;
-    const adapter = adapterFor(guest.os);
+    const adapter = adapterFor(guest);
     setGuestStatus(entry, 'running', entry.reason);
     setJobState(record, 'running');
     const streams = this.streamsOf.get(guest.name)!;
     try {
       // An ssh target runs on its own CPU: no accelerator to choose, its figures are real TSC ticks.
-      const accel = adapter.withoutQemu ? 'native' : (await this.decideAccel()).accel;
+      const accel = adapter.reach === 'ssh' ? 'native' : (await this.decideAccel()).accel;
       record.accel = accel;
       await runGuest(guestForJob(guest, record), adapter, entry, {
         config: this.config,
@@ -200,8 +198,9 @@ class LocalRun {
     const requested = this.options.accel;
     this.decision ??= await raceAbort(
       chooseAccel(requested, async () => {
-        const kernel = await fetchDebianKernel(DEFAULT_KERNEL_PACKAGE, this.config.cacheDir);
-        return probeKvm(QEMU_X86_64, kernel.vmlinuz);
+        // A guest the registry names for it (a kernel that boots and halts quickly), whatever the config's guests are.
+        const probe = await kvmProbeAdapter().kvmProbe(this.config.cacheDir);
+        return probeKvm(probe.qemuBinary, probe.kernel);
       }),
       this.options.signal,
     );

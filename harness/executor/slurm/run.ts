@@ -75,7 +75,7 @@ async function runOnSlurm(config: RunConfig, runDir: string, manifest: Manifest,
 
   // Guests whose user-supplied parts are missing are skipped here, as a local run skips them.
   for (const guest of config.guests) {
-    const skip = await skipIfUnavailable(manifest, guest, adapterFor(guest.os), emit);
+    const skip = await skipIfUnavailable(manifest, guest, adapterFor(guest), emit);
     if (skip) skipped.push(skip);
   }
   await submitOrAwait(config, runDir, manifest, records, options, save);

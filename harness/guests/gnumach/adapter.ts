@@ -52,6 +52,37 @@ export function diagnoseConsole(console: string): string | undefined {
 
 export const gnumachAdapter: GuestAdapter = {
   os: 'gnumach',
+  reach: 'qemu',
+  id: 'gnumach',
+  displayName: 'GNU Mach',
+  image: {
+    description: 'Image settings for `os: gnumach`. The harness downloads Debian\'s i386 GNU Mach kernel package into cacheDir with a private apt configuration (the host\'s dpkg architectures are left alone), and boots it with the payload as the boot script\'s only task (no Hurd servers). See docs/guests/gnumach.md.',
+    properties: {
+      package: {
+        title: 'a Debian package name (lowercase letters, digits, "+", "-" and ".")',
+        description: `Debian package (architecture i386) whose boot/gnumach*.gz is the kernel. Default \`${GNUMACH_PACKAGE}\`.`,
+        type: 'string',
+        pattern: '^[a-z0-9][a-z0-9+.-]+$',
+      },
+      kernel: {
+        title: 'a path to an i386 GNU Mach kernel',
+        description: 'An uncompressed i386 GNU Mach multiboot kernel to boot instead of the package\'s, relative to the directory of this config file. Default: none, Debian\'s package.',
+        type: 'string',
+        minLength: 1,
+        'x-path': 'file',
+      },
+      cpuModel: {
+        title: 'a QEMU -cpu model',
+        description: 'QEMU CPU model (qemu-system-i386). Default `max` under TCG, `host` under KVM.',
+        type: 'string',
+        minLength: 1,
+      },
+    },
+  },
+  reproduction: {
+    title: 'GNU Mach',
+    text: 'the harness downloads Debian\'s i386 GNU Mach kernel package itself (with a private apt configuration) and builds the payload; compare the package version and hashes listed under "Images and payloads" above, as `docs/guests/gnumach.md` of the checkout describes.',
+  },
 
   async availability(guest: GuestConfig): Promise<Availability> {
     const kernel = guest.image.kernel;

@@ -15,13 +15,33 @@ import { buildDiskImage } from './image.js';
 export const LINUX_DISK_APPEND = 'root=/dev/vda rw console=ttyS0 panic=-1 net.ifnames=0';
 
 /**
- * `os: linux-disk`: Debian bookworm as installed (systemd, udev, its own kernel package and
+ * `os: linux`, `variant: disk`: Debian bookworm as installed (systemd, udev, its own kernel package and
  * initramfs), booted from a disk image the harness builds from Debian's packages; the payload is
  * deployed over SSH once the guest's sshd answers. See docs/guests/linux-disk.md.
  */
 export const linuxDiskAdapter: GuestAdapter = {
-  os: 'linux-disk',
+  os: 'linux',
+  reach: 'qemu',
+  variant: 'disk',
+  id: 'linux-disk',
+  displayName: 'Linux (Debian disk image)',
   deployMethods: ['ssh'],
+  image: {
+    description: 'Image settings for `os: linux`, `variant: disk`. The harness builds a Debian bookworm disk image (mmdebstrap, then mke2fs -d) with the kernel package, systemd and openssh-server into cacheDir, and boots it with QEMU\'s -snapshot so it is never modified. See docs/guests/linux-disk.md.',
+    properties: {
+      kernelPackage: {
+        title: 'a Debian package name (lowercase letters, digits, "+", "-" and ".")',
+        description: 'Debian package that provides the guest kernel, installed into the image at the version apt on this host resolves it to (the same kernel as a `variant: initramfs` guest with the same package). Default `linux-image-cloud-amd64`.',
+        type: 'string',
+        pattern: '^[a-z0-9][a-z0-9+.-]+$',
+        default: DEFAULT_KERNEL_PACKAGE,
+      },
+    },
+  },
+  reproduction: {
+    title: 'Debian disk image',
+    text: 'the harness builds it itself from Debian packages (mmdebstrap, the kernel package at the version listed); every installed package and version is listed under "Images and payloads" above (`imagePackages`). A rebuilt image gets a new SSH host key, so its disk hash differs; see `docs/guests/linux-disk.md` of the checkout.',
+  },
 
   async availability(): Promise<Availability> {
     // Everything comes from Debian packages and this checkout, built on demand.

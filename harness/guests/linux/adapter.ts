@@ -33,7 +33,32 @@ function faultWord(fault: Exclude<TestFault, 'no-kernel'>): string {
 
 export const linuxAdapter: GuestAdapter = {
   os: 'linux',
+  reach: 'qemu',
+  variant: 'initramfs',
+  id: 'linux',
+  displayName: 'Linux',
   deployMethods: ['initramfs'],
+  peers: ['perf'],
+  image: {
+    description: 'Image settings for `os: linux` (`variant: initramfs`, the default). The harness downloads the kernel package into cacheDir and builds an initramfs around the benchmark payload.',
+    properties: {
+      kernelPackage: {
+        title: 'a Debian package name (lowercase letters, digits, "+", "-" and ".")',
+        description: 'Name of the Debian package that provides the guest kernel (a Debian package name). Default `linux-image-cloud-amd64`.',
+        type: 'string',
+        pattern: '^[a-z0-9][a-z0-9+.-]+$',
+        default: DEFAULT_KERNEL_PACKAGE,
+      },
+    },
+  },
+  reproduction: {
+    title: 'Linux',
+    text: 'the harness builds the guest itself from Debian packages; compare the rebuilt image with the package versions and hashes listed under "Images and payloads" above.',
+  },
+  async kvmProbe(cacheDir) {
+    const kernel = await fetchDebianKernel(DEFAULT_KERNEL_PACKAGE, cacheDir);
+    return { qemuBinary: 'qemu-system-x86_64', kernel: kernel.vmlinuz };
+  },
 
   async availability(): Promise<Availability> {
     // Everything comes from Debian packages and this checkout, built on demand.

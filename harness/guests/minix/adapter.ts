@@ -45,6 +45,39 @@ export async function minixBoot(guest: GuestConfig): Promise<BootSpec> {
 
 export const minixAdapter: GuestAdapter = {
   os: 'minix',
+  reach: 'qemu',
+  id: 'minix',
+  displayName: 'MINIX 3',
+  image: {
+    description: 'Image settings for `os: minix`. MINIX is not packaged anywhere the harness can download from; the disk image is yours (see docs/guests/minix.md). It is opened with snapshot=on and never modified.',
+    required: ['disk'],
+    properties: {
+      disk: {
+        title: 'a path to a MINIX 3 disk image',
+        description: 'MINIX 3.4.0rc6 (i386) disk image with the minix-comp set installed (raw, or qcow2 by its .qcow2 suffix), relative to the directory of this config file. Required, no default.',
+        type: 'string',
+        minLength: 1,
+        'x-path': 'file',
+      },
+      bootDir: {
+        title: 'a path to a directory holding the MINIX kernel and boot modules',
+        description: 'Directory with `kernel` and `mod01_ds` ... `mod12_init` copied out of the image\'s /boot/minix/<version>/; QEMU then boots them directly with the serial console on the kernel command line. Default: none, boot from the disk, whose boot menu must default to a serial-console entry.',
+        type: 'string',
+        minLength: 1,
+        'x-path': 'directory',
+      },
+      cpuModel: {
+        title: 'a QEMU -cpu model',
+        description: 'QEMU CPU model (qemu-system-i386). Default `max` under TCG, `host` under KVM.',
+        type: 'string',
+        minLength: 1,
+      },
+    },
+  },
+  reproduction: {
+    title: 'MINIX 3',
+    text: 'MINIX images cannot be downloaded by the harness. Install MINIX 3.4.0rc6 (i386) with the `minix-comp` set into a disk image, root without a password, console on the first serial port, as `docs/guests/minix.md` of the checkout describes, and set `image.disk` (and `image.bootDir` if used) in `config.yaml`. What this run recorded of it is listed under "Images and payloads" above.',
+  },
 
   async availability(guest: GuestConfig): Promise<Availability> {
     const disk = guest.image.disk;

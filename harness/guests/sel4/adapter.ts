@@ -31,6 +31,45 @@ export function expandIncludes(lines: readonly string[], buildDir: string, sourc
 
 export const sel4Adapter: GuestAdapter = {
   os: 'sel4',
+  reach: 'qemu',
+  id: 'sel4',
+  displayName: 'seL4',
+  image: {
+    description: 'Image settings for `os: sel4`. The kernel is the user\'s own build (seL4 is not packaged anywhere the harness can download from); the harness builds its root task against that build and converts the kernel to elf32 for QEMU. See docs/guests/sel4.md for what the build must be configured with.',
+    properties: {
+      buildDir: {
+        title: 'a path to a seL4 kernel build directory',
+        description: `seL4 kernel build directory (x86_64, pc99, non-MCS; holds kernel.elf, CMakeCache.txt and the generated libsel4 headers), relative to the directory of this config file. Default: the environment variable ${SEL4_BUILD_DIR_ENV}; when neither is set the guest is skipped.`,
+        type: 'string',
+        minLength: 1,
+        'x-path': 'directory',
+      },
+      kernel: {
+        title: 'a path to the seL4 kernel image',
+        description: 'The kernel ELF, relative to the directory of this config file. Default `<buildDir>/kernel.elf`.',
+        type: 'string',
+        minLength: 1,
+        'x-path': 'file',
+      },
+      sourceDir: {
+        title: 'a path to the seL4 kernel source tree',
+        description: 'The kernel source tree, for libsel4\'s static headers. Default: the source directory recorded in `<buildDir>/CMakeCache.txt`.',
+        type: 'string',
+        minLength: 1,
+        'x-path': 'directory',
+      },
+      cpuModel: {
+        title: 'a QEMU -cpu model',
+        description: `QEMU CPU model for TCG (KVM uses \`host\`). Default \`${SEL4_TCG_CPU}\`, which seL4 boots on under TCG.`,
+        type: 'string',
+        minLength: 1,
+      },
+    },
+  },
+  reproduction: {
+    title: 'seL4',
+    text: `seL4 cannot be downloaded by the harness. Build a seL4 kernel (x86_64, pc99, non-MCS, uniprocessor, at least 230 bootinfo untyped slots; under TCG also PCID support off and the FXSAVE FPU mode) as \`docs/guests/sel4.md\` of the checkout describes, and point \`image.buildDir\` in \`config.yaml\` (or \`${SEL4_BUILD_DIR_ENV}\`) at its build directory. Its version, build options and kernel hash as this run used them are listed under "Images and payloads" above.`,
+  },
 
   async availability(guest: GuestConfig): Promise<Availability> {
     const buildDir = sel4BuildDir(guest);

@@ -90,15 +90,25 @@ export async function targetBuild(): Promise<{ payload: Extract<PayloadSource, {
 const KEY_HOW_TO = 'make a key pair (ssh-keygen -t ed25519 -N "" -f PATH), add PATH.pub to ~USER/.ssh/authorized_keys on the target, and set target.key to PATH';
 
 /**
- * `os: ssh`: an existing machine, no QEMU. The payload is the Linux one, built here (static,
+ * `os: linux`, `reach: ssh`: an existing machine, no QEMU. The payload is the Linux one, built here (static,
  * uploaded) or on the target from the same sources and flags; each boot is an SSH session that
  * runs it with its records on stdout. Before the first, the machine's CPU, kernel, frequency
  * governors, OS and compiler are read over SSH for the manifest (guests[].provenance).
  */
 export const sshTargetAdapter: GuestAdapter = {
-  os: 'ssh',
+  os: 'linux',
+  reach: 'ssh',
+  id: 'ssh',
+  displayName: 'Linux over SSH (an existing machine)',
   deployMethods: ['ssh'],
-  withoutQemu: true,
+  image: {
+    description: '`image` for `reach: ssh`: nothing to set (the payload is built from this checkout, here or on the target).',
+    properties: {},
+  },
+  reproduction: {
+    title: 'SSH targets',
+    text: 'machines of their own, not reproducible from this archive; their CPU, kernel, frequency governors and OS as read over SSH are listed under "Images and payloads" above. Rerun on comparable hardware (`docs/ssh-target.md` of the checkout).',
+  },
 
   async availability(guest: GuestConfig): Promise<Availability> {
     const target = guest.target;

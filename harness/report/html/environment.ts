@@ -41,7 +41,8 @@ export function guestEnvironmentRow(guest: GuestManifest, runId: string, context
   const conditions = guest.hostConditions;
   return [
     guest.name,
-    guest.os,
+    // The OS, and how it was reached and which image, when the config said (runs before that recorded linux-disk or ssh as the os).
+    [guest.os, ...(guest.reach ? [`reach ${guest.reach}`] : []), ...(guest.variant ? [`variant ${guest.variant}`] : [])].join(', '),
     status,
     known?.kernel ?? '—',
     known?.timer ?? '—',

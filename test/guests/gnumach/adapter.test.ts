@@ -10,7 +10,7 @@ function guest(image: Record<string, string>): GuestConfig {
 
 describe('GNU Mach adapter', () => {
   it('is the registry adapter for os gnumach', () => {
-    expect(adapterFor('gnumach')).to.equal(gnumachAdapter);
+    expect(adapterFor({ os: 'gnumach' })).to.equal(gnumachAdapter);
   });
 
   it('boots the payload as a boot-script module with the host and device ports, on the serial console', () => {
