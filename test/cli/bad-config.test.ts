@@ -72,7 +72,7 @@ describe('harness run with a bad config', function () {
     });
   }
 
-  it('@integration control: a good config does start the fake QEMU (so the checks above can see a call)', async function () {
+  it('@host control: a good config does start the fake QEMU (so the checks above can see a call)', async function () {
     this.timeout(10 * 60_000);
     const good = join(dir, 'good.yaml');
     await writeFile(good, `${header().replace(`cacheDir: ${join(dir, 'cache')}`, `cacheDir: ${join(projectRoot, '.cache')}`)}guests:\n  - { name: a, os: linux, vcpus: 1, benchmarks: { iterations: 5, warmup: 10 } }\n`);

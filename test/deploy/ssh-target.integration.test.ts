@@ -25,7 +25,7 @@ function runningPayloads(): string[] {
   return found;
 }
 
-describe('@integration ssh target (no QEMU) against a real sshd on loopback', function () {
+describe('@host ssh target (no QEMU) against a real sshd on loopback', function () {
   this.timeout(10 * 60_000);
   let sshd: LoopbackSshd;
   const dirs: string[] = [];

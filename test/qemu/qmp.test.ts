@@ -7,7 +7,7 @@ import { baseArgs, qmpArgs } from '../../harness/qemu/argv.js';
 import { QemuProcess } from '../../harness/qemu/process.js';
 import { QmpClient, QmpError, queryVcpuThreads } from '../../harness/qemu/qmp.js';
 
-describe('QMP client against a real, paused QEMU', function () {
+describe('@host QMP client against a real, paused QEMU', function () {
   this.timeout(30_000);
   let dir: string;
   let qemu: QemuProcess;

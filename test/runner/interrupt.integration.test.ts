@@ -32,7 +32,7 @@ const readDoc = async (runDir: string) => JSON.parse(await readFile(join(runDir,
 const comparable = (doc: Doc) => ({ ...doc, runId: undefined });
 const booted = (h: HarnessProcess) => h.events.filter((e) => e.type === 'guest-booting').map((e) => `${e.guest} boot-${e.boot}`);
 
-describe('@integration SIGINT, SIGTERM and SIGKILL to `harness run`, and --resume', function () {
+describe('@guest SIGINT, SIGTERM and SIGKILL to `harness run`, and --resume', function () {
   this.timeout(15 * 60_000);
   const dirs: string[] = [];
   let file: string;

@@ -40,7 +40,7 @@ describe('runBenchmarks', function () {
     expect(report).to.contain('## Skipped').and.to.contain(`minix: MINIX 3 disk image not found at ${join(dir, 'no-such-disk.img')}`);
   });
 
-  it('@integration gives up on a guest that does not boot in time, quoting its console, and leaves no QEMU behind', async () => {
+  it('@guest gives up on a guest that does not boot in time, quoting its console, and leaves no QEMU behind', async () => {
     const { dir, file } = await writeTempConfig({
       accel: 'tcg-icount',
       timeouts: { bootSeconds: 1, benchmarkSeconds: 60, shutdownSeconds: 5 },

@@ -8,7 +8,7 @@ import { closeClient, execChecked, execStream, execText, shellQuote, uploadFile 
 import { fingerprintOf, generateKeyPair, harnessKey, parsePublicKey } from '../../harness/ssh/keys.js';
 import { freePort, sshdAvailable, startSshd, type LoopbackSshd } from '../support/sshd.js';
 
-describe('SSH (ssh2) against a real sshd on loopback', function () {
+describe('@host SSH (ssh2) against a real sshd on loopback', function () {
   this.timeout(60_000);
   let sshd: LoopbackSshd;
   let endpoint: SshEndpoint;
@@ -125,7 +125,7 @@ describe('SSH (ssh2) against a real sshd on loopback', function () {
   });
 });
 
-describe('SSH keys', () => {
+describe('@host SSH keys (ssh-keygen)', () => {
   it('parses public key lines and computes the fingerprint ssh-keygen prints', async function () {
     this.timeout(20_000);
     const dir = await mkdtemp(join(tmpdir(), 'hb-keys-'));

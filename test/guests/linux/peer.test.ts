@@ -12,7 +12,7 @@ import { StreamAssembler, type GuestStream } from '../../../harness/wire/stream.
  * The Linux payload's peer runner on the host, with a stand-in for perf (a shell script at a path
  * compiled in): whatever perf does, our figures are sent and the PEER record says what happened.
  */
-describe('the Linux payload running a peer (hb.peers=perf), on the host', function () {
+describe('@host the Linux payload running a peer (hb.peers=perf), on the host', function () {
   this.timeout(120_000);
   let dir: string;
   let payload: string;

@@ -22,7 +22,7 @@ interface DrawnChart {
   texts: number;
 }
 
-describe('report.html in headless Chromium', function () {
+describe('@host report.html in headless Chromium', function () {
   this.timeout(180_000);
   let browser: Browser | undefined;
 
