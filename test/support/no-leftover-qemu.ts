@@ -97,8 +97,11 @@ export async function leftoverQemus(graceMs = 3000, programs: RegExp = QEMU_PROG
   }
 }
 
-/** How long a QEMU being stopped as the last test ends may take to go. */
-const LEFTOVER_GRACE_MS = 3000;
+/**
+ * How long a QEMU being stopped as the last test ends may take to go; HB_LEFTOVER_GRACE_MS
+ * overrides it (test/support/no-leftover-qemu.test.ts sets 0 for a suite whose QEMU never goes).
+ */
+const LEFTOVER_GRACE_MS = Number(process.env.HB_LEFTOVER_GRACE_MS ?? 3000);
 
 export const mochaHooks = {
   async afterAll(this: Mocha.Context): Promise<void> {
