@@ -36,6 +36,8 @@ export interface GuestSessionOptions {
   emit: EventSink;
   /** How often the data channel is read; short enough that timeouts are precise. */
   pollMs?: number;
+  /** Console output allowed before the guest is stopped as flooding; default CONSOLE_LOG_MAX_BYTES (tests give less). */
+  consoleLogMaxBytes?: number;
   /** Aborted on SIGINT/SIGTERM: QEMU is stopped and reaped, and the result says `interrupted`. */
   signal?: AbortSignal;
 }
@@ -181,7 +183,7 @@ export async function runGuestSession(options: GuestSessionOptions): Promise<Gue
       if (driveError) throw await fail('console', driveError.message, driveError);
       // Once every record is in, a deploy step that fails afterwards (powering off) does not fail the boot.
       if (deployError && !channel.stream.complete) throw await fail('deploy', deployError.message, deployError);
-      const flood = await consoleFlood(consoleLog);
+      const flood = await consoleFlood(consoleLog, options.consoleLogMaxBytes);
       if (flood) throw await fail('console', flood);
       // Reads are bounded (FILE_TAIL_READ_BYTES): read on before taking the file as drained.
       if (exitedBeforeRead && data.more) continue;
