@@ -24,6 +24,8 @@ export interface GuestSessionOptions extends SessionRequest {
   accel: Accel;
   /** vCPUs to give the guest (may be fewer than configured). */
   vcpus: number;
+  /** Console output allowed before the guest is stopped as flooding; default CONSOLE_LOG_MAX_BYTES (tests give less). */
+  consoleLogMaxBytes?: number;
 }
 
 /** @deprecated name: a QEMU session's result is every session's. */
@@ -211,7 +213,7 @@ class QemuBoot {
     if (this.driveError) throw await this.diagnosed('console', this.driveError.message, this.driveError);
     // Once every record is in, a deploy step that fails afterwards (powering off) does not fail the boot.
     if (this.deployError && !this.watcher.complete) throw await this.diagnosed('deploy', this.deployError.message, this.deployError);
-    const flood = await consoleFlood(this.consoleLog);
+    const flood = await consoleFlood(this.consoleLog, this.options.consoleLogMaxBytes);
     if (flood) throw await this.diagnosed('console', flood);
   }
 

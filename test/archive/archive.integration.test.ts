@@ -9,7 +9,7 @@ import { runBenchmarks } from '../../harness/runner/run.js';
 import { writeTempConfig } from '../support/temp-config.js';
 import { flipByte, tamper } from './tamper.js';
 
-describe('@integration archive and verify a real Linux run', function () {
+describe('@guest archive and verify a real Linux run', function () {
   this.timeout(10 * 60_000);
   let dir: string;
   let runDir: string;

@@ -1,6 +1,7 @@
 // Issue 7, "Concurrency" (docs/reliability.md): the image cache shared by harness runs. Builders
-// are real processes (test/support/cache-builder-child.ts), started together and made to finish
-// their builds at the same instant, which is when a cache that is not atomic breaks.
+// are real processes (test/support/cache-builder-child.ts), started together and held at the end of
+// their builds until every one has built, then let go at once: they put their entries in place at
+// the same moment, which is when a cache that is not atomic breaks (no clock decides it).
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,7 +14,36 @@ import { projectRoot } from '../../harness/paths.js';
 const CHILD = join(projectRoot, 'test', 'support', 'cache-builder-child.ts');
 
 function builder(root: string, key: string, label: string, mode?: string) {
-  return execa('node', ['--import', 'tsx', CHILD, root, key, label, ...(mode ? [mode] : [])], { cwd: projectRoot, reject: false });
+  return execa('node', ['--import', 'tsx', CHILD, root, key, label, ...(mode ? [mode] : [])], { cwd: projectRoot, reject: false, stdin: mode?.startsWith('rounds:') ? 'pipe' : 'ignore' });
+}
+
+/** A builder's stdout, line by line as it comes: `next()` is the next line, failing if the builder exits first. */
+function linesOf(child: ReturnType<typeof builder>): { next: () => Promise<string> } {
+  const lines: string[] = [];
+  const waiting: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = [];
+  let rest = '';
+  let ended: Error | undefined;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const parts = (rest + chunk.toString()).split('\n');
+    rest = parts.pop()!;
+    for (const line of parts) {
+      const waiter = waiting.shift();
+      if (waiter) waiter.resolve(line);
+      else lines.push(line);
+    }
+  });
+  child.once('exit', (code) => {
+    ended = new Error(`expected another line from the builder, got its exit (code ${code})`);
+    for (const waiter of waiting.splice(0)) waiter.reject(ended);
+  });
+  return {
+    next: () => {
+      const line = lines.shift();
+      if (line !== undefined) return Promise.resolve(line);
+      if (ended) return Promise.reject(ended);
+      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    },
+  };
 }
 
 describe('cachedDirectory', function () {
@@ -55,20 +85,22 @@ describe('cachedDirectory', function () {
   });
 
   it('gives 8 processes building one key at the same instant the same whole entry, which never changes under them', async () => {
-    for (let round = 0; round < 3; round++) {
-      const root = join(dir, `round-${round}`);
-      const at = Date.now() + 3000;
-      const results = await Promise.all(Array.from({ length: 8 }, (_, k) => builder(root, 'image-key', `builder-${k}`, `finish-at:${at}`)));
-      const outcomes = results.map((r) => {
-        expect(r.exitCode, r.stderr).to.equal(0);
-        return JSON.parse(r.stdout) as { built: boolean; dir: string; problems: string[] };
-      });
-      for (const outcome of outcomes) expect(outcome.problems).to.deep.equal([]);
+    const rounds = 3;
+    const builders = Array.from({ length: 8 }, (_, k) => builder(dir, 'image-key', `builder-${k}`, `rounds:${rounds}`));
+    const output = builders.map(linesOf);
+    for (let round = 0; round < rounds; round++) {
+      // Every builder has built its own temporary (none can have put it in place yet): let them all go.
+      for (const lines of output) expect(await lines.next()).to.equal(`built ${round}`);
+      for (const b of builders) b.stdin!.write('go\n');
+      const outcomes = await Promise.all(output.map(async (lines) => JSON.parse(await lines.next()) as { round: number; built: boolean; dir: string; problems: string[] }));
+      for (const outcome of outcomes) expect(outcome).to.deep.include({ round, built: true, problems: [] });
       expect(new Set(outcomes.map((o) => o.dir)).size).to.equal(1);
       // One entry, every temporary directory gone.
+      const root = join(dir, `round-${round}`);
       expect(await readdir(root)).to.deep.equal(['image-key']);
       expect((await readdir(join(root, 'image-key'))).sort()).to.deep.equal(['.complete', 'image', 'label']);
     }
+    for (const result of await Promise.all(builders)) expect(result.exitCode, result.stderr).to.equal(0);
   });
 
   it('never uses the entry of a build killed half-way, and clears it away at the next build', async () => {

@@ -45,18 +45,28 @@ describe('harness run with a bad config', function () {
     { name: 'a character device', file: '/dev/zero', field: '(file)', expected: /a readable YAML file/, got: /a character device/ },
   ];
 
+  // The CLI is run for every case at once (each run is a process of its own, and the cases share
+  // nothing but the fake QEMU that none may call); each test then looks at its case's run.
+  const runCli = (file: string) => execa('node', [join(projectRoot, 'bin', 'harness.js'), 'run', file], { reject: false, cwd: projectRoot, env: { PATH: pathWith(fake) } });
+  let runs: Map<string, { file: string; result: Awaited<ReturnType<typeof runCli>> }>;
+  before(async () => {
+    runs = new Map(
+      await Promise.all(
+        cases.map(async (c) => {
+          let file = c.file;
+          if (file === undefined) {
+            file = join(dir, `${c.name.replace(/\W+/g, '-')}.yaml`);
+            await writeFile(file, `${header()}${c.text}`);
+          }
+          return [c.name, { file, result: await runCli(file) }] as const;
+        }),
+      ),
+    );
+  });
+
   for (const c of cases) {
     it(`refuses ${c.name}: names file, line, field, expected and got, and never starts QEMU`, async () => {
-      let file = c.file;
-      if (file === undefined) {
-        file = join(dir, `${c.name.replace(/\W+/g, '-')}.yaml`);
-        await writeFile(file, `${header()}${c.text}`);
-      }
-      const result = await execa('node', [join(projectRoot, 'bin', 'harness.js'), 'run', file], {
-        reject: false,
-        cwd: projectRoot,
-        env: { PATH: pathWith(fake) },
-      });
+      const { file, result } = runs.get(c.name)!;
       expect(result.exitCode, result.stderr).to.equal(ExitCode.USAGE);
       const line = result.stderr.split('\n').find((l) => l.includes(`: ${c.field}: expected `));
       expect(line, result.stderr).not.to.equal(undefined);
@@ -73,7 +83,7 @@ describe('harness run with a bad config', function () {
     });
   }
 
-  it('@integration control: a good config does start the fake QEMU (so the checks above can see a call)', async function () {
+  it('@host control: a good config does start the fake QEMU (so the checks above can see a call)', async function () {
     this.timeout(10 * 60_000);
     const good = join(dir, 'good.yaml');
     await writeFile(good, `${header().replace(`cacheDir: ${join(dir, 'cache')}`, `cacheDir: ${join(projectRoot, '.cache')}`)}guests:\n  - { name: a, os: linux, vcpus: 1, benchmarks: { iterations: 5, warmup: 10 } }\n`);

@@ -31,7 +31,7 @@ async function walk(root: string, dir = root): Promise<string[]> {
   return out;
 }
 
-describe('@integration harness run against a hostile guest (fake QEMU)', function () {
+describe('@host harness run against a hostile guest (fake QEMU)', function () {
   this.timeout(10 * 60_000);
   const roots: string[] = [];
   after(async () => {

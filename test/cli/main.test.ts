@@ -1,16 +1,28 @@
 import { expect } from 'chai';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
 import { projectRoot } from '../../harness/paths.js';
+import { installFakeQemu, pathWith, type FakeQemu } from '../support/fake-qemu/index.js';
 import { writeTempConfig } from '../support/temp-config.js';
-
-// The package's own bin, as `npx harness` runs it (npm test compiles dist/ first).
-const harness = (args: string[]) => execa('node', [join(projectRoot, 'bin', 'harness.js'), ...args], { reject: false, cwd: projectRoot });
 
 describe('harness CLI', function () {
   this.timeout(60_000);
+  // A run checks QEMU's version before anything else: the fake answers it, so no QEMU is needed
+  // (and none would be started: every guest here is skipped or refused).
+  let fakeDir: string;
+  let fake: FakeQemu;
+  before(async () => {
+    fakeDir = await mkdtemp(join(tmpdir(), 'hb-cli-'));
+    fake = await installFakeQemu(fakeDir, { writes: [], then: 'exit' });
+  });
+  after(() => rm(fakeDir, { recursive: true, force: true }));
+
+  // The package's own bin, as `npx harness` runs it (npm test compiles dist/ first).
+  const harness = (args: string[]) =>
+    execa('node', [join(projectRoot, 'bin', 'harness.js'), ...args], { reject: false, cwd: projectRoot, env: { PATH: pathWith(fake) } });
 
   it('rejects a bad config before anything boots, naming file, line, field, expected and got', async () => {
     const { dir, file } = await writeTempConfig({ guests: [{ name: 'x', os: 'linux', vcpus: 0 }] });

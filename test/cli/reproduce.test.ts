@@ -5,16 +5,13 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
 import { projectRoot } from '../../harness/paths.js';
+import { HARNESS_BIN } from '../support/processes.js';
 import { resultEntry } from '../support/result-entry.js';
 import { writeRunFixture } from '../support/run-fixture.js';
 
-// The CLI from source (tsx), so the test needs no compiled dist/ and boots nothing: every run is a fixture.
-const mainTs = join(projectRoot, 'harness', 'cli', 'main.ts');
-const harness = (args: string[]) =>
-  execa('node', ['--import', 'tsx', '--input-type=module', '-e', `import { main } from ${JSON.stringify(mainTs)}; process.exitCode = await main(['node', 'harness', ...process.argv.slice(1)]);`, ...args], {
-    reject: false,
-    cwd: projectRoot,
-  });
+// The package's own bin, as `npx harness` runs it (npm test and npm run test:unit compile dist/
+// first); it boots nothing: every run is a fixture.
+const harness = (args: string[]) => execa(process.execPath, [HARNESS_BIN, ...args], { reject: false, cwd: projectRoot });
 
 /** 101 samples around `median`, one boot, as a run directory stores them. */
 function around(median: number): number[] {

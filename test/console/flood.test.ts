@@ -10,7 +10,7 @@ import { projectRoot } from '../../harness/paths.js';
 /** Peak RSS growth allowed while 100 MB arrive (measured: about +75 MiB, the same for 300 MB: garbage between collections, not the flood). */
 const CONSOLE_FLOOD_GROWTH_BOUND = 128 * 2 ** 20;
 
-describe('a console flooded with 100 MB without a newline, then binary noise', function () {
+describe('@host a console flooded with 100 MB without a newline, then binary noise', function () {
   this.timeout(120_000);
 
   it('keeps the harness within a bounded memory, ends the wait when the console closes, and quotes it printably', async () => {

@@ -23,7 +23,7 @@ describe('ConsoleSession', () => {
 
   beforeEach(async () => {
     fake = await fakeGuest();
-    session = await ConsoleSession.connect(fake.path, 2000);
+    session = await ConsoleSession.connect(fake.path, 10_000);
     guest = await fake.guest;
   });
 
@@ -34,20 +34,29 @@ describe('ConsoleSession', () => {
     await rm(fake.dir, { recursive: true, force: true });
   });
 
+  // Waits that are meant to succeed get a timeout far beyond what they need (they end as soon as
+  // the text is there); only the waits meant to time out are short.
   it('waits for text that arrives in pieces, and types lines the guest receives', async () => {
-    const typed: string[] = [];
-    guest.on('data', (data) => typed.push(data.toString()));
-    setTimeout(() => guest.write('Minix/i386 (minix) (console)\n\nlog'), 10);
-    setTimeout(() => guest.write('in: '), 30);
-    await session.expect(/login: $/, 1000, 'the login prompt');
+    let typed = '';
+    const received = new Promise<void>((resolve) =>
+      guest.on('data', (data) => {
+        typed += data.toString();
+        if (typed.endsWith('\n')) resolve();
+      }),
+    );
+    const waiting = session.expect(/login: $/, 10_000, 'the login prompt');
+    // The second piece is sent only once the first has been written to the socket.
+    await new Promise<void>((resolve) => guest.write('Minix/i386 (minix) (console)\n\nlog', () => resolve()));
+    guest.write('in: ');
+    await waiting;
     await session.send('root\n');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(typed.join('')).to.equal('root\n');
+    await received;
+    expect(typed).to.equal('root\n');
   });
 
   it('never takes the same prompt twice', async () => {
     guest.write('# ');
-    await session.expect(/# $/, 500);
+    await session.expect(/# $/, 10_000);
     try {
       await session.expect(/# $/, 100, 'a second prompt');
       expect.fail('expected a timeout');
@@ -56,7 +65,7 @@ describe('ConsoleSession', () => {
       expect((error as ConsoleExpectError).reason).to.equal('timeout');
     }
     guest.write('cc -o x x.c\n# ');
-    await session.expect(/# $/, 500);
+    await session.expect(/# $/, 10_000);
   });
 
   it('times out naming what it waited for and quoting the console tail', async () => {
@@ -81,10 +90,10 @@ describe('ConsoleSession', () => {
   });
 
   it('keeps at most CONSOLE_BUFFER_CHARS of a flood and still matches what follows', async function () {
-    this.timeout(10_000);
+    this.timeout(60_000);
     guest.write('x'.repeat(CONSOLE_BUFFER_CHARS * 2));
     guest.write('\n# ');
-    await session.expect(/# $/, 5000);
+    await session.expect(/# $/, 50_000);
     expect(session.tail(CONSOLE_BUFFER_CHARS * 4).length).to.be.at.most(CONSOLE_BUFFER_CHARS);
   });
 });

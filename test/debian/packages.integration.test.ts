@@ -11,7 +11,7 @@ import { fetchPackage, fetchPackages, packageKnown, packagesCache, resolvePackag
  * The fetcher against the host's real apt and Debian's mirrors, with small packages (hello, about
  * 50 kB): the host's own architecture through the host's apt, i386 through a private one.
  */
-describe('@integration Debian packages fetched with apt', function () {
+describe('@host Debian packages fetched with apt', function () {
   this.timeout(10 * 60_000);
   let cacheDir: string;
   let host: string;

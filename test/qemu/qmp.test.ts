@@ -7,7 +7,7 @@ import { baseArgs, qmpArgs } from '../../harness/qemu/argv.js';
 import { QemuProcess } from '../../harness/qemu/process.js';
 import { QmpClient, QmpError, queryVcpuThreads } from '../../harness/qemu/qmp.js';
 
-describe('QMP client against a real, paused QEMU', function () {
+describe('@host QMP client against a real, paused QEMU', function () {
   this.timeout(30_000);
   let dir: string;
   let qemu: QemuProcess;
@@ -55,10 +55,15 @@ describe('QMP client against a real, paused QEMU', function () {
 
   it('delivers asynchronous events', async () => {
     const seen: string[] = [];
-    qmp.on('event', (event) => seen.push(event.event));
+    const stopped = new Promise<void>((resolve) =>
+      qmp.on('event', (event) => {
+        seen.push(event.event);
+        if (event.event === 'STOP') resolve();
+      }),
+    );
     await qmp.execute('cont');
     await qmp.execute('stop');
-    for (let i = 0; i < 50 && !seen.includes('STOP'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await stopped;
     expect(seen).to.include.members(['RESUME', 'STOP']);
   });
 

@@ -33,7 +33,7 @@ describe('QEMU version check', function () {
     expect(MIN_QEMU_VERSION).to.deep.equal([7, 2]);
   });
 
-  it('accepts the installed QEMU', async () => {
+  it('@host accepts the installed QEMU', async () => {
     expect(await checkQemu('qemu-system-x86_64')).to.match(/^QEMU emulator version \d+\.\d+/);
   });
 

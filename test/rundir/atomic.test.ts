@@ -1,14 +1,13 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../harness/paths.js';
 import { atomicFs, writeAtomic } from '../../harness/rundir/atomic.js';
 
 describe('results files are written atomically (write, flush, rename)', function () {
-  this.timeout(120_000);
+  this.timeout(60_000);
   let dir: string;
   const original = { ...atomicFs };
   beforeEach(async () => {
@@ -58,31 +57,60 @@ describe('results files are written atomically (write, flush, rename)', function
     expect(await readFile(path, 'utf8')).to.equal('new');
   });
 
-  it('a process SIGKILLed while rewriting results.json never leaves it half-written', async () => {
-    const path = join(dir, 'results.json');
-    let midWrite = 0;
-    const kills = 12;
-    for (let i = 0; i < kills; i++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'test', 'support', 'atomic-writer.ts'), path, '8'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-      await new Promise<void>((resolve, reject) => {
-        child.stdout!.once('data', () => resolve());
-        child.once('exit', (code) => reject(new Error(`expected the writer to start, got exit code ${code}`)));
-      });
-      await sleep(50 + Math.floor(Math.random() * 400));
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
-      const text = await readFile(path, 'utf8');
-      const doc = JSON.parse(text) as { version: number; end: boolean };
-      expect(doc.end).to.equal(true);
-      // The kill landed between opening the temporary and renaming it: the sequence really was cut.
-      const leftovers = (await readdir(dir)).filter((name) => name !== 'results.json');
-      for (const name of leftovers) {
-        const partial = await readFile(join(dir, name), 'utf8');
-        if (!partial.endsWith('"end":true}\n')) midWrite++;
-        await rm(join(dir, name));
+  // The writer stops at a known point of its rewrite (test/support/atomic-writer.ts) and says so on
+  // its stdout; it is SIGKILLed exactly there, so every kill lands where it is meant to. The three
+  // writers start together, each in a directory of its own, as starting one takes a while.
+  describe('a process SIGKILLed while rewriting results.json', () => {
+    const killedAt = [
+      { stage: 'mid-write', version: 0, temporary: 'partial' },
+      { stage: 'before-rename', version: 0, temporary: 'whole' },
+      { stage: 'after-rename', version: 1, temporary: 'none' },
+    ] as const;
+    const writers = new Map<string, { dir: string; child: ChildProcess; exited: Promise<number | null>; stopped: Promise<string> }>();
+    before(async () => {
+      for (const { stage } of killedAt) {
+        const dir = await mkdtemp(join(tmpdir(), 'hb-atomic-kill-'));
+        const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'test', 'support', 'atomic-writer.ts'), join(dir, 'results.json'), '256', stage], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+        const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+        const stopped = new Promise<string>((resolve, reject) => {
+          let said = '';
+          child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+            said += text;
+            if (said.includes(`stopped ${stage}\n`)) resolve(said);
+          });
+          void exited.then((code) => reject(new Error(`expected the writer to stop at ${stage}, got exit code ${code} after: ${said}`)));
+        });
+        stopped.catch(() => undefined); // awaited by its test
+        writers.set(stage, { dir, child, exited, stopped });
       }
+    });
+    after(async () => {
+      for (const { dir, child, exited } of writers.values()) {
+        child.kill('SIGKILL');
+        await exited;
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    for (const { stage, version, temporary } of killedAt) {
+      it(`${stage}: never leaves it half-written`, async () => {
+        const { dir, child, exited, stopped } = writers.get(stage)!;
+        expect(await stopped).to.equal(`written 0\nstopped ${stage}\n`);
+        child.kill('SIGKILL');
+        await exited;
+        const doc = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { version: number; end: boolean };
+        expect(doc).to.include({ version, end: true });
+        const leftovers = (await readdir(dir)).filter((name) => name !== 'results.json');
+        if (temporary === 'none') {
+          expect(leftovers).to.deep.equal([]);
+        } else {
+          // The kill really cut the sequence: the temporary is there, half-written or not yet renamed.
+          expect(leftovers).to.deep.equal([`results.json.tmp-${child.pid}`]);
+          const text = await readFile(join(dir, leftovers[0]!), 'utf8');
+          expect(text.endsWith('"end":true}\n'), `temporary ${temporary}`).to.equal(temporary === 'whole');
+          if (temporary === 'partial') expect(text.length).to.be.above(0);
+        }
+      });
     }
-    // Most kills land inside the 8 MB write (the loop does little else); one is enough to show it.
-    expect(midWrite, 'kills that cut a write short').to.be.greaterThan(0);
   });
 });

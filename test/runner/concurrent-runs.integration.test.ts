@@ -15,7 +15,7 @@ import { projectRoot } from '../../harness/paths.js';
 
 const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
 
-describe('@integration two harness runs at once, sharing an empty cache', function () {
+describe('@guest two harness runs at once, sharing an empty cache', function () {
   this.timeout(20 * 60_000);
   let dir: string;
   before(async () => {

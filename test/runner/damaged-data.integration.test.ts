@@ -34,7 +34,7 @@ function records(bytes: Buffer): { offset: number; type: number; length: number;
   return out;
 }
 
-describe('@integration a real guest\'s data.bin, damaged', function () {
+describe('@guest a real guest\'s data.bin, damaged', function () {
   this.timeout(15 * 60_000);
   let dir: string;
   let config: string;

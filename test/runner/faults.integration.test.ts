@@ -31,7 +31,7 @@ interface FaultRun {
   dir: string;
 }
 
-describe('@integration guest and host faults: detected, QEMU reaped, the run goes on', function () {
+describe('@guest guest and host faults: detected, QEMU reaped, the run goes on', function () {
   this.timeout(10 * 60_000);
   const dirs: string[] = [];
   after(async () => {

@@ -30,7 +30,7 @@ const gnumachGuest = { name: 'gnumach', os: 'gnumach', vcpus: 1, pin: [0], memor
 
 // Debian's i386 GNU Mach kernel is downloaded into the checkout's cache on first use, so this runs
 // on any machine that reaches Debian's mirrors: no image has to be given.
-describe('@integration GNU Mach guest under QEMU', function () {
+describe('@guest GNU Mach guest under QEMU', function () {
   this.timeout(15 * 60_000);
   const dirs: string[] = [];
 

@@ -25,7 +25,7 @@ async function runLinux(accel: 'tcg-icount' | 'tcg', benchmarks: Record<string, 
   return { outcome, events, dir };
 }
 
-describe('@integration Linux guest under QEMU', function () {
+describe('@guest Linux guest under QEMU', function () {
   this.timeout(15 * 60_000);
   const dirs: string[] = [];
   after(async () => {

@@ -8,7 +8,7 @@ import { writeTempConfig } from '../support/temp-config.js';
 const disk = process.env.MINIX_DISK;
 const bootDir = process.env.MINIX_BOOT_DIR;
 
-describe('@integration MINIX 3 guest under QEMU', function () {
+describe('@guest MINIX 3 guest under QEMU', function () {
   this.timeout(60 * 60_000);
   let dir: string | undefined;
 

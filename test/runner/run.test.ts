@@ -1,10 +1,12 @@
 import { expect } from 'chai';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { loadConfig } from '../../harness/config/index.js';
 import type { RunEvent } from '../../harness/lifecycle/events.js';
 import { runBenchmarks } from '../../harness/runner/run.js';
+import { installFakeQemu, pathWith } from '../support/fake-qemu/index.js';
 import { writeTempConfig } from '../support/temp-config.js';
 
 async function qemuProcessesMentioning(text: string): Promise<string[]> {
@@ -20,6 +22,9 @@ describe('runBenchmarks', function () {
   });
 
   it('skips guests whose images are missing, with the reason and how to provide them, and goes on', async () => {
+    // The run checks QEMU's version first: a fake on PATH answers it, so no QEMU is needed.
+    const fake = await installFakeQemu(await mkdtemp(join(tmpdir(), 'hb-run-qemu-')), { writes: [], then: 'exit' });
+    dirs.push(join(fake.binDir, '..'));
     const { dir, file } = await writeTempConfig({
       accel: 'tcg-icount',
       guests: [
@@ -29,7 +34,14 @@ describe('runBenchmarks', function () {
     });
     dirs.push(dir);
     const events: RunEvent[] = [];
-    const outcome = await runBenchmarks(await loadConfig(file), { emit: (e) => events.push(e) });
+    const path = process.env.PATH;
+    process.env.PATH = pathWith(fake);
+    let outcome;
+    try {
+      outcome = await runBenchmarks(await loadConfig(file), { emit: (e) => events.push(e) });
+    } finally {
+      process.env.PATH = path;
+    }
     expect(outcome.results).to.deep.equal([]);
     expect(outcome.complete).to.equal(true);
     expect(outcome.skipped.map((s) => s.guest)).to.deep.equal(['sel4', 'minix']);
@@ -40,7 +52,7 @@ describe('runBenchmarks', function () {
     expect(report).to.contain('## Skipped').and.to.contain(`minix: MINIX 3 disk image not found at ${join(dir, 'no-such-disk.img')}`);
   });
 
-  it('@integration gives up on a guest that does not boot in time, quoting its console, and leaves no QEMU behind', async () => {
+  it('@guest gives up on a guest that does not boot in time, quoting its console, and leaves no QEMU behind', async () => {
     const { dir, file } = await writeTempConfig({
       accel: 'tcg-icount',
       timeouts: { bootSeconds: 1, benchmarkSeconds: 60, shutdownSeconds: 5 },

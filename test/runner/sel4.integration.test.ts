@@ -22,7 +22,7 @@ async function run(guests: Record<string, unknown>[]): Promise<{ outcome: RunOut
 
 const sel4Guest = { name: 'sel4', os: 'sel4', vcpus: 1, pin: [0], memoryMiB: 512, benchmarks: BENCHMARKS, image: { buildDir } };
 
-describe('@integration seL4 guest under QEMU', function () {
+describe('@guest seL4 guest under QEMU', function () {
   this.timeout(15 * 60_000);
   const dirs: string[] = [];
 

@@ -14,7 +14,7 @@ const guest: GuestConfig = {
   benchmarks: { boots: 1, iterations: 10, warmup: 0, include: ['syscall.null'] }, peers: [], image: {},
 };
 
-describe('@integration a guest driven at its console', function () {
+describe('@guest a guest driven at its console', function () {
   this.timeout(120_000);
   let dir: string;
   let prepared: PreparedGuest;

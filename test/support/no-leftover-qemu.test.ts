@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { projectRoot } from '../../harness/paths.js';
-import { installFakeQemu } from './fake-qemu/index.js';
+import { FAKE_QEMU_SCRIPT, installFakeQemu } from './fake-qemu/index.js';
 import { SLURM_PROGRAM, SUITE_TAG_ENV, suiteQemus, suiteTmp } from './no-leftover-qemu.js';
 
 /** Whether a process runs (exists and is no zombie). */
@@ -31,9 +31,13 @@ function readCmdline(pid: string): string {
 /** Starts a hanging fake QEMU orphaned through a shell that exits at once; returns its pid. */
 async function orphanQemu(binary: string, env: NodeJS.ProcessEnv): Promise<number> {
   const shell = spawn('sh', ['-c', `'${binary}' -nodefaults -display none & echo $!`], { detached: true, stdio: ['ignore', 'pipe', 'ignore'], env });
+  // Orphaned only once the shell has exited (until then the QEMU is its child).
+  const shellExited = new Promise((resolve) => shell.once('exit', resolve));
   const pid = await new Promise<string>((resolve) => shell.stdout!.once('data', (data: Buffer) => resolve(data.toString().trim())));
-  // `echo $!` answers before the child has exec'd: wait until it is the QEMU.
-  for (let waited = 0; waited < 10_000 && !readCmdline(pid).includes('qemu-system'); waited += 50) await sleep(50);
+  // `echo $!` answers before the child has exec'd (and then it is the shell, then the wrapper):
+  // wait until it is the fake QEMU itself, which it stays.
+  for (let waited = 0; waited < 10_000 && !readCmdline(pid).includes(FAKE_QEMU_SCRIPT); waited += 20) await sleep(20);
+  await shellExited;
   return Number(pid);
 }
 
@@ -65,7 +69,6 @@ describe('the check for QEMUs left after the suite', function () {
     const other = await installFakeQemu(outside, { then: 'hang' });
     const theirs = await orphanQemu(other.binary, { ...env, TMPDIR: dirname(suiteTmp) });
     started.push(ours, theirs);
-    await sleep(300);
     const found = suiteQemus();
     expect(found.map((q) => q.pid)).to.include(ours);
     expect(found.find((q) => q.pid === ours)!.why).to.include('environment');
@@ -78,10 +81,13 @@ describe('the check for QEMUs left after the suite', function () {
     // Stand-ins named as the daemons are, started in the suite's temporary directory.
     const daemon = join(dir, 'slurmd');
     const bystander = join(dir, 'slurmdx');
-    for (const file of [daemon, bystander]) await writeFile(file, '#!/bin/sh\nwhile :; do sleep 1; done\n', { mode: 0o755 });
-    const pids = [daemon, bystander].map((file) => spawn('sh', [file, '-D', '-f', join(dir, 'slurm.conf')], { stdio: 'ignore' }).pid!);
+    // Each says "ready" once it runs as the script (no longer the forked node), then waits on its
+    // stdin with a shell builtin: it forks no child, which would list as the daemon too until it exec'd.
+    for (const file of [daemon, bystander]) await writeFile(file, '#!/bin/sh\necho ready\nread line\n', { mode: 0o755 });
+    const children = [daemon, bystander].map((file) => spawn('sh', [file, '-D', '-f', join(dir, 'slurm.conf')], { stdio: ['pipe', 'pipe', 'ignore'] }));
+    const pids = children.map((child) => child.pid!);
     started.push(...pids);
-    await sleep(300);
+    await Promise.all(children.map((child) => new Promise((resolve) => child.stdout!.once('data', resolve))));
     const found = suiteQemus(undefined, undefined, undefined, SLURM_PROGRAM);
     expect(found.map((q) => q.pid)).to.include(pids[0]).and.not.include(pids[1]);
     expect(suiteQemus().map((q) => q.pid), 'counted as a QEMU').not.to.include(pids[0]);
@@ -89,17 +95,19 @@ describe('the check for QEMUs left after the suite', function () {
 
   it('fails a suite that leaves one running, naming it, and kills it', async () => {
     const pidFile = join(dir, 'leftover.pid');
-    const result = await execa('npx', ['mocha', '--no-config', '--node-option', 'import=tsx', '--require', 'test/support/no-leftover-qemu.ts', 'test/support/fixtures/leaves-qemu.fixture.ts'], {
+    // No grace for the leftover to go by itself: it never would.
+    const result = await execa(process.execPath, [join(projectRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--no-config', '--node-option', 'import=tsx', '--require', 'test/support/no-leftover-qemu.ts', 'test/support/fixtures/leaves-qemu.fixture.ts'], {
       cwd: projectRoot,
       reject: false,
-      env: { LEFTOVER_PID_FILE: pidFile },
+      env: { LEFTOVER_PID_FILE: pidFile, HB_LEFTOVER_GRACE_MS: '0' },
     });
     const pid = Number(await readFile(pidFile, 'utf8'));
     started.push(pid);
     expect(result.exitCode, result.stdout).not.to.equal(0);
     expect(result.stdout).to.match(/"after all" hook/);
     expect(result.stdout).to.match(new RegExp(`expected no QEMU or Slurm daemon left running after the test suite, got 1 \\(now killed\\):\\n\\s+pid ${pid} \\(environment, command line\\): `));
-    await sleep(200);
+    // SIGKILL was sent; the process is gone once the kernel has torn it down.
+    for (let waited = 0; waited < 10_000 && alive(pid); waited += 20) await sleep(20);
     expect(alive(pid), `QEMU ${pid} still running`).to.equal(false);
   });
 });

@@ -11,21 +11,53 @@
 // slurmstepd). QEMUs of anything else on the machine (another suite, another engineer's run) match none and are
 // never touched. Leftovers are killed (SIGKILL) and the suite fails, naming them.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const SUITE_TAG_ENV = 'HB_TEST_SUITE';
 
-/** This mocha process's tag; each suite (also one run inside a test) makes its own. */
-export const suiteTag = `hb-suite-${process.pid}-${randomBytes(4).toString('hex')}`;
-/** The suite's own temporary directory, made TMPDIR for the tests and everything they start. */
-export const suiteTmp = join(tmpdir(), suiteTag);
+/**
+ * The suite of this process, made once per process: the module can be loaded twice in one process
+ * (as the --require'd plugin and as an import of a test, which the TypeScript loader may give two
+ * module instances), and a second suite would take over TMPDIR and the tag from the first.
+ */
+/** The directory tsx caches compiled files in, under TMPDIR. */
+const TSX_CACHE = `tsx-${process.geteuid?.() ?? userInfo().username}`;
 
-mkdirSync(suiteTmp, { recursive: true });
-process.env[SUITE_TAG_ENV] = suiteTag;
-process.env.TMPDIR = suiteTmp;
+function processSuite(): { tag: string; tmp: string } {
+  const key = Symbol.for('hb-test-suite');
+  const shared = globalThis as { [key]?: { tag: string; tmp: string } };
+  if (shared[key]) return shared[key];
+  const tag = `hb-suite-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tmp = join(tmpdir(), tag);
+  mkdirSync(tmp, { recursive: true });
+  // tsx keeps its compiled files in TMPDIR/tsx-<uid>: the suite's points at the one outside, so the
+  // TypeScript children of the tests (and mocha's parallel workers) do not compile everything anew.
+  const compiled = join(tmpdir(), TSX_CACHE);
+  mkdirSync(compiled, { recursive: true });
+  symlinkSync(compiled, join(tmp, TSX_CACHE));
+  process.env[SUITE_TAG_ENV] = tag;
+  process.env.TMPDIR = tmp;
+  // Emptied after the tests (see afterAll) and removed as the process ends. In mocha's parallel
+  // mode each worker process loads this plugin, and runs afterAll after each of its files: the
+  // directory must still be there for the worker's next file.
+  process.on('exit', () => {
+    try {
+      rmSync(join(tmp, TSX_CACHE), { force: true });
+      rmdirSync(tmp);
+    } catch {
+      // Not empty: a QEMU was left, and what it had there is kept to be looked at.
+    }
+  });
+  return (shared[key] = { tag, tmp });
+}
+
+/** This mocha process's tag; each suite (also one run inside a test) makes its own. */
+export const suiteTag = processSuite().tag;
+/** The suite's own temporary directory, made TMPDIR for the tests and everything they start. */
+export const suiteTmp = processSuite().tmp;
 
 export interface SuiteQemu {
   pid: number;
@@ -97,8 +129,11 @@ export async function leftoverQemus(graceMs = 3000, programs: RegExp = QEMU_PROG
   }
 }
 
-/** How long a QEMU being stopped as the last test ends may take to go. */
-const LEFTOVER_GRACE_MS = 3000;
+/**
+ * How long a QEMU being stopped as the last test ends may take to go; HB_LEFTOVER_GRACE_MS
+ * overrides it (test/support/no-leftover-qemu.test.ts sets 0 for a suite whose QEMU never goes).
+ */
+const LEFTOVER_GRACE_MS = Number(process.env.HB_LEFTOVER_GRACE_MS ?? 3000);
 
 export const mochaHooks = {
   async afterAll(this: Mocha.Context): Promise<void> {
@@ -112,7 +147,9 @@ export const mochaHooks = {
         // Gone in the meantime.
       }
     }
-    if (left.length === 0) rmSync(suiteTmp, { recursive: true, force: true });
+    if (left.length === 0) {
+      for (const entry of readdirSync(suiteTmp)) if (entry !== TSX_CACHE) rmSync(join(suiteTmp, entry), { recursive: true, force: true });
+    }
     if (left.length > 0) {
       const list = left.map((q) => `  pid ${q.pid} (${q.why.join(', ')}): ${q.args.slice(0, 300)}`).join('\n');
       throw new Error(`expected no QEMU or Slurm daemon left running after the test suite, got ${left.length} (now killed):\n${list}`);

@@ -85,7 +85,7 @@ const REPORT =
   'for v in SLURM_JOB_ID SLURM_ARRAY_JOB_ID SLURM_ARRAY_TASK_ID SLURM_JOB_NODELIST SLURM_CPUS_ON_NODE SLURM_JOB_PARTITION; do eval "echo $v=\\${$v:-}"; done; ' +
   'echo AFFINITY=$(taskset -pc $$ | sed "s/.*: //")';
 
-describe('test/support/slurm-cluster: a real single-node Slurm', function () {
+describe('@host test/support/slurm-cluster: a real single-node Slurm', function () {
   this.timeout(120_000);
   let cluster: SlurmCluster | undefined;
   let out: string;

@@ -7,7 +7,7 @@ import { projectRoot } from '../../harness/paths.js';
 import { WireDecoder } from '../../harness/wire/decoder.js';
 import { StreamAssembler } from '../../harness/wire/stream.js';
 
-describe('the guests\' C record writer, read by the harness\'s parser', function () {
+describe('@host the guests\' C record writer, read by the harness\'s parser', function () {
   this.timeout(60_000);
   let dir: string;
   let stream: Buffer;

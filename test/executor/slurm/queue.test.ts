@@ -21,7 +21,7 @@ describe('Slurm queue states', () => {
   });
 });
 
-describe('Slurm queue queries on a real single-node Slurm', function () {
+describe('@host Slurm queue queries on a real single-node Slurm', function () {
   this.timeout(120_000);
   let cluster: SlurmCluster | undefined;
   const saved = process.env.SLURM_CONF;

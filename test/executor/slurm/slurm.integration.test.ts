@@ -47,7 +47,7 @@ async function layout(dir: string): Promise<string[]> {
   return files.sort();
 }
 
-describe('@integration harness run --executor slurm on a real single-node Slurm', function () {
+describe('@guest harness run --executor slurm on a real single-node Slurm', function () {
   this.timeout(20 * 60_000);
   let cluster: SlurmCluster | undefined;
   let file: string;

@@ -81,7 +81,7 @@ const STATE_FIELDS = ['gs', 'fs', 'es', 'ds', 'edi', 'esi', 'ebp', 'esp', 'ebx',
 /** A type descriptor as both headers spell it, emitted as data so the bytes can be compared. */
 const TYPE_SAMPLES = ['2, 32, 17, 1, 0, 0, 0', '18, 32, 1, 1, 0, 0, 0', '1, 16, 1, 1, 0, 0, 0', '0, 32, 1, 0, 1, 1, 0'];
 
-describe('@integration GNU Mach message layouts against gnumach-dev', function () {
+describe('@host GNU Mach message layouts against gnumach-dev', function () {
   this.timeout(10 * 60_000);
   let include: string;
   let msgids: ReturnType<typeof parseMsgids>;

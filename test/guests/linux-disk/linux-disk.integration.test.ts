@@ -17,7 +17,7 @@ import { writeTempConfig } from '../../support/temp-config.js';
 const cacheDir = join(projectRoot, '.cache');
 const BENCHMARKS = { iterations: 200, warmup: 20, include: ['syscall.null', 'ctxswitch.yield'] };
 
-describe('@integration Debian disk guest (linux-disk), payload deployed over SSH', function () {
+describe('@guest Debian disk guest (linux-disk), payload deployed over SSH', function () {
   this.timeout(30 * 60_000);
   const dirs: string[] = [];
   after(async () => {

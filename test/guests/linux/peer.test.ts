@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +9,20 @@ import { projectRoot } from '../../../harness/paths.js';
 import { WireDecoder } from '../../../harness/wire/decoder.js';
 import { StreamAssembler, type GuestStream } from '../../../harness/wire/stream.js';
 
+/** Whether a process runs (exists and is no zombie). */
+function running(pid: number): boolean {
+  try {
+    return !/\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The Linux payload's peer runner on the host, with a stand-in for perf (a shell script at a path
  * compiled in): whatever perf does, our figures are sent and the PEER record says what happened.
  */
-describe('the Linux payload running a peer (hb.peers=perf), on the host', function () {
+describe('@host the Linux payload running a peer (hb.peers=perf), on the host', function () {
   this.timeout(120_000);
   let dir: string;
   let payload: string;
@@ -66,11 +76,18 @@ describe('the Linux payload running a peer (hb.peers=perf), on the host', functi
 
   it('kills a perf that hangs, with the processes it started, after its timeout', async () => {
     // The background sleeper keeps the output pipe open: only killing the process group ends it.
-    await script('sleep 30 & echo started; sleep 30');
-    const started = Date.now();
+    // Each perf run notes its sleeper's pid; every one must be gone once the payload has finished
+    // (were it waited for instead of killed, the payload would not finish before it).
+    const sleepers = join(dir, 'sleepers');
+    await rm(sleepers, { force: true });
+    await script(`sleep 300 & echo $! >> '${sleepers}'; echo started; sleep 300`);
     const { peers } = await runPayload();
-    expect(Date.now() - started).to.be.below(15_000);
     for (const p of peers) expect(p).to.deep.include({ exit: 'signal 9', output: 'started', reason: 'killed after 1.5 s (guest time) without finishing' });
+    const pids = (await readFile(sleepers, 'utf8')).trim().split('\n').map(Number);
+    expect(pids).to.have.length(peers.length);
+    // SIGKILL has been sent to them; they are gone once the kernel has torn them down.
+    for (let waited = 0; waited < 10_000 && pids.some(running); waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const pid of pids) expect(running(pid), `sleeper ${pid} of a killed perf`).to.equal(false);
   });
 
   it('reports a missing perf without running anything', async () => {

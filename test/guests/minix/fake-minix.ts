@@ -30,6 +30,9 @@ export class FakeMinix {
   /** Lines longer than the real tty keeps. */
   readonly tooLong: string[] = [];
   poweredOff = false;
+  /** Resolves when the guest is told to power off. */
+  readonly poweroff: Promise<void>;
+  private onPoweroff!: () => void;
   path = '';
   private server!: Server;
   private dir = '';
@@ -39,7 +42,9 @@ export class FakeMinix {
   private heredoc: { command: string; body: string[] } | undefined;
   private ready = false;
 
-  constructor(private readonly options: FakeMinixOptions = {}) {}
+  constructor(private readonly options: FakeMinixOptions = {}) {
+    this.poweroff = new Promise((resolve) => (this.onPoweroff = resolve));
+  }
 
   async start(): Promise<void> {
     this.dir = await mkdtemp(join(tmpdir(), 'hb-fake-minix-'));
@@ -108,6 +113,7 @@ export class FakeMinix {
     if (this.options.silentAfter !== undefined && this.commands.length > this.options.silentAfter) return;
     if (line === 'poweroff') {
       this.poweredOff = true;
+      this.onPoweroff();
       this.socket?.end('The system is shutting down.\r\n');
       return;
     }

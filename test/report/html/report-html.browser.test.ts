@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { reportHtml } from '../../../harness/report/html/report-html.js';
 import { syntheticReport } from './synthetic-report.js';
 
@@ -22,7 +22,7 @@ interface DrawnChart {
   texts: number;
 }
 
-describe('report.html in headless Chromium', function () {
+describe('@host report.html in headless Chromium', function () {
   this.timeout(180_000);
   let browser: Browser | undefined;
 
@@ -31,6 +31,9 @@ describe('report.html in headless Chromium', function () {
       console.warn(`      skipped: ${CHROMIUM} is absent (apt-get install chromium, as scripts/setup.sh does)`);
       this.skip();
     }
+    // Imported here, not at the top: loading playwright-core takes a while, and the unit tier,
+    // which leaves this test out, still loads this file.
+    const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM });
   });
 
