@@ -23,7 +23,9 @@ const LAYERS = [
 const path = (names) => `^harness/(${names.map((n) => n.replace('.', '\\.')).join('|')})(/|$)`;
 const upward = LAYERS.slice(1).map((layer, i) => ({
   name: `layer-${layer.join('-').replace(/\.ts/g, '')}-imports-upward`,
-  comment: `${layer.join(', ')} may not import from the layers above it: ${LAYERS.slice(0, i + 1).flat().join(', ')}`,
+  comment: `${layer.join(', ')} may not import from the layers above it: ${LAYERS.slice(0, i + 1)
+    .flat()
+    .join(', ')}`,
   severity: 'error',
   from: { path: path(layer) },
   to: { path: path(LAYERS.slice(0, i + 1).flat()) },
@@ -31,7 +33,6 @@ const upward = LAYERS.slice(1).map((layer, i) => ({
 const known = LAYERS.flat();
 
 module.exports = {
-
   forbidden: [
     {
       name: 'no-circular',

@@ -39,7 +39,7 @@ export function unitCaveat(unit: Unit): string | undefined {
 export function unitMeaning(unit: Unit): string {
   switch (unit) {
     case 'tsc-ticks':
-      return 'TSC ticks on the host CPU under KVM, or on an ssh target\'s own CPU';
+      return "TSC ticks on the host CPU under KVM, or on an ssh target's own CPU";
     case 'guest-instructions':
       return 'guest instructions under QEMU -icount (deterministic; orderings and ratios carry over to hardware, absolute cycles do not)';
     case 'emulator-ticks':

@@ -14,7 +14,9 @@ describe('sha256 helpers', () => {
 
   it('hash a string as UTF-8, and parts as their concatenation', () => {
     expect(sha256Hex('é')).to.equal(createHash('sha256').update(Buffer.from('é', 'utf8')).digest('hex'));
-    expect(sha256Hex(['gcc 12', Buffer.from([0, 1, 2]), 'x'])).to.equal(sha256Hex(Buffer.concat([Buffer.from('gcc 12'), Buffer.from([0, 1, 2]), Buffer.from('x')])));
+    expect(sha256Hex(['gcc 12', Buffer.from([0, 1, 2]), 'x'])).to.equal(
+      sha256Hex(Buffer.concat([Buffer.from('gcc 12'), Buffer.from([0, 1, 2]), Buffer.from('x')])),
+    );
     expect(sha256Hex([])).to.equal(sha256Hex(''));
   });
 

@@ -74,10 +74,15 @@ function baselineRatio(figure: FigureSamples, table: readonly FigureSamples[], b
   if (against.entry.median === 0) return { reason: `${baseline}'s ${against.entry.metric} has median 0` };
   const options = { resamples: bootstrap.resamples, seed: bootstrap.seed };
   try {
-    const ratio = figure.groups.length > 1 || against.groups.length > 1
-      ? hierarchicalRatioOfMedians(against.groups, figure.groups, options)
-      : bootstrapRatioOfMedians(against.groups.flat(), figure.groups.flat(), options);
-    return { value: ratio.ratio, ci95: ratio.ci, against: { guest: against.entry.guest, metric: against.entry.metric, mechanism: against.entry.mechanism, median: against.entry.median } };
+    const ratio =
+      figure.groups.length > 1 || against.groups.length > 1
+        ? hierarchicalRatioOfMedians(against.groups, figure.groups, options)
+        : bootstrapRatioOfMedians(against.groups.flat(), figure.groups.flat(), options);
+    return {
+      value: ratio.ratio,
+      ci95: ratio.ci,
+      against: { guest: against.entry.guest, metric: against.entry.metric, mechanism: against.entry.mechanism, median: against.entry.median },
+    };
   } catch (error) {
     return { reason: `no ratio: ${(error as Error).message}` };
   }

@@ -17,7 +17,9 @@ export function figureGroups(entry: ResultEntry, rawBoots: readonly (readonly nu
   if (rawBoots.length !== entry.boots) {
     throw new Error(`expected ${entry.boots} boots of samples for ${entry.guest} ${entry.metric}, got ${rawBoots.length}`);
   }
-  return rawBoots.map((samples, i) => subtractOverhead(samples, entry.timerOverhead.subtracted, entry.opsPerSample).values.slice(entry.settling.droppedPerBoot[i] ?? 0));
+  return rawBoots.map((samples, i) =>
+    subtractOverhead(samples, entry.timerOverhead.subtracted, entry.opsPerSample).values.slice(entry.settling.droppedPerBoot[i] ?? 0),
+  );
 }
 
 /** One boot's decoded data channel. */

@@ -73,7 +73,7 @@ export function ticksPerMicrosecond(accel: Accel, facts: TimerFacts): TickConver
   }
   if (accel === 'tcg-icount') return { ticksPerUs: 1000, source: 'icount shift=0: one guest instruction per guest ns' };
   if (facts.tscHz > 0) return { ticksPerUs: facts.tscHz / 1e6, source: `TSC frequency ${facts.tscHz} Hz (${facts.tscHzSource})` };
-  return { reason: 'neither a clock check nor the TSC frequency is known: perf\'s microseconds cannot be converted to timer ticks' };
+  return { reason: "neither a clock check nor the TSC frequency is known: perf's microseconds cannot be converted to timer ticks" };
 }
 
 // A peer entry's shape is declared in results.schema.json (its `peer` and `peerBoot` definitions).

@@ -25,10 +25,22 @@ export interface RawBoot {
   stream: GuestStream;
 }
 
-export const DEFAULT_METHODOLOGY: MethodologyConfig = { overheadTolerance: { relative: 0.25, absolute: 2 }, unstableOverhead: 'flag', outliers: 'mad', settling: 'mser5' };
+export const DEFAULT_METHODOLOGY: MethodologyConfig = {
+  overheadTolerance: { relative: 0.25, absolute: 2 },
+  unstableOverhead: 'flag',
+  outliers: 'mad',
+  settling: 'mser5',
+};
 
 /** One entry per metric, pooling the boots in which it completed, in the order the guest ran them. */
-export function guestResults(guest: string, os: string, accel: Accel, boots: readonly RawBoot[], bootstrap: BootstrapConfig, methodology: MethodologyConfig = DEFAULT_METHODOLOGY): ResultEntry[] {
+export function guestResults(
+  guest: string,
+  os: string,
+  accel: Accel,
+  boots: readonly RawBoot[],
+  bootstrap: BootstrapConfig,
+  methodology: MethodologyConfig = DEFAULT_METHODOLOGY,
+): ResultEntry[] {
   const byMetric = new Map<string, RawBenchmark[]>();
   for (const { stream } of boots) {
     for (const raw of stream.benchmarks) byMetric.set(raw.metric, [...(byMetric.get(raw.metric) ?? []), raw]);
@@ -37,9 +49,10 @@ export function guestResults(guest: string, os: string, accel: Accel, boots: rea
   return [...byMetric.values()].map((raws) => {
     const entry = resultEntry(guest, os, accel, raws, bootstrap, methodology);
     const conversion = nanosecondsPerTick(accel, facts);
-    entry.nanoseconds = 'nsPerTick' in conversion
-      ? { median: entry.median * conversion.nsPerTick, ci95: [entry.ci95[0] * conversion.nsPerTick, entry.ci95[1] * conversion.nsPerTick] }
-      : conversion;
+    entry.nanoseconds =
+      'nsPerTick' in conversion
+        ? { median: entry.median * conversion.nsPerTick, ci95: [entry.ci95[0] * conversion.nsPerTick, entry.ci95[1] * conversion.nsPerTick] }
+        : conversion;
     entry.flags.push(...timerFlags(facts));
     return entry;
   });
@@ -49,7 +62,14 @@ export function guestResults(guest: string, os: string, accel: Accel, boots: rea
  * The overhead subtracted is the minimum of every measurement, the one least disturbed; when the
  * measurements disagree by more than the tolerance, the figure is flagged.
  */
-export function resultEntry(guest: string, os: string, accel: Accel, raws: readonly RawBenchmark[], bootstrap: BootstrapConfig, methodology: MethodologyConfig = DEFAULT_METHODOLOGY): ResultEntry {
+export function resultEntry(
+  guest: string,
+  os: string,
+  accel: Accel,
+  raws: readonly RawBenchmark[],
+  bootstrap: BootstrapConfig,
+  methodology: MethodologyConfig = DEFAULT_METHODOLOGY,
+): ResultEntry {
   const first = raws[0];
   if (!first) throw new RangeError(`resultEntry: expected at least one boot's samples for ${guest}, got none`);
   const measured = raws.flatMap((r) => [r.timerOverhead, r.timerOverheadAfter]);
@@ -100,7 +120,9 @@ export function resultEntry(guest: string, os: string, accel: Accel, raws: reado
     clampedSamples: clamped,
     flags: [
       ...(stability.stable ? [] : [stability.message]),
-      ...(unsettled.length > 0 ? [`no steady state found by MSER-5 in boot ${unsettled.join(', ')} (it would have dropped half the samples); all samples kept`] : []),
+      ...(unsettled.length > 0
+        ? [`no steady state found by MSER-5 in boot ${unsettled.join(', ')} (it would have dropped half the samples); all samples kept`]
+        : []),
     ],
     nanoseconds: { reason: 'not converted' },
     vcpus: first.vcpus,

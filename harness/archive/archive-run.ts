@@ -84,14 +84,18 @@ export async function archiveRun(dir: string, options: ArchiveOptions = {}): Pro
   const paths = [...run.files.map((f) => f.path), ARTIFACT_README, SHA256SUMS].sort();
   const readme: TarballFile = {
     path: ARTIFACT_README,
-    bytes: Buffer.from(artifactReadme({ manifest, configText: configCopy.bytes.toString('utf8'), paths, regenerated, ...(options.notes ? { notes: options.notes } : {}) }), 'utf8'),
+    bytes: Buffer.from(
+      artifactReadme({ manifest, configText: configCopy.bytes.toString('utf8'), paths, regenerated, ...(options.notes ? { notes: options.notes } : {}) }),
+      'utf8',
+    ),
   };
   const covered = [...run.files, readme].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const sums: TarballFile = { path: SHA256SUMS, bytes: Buffer.from(formatSha256Sums(covered), 'utf8') };
 
   // The run's start: the same for every archive of the run, unlike the files' own mtimes.
   const mtime = new Date(manifest.startedAt);
-  if (Number.isNaN(mtime.getTime())) throw new Error(`expected an ISO date as startedAt in ${join(dir, 'manifest.json')}, got ${JSON.stringify(manifest.startedAt)}`);
+  if (Number.isNaN(mtime.getTime()))
+    throw new Error(`expected an ISO date as startedAt in ${join(dir, 'manifest.json')}, got ${JSON.stringify(manifest.startedAt)}`);
   await writeReproducibleTarball(output, manifest.runId, [...covered, sums], mtime);
 
   const tarball = await readFile(output);

@@ -31,8 +31,10 @@ export type GuestNotes = (guest: Pick<GuestManifest, 'os' | 'reach' | 'variant'>
 const TOP_LEVEL: Record<string, string> = {
   'ARTIFACT.md': 'This file.',
   SHA256SUMS: 'SHA-256 of every other file, in `sha256sum -c` format.',
-  'manifest.json': 'Host CPU, memory and kernel; QEMU version and full argv per boot; accelerator asked for, used and why; vCPU pinning read back on host and guest; guest kernel, timer and payload compiler per boot; image provenance (package versions, hashes); harness commit; start and end times.',
-  'results.json': 'Every figure (median, 95% CI, percentiles, spread between boots, warm-up, outliers, timer overhead), plus skipped and failed benchmarks with reasons and the peer cross-check. Validated by `results.schema.json`.',
+  'manifest.json':
+    'Host CPU, memory and kernel; QEMU version and full argv per boot; accelerator asked for, used and why; vCPU pinning read back on host and guest; guest kernel, timer and payload compiler per boot; image provenance (package versions, hashes); harness commit; start and end times.',
+  'results.json':
+    'Every figure (median, 95% CI, percentiles, spread between boots, warm-up, outliers, timer overhead), plus skipped and failed benchmarks with reasons and the peer cross-check. Validated by `results.schema.json`.',
   'results.schema.json': 'JSON Schema of `results.json`.',
   'results.csv': 'The figures of `results.json`, one row per guest and metric.',
   'samples.csv': 'Every raw sample decoded from the data channels: `guest,boot,metric,index,raw_ticks` (timer overhead not subtracted).',
@@ -44,7 +46,8 @@ function describe(path: string, configCopy: string): string {
   if (path === configCopy) return 'The run configuration exactly as read (its SHA-256 is in `manifest.json`).';
   if (TOP_LEVEL[path]) return TOP_LEVEL[path];
   if (/^guests\/[^/]+\/boot-\d+\/console\.log$/.test(path)) return "The guest's serial console (first serial port) during this boot.";
-  if (/^guests\/[^/]+\/boot-\d+\/data\.bin$/.test(path)) return 'Raw data channel (second serial port) of this boot, in the wire format of `guests/common/wire.h`: the samples every figure is computed from.';
+  if (/^guests\/[^/]+\/boot-\d+\/data\.bin$/.test(path))
+    return 'Raw data channel (second serial port) of this boot, in the wire format of `guests/common/wire.h`: the samples every figure is computed from.';
   return 'Written by the run; not described by this harness version.';
 }
 
@@ -57,9 +60,13 @@ function accelWhy(manifest: Manifest): string {
 function accelMeaning(manifest: Manifest): string[] {
   switch (manifest.accel.chosen) {
     case 'kvm':
-      return [`Under KVM the figures are real time-stamp-counter ticks on the host CPU (${manifest.host.cpuModel}); on another CPU they will differ, and comparisons across guests are what carries over.`];
+      return [
+        `Under KVM the figures are real time-stamp-counter ticks on the host CPU (${manifest.host.cpuModel}); on another CPU they will differ, and comparisons across guests are what carries over.`,
+      ];
     case 'tcg-icount':
-      return ['Under tcg-icount the figures count guest instructions rather than time: with the same QEMU version, guest images and payload they come out the same run after run, on any host.'];
+      return [
+        'Under tcg-icount the figures count guest instructions rather than time: with the same QEMU version, guest images and payload they come out the same run after run, on any host.',
+      ];
     case 'tcg':
       return ['Under plain TCG the figures are emulator timing and are labelled not comparable across systems.'];
     default:
@@ -70,7 +77,16 @@ function accelMeaning(manifest: Manifest): string[] {
 function guestRow(guest: GuestManifest): string[] {
   const kernel = guest.boots[0]?.guestInfo.kernel ?? '—';
   const os = [guest.os, ...(guest.reach ? [`reach ${guest.reach}`] : []), ...(guest.variant ? [`variant ${guest.variant}`] : [])].join(', ');
-  return [guest.name, os, guest.status + (guest.reason ? `: ${guest.reason}` : ''), guest.accel ?? '—', String(guest.vcpusUsed ?? guest.vcpusConfigured), String(guest.boots.length), kernel, guest.qemuVersion ?? '—'];
+  return [
+    guest.name,
+    os,
+    guest.status + (guest.reason ? `: ${guest.reason}` : ''),
+    guest.accel ?? '—',
+    String(guest.vcpusUsed ?? guest.vcpusConfigured),
+    String(guest.boots.length),
+    kernel,
+    guest.qemuVersion ?? '—',
+  ];
 }
 
 /**
@@ -99,10 +115,9 @@ function gib(bytes: number): string {
  * archiving the same run twice gives the same text.
  */
 export function artifactReadme(input: ArtifactReadmeInput): string {
-  const { manifest, paths } = input;
+  const { manifest } = input;
   const runId = manifest.runId;
   const archive = `${runId}.tar.gz`;
-  const revision = manifest.project;
   const failedGuests = manifest.guests.filter((g) => g.status === 'failed');
   const out: string[] = [`# Artifact: benchmark run ${runId}`, ''];
 
@@ -118,19 +133,38 @@ export function artifactReadme(input: ArtifactReadmeInput): string {
     );
   }
 
+  out.push(...whatWasRun(input), ...howToRerun(input), ...howToRegenerate(input, archive), ...whichFile(input));
+  return out.join('\n');
+}
+
+/** What was run: the run, its guests, their images and payloads, and the config. */
+function whatWasRun(input: ArtifactReadmeInput): string[] {
+  const { manifest } = input;
+  const runId = manifest.runId;
+  const revision = manifest.project;
+  const out: string[] = [];
   out.push('## What was run', '');
-  out.push(markdownTable(['', ''], [
-    ['run id', runId],
-    ['started', manifest.startedAt],
-    ['finished', manifest.finishedAt ?? 'not recorded (the run did not finish)'],
-    ['command', `\`${['harness', ...manifest.command.slice(1)].join(' ')}\``],
-    ['config', `\`${manifest.config.copy}\`, a copy of \`${manifest.config.file}\` (SHA-256 \`${manifest.config.sha256}\`)`],
-    ['harness revision', `commit \`${revision.commit}\`${revision.dirty ? ' **with uncommitted changes**: that commit alone does not reproduce this run exactly' : ''}`],
-    ['Node.js', revision.nodeVersion],
-    ['accelerator', accelWhy(manifest)],
-    ['host', `${manifest.host.cpuModel}, ${manifest.host.logicalCpus} logical CPUs, ${gib(manifest.host.memoryBytes)} memory; ${manifest.host.kernel}`],
-    ['bootstrap', `${manifest.bootstrap.method}; ${manifest.bootstrap.resamples} resamples, seed ${manifest.bootstrap.seed}`],
-  ]), '');
+  out.push(
+    markdownTable(
+      ['', ''],
+      [
+        ['run id', runId],
+        ['started', manifest.startedAt],
+        ['finished', manifest.finishedAt ?? 'not recorded (the run did not finish)'],
+        ['command', `\`${['harness', ...manifest.command.slice(1)].join(' ')}\``],
+        ['config', `\`${manifest.config.copy}\`, a copy of \`${manifest.config.file}\` (SHA-256 \`${manifest.config.sha256}\`)`],
+        [
+          'harness revision',
+          `commit \`${revision.commit}\`${revision.dirty ? ' **with uncommitted changes**: that commit alone does not reproduce this run exactly' : ''}`,
+        ],
+        ['Node.js', revision.nodeVersion],
+        ['accelerator', accelWhy(manifest)],
+        ['host', `${manifest.host.cpuModel}, ${manifest.host.logicalCpus} logical CPUs, ${gib(manifest.host.memoryBytes)} memory; ${manifest.host.kernel}`],
+        ['bootstrap', `${manifest.bootstrap.method}; ${manifest.bootstrap.resamples} resamples, seed ${manifest.bootstrap.seed}`],
+      ],
+    ),
+    '',
+  );
   out.push(...accelMeaning(manifest).flatMap((line) => [line, '']));
   out.push('Guests:', '');
   out.push(markdownTable(['guest', 'OS', 'status', 'accelerator', 'vCPUs', 'boots', 'guest kernel', 'QEMU'], manifest.guests.map(guestRow)), '');
@@ -146,21 +180,69 @@ export function artifactReadme(input: ArtifactReadmeInput): string {
   const fence = '`'.repeat(Math.max(3, ...[...input.configText.matchAll(/`+/g)].map((m) => m[0].length + 1)));
   out.push('The config, as run:', '', `${fence}yaml`, input.configText.trimEnd(), fence, '');
 
+  return out;
+}
+
+/** How to rerun it from a checkout at the recorded revision. */
+function howToRerun(input: ArtifactReadmeInput): string[] {
+  const { manifest } = input;
+  const revision = manifest.project;
+  const out: string[] = [];
   out.push('## How to rerun it', '');
-  out.push(`From a checkout of the harness at the recorded revision, on Debian 12 (\`scripts/setup.sh\` installs QEMU, compilers and the npm packages), with \`${manifest.config.copy}\` from this folder (\`--accel\` repeats the accelerator this run asked for, whether the config or the command line chose it):`, '');
-  out.push('```sh', `git checkout ${revision.commit}`, 'bash scripts/setup.sh', `npx harness run ${manifest.config.copy} --accel ${manifest.accel.requested}`, '```', '');
-  out.push('The new run directory is created under the config\'s `resultsDir` (relative paths are taken from the config file\'s folder; edit it if it does not suit this machine). The figures of the new run can be set against these with `npx harness compare <this run folder> <new run directory>`.', '');
+  out.push(
+    `From a checkout of the harness at the recorded revision, on Debian 12 (\`scripts/setup.sh\` installs QEMU, compilers and the npm packages), with \`${manifest.config.copy}\` from this folder (\`--accel\` repeats the accelerator this run asked for, whether the config or the command line chose it):`,
+    '',
+  );
+  out.push(
+    '```sh',
+    `git checkout ${revision.commit}`,
+    'bash scripts/setup.sh',
+    `npx harness run ${manifest.config.copy} --accel ${manifest.accel.requested}`,
+    '```',
+    '',
+  );
+  out.push(
+    "The new run directory is created under the config's `resultsDir` (relative paths are taken from the config file's folder; edit it if it does not suit this machine). The figures of the new run can be set against these with `npx harness compare <this run folder> <new run directory>`.",
+    '',
+  );
   const images = imageRequirements(manifest, input.notes ?? (() => undefined));
   if (images.length) out.push('Guest images:', '', ...images, '');
 
+  return out;
+}
+
+/** How to check the archive and derive every report again from its raw data. */
+function howToRegenerate(input: ArtifactReadmeInput, archive: string): string[] {
+  const { manifest } = input;
+  const runId = manifest.runId;
+  const out: string[] = [];
   out.push('## How to regenerate every table from the raw data', '');
-  out.push(`Every table and figure is computed from \`manifest.json\`, \`${manifest.config.copy}\`, \`results.json\` (for what was skipped or failed, and why) and the \`data.bin\` of each boot. With the harness at the recorded revision:`, '');
+  out.push(
+    `Every table and figure is computed from \`manifest.json\`, \`${manifest.config.copy}\`, \`results.json\` (for what was skipped or failed, and why) and the \`data.bin\` of each boot. With the harness at the recorded revision:`,
+    '',
+  );
   out.push('```sh', `npx harness verify ${archive}`, '```', '');
-  out.push(`checks every line of \`SHA256SUMS\`, then derives ${input.regenerated.map((name) => `\`${name}\``).join(', ')} again from the raw data and compares each with the archived one byte for byte, naming any file that differs and its first differing line. To write the reports into a folder instead:`, '');
+  out.push(
+    `checks every line of \`SHA256SUMS\`, then derives ${input.regenerated.map((name) => `\`${name}\``).join(', ')} again from the raw data and compares each with the archived one byte for byte, naming any file that differs and its first differing line. To write the reports into a folder instead:`,
+    '',
+  );
   out.push('```sh', `tar -xzf ${archive}`, `npx harness report ${runId}`, '```', '');
   out.push(`Checksums alone, without the harness: \`cd ${runId} && sha256sum -c SHA256SUMS\`.`, '');
 
+  return out;
+}
+
+/** Which file holds what. */
+function whichFile(input: ArtifactReadmeInput): string[] {
+  const { manifest, paths } = input;
+  const out: string[] = [];
   out.push('## Which file holds what', '');
-  out.push(markdownTable(['file', 'what it holds'], paths.map((path) => [`\`${path}\``, describe(path, manifest.config.copy)])), '');
-  return out.join('\n');
+  out.push(
+    markdownTable(
+      ['file', 'what it holds'],
+      paths.map((path) => [`\`${path}\``, describe(path, manifest.config.copy)]),
+    ),
+    '',
+  );
+  return out;
 }

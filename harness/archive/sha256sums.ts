@@ -8,11 +8,13 @@ export const SHA256SUMS = 'SHA256SUMS';
  * `cd <run id> && sha256sum -c SHA256SUMS` checks the archive without the harness.
  */
 export function formatSha256Sums(files: readonly { path: string; bytes: Uint8Array }[]): string {
-  return files.map((file) => {
-    // sha256sum escapes such names with a leading backslash; run directories never hold them.
-    if (/[\\\n\r]/.test(file.path)) throw new Error(`expected file names without backslashes or line breaks, got ${JSON.stringify(file.path)}`);
-    return `${sha256Hex(file.bytes)}  ${file.path}\n`;
-  }).join('');
+  return files
+    .map((file) => {
+      // sha256sum escapes such names with a leading backslash; run directories never hold them.
+      if (/[\\\n\r]/.test(file.path)) throw new Error(`expected file names without backslashes or line breaks, got ${JSON.stringify(file.path)}`);
+      return `${sha256Hex(file.bytes)}  ${file.path}\n`;
+    })
+    .join('');
 }
 
 /** Path -> hex digest. Accepts text and binary mode lines (`  ` or ` *`), as `sha256sum -c` does. */

@@ -78,11 +78,15 @@ export async function readTarball(file: string): Promise<TarballContents> {
         const isFolder = entry.type === 'Directory';
         const path = isFolder ? entry.path.replace(/\/$/, '') : entry.path;
         if (!FILE_TYPES.has(entry.type) && !isFolder) {
-          problems.push(`entry ${JSON.stringify(entry.path)}: expected a file or folder, got a ${entry.type}${entry.linkpath ? ` to ${JSON.stringify(entry.linkpath)}` : ''}`);
+          problems.push(
+            `entry ${JSON.stringify(entry.path)}: expected a file or folder, got a ${entry.type}${entry.linkpath ? ` to ${JSON.stringify(entry.linkpath)}` : ''}`,
+          );
           return;
         }
         if (!isPlainRelativePath(path)) {
-          problems.push(`entry ${JSON.stringify(entry.path)}: expected a relative path without '..', got one that would land outside the folder it is extracted to`);
+          problems.push(
+            `entry ${JSON.stringify(entry.path)}: expected a relative path without '..', got one that would land outside the folder it is extracted to`,
+          );
           return;
         }
         if (seen.has(path)) {

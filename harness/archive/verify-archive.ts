@@ -85,7 +85,9 @@ function manifestOf(files: ReadonlyMap<string, Buffer>): Manifest {
     throw new Error('expected manifest.json to be JSON, got text that does not parse', { cause: error });
   }
   if (manifest?.schemaVersion !== 1 || !Array.isArray(manifest.guests)) {
-    throw new Error(`expected manifest.json to be a run manifest (schemaVersion 1, a list of guests), got schemaVersion ${JSON.stringify(manifest?.schemaVersion)}`);
+    throw new Error(
+      `expected manifest.json to be a run manifest (schemaVersion 1, a list of guests), got schemaVersion ${JSON.stringify(manifest?.schemaVersion)}`,
+    );
   }
   for (const input of rawInputs(manifest)) {
     if (!isPlainRelativePath(input.path)) throw new Error(`expected manifest.json to name files inside the run folder, got ${JSON.stringify(input.path)}`);

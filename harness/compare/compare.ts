@@ -32,7 +32,9 @@ export interface Comparison {
  */
 export function compareFigures(a: FigureSamples, b: FigureSamples, options: CompareOptions = DEFAULT_COMPARE): Comparison {
   if (a.entry.unit !== b.entry.unit) {
-    throw new Error(`cannot compare ${a.entry.guest} ${a.entry.metric} in ${a.entry.unit} with ${b.entry.guest} ${b.entry.metric} in ${b.entry.unit}: different units (accelerator modes ${a.entry.accel} and ${b.entry.accel})`);
+    throw new Error(
+      `cannot compare ${a.entry.guest} ${a.entry.metric} in ${a.entry.unit} with ${b.entry.guest} ${b.entry.metric} in ${b.entry.unit}: different units (accelerator modes ${a.entry.accel} and ${b.entry.accel})`,
+    );
   }
   const hierarchical = a.groups.length > 1 || b.groups.length > 1;
   const ratio = hierarchical
@@ -78,7 +80,9 @@ export function pairFigures(a: FigureSamples[], b: FigureSamples[], pairing: Pai
   for (const fa of a) {
     for (const fb of b) {
       const guestsMatch = pairing.guests ? fa.entry.guest === pairing.guests[0] && fb.entry.guest === pairing.guests[1] : fa.entry.guest === fb.entry.guest;
-      const metricsMatch = pairing.metrics ? fa.entry.metric === pairing.metrics[0] && fb.entry.metric === pairing.metrics[1] : fa.entry.metric === fb.entry.metric;
+      const metricsMatch = pairing.metrics
+        ? fa.entry.metric === pairing.metrics[0] && fb.entry.metric === pairing.metrics[1]
+        : fa.entry.metric === fb.entry.metric;
       if (guestsMatch && metricsMatch) pairs.push([fa, fb]);
     }
   }

@@ -23,14 +23,20 @@ export function semanticIssues(data: unknown, context: IssueContext, hostCpus: n
   const firstWithName = new Map<string, number>();
   guests.forEach((guest: unknown, index) => {
     if (!isRecord(guest)) return;
-    issues.push(...nameIssues(guest, index, firstWithName, context), ...memoryIssues(guest, index, hostMemoryMiB, context), ...pinIssues(guest, index, hostCpus, context));
+    issues.push(
+      ...nameIssues(guest, index, firstWithName, context),
+      ...memoryIssues(guest, index, hostMemoryMiB, context),
+      ...pinIssues(guest, index, hostCpus, context),
+    );
   });
 
   const report = isRecord(data) ? data['report'] : undefined;
   const baseline = isRecord(report) ? report['baseline'] : undefined;
   if (typeof baseline === 'string' && !firstWithName.has(baseline)) {
     const names = [...firstWithName.keys()];
-    issues.push(issueAt(context, ['report', 'baseline'], 'value', `the name of a guest of this config (${names.join(', ') || 'none named'})`, renderValue(baseline)));
+    issues.push(
+      issueAt(context, ['report', 'baseline'], 'value', `the name of a guest of this config (${names.join(', ') || 'none named'})`, renderValue(baseline)),
+    );
   }
   return issues;
 }
@@ -44,7 +50,15 @@ function nameIssues(guest: Record<string, unknown>, index: number, firstWithName
     firstWithName.set(name, index);
     return [];
   }
-  return [issueAt(context, ['guests', index, 'name'], 'value', `a name no other guest has (${formatPath(['guests', first, 'name'])} is already ${JSON.stringify(name)})`, renderValue(name))];
+  return [
+    issueAt(
+      context,
+      ['guests', index, 'name'],
+      'value',
+      `a name no other guest has (${formatPath(['guests', first, 'name'])} is already ${JSON.stringify(name)})`,
+      renderValue(name),
+    ),
+  ];
 }
 
 /** More guest memory than the host has. */
@@ -123,7 +137,15 @@ export async function imagePathIssues(data: unknown, context: IssueContext, dir:
       const ok = kind === 'directory' ? stats.isDirectory() : stats.isFile() || (key === 'disk' && stats.isBlockDevice());
       if (ok) continue;
       const got = stats.isDirectory() ? 'a directory' : stats.isFile() ? 'a file' : 'a special file';
-      issues.push(issueAt(context, ['guests', index, 'image', key], 'value', `a path to a ${kind}, or to nothing yet (the guest is then skipped)`, `${renderValue(value)}, ${got}`));
+      issues.push(
+        issueAt(
+          context,
+          ['guests', index, 'image', key],
+          'value',
+          `a path to a ${kind}, or to nothing yet (the guest is then skipped)`,
+          `${renderValue(value)}, ${got}`,
+        ),
+      );
     }
   }
   return issues;

@@ -35,13 +35,7 @@ export interface IssueContext {
   source: YamlSource;
 }
 
-export function issueAt(
-  context: IssueContext,
-  path: readonly PathSegment[],
-  anchor: Anchor,
-  expected: string,
-  got: string,
-): ConfigIssue {
+export function issueAt(context: IssueContext, path: readonly PathSegment[], anchor: Anchor, expected: string, got: string): ConfigIssue {
   const { line, column } = context.source.locate(path, anchor);
   return { file: context.file, line, column, path: formatPath(path), expected, got };
 }
@@ -57,12 +51,7 @@ export function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
  *
  * `data` is what was validated; `root` the schema, for following `$ref`s.
  */
-export function ajvErrorsToIssues(
-  errors: readonly ErrorObject[],
-  data: unknown,
-  root: SchemaNode,
-  context: IssueContext,
-): ConfigIssue[] {
+export function ajvErrorsToIssues(errors: readonly ErrorObject[], data: unknown, root: SchemaNode, context: IssueContext): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
   const add = (issue: ConfigIssue): void => {
@@ -108,11 +97,8 @@ export function ajvErrorsToIssues(
         break;
       }
       default: {
-        const expected = parent === undefined ? error.message ?? 'a valid value' : describeSchema(root, parent);
-        const got =
-          error.keyword === 'maxItems' && Array.isArray(error.data)
-            ? `${error.data.length} entries`
-            : renderValue(error.data);
+        const expected = parent === undefined ? (error.message ?? 'a valid value') : describeSchema(root, parent);
+        const got = error.keyword === 'maxItems' && Array.isArray(error.data) ? `${error.data.length} entries` : renderValue(error.data);
         add(issueAt(context, path, 'value', expected, got));
       }
     }

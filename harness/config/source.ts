@@ -91,9 +91,7 @@ export class YamlSource {
       // Aliases are followed to reach inside the anchored collection, but a final alias is reported where it is used.
       const collection = this.deref(value);
       if (isMap(collection)) {
-        const pair = collection.items.find(
-          (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
-        );
+        const pair = collection.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
         if (pair === undefined) return { value, key, complete: false };
         key = isScalar(pair.key) ? pair.key : undefined;
         value = (pair.value as Node | null) ?? key;

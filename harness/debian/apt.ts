@@ -132,7 +132,11 @@ async function privateApt(arch: string, cacheDir: string, log: (message: string)
 }
 
 function quoted(update: Result): string {
-  return `(exit ${update.exitCode}):\n${String(update.all ?? '').trim().split('\n').slice(-QUOTED_LINES).join('\n')}`;
+  return `(exit ${update.exitCode}):\n${String(update.all ?? '')
+    .trim()
+    .split('\n')
+    .slice(-QUOTED_LINES)
+    .join('\n')}`;
 }
 
 /** apt-get update into a fresh private apt under `dir`; throws when it fetched no package list at all. */

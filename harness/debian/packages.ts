@@ -78,7 +78,12 @@ async function byArchitecture<T>(specs: readonly PackageSpec[], options: AptOpti
   specs.forEach((spec, i) => groups.set(checkSpec(spec).arch, [...(groups.get(spec.arch) ?? []), i]));
   const results: T[] = new Array<T>(specs.length);
   for (const [arch, indexes] of groups) {
-    const group = await withApt(arch, options, (apt) => each(apt, indexes.map((i) => specs[i]!)));
+    const group = await withApt(arch, options, (apt) =>
+      each(
+        apt,
+        indexes.map((i) => specs[i]!),
+      ),
+    );
     indexes.forEach((at, j) => (results[at] = group[j]!));
   }
   return results;
@@ -99,11 +104,16 @@ async function show(apt: Apt, specs: readonly PackageSpec[]): Promise<(Stanza | 
 async function resolveWith(apt: Apt, specs: readonly PackageSpec[]): Promise<ResolvedPackage[]> {
   const stanzas = await show(apt, specs);
   const unknown = specs.filter((_, i) => stanzas[i] === undefined).map((s) => aptArgument(s.name, apt.arch, s.version));
-  if (unknown.length > 0) throw new Error(`expected apt to know the Debian package${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, got nothing from apt-cache show (${apt.advice})`);
+  if (unknown.length > 0)
+    throw new Error(
+      `expected apt to know the Debian package${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}, got nothing from apt-cache show (${apt.advice})`,
+    );
   return stanzas.map((stanza, i) => {
     const { Package: name, Version: version, Architecture: architecture } = stanza!;
     if (!name || !version || (architecture !== apt.arch && architecture !== 'all')) {
-      throw new Error(`expected apt-cache show ${aptArgument(specs[i]!.name, apt.arch, specs[i]!.version)} to give a version for ${apt.arch} or all, got Version ${version ?? 'none'}, Architecture ${architecture ?? 'none'}`);
+      throw new Error(
+        `expected apt-cache show ${aptArgument(specs[i]!.name, apt.arch, specs[i]!.version)} to give a version for ${apt.arch} or all, got Version ${version ?? 'none'}, Architecture ${architecture ?? 'none'}`,
+      );
     }
     return { name, version, architecture, sha256: stanza!['SHA256'], depends: stanza!['Depends'] ?? '' };
   });
@@ -157,7 +167,9 @@ async function download(apt: Apt, packages: readonly ResolvedPackage[], dir: str
   }
   const missing = packages.filter((p) => !debs.has(keyOf(p))).map(keyOf);
   if (missing.length > 0) {
-    throw new Error(`expected apt-get download to leave ${missing.map((k) => `${k}.deb`).join(', ')} in ${dir}, got ${[...debs.keys()].map((k) => `${k}.deb`).join(', ') || 'none'}`);
+    throw new Error(
+      `expected apt-get download to leave ${missing.map((k) => `${k}.deb`).join(', ')} in ${dir}, got ${[...debs.keys()].map((k) => `${k}.deb`).join(', ') || 'none'}`,
+    );
   }
   return debs;
 }
@@ -188,7 +200,14 @@ async function unpack(pkg: ResolvedPackage, deb: string, work: string): Promise<
   } catch (error) {
     throw new Error(`expected dpkg-deb -x to unpack ${deb}, it failed`, { cause: error });
   }
-  const record: DebianPackage = { name: pkg.name, version: pkg.version, architecture: pkg.architecture, deb: debName(deb), sha256, depends: fields['Depends'] ?? '' };
+  const record: DebianPackage = {
+    name: pkg.name,
+    version: pkg.version,
+    architecture: pkg.architecture,
+    deb: debName(deb),
+    sha256,
+    depends: fields['Depends'] ?? '',
+  };
   await writeFile(join(work, RECORD), `${JSON.stringify(record, null, 2)}\n`);
 }
 

@@ -46,13 +46,18 @@ export async function placePayload(client: SshClient, payload: PayloadSource, lo
   }
   const dirs = [...new Set(payload.files.map((f) => dirname(`${dir}/${f.remote}`)))].sort();
   await execChecked(client, `mkdir -p ${dirs.map(shellQuote).join(' ')}`, 'making the source directories', options);
-  await uploadFiles(client, payload.files.map((f) => ({ local: f.local, remote: `${dir}/${f.remote}`, mode: 0o644 })));
+  await uploadFiles(
+    client,
+    payload.files.map((f) => ({ local: f.local, remote: `${dir}/${f.remote}`, mode: 0o644 })),
+  );
   const compile = `cd ${shellQuote(dir)} && ${payload.compile.map(shellQuote).join(' ')}`;
   log(`hb-harness: building the payload on the target: ${payload.compile.join(' ')}\n`);
   const built = await execText(client, compile, options);
   log(built.stdout + built.stderr);
   if (built.code !== 0) {
-    throw new SshError(`expected the payload to compile on the target (${payload.compile[0]}), got status ${built.code ?? built.signal}: ${(built.stderr || built.stdout).trim().slice(-2000) || '(no output)'}`);
+    throw new SshError(
+      `expected the payload to compile on the target (${payload.compile[0]}), got status ${built.code ?? built.signal}: ${(built.stderr || built.stdout).trim().slice(-2000) || '(no output)'}`,
+    );
   }
   return { dir, binary };
 }

@@ -54,7 +54,8 @@ export async function gatherJob(runDir: string, manifest: Manifest, record: JobR
     await mkdir(dirname(target), { recursive: true });
     await rm(target, { recursive: true, force: true });
     await rename(source, target).catch((error: NodeJS.ErrnoException) => {
-      if (!(error.code === 'ENOENT' && boot.dataBytes === 0)) throw new Error(`expected ${source} to move into the run directory, could not: ${error.message}`, { cause: error });
+      if (!(error.code === 'ENOENT' && boot.dataBytes === 0))
+        throw new Error(`expected ${source} to move into the run directory, could not: ${error.message}`, { cause: error });
     });
     gatherBoot(entry, { ...boot, job: record.id });
   }

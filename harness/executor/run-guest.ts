@@ -45,7 +45,10 @@ export interface RunGuestContext {
 /** Provenance keys whose values differ between two preparations of a guest's image. */
 function provenanceChanges(before: Record<string, string>, after: Record<string, string>): string[] {
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => before[k] !== after[k]).sort().map((k) => `${k}: ${before[k] ?? '(none)'} -> ${after[k] ?? '(none)'}`);
+  return [...keys]
+    .filter((k) => before[k] !== after[k])
+    .sort()
+    .map((k) => `${k}: ${before[k] ?? '(none)'} -> ${after[k] ?? '(none)'}`);
 }
 
 /**
@@ -90,7 +93,9 @@ async function prepareGuest(guest: GuestConfig, adapter: GuestAdapter, entry: Gu
   if (previousProvenance) {
     const changes = provenanceChanges(previousProvenance, prepared.provenance);
     if (changes.length > 0) {
-      throw new Error(`expected ${guest.name}'s image to be the one its earlier boots ran with (resumed, or an earlier job of the run); got a different one (${changes.join('; ')}): start a new run instead`);
+      throw new Error(
+        `expected ${guest.name}'s image to be the one its earlier boots ran with (resumed, or an earlier job of the run); got a different one (${changes.join('; ')}): start a new run instead`,
+      );
     }
   }
   // An ssh target (prepared.target) runs no QEMU.
@@ -103,7 +108,14 @@ async function prepareGuest(guest: GuestConfig, adapter: GuestAdapter, entry: Gu
 }
 
 /** One boot: run, recorded, its figures added and the run directory saved; a boot stopped by a signal stops the guest. */
-async function runBoot(guest: GuestConfig, entry: GuestManifest, session: Session, boot: number, accumulator: GuestAccumulator, context: RunGuestContext): Promise<void> {
+async function runBoot(
+  guest: GuestConfig,
+  entry: GuestManifest,
+  session: Session,
+  boot: number,
+  accumulator: GuestAccumulator,
+  context: RunGuestContext,
+): Promise<void> {
   const { config, emit, signal } = context;
   if (signal?.aborted) throw signal.reason;
   const guestDir = join(context.runDir, 'guests', guest.name, `boot-${boot}`);

@@ -40,7 +40,16 @@ export function referenceIssues(data: unknown, context: IssueContext): ConfigIss
     if (typeof name === 'string') {
       const first = firstWithName.get(name);
       if (first === undefined) firstWithName.set(name, index);
-      else issues.push(issueAt(context, ['figures', index, 'name'], 'value', `a name no other figure has (${formatPath(['figures', first, 'name'])} is already ${JSON.stringify(name)})`, renderValue(name)));
+      else
+        issues.push(
+          issueAt(
+            context,
+            ['figures', index, 'name'],
+            'value',
+            `a name no other figure has (${formatPath(['figures', first, 'name'])} is already ${JSON.stringify(name)})`,
+            renderValue(name),
+          ),
+        );
     }
     const machine = figure['hardware'];
     if (typeof machine === 'string' && !Object.hasOwn(hardware, machine)) {

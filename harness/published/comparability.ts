@@ -61,7 +61,11 @@ function kvmComparability(unit: PublishedUnit, theirs: string, measured: Measure
   const converted = { median: measured.median, ci95: measured.ci95 };
   switch (unit) {
     case 'tsc-ticks':
-      return { verdict: 'hardware differs', text: `comparable with the hardware difference stated: both are TSC ticks, ours ${ours}, theirs on ${theirs}; ${difference}`, converted };
+      return {
+        verdict: 'hardware differs',
+        text: `comparable with the hardware difference stated: both are TSC ticks, ours ${ours}, theirs on ${theirs}; ${difference}`,
+        converted,
+      };
     case 'core-cycles':
       return {
         verdict: 'hardware differs',
@@ -77,7 +81,10 @@ function kvmComparability(unit: PublishedUnit, theirs: string, measured: Measure
     case 'microseconds': {
       const ns = measured.nanoseconds;
       if (!('median' in ns)) {
-        return { verdict: 'not comparable', text: `not comparable: the published figure is in microseconds and ours cannot be converted from TSC ticks (${ns.reason})` };
+        return {
+          verdict: 'not comparable',
+          text: `not comparable: the published figure is in microseconds and ours cannot be converted from TSC ticks (${ns.reason})`,
+        };
       }
       return {
         verdict: 'hardware differs',

@@ -25,7 +25,10 @@ export class PublishedReferenceError extends ConfigError {
 /** The ids of the reference files in `dir`, sorted. */
 export async function listReferenceIds(dir = publishedDir): Promise<string[]> {
   const names = await readdir(dir);
-  return names.filter((name) => name.endsWith('.yaml')).map((name) => name.slice(0, -'.yaml'.length)).sort();
+  return names
+    .filter((name) => name.endsWith('.yaml'))
+    .map((name) => name.slice(0, -'.yaml'.length))
+    .sort();
 }
 
 /**
@@ -50,7 +53,11 @@ export async function resolveReference(idOrFile: string, dir = publishedDir): Pr
  *   file or a YAML syntax error, `cause` is the underlying error.
  */
 export async function loadReference(file: string): Promise<PublishedReference> {
-  const { file: absolute, data, context } = await readYamlFile(
+  const {
+    file: absolute,
+    data,
+    context,
+  } = await readYamlFile(
     file,
     "a mapping with keys 'id', 'title', 'citation', 'figures' and the rest of configs/published/schema.json",
     (issues, o) => new PublishedReferenceError(issues, o),
@@ -61,7 +68,15 @@ export async function loadReference(file: string): Promise<PublishedReference> {
   issues.push(...referenceIssues(data, context));
   const reference = data as Omit<PublishedReference, 'file' | 'ratios'> & { ratios?: PublishedReference['ratios'] };
   if (issues.length === 0 && !(await exists(path.resolve(projectRoot, reference.defaultConfig)))) {
-    issues.push(issueAt(context, ['defaultConfig'], 'value', `a config file relative to the project root ${projectRoot}`, `${renderValue(reference.defaultConfig)} (no such file)`));
+    issues.push(
+      issueAt(
+        context,
+        ['defaultConfig'],
+        'value',
+        `a config file relative to the project root ${projectRoot}`,
+        `${renderValue(reference.defaultConfig)} (no such file)`,
+      ),
+    );
   }
   if (issues.length > 0) throw new PublishedReferenceError(sortIssues(issues));
   return { ...reference, ratios: reference.ratios ?? [], file: absolute };

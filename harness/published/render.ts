@@ -29,7 +29,20 @@ function view(reproduction: Reproduction): View {
       if (found.length > 0) return found.map((c) => figureRow(reference, c, cite, multipleRuns));
       const hardware = reference.hardware[figure.hardware];
       const why = reproduction.missing.find((m) => m.for === figure.name && m.os === selector.os && m.metric === selector.metric)?.why ?? 'no run has it';
-      return [[figure.name, publishedValue(figure), reference.unit, hardware ? `${hardware.cpu}, ${hardware.clock}` : figure.hardware, `${selector.os} ${selector.metric}`, '-', '-', '-', '-', `missing ${cite(`${selector.os} ${selector.metric} missing: ${why}`)}`]];
+      return [
+        [
+          figure.name,
+          publishedValue(figure),
+          reference.unit,
+          hardware ? `${hardware.cpu}, ${hardware.clock}` : figure.hardware,
+          `${selector.os} ${selector.metric}`,
+          '-',
+          '-',
+          '-',
+          '-',
+          `missing ${cite(`${selector.os} ${selector.metric} missing: ${why}`)}`,
+        ],
+      ];
     }),
   );
   const ratioRows = reproduction.ratios.map((r) => ratioRow(r, cite, multipleRuns));
@@ -57,7 +70,15 @@ function figureRow(reference: PublishedReference, c: FigureComparison, cite: (te
 function ratioRow(r: RatioComparison, cite: (text: string) => string, multipleRuns: boolean): string[] {
   const published = `${r.ratio.numerator.system} / ${r.ratio.denominator.system}`;
   if (!r.measured) {
-    return [`${r.ratio.name} (${published})`, formatRatio(r.ratio.value), `${r.ratio.numerator.os} ${r.ratio.numerator.metric} / ${r.ratio.denominator.os} ${r.ratio.denominator.metric}`, '-', '-', '-', `${r.comparable ? '' : 'no measured ratio '}${cite(r.text)}`];
+    return [
+      `${r.ratio.name} (${published})`,
+      formatRatio(r.ratio.value),
+      `${r.ratio.numerator.os} ${r.ratio.numerator.metric} / ${r.ratio.denominator.os} ${r.ratio.denominator.metric}`,
+      '-',
+      '-',
+      '-',
+      `${r.comparable ? '' : 'no measured ratio '}${cite(r.text)}`,
+    ];
   }
   const { numerator: n, denominator: d } = r.measured;
   const run = (id: string) => (multipleRuns ? ` (run ${id})` : '');

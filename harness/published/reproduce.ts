@@ -66,7 +66,10 @@ export function reproduce(reference: PublishedReference, runs: readonly RunFigur
   const missing: MissingFigure[] = [];
   const figures = reference.figures.flatMap((figure) => {
     const hardware = reference.hardware[figure.hardware];
-    if (!hardware) throw new Error(`expected hardware ${JSON.stringify(figure.hardware)} in ${reference.file} for figure ${JSON.stringify(figure.name)}, got none (keys: ${Object.keys(reference.hardware).join(', ')})`);
+    if (!hardware)
+      throw new Error(
+        `expected hardware ${JSON.stringify(figure.hardware)} in ${reference.file} for figure ${JSON.stringify(figure.name)}, got none (keys: ${Object.keys(reference.hardware).join(', ')})`,
+      );
     return figure.matches.flatMap((selector) => {
       const found = runs.flatMap((run) => selectMeasured(selector, run.figures).map((f) => ({ run, f })));
       if (found.length === 0) missing.push({ for: figure.name, os: selector.os, metric: selector.metric, why: explainMissing(selector, runs) });
@@ -77,14 +80,24 @@ export function reproduce(reference: PublishedReference, runs: readonly RunFigur
   return { reference, runs: runs.map((r) => ({ runId: r.runId, dir: r.dir, ...(r.hostCpu ? { hostCpu: r.hostCpu } : {}) })), figures, ratios, missing };
 }
 
-function compareFigure(reference: PublishedReference, figure: PublishedFigure, hardware: Hardware, selector: MeasuredSelector, entry: ResultEntry, run: RunFigures): FigureComparison {
+function compareFigure(
+  reference: PublishedReference,
+  figure: PublishedFigure,
+  hardware: Hardware,
+  selector: MeasuredSelector,
+  entry: ResultEntry,
+  run: RunFigures,
+): FigureComparison {
   const scale = selector.scale ?? 1;
   const measured: MeasuredValue = {
     unit: entry.unit,
     accel: entry.accel,
     median: entry.median * scale,
     ci95: [entry.ci95[0] * scale, entry.ci95[1] * scale],
-    nanoseconds: 'median' in entry.nanoseconds ? { median: entry.nanoseconds.median * scale, ci95: [entry.nanoseconds.ci95[0] * scale, entry.nanoseconds.ci95[1] * scale] } : entry.nanoseconds,
+    nanoseconds:
+      'median' in entry.nanoseconds
+        ? { median: entry.nanoseconds.median * scale, ci95: [entry.nanoseconds.ci95[0] * scale, entry.nanoseconds.ci95[1] * scale] }
+        : entry.nanoseconds,
   };
   const verdict = comparability(reference.unit, hardware, measured, run.hostCpu);
   return {
@@ -96,7 +109,9 @@ function compareFigure(reference: PublishedReference, figure: PublishedFigure, h
     measured: { median: measured.median, ci95: measured.ci95 },
     comparability: verdict,
     ...(verdict.converted && figure.value > 0 ? { ratio: verdict.converted.median / figure.value } : {}),
-    ...(!verdict.converted && entry.unit === 'guest-instructions' && reference.unit !== 'microseconds' && figure.value > 0 ? { nominalRatio: measured.median / figure.value } : {}),
+    ...(!verdict.converted && entry.unit === 'guest-instructions' && reference.unit !== 'microseconds' && figure.value > 0
+      ? { nominalRatio: measured.median / figure.value }
+      : {}),
   };
 }
 
@@ -106,7 +121,10 @@ function compareRatio(ratio: PublishedRatio, runs: readonly RunFigures[], missin
   const numerators = side(ratio.numerator);
   const denominators = side(ratio.denominator);
   const absent: string[] = [];
-  for (const [which, s, found] of [['numerator', ratio.numerator, numerators], ['denominator', ratio.denominator, denominators]] as const) {
+  for (const [which, s, found] of [
+    ['numerator', ratio.numerator, numerators],
+    ['denominator', ratio.denominator, denominators],
+  ] as const) {
     if (found.length > 0) continue;
     const why = explainMissing(s, runs);
     missing.push({ for: ratio.name, os: s.os, metric: s.metric, why });

@@ -26,7 +26,12 @@ export async function loadRunFigures(dir: string): Promise<RunFigures> {
   const guests = manifest
     ? manifest.guests.map((g) => ({ name: g.name, os: g.os }))
     : // Without a manifest, the figures name their guests' OSes; a guest with none is taken to be named after its OS.
-      [...new Map<string, string>([...doc.skipped.map((s) => [s.guest, s.guest] as const), ...run.figures.map((f) => [f.entry.guest, f.entry.os] as const)]).entries()].map(([name, os]) => ({ name, os }));
+      [
+        ...new Map<string, string>([
+          ...doc.skipped.map((s) => [s.guest, s.guest] as const),
+          ...run.figures.map((f) => [f.entry.guest, f.entry.os] as const),
+        ]).entries(),
+      ].map(([name, os]) => ({ name, os }));
   return {
     runId: run.runId,
     dir,

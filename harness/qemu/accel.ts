@@ -37,7 +37,8 @@ export async function probeKvm(qemuBinary: string, kernel: string, timeoutSecond
     ...accelArgs('kvm'),
     ...cpuArgs('kvm'),
     ...machineArgs(1, 256),
-    '-serial', `file:${escapeOptionValue(log)}`,
+    '-serial',
+    `file:${escapeOptionValue(log)}`,
     ...bootArgs(kernel, undefined, 'console=ttyS0 earlyprintk=serial,ttyS0 panic=-1'),
   ]);
   try {

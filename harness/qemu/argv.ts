@@ -64,15 +64,11 @@ export function escapeOptionValue(value: string): string {
  * on a unix socket so the harness can type at it (QEMU logs both directions' guest output).
  */
 export function serialArgs(consoleLog: string, dataFile: string, consoleSocket?: string): string[] {
-  const console = consoleSocket === undefined
-    ? `file,id=console,path=${escapeOptionValue(consoleLog)}`
-    : `socket,id=console,path=${escapeOptionValue(consoleSocket)},server=on,wait=off,logfile=${escapeOptionValue(consoleLog)}`;
-  return [
-    '-chardev', console,
-    '-serial', 'chardev:console',
-    '-chardev', `file,id=data,path=${escapeOptionValue(dataFile)}`,
-    '-serial', 'chardev:data',
-  ];
+  const console =
+    consoleSocket === undefined
+      ? `file,id=console,path=${escapeOptionValue(consoleLog)}`
+      : `socket,id=console,path=${escapeOptionValue(consoleSocket)},server=on,wait=off,logfile=${escapeOptionValue(consoleLog)}`;
+  return ['-chardev', console, '-serial', 'chardev:console', '-chardev', `file,id=data,path=${escapeOptionValue(dataFile)}`, '-serial', 'chardev:data'];
 }
 
 export function qmpArgs(socket: string): string[] {
@@ -80,11 +76,7 @@ export function qmpArgs(socket: string): string[] {
 }
 
 export function bootArgs(kernel: string, initrd?: string, append?: string): string[] {
-  return [
-    '-kernel', kernel,
-    ...(initrd === undefined ? [] : ['-initrd', initrd]),
-    ...(append === undefined ? [] : ['-append', append]),
-  ];
+  return ['-kernel', kernel, ...(initrd === undefined ? [] : ['-initrd', initrd]), ...(append === undefined ? [] : ['-append', append])];
 }
 
 /** Devices and behaviours every run wants: no defaults, no display, exit instead of reboot. */

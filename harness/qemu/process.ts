@@ -59,9 +59,10 @@ export class QemuProcess {
   static start(binary: string, args: string[]): QemuProcess {
     const wrapper = parentDeathWrapper();
     const options = { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', reject: false, all: false } as const;
-    const child: Child = wrapper.length > 0
-      ? execa(wrapper[0]!, [...wrapper.slice(1), binary, ...args], { ...options, detached: true, cleanup: false })
-      : execa(binary, args, { ...options, cleanup: true });
+    const child: Child =
+      wrapper.length > 0
+        ? execa(wrapper[0]!, [...wrapper.slice(1), binary, ...args], { ...options, detached: true, cleanup: false })
+        : execa(binary, args, { ...options, cleanup: true });
     return new QemuProcess(child, [binary, ...args]);
   }
 
@@ -94,6 +95,9 @@ export class QemuProcess {
 export function describeExit(exit: QemuExit): string {
   const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.exitCode}`;
   // One line, so it fits in a reason field and a progress line.
-  const stderr = exit.stderr.trim().slice(-1000).replace(/\s*\n\s*/g, ' | ');
+  const stderr = exit.stderr
+    .trim()
+    .slice(-1000)
+    .replace(/\s*\n\s*/g, ' | ');
   return stderr ? `${how}; stderr: ${stderr}` : how;
 }

@@ -39,7 +39,11 @@ export async function findOnPath(command: string, path = process.env.PATH ?? '')
 export function parseQemuVersion(text: string): { version: string; major: number; minor: number } | undefined {
   const match = /QEMU emulator version (\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
   if (!match) return undefined;
-  return { version: match[3] === undefined ? `${match[1]}.${match[2]}` : `${match[1]}.${match[2]}.${match[3]}`, major: Number(match[1]), minor: Number(match[2]) };
+  return {
+    version: match[3] === undefined ? `${match[1]}.${match[2]}` : `${match[1]}.${match[2]}.${match[3]}`,
+    major: Number(match[1]),
+    minor: Number(match[2]),
+  };
 }
 
 /**
@@ -51,18 +55,28 @@ export async function checkQemu(binary: string, searchPath = process.env.PATH ??
   const min = MIN_QEMU_VERSION.join('.');
   const path = await findOnPath(binary, searchPath);
   if (!path) {
-    throw new QemuUnavailableError(binary, `expected ${binary} (QEMU ${min} or later) on PATH, got none: install QEMU (Debian: apt-get install qemu-system-x86) or put it on PATH (PATH=${searchPath})`);
+    throw new QemuUnavailableError(
+      binary,
+      `expected ${binary} (QEMU ${min} or later) on PATH, got none: install QEMU (Debian: apt-get install qemu-system-x86) or put it on PATH (PATH=${searchPath})`,
+    );
   }
   const result = await execa(path, ['--version'], { reject: false, timeout: 30_000 });
-  const firstLine = String(result.stdout ?? '').split('\n')[0]!.trim();
+  const firstLine = String(result.stdout ?? '')
+    .split('\n')[0]!
+    .trim();
   if (result.exitCode !== 0) {
-    throw new QemuUnavailableError(binary, `expected ${path} --version to print a QEMU version, got ${result.shortMessage ?? `exit code ${result.exitCode}`}`, { cause: result });
+    throw new QemuUnavailableError(binary, `expected ${path} --version to print a QEMU version, got ${result.shortMessage ?? `exit code ${result.exitCode}`}`, {
+      cause: result,
+    });
   }
   const parsed = parseQemuVersion(String(result.stdout ?? ''));
   if (!parsed) throw new QemuUnavailableError(binary, `expected ${path} --version to print "QEMU emulator version X.Y", got "${firstLine}"`);
   const [major, minor] = MIN_QEMU_VERSION;
   if (parsed.major < major || (parsed.major === major && parsed.minor < minor)) {
-    throw new QemuUnavailableError(binary, `expected QEMU ${min} or later, got ${parsed.version} (${path} --version: "${firstLine}"); install QEMU ${min} or later (Debian 12 has 7.2)`);
+    throw new QemuUnavailableError(
+      binary,
+      `expected QEMU ${min} or later, got ${parsed.version} (${path} --version: "${firstLine}"); install QEMU ${min} or later (Debian 12 has 7.2)`,
+    );
   }
   return firstLine;
 }

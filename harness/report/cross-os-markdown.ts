@@ -10,9 +10,14 @@ export function formatRatio(value: number): string {
 
 export function crossOsRow(row: CrossOsRow): string[] {
   const ratio = row.ratio;
-  const ratioCells = 'value' in ratio
-    ? [formatRatio(ratio.value), `[${formatRatio(ratio.ci95[0])}, ${formatRatio(ratio.ci95[1])}]`, `${ratio.against.guest} ${ratio.against.mechanism} (${formatFigure(ratio.against.median)})`]
-    : ['—', '—', ratio.reason];
+  const ratioCells =
+    'value' in ratio
+      ? [
+          formatRatio(ratio.value),
+          `[${formatRatio(ratio.ci95[0])}, ${formatRatio(ratio.ci95[1])}]`,
+          `${ratio.against.guest} ${ratio.against.mechanism} (${formatFigure(ratio.against.median)})`,
+        ]
+      : ['—', '—', ratio.reason];
   return [row.guest, row.mechanism, row.variant || '—', String(row.n), formatFigure(row.median), formatCi(row.ci95), ...ratioCells];
 }
 

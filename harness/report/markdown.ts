@@ -9,7 +9,18 @@ export const SUMMARY_HEADERS = ['metric', 'mechanism', 'unit', 'n', 'median', '9
 
 export function summaryRow(r: ResultEntry): string[] {
   const ns = 'median' in r.nanoseconds ? `${r.nanoseconds.median.toFixed(1)} ns` : '—';
-  return [r.metric, r.mechanism, r.unit, String(r.n), formatFigure(r.median), formatCi(r.ci95), formatFigure(r.p5), formatFigure(r.p95), formatFigure(r.mad), ns];
+  return [
+    r.metric,
+    r.mechanism,
+    r.unit,
+    String(r.n),
+    formatFigure(r.median),
+    formatCi(r.ci95),
+    formatFigure(r.p5),
+    formatFigure(r.p95),
+    formatFigure(r.mad),
+    ns,
+  ];
 }
 
 export const METHOD_HEADERS = ['metric', 'boots', 'boot medians (range)', 'CI method', 'settling: dropped', 'outliers low/high', 'timer overhead'] as const;
@@ -17,16 +28,24 @@ export const METHOD_HEADERS = ['metric', 'boots', 'boot medians (range)', 'CI me
 /** How each figure was obtained: repetition, warm-up, outliers, overhead — what a reviewer asks. */
 export function methodRow(r: ResultEntry): string[] {
   const spread = r.betweenBoots;
-  const boots = spread.boots > 1
-    ? `${formatFigure(spread.min)}–${formatFigure(spread.max)} (${(spread.relativeRange * 100).toFixed(1)}%)`
-    : '—';
+  const boots = spread.boots > 1 ? `${formatFigure(spread.min)}–${formatFigure(spread.max)} (${(spread.relativeRange * 100).toFixed(1)}%)` : '—';
   const overhead = `${r.timerOverhead.subtracted} subtracted${r.timerOverhead.stable ? '' : ' (**unstable**)'}`;
   return [r.metric, String(r.boots), boots, r.ciMethod, String(r.settling.dropped), `${r.outliers.low}/${r.outliers.high} (${r.outliers.method})`, overhead];
 }
 
 export interface ReportContext {
   /** Per guest: accelerator and reason it was chosen, vCPUs, boots, guest kernel. */
-  guests: { name: string; runId: string; accel: string; accelReason: string; vcpus: number; boots: number; kernel: string; timer: string; hostWarnings: string[] }[];
+  guests: {
+    name: string;
+    runId: string;
+    accel: string;
+    accelReason: string;
+    vcpus: number;
+    boots: number;
+    kernel: string;
+    timer: string;
+    hostWarnings: string[];
+  }[];
   createdAt: string;
   /** The runs a merged report was made from (`harness report A B`); empty for a single run. */
   mergedFrom: string[];
@@ -91,11 +110,17 @@ export const PEER_HEADERS = ['guest', 'peer benchmark', 'compared with', 'peer p
 
 export function peerRow(p: PeerEntry): string[] {
   const figure = (v: number | null) => (v === null ? '—' : `${formatFigure(v)} ${p.unit}`);
-  const printed = p.boots
-    .map((b) => (b.usecsPerOp !== null ? `${b.usecsPerOp} usecs/op` : `no figure (exit ${b.exit})`))
-    .join(', ');
+  const printed = p.boots.map((b) => (b.usecsPerOp !== null ? `${b.usecsPerOp} usecs/op` : `no figure (exit ${b.exit})`)).join(', ');
   const loops = p.boots[0] ? ` (${p.boots[0].loops} loops${p.boots.length > 1 ? `, ${p.boots.length} boots` : ''})` : '';
-  return [p.guest, `${p.peer} ${p.bench}`, p.compareWith, figure(p.perOp), figure(p.ourMedian), p.ratio === null ? '—' : p.ratio.toFixed(3), `${printed}${loops}`];
+  return [
+    p.guest,
+    `${p.peer} ${p.bench}`,
+    p.compareWith,
+    figure(p.perOp),
+    figure(p.ourMedian),
+    p.ratio === null ? '—' : p.ratio.toFixed(3),
+    `${printed}${loops}`,
+  ];
 }
 
 /**
@@ -108,7 +133,7 @@ export function peerCrossCheck(peers: readonly PeerEntry[]): string[] {
     '## Peer cross-check',
     '',
     "Debian's `perf bench`, run in the same boot after our benchmarks and pinned to vCPU 0 like them; its microseconds per operation " +
-      "(gettimeofday around the whole loop) converted to our unit. The ratio is ours / perf. What each measures, and so which ratio " +
+      '(gettimeofday around the whole loop) converted to our unit. The ratio is ours / perf. What each measures, and so which ratio ' +
       'to expect, is in docs/methodology.md ("Peer cross-check").',
     '',
     markdownTable(PEER_HEADERS, peers.map(peerRow)),

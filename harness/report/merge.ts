@@ -96,7 +96,9 @@ function sameBootstrap(sources: readonly MergeSource[]): BootstrapConfig {
   for (const { data } of sources) {
     const b = data.config.bootstrap;
     if (b.resamples !== first.resamples || b.seed !== first.seed) {
-      throw new MergeError(`expected every merged run to use one bootstrap (${first.resamples} resamples, seed ${first.seed}), got ${b.resamples} resamples, seed ${b.seed} in ${data.dir}`);
+      throw new MergeError(
+        `expected every merged run to use one bootstrap (${first.resamples} resamples, seed ${first.seed}), got ${b.resamples} resamples, seed ${b.seed} in ${data.dir}`,
+      );
     }
   }
   return first;

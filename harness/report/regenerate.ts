@@ -50,7 +50,11 @@ export async function loadRunData(dir: string): Promise<RunData> {
     throw new Error(`expected results.json schema version ${RESULTS_SCHEMA_VERSION} in ${dir}, got ${String(written.schemaVersion)}`);
   }
   // Pinning, memory and image paths were checked on the host that ran it; this one may differ.
-  const config = await loadConfig(join(dir, manifest.config.copy), { hostCpus: Number.MAX_SAFE_INTEGER, hostMemoryMiB: Number.MAX_SAFE_INTEGER, checkImagePaths: false });
+  const config = await loadConfig(join(dir, manifest.config.copy), {
+    hostCpus: Number.MAX_SAFE_INTEGER,
+    hostMemoryMiB: Number.MAX_SAFE_INTEGER,
+    checkImagePaths: false,
+  });
   const streams: BootStream[] = [];
   const doc: ResultsDocument = { ...written, results: [], peers: [] };
   for (const guest of manifest.guests) {
@@ -62,7 +66,13 @@ export async function loadRunData(dir: string): Promise<RunData> {
       const { stream, error } = await readBootData(dir, guest.name, boot, expectation);
       // The runner stopped at the same record and said so in the boot's reason; anything else is new.
       if (error && !(boot.status === 'failed' && boot.reason?.includes(error.message))) {
-        doc.failed = [...doc.failed, { guest: guest.name, reason: `boot ${boot.boot}: guests/${guest.name}/boot-${boot.boot}/data.bin does not read as the runner read it: ${error.message}` }];
+        doc.failed = [
+          ...doc.failed,
+          {
+            guest: guest.name,
+            reason: `boot ${boot.boot}: guests/${guest.name}/boot-${boot.boot}/data.bin does not read as the runner read it: ${error.message}`,
+          },
+        ];
         doc.complete = false;
       }
       boots.push({ guest: guest.name, boot: boot.boot, stream });

@@ -55,24 +55,28 @@ export function reportContext(manifests: readonly Manifest[]): ReportContext {
     createdAt: manifests[0]?.startedAt ?? 'unknown',
     mergedFrom: manifests.length > 1 ? manifests.map((m) => m.runId) : [],
     executors: manifests.flatMap((m) => executorSummary(m) ?? []),
-    guests: manifests.flatMap((manifest) => manifest.guests
-      .filter((g) => g.status !== 'skipped')
-      .flatMap((g) => {
-        // A guest whose boots ran on different CPU models (or accelerators) has a section per group.
-        const groups = hostGroups(g, manifest.executor?.jobs);
-        const parts = groups.length > 1 ? groups.map((group) => ({ name: groupGuestName(g.name, group), accel: group.accel, boots: g.boots.filter((b) => group.boots.includes(b.boot)) })) : [{ name: g.name, accel: g.accel, boots: g.boots }];
-        return parts.map(({ name, accel, boots }) => ({
-          name,
-          runId: manifest.runId,
-          accel: accel ?? 'none',
-          accelReason: accel === 'native' ? 'an ssh target: no QEMU, the payload ran on the machine itself' : manifest.accel.reason ?? '',
-          vcpus: g.vcpusUsed ?? g.vcpusConfigured,
-          boots: boots.length,
-          hostWarnings: g.hostConditions?.warnings ?? [],
-          kernel: boots[0]?.guestInfo.kernel ?? 'unknown',
-          timer: boots[0] ? describeTimer(timerFacts(boots[0].guestInfo)) : 'unknown',
-        }));
-      })),
+    guests: manifests.flatMap((manifest) =>
+      manifest.guests
+        .filter((g) => g.status !== 'skipped')
+        .flatMap((g) => {
+          // A guest whose boots ran on different CPU models (or accelerators) has a section per group.
+          const groups = hostGroups(g, manifest.executor?.jobs);
+          const parts =
+            groups.length > 1
+              ? groups.map((group) => ({ name: groupGuestName(g.name, group), accel: group.accel, boots: g.boots.filter((b) => group.boots.includes(b.boot)) }))
+              : [{ name: g.name, accel: g.accel, boots: g.boots }];
+          return parts.map(({ name, accel, boots }) => ({
+            name,
+            runId: manifest.runId,
+            accel: accel ?? 'none',
+            accelReason: accel === 'native' ? 'an ssh target: no QEMU, the payload ran on the machine itself' : (manifest.accel.reason ?? ''),
+            vcpus: g.vcpusUsed ?? g.vcpusConfigured,
+            boots: boots.length,
+            hostWarnings: g.hostConditions?.warnings ?? [],
+            kernel: boots[0]?.guestInfo.kernel ?? 'unknown',
+            timer: boots[0] ? describeTimer(timerFacts(boots[0].guestInfo)) : 'unknown',
+          }));
+        }),
+    ),
   };
 }
-

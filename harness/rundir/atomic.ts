@@ -2,7 +2,10 @@ import { rename, unlink, writeFile } from 'node:fs/promises';
 
 /** A file of the run directory could not be written; `path` is the file meant, not its temporary. */
 export class AtomicWriteError extends Error {
-  constructor(readonly path: string, cause: unknown) {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
     super(`could not write ${path}: ${(cause as Error)?.message ?? String(cause)}`, { cause });
     this.name = 'AtomicWriteError';
   }
@@ -30,8 +33,13 @@ export async function writeAtomic(path: string, content: string | Uint8Array): P
 
 /** Writing into the run directory failed: the run stops, as nothing more could be kept. */
 export class RunDirectoryWriteError extends Error {
-  constructor(readonly path: string, cause: unknown) {
-    super(`could not write ${path} in the run directory: ${(cause as Error)?.message ?? String(cause)}; the run stops here (files written before are intact)`, { cause });
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(`could not write ${path} in the run directory: ${(cause as Error)?.message ?? String(cause)}; the run stops here (files written before are intact)`, {
+      cause,
+    });
     this.name = 'RunDirectoryWriteError';
   }
 }

@@ -13,7 +13,12 @@ export function bootDataFile(runDir: string, guest: string, boot: number): strin
  * A finished boot's records, read back from its data.bin exactly as the runner read them live: as
  * many bytes as the manifest says it decoded, so a boot that ended in a bad record stops there again.
  */
-export async function readBootData(runDir: string, guest: string, boot: Pick<BootManifest, 'boot' | 'dataBytes'>, expectation: StreamExpectation | undefined): Promise<ReturnType<typeof readDataChannel>> {
+export async function readBootData(
+  runDir: string,
+  guest: string,
+  boot: Pick<BootManifest, 'boot' | 'dataBytes'>,
+  expectation: StreamExpectation | undefined,
+): Promise<ReturnType<typeof readDataChannel>> {
   const file = bootDataFile(runDir, guest, boot.boot);
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT' && boot.dataBytes === 0) return Buffer.alloc(0);

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 /** A fresh, never-shared directory for one run: timestamp, config name, random suffix. */
 export async function createRunDirectory(resultsDir: string, label: string, now = new Date()): Promise<{ runId: string; runDir: string }> {
   await mkdir(resultsDir, { recursive: true });
-  const stamp = now.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d{3}Z$/, 'Z');
   const safeLabel = label.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
   for (;;) {
     const runId = `${stamp}-${safeLabel}-${randomBytes(3).toString('hex')}`;

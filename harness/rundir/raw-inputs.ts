@@ -16,11 +16,7 @@ export interface RawInput {
  * to name only files inside it.
  */
 export function rawInputs(manifest: Manifest): RawInput[] {
-  const inputs: RawInput[] = [
-    { path: 'manifest.json' },
-    { path: 'results.json' },
-    { path: manifest.config?.copy ?? 'config.yaml' },
-  ];
+  const inputs: RawInput[] = [{ path: 'manifest.json' }, { path: 'results.json' }, { path: manifest.config?.copy ?? 'config.yaml' }];
   for (const guest of manifest.guests ?? []) {
     // The same guests regenerateRunFiles reads boots of.
     if (guest.status === 'skipped' || !guest.accel) continue;

@@ -31,7 +31,10 @@ async function walk(root: string, relative: string, out: string[]): Promise<void
     const path = relative ? `${relative}/${entry.name}` : entry.name;
     if (entry.isDirectory()) await walk(root, path, out);
     else if (entry.isFile()) out.push(path);
-    else throw new Error(`expected only files and folders in run directory ${root}, got ${entry.isSymbolicLink() ? 'a symbolic link' : 'a special file'} at ${path}`);
+    else
+      throw new Error(
+        `expected only files and folders in run directory ${root}, got ${entry.isSymbolicLink() ? 'a symbolic link' : 'a special file'} at ${path}`,
+      );
   }
 }
 
@@ -76,7 +79,9 @@ export async function readRunDirectory(dir: string): Promise<RunDirectoryContent
   });
 
   if (!kept.includes('manifest.json')) {
-    throw new Error(`expected manifest.json in ${dir} (every run directory has one), got ${kept.length ? kept.slice(0, 8).join(', ') + (kept.length > 8 ? ', …' : '') : 'no files'}`);
+    throw new Error(
+      `expected manifest.json in ${dir} (every run directory has one), got ${kept.length ? kept.slice(0, 8).join(', ') + (kept.length > 8 ? ', …' : '') : 'no files'}`,
+    );
   }
   const files: RunFileBytes[] = [];
   for (const path of kept) files.push({ path, bytes: await readFile(join(dir, path)) });
@@ -85,7 +90,8 @@ export async function readRunDirectory(dir: string): Promise<RunDirectoryContent
   const missing: string[] = [];
   // Report files are checked by regenerating them (archive-run.ts), which also says how to write them.
   for (const input of rawInputs(manifest)) {
-    if (!isPlainRelativePath(input.path)) throw new Error(`expected the manifest in ${dir} to name files inside the run directory, got ${JSON.stringify(input.path)}`);
+    if (!isPlainRelativePath(input.path))
+      throw new Error(`expected the manifest in ${dir} to name files inside the run directory, got ${JSON.stringify(input.path)}`);
     const file = files.find((f) => f.path === input.path);
     if (!file) {
       if (!input.optional) missing.push(input.path);

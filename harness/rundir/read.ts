@@ -19,7 +19,9 @@ export async function loadRunConfig(manifest: Manifest): Promise<RunConfig> {
     throw new Error(`expected the run's config at ${manifest.config.file}, got none readable: ${(error as Error).message}`, { cause: error });
   });
   if (config.sha256 !== manifest.config.sha256) {
-    throw new Error(`expected ${manifest.config.file} to be the config the run was started with (SHA-256 ${manifest.config.sha256}), got one with SHA-256 ${config.sha256}; put the run's config.yaml back in its place, or start a new run`);
+    throw new Error(
+      `expected ${manifest.config.file} to be the config the run was started with (SHA-256 ${manifest.config.sha256}), got one with SHA-256 ${config.sha256}; put the run's config.yaml back in its place, or start a new run`,
+    );
   }
   return config;
 }

@@ -23,7 +23,11 @@ export async function newManifest(config: RunConfig, runId: string, requested: A
     project: { ...(await readProjectRevision()), nodeVersion: process.version },
     config: { file: config.file, sha256: config.sha256, copy: 'config.yaml' },
     accel: { requested },
-    bootstrap: { resamples: config.bootstrap.resamples, seed: config.bootstrap.seed, method: `percentile bootstrap of the median (default ${DEFAULT_RESAMPLES} resamples)` },
+    bootstrap: {
+      resamples: config.bootstrap.resamples,
+      seed: config.bootstrap.seed,
+      method: `percentile bootstrap of the median (default ${DEFAULT_RESAMPLES} resamples)`,
+    },
     guests: [],
   };
 }

@@ -37,7 +37,10 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
   try {
     created = await createRunDirectory(config.resultsDir, label);
   } catch (error) {
-    throw new Error(`expected to create a run directory under the results directory ${config.resultsDir}, but could not (is it writable?): ${(error as Error).message}`, { cause: error });
+    throw new Error(
+      `expected to create a run directory under the results directory ${config.resultsDir}, but could not (is it writable?): ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   const { runId, runDir } = created;
   const requested = options.accel ?? config.accel;

@@ -98,17 +98,40 @@ class QemuBoot {
     const { loadBefore, loadLast } = this;
     const load = loadBefore && loadLast && guest.pin ? otherLoad(loadBefore, loadLast, guest.pin) : undefined;
     const { stream } = this.watcher.channel;
-    return { stream, dataBytes: this.watcher.dataBytes, argv: this.argv, affinity: this.affinity, exit, error, ...(interrupted ? { interrupted } : {}), seconds, otherLoad: load };
+    return {
+      stream,
+      dataBytes: this.watcher.dataBytes,
+      argv: this.argv,
+      affinity: this.affinity,
+      exit,
+      error,
+      ...(interrupted ? { interrupted } : {}),
+      seconds,
+      otherLoad: load,
+    };
   }
 
   /** QEMU started paused, its monitor connected, its vCPUs pinned; then it runs, with the deploy step and console driver beside it. */
   private async start(): Promise<void> {
     const { guest, prepared, emit, signal } = this.options;
     // deploy: ssh: per boot, a forwarded port for QEMU and a step that runs once the guest does.
-    if (prepared.deploy) this.deployStep = await prepared.deploy.begin({ guestDir: this.options.guestDir, boot: this.boot, timeouts: this.options.timeouts, ...(signal ? { signal } : {}) });
+    if (prepared.deploy)
+      this.deployStep = await prepared.deploy.begin({
+        guestDir: this.options.guestDir,
+        boot: this.boot,
+        timeouts: this.options.timeouts,
+        ...(signal ? { signal } : {}),
+      });
     const argv = this.qemuArgs();
     this.argv = [prepared.boot.qemuBinary, ...argv];
-    emit({ type: 'guest-booting', guest: guest.name, boot: this.boot, boots: this.options.boots ?? guest.benchmarks.boots, argv: this.argv, vcpus: this.options.vcpus });
+    emit({
+      type: 'guest-booting',
+      guest: guest.name,
+      boot: this.boot,
+      boots: this.options.boots ?? guest.benchmarks.boots,
+      argv: this.argv,
+      vcpus: this.options.vcpus,
+    });
     const qemu = QemuProcess.start(prepared.boot.qemuBinary, argv);
     this.qemu = qemu;
     try {
@@ -237,7 +260,9 @@ class QemuBoot {
     // Once interrupted, whatever else went wrong (QEMU killed by the same Ctrl-C) is the interruption.
     if (signal?.aborted) {
       // Not a fault of the guest: no panic or silence diagnosis, just where it was stopped.
-      return new GuestRunError(this.options.guest.name, phase, interruptionReason(signal), await consoleTail(this.consoleLog), { cause: caught === signal.reason ? undefined : caught });
+      return new GuestRunError(this.options.guest.name, phase, interruptionReason(signal), await consoleTail(this.consoleLog), {
+        cause: caught === signal.reason ? undefined : caught,
+      });
     }
     if (caught instanceof GuestRunError) return caught;
     // A monitor or socket error is often QEMU dying (crashed, killed): say so when it has.

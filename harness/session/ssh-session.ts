@@ -103,7 +103,17 @@ class TargetBoot {
     if (failure) emit({ type: 'guest-failed', guest: guest.name, boot: this.boot, error: failure });
     else emit({ type: 'guest-done', guest: guest.name, boot: this.boot, seconds });
     const { stream } = this.watcher.channel;
-    return { stream, dataBytes: this.watcher.dataBytes, argv, affinity: [], exit: undefined, error: failure, ...(interrupted ? { interrupted } : {}), seconds, otherLoad: undefined };
+    return {
+      stream,
+      dataBytes: this.watcher.dataBytes,
+      argv,
+      affinity: [],
+      exit: undefined,
+      error: failure,
+      ...(interrupted ? { interrupted } : {}),
+      seconds,
+      otherLoad: undefined,
+    };
   }
 
   private async runPayload(): Promise<void> {
@@ -116,7 +126,11 @@ class TargetBoot {
     this.placed = await placePayload(this.client, target.payload, (text) => this.note(text), this.stop.signal);
     this.note(`hb-harness: running ${payloadCommand(this.placed.binary, this.args, target.cpus)}\n`);
     const streams = { onStdout: (chunk: Buffer) => this.onStdout(chunk), onStderr: (chunk: Buffer) => this.onStderr(chunk) };
-    const outcome = await runPayload(this.client, this.placed, this.args, { ...streams, signal: this.stop.signal, ...(target.cpus ? { cpus: target.cpus } : {}) });
+    const outcome = await runPayload(this.client, this.placed, this.args, {
+      ...streams,
+      signal: this.stop.signal,
+      ...(target.cpus ? { cpus: target.cpus } : {}),
+    });
     this.exited = true;
     if (!this.failure && !this.watcher.complete) {
       const status = outcome.code === null ? `was killed (signal ${outcome.signal ?? 'unknown'})` : `exited with status ${outcome.code}`;
@@ -159,7 +173,11 @@ class TargetBoot {
       this.pid = pidFrom(this.stderrText);
     }
     this.note(text);
-    if (this.consoleBytes > CONSOLE_LOG_MAX_BYTES) this.fail('console', `expected at most ${CONSOLE_LOG_MAX_BYTES} bytes of output on stderr, got more (the payload floods it; stopped before it fills the disk)`);
+    if (this.consoleBytes > CONSOLE_LOG_MAX_BYTES)
+      this.fail(
+        'console',
+        `expected at most ${CONSOLE_LOG_MAX_BYTES} bytes of output on stderr, got more (the payload floods it; stopped before it fills the disk)`,
+      );
   }
 
   /** Deadlines, checked while the steps wait on the network. */

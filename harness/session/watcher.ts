@@ -79,7 +79,8 @@ export class DataChannelWatcher {
   overdue(): Overdue | undefined {
     if (this.now() <= this.deadline) return undefined;
     if (this.phase === 'shutdown') return { kind: 'stop' };
-    const limit = this.phase === 'benchmark' ? `${this.timeouts.benchmarkSeconds} s without data (benchmark timeout)` : `${this.timeouts.bootSeconds} s boot timeout`;
+    const limit =
+      this.phase === 'benchmark' ? `${this.timeouts.benchmarkSeconds} s without data (benchmark timeout)` : `${this.timeouts.bootSeconds} s boot timeout`;
     const from = this.options.source ? ` from ${this.options.source}` : '';
     return { kind: 'timeout', phase: this.phase, detail: `expected data-channel records${from}, got none within the ${limit}` };
   }

@@ -46,7 +46,11 @@ export class SshError extends Error {
 
 /** The server presented a host key other than the expected one: never retried, never accepted. */
 export class HostKeyMismatchError extends SshError {
-  constructor(readonly endpoint: string, readonly expected: string, readonly presented: string) {
+  constructor(
+    readonly endpoint: string,
+    readonly expected: string,
+    readonly presented: string,
+  ) {
     super(
       `refusing the SSH server at ${endpoint}: expected the host key ${expected}, got ${presented}. ` +
         'Either the machine is not the one recorded (another guest or host answers on that address) or its host key changed; ' +
@@ -151,7 +155,9 @@ export async function connectSsh(endpoint: SshEndpoint, options: ConnectOptions)
   try {
     privateKey = await readFile(endpoint.privateKeyPath);
   } catch (error) {
-    throw new SshError(`expected a readable SSH private key at ${endpoint.privateKeyPath} to log in to ${where}, got ${(error as Error).message}`, { cause: error });
+    throw new SshError(`expected a readable SSH private key at ${endpoint.privateKeyPath} to log in to ${where}, got ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const started = Date.now();
   const deadline = started + options.timeoutMs;
@@ -165,11 +171,15 @@ export async function connectSsh(endpoint: SshEndpoint, options: ConnectOptions)
       return await attempt(endpoint, privateKey, Math.max(100, Math.min(options.attemptTimeoutMs ?? 20_000, remaining)));
     } catch (caught) {
       const error = caught as Error & { level?: string; code?: string };
-      if (!retryable(error)) throw error instanceof SshError ? error : new SshError(`SSH login to ${where} failed: ${explain(error, endpoint)}`, { cause: error });
+      if (!retryable(error))
+        throw error instanceof SshError ? error : new SshError(`SSH login to ${where} failed: ${explain(error, endpoint)}`, { cause: error });
       if (signal?.aborted) throw signal.reason;
       if (Date.now() + retryMs >= deadline) {
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        throw new SshError(`expected an SSH server at ${where} within ${(options.timeoutMs / 1000).toFixed(0)} s, got none after ${attempts} attempts in ${seconds} s; last error: ${explain(error, endpoint)}`, { cause: error });
+        throw new SshError(
+          `expected an SSH server at ${where} within ${(options.timeoutMs / 1000).toFixed(0)} s, got none after ${attempts} attempts in ${seconds} s; last error: ${explain(error, endpoint)}`,
+          { cause: error },
+        );
       }
       await sleep(retryMs, undefined, signal ? { signal } : {}).catch(() => {
         throw signal?.reason;

@@ -87,7 +87,9 @@ export async function execChecked(client: SshClient, command: string, what: stri
   const result = await execText(client, command, options);
   if (result.code !== 0) {
     const status = result.code === null ? `signal ${result.signal ?? 'unknown'}` : `status ${result.code}`;
-    throw new SshError(`expected ${what} to succeed on the SSH server, got ${status}: ${(result.stderr || result.stdout).trim().slice(-2000) || '(no output)'}`);
+    throw new SshError(
+      `expected ${what} to succeed on the SSH server, got ${status}: ${(result.stderr || result.stdout).trim().slice(-2000) || '(no output)'}`,
+    );
   }
   return result.stdout;
 }

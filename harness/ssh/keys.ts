@@ -49,7 +49,9 @@ export async function generateKeyPair(path: string, comment: string): Promise<Ke
   try {
     await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
   } catch (error) {
-    throw new Error(`expected ssh-keygen (Debian package openssh-client) to write an ed25519 key to ${path}, but it failed: ${(error as Error).message}`, { cause: error });
+    throw new Error(`expected ssh-keygen (Debian package openssh-client) to write an ed25519 key to ${path}, but it failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return readKeyPair(path);
 }

@@ -93,10 +93,7 @@ export function createHierarchicalMedianSampler(pooled: PooledGroups): (random: 
   };
 }
 
-export function hierarchicalBootstrapMedianCi(
-  groups: readonly (readonly number[])[],
-  options: BootstrapOptions,
-): [number, number] {
+export function hierarchicalBootstrapMedianCi(groups: readonly (readonly number[])[], options: BootstrapOptions): [number, number] {
   const who = 'hierarchicalBootstrapMedianCi';
   const pooled = poolGroups(groups, who);
   const { resamples, seed, confidence } = resolveBootstrapOptions(options, who);

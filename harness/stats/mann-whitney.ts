@@ -45,7 +45,7 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWh
 
   let rankSumA = 0;
   let tieTerm = 0;
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     let end = start + 1;
     while (end < n && pooled[end]!.value === pooled[start]!.value) end += 1;
     // Ranks start+1 .. end share their average.

@@ -86,9 +86,7 @@ export function classifyOutliers(values: readonly number[], method: OutlierMetho
     else if (x > highFence) high += 1;
   }
   const total = low + high;
-  const counted =
-    `${total} of ${sorted.length} values outside ${rule} [${short(lowFence)}, ${short(highFence)}]: ` +
-    `${low} low, ${high} high; none removed`;
+  const counted = `${total} of ${sorted.length} values outside ${rule} [${short(lowFence)}, ${short(highFence)}]: ` + `${low} low, ${high} high; none removed`;
   return {
     method,
     low,

@@ -19,11 +19,7 @@ export interface OverheadCorrected {
   clamped: number;
 }
 
-export function subtractOverhead(
-  rawTicks: readonly number[],
-  overhead: number,
-  opsPerSample: number,
-): OverheadCorrected {
+export function subtractOverhead(rawTicks: readonly number[], overhead: number, opsPerSample: number): OverheadCorrected {
   const who = 'subtractOverhead';
   requireInteger(opsPerSample, who, 'opsPerSample', 1);
   if (!(Number.isFinite(overhead) && overhead >= 0)) {

@@ -29,11 +29,7 @@ export interface RatioOfMedians {
   ci: [number, number];
 }
 
-export function bootstrapRatioOfMedians(
-  a: readonly number[],
-  b: readonly number[],
-  options: BootstrapOptions,
-): RatioOfMedians {
+export function bootstrapRatioOfMedians(a: readonly number[], b: readonly number[], options: BootstrapOptions): RatioOfMedians {
   const who = 'bootstrapRatioOfMedians';
   requireNonEmpty(a, `${who} (a)`);
   requireNonEmpty(b, `${who} (b)`);
@@ -95,9 +91,7 @@ function ratioWithInterval(
     const resampledA = sampleA(random);
     const resampledB = sampleB(random);
     if (resampledA === 0) {
-      throw new RangeError(
-        `${who}: expected a non-zero median of a (the denominator) in every resample, got ${formatValue(resampledA)} in resample ${r}`,
-      );
+      throw new RangeError(`${who}: expected a non-zero median of a (the denominator) in every resample, got ${formatValue(resampledA)} in resample ${r}`);
     }
     ratios[r] = resampledB / resampledA;
   }

@@ -102,10 +102,7 @@ export function detectSettling(values: readonly number[], options: SettlingOptio
 
   const settledAt = best * batchSize;
   const atCap = best === cap;
-  const outcome =
-    best === 0
-      ? 'no warm-up found, nothing dropped'
-      : `dropped the first ${best} batches (${settledAt} of ${values.length} samples)`;
+  const outcome = best === 0 ? 'no warm-up found, nothing dropped' : `dropped the first ${best} batches (${settledAt} of ${values.length} samples)`;
   const warning = atCap ? '; the minimum is at the cap, so the series may not have settled' : '';
   return {
     settledAt,

@@ -10,9 +10,7 @@ export interface WireRecord {
   payload: Uint8Array;
 }
 
-const TYPE_NAMES = new Map<number, RecordTypeName>(
-  Object.entries(RecordType).map(([name, code]) => [code, name as RecordTypeName]),
-);
+const TYPE_NAMES = new Map<number, RecordTypeName>(Object.entries(RecordType).map(([name, code]) => [code, name as RecordTypeName]));
 
 const hex = (value: number, digits = 8) => `0x${value.toString(16).padStart(digits, '0')}`;
 

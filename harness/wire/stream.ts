@@ -137,7 +137,11 @@ export class StreamAssembler {
     const info = Object.fromEntries(decodeFields(record.payload, at));
     const os = this.expectation?.os;
     if (os !== undefined && info[WireKey.GUEST_OS] !== os) {
-      throw new WireError(at, `a STREAM_BEGIN from a ${os} payload (${WireKey.GUEST_OS}=${os})`, `${WireKey.GUEST_OS}=${JSON.stringify(info[WireKey.GUEST_OS] ?? null)}`);
+      throw new WireError(
+        at,
+        `a STREAM_BEGIN from a ${os} payload (${WireKey.GUEST_OS}=${os})`,
+        `${WireKey.GUEST_OS}=${JSON.stringify(info[WireKey.GUEST_OS] ?? null)}`,
+      );
     }
     this.begun = true;
     this.stream.info = info;
@@ -153,7 +157,11 @@ export class StreamAssembler {
     if (iterations > MAX_ITERATIONS) throw new WireError(at, `at most ${MAX_ITERATIONS} iterations for ${metric}`, `${iterations}`);
     const asked = this.expectation;
     if (asked && (iterations !== asked.iterations || warmup !== asked.warmup)) {
-      throw new WireError(at, `${metric} with the ${asked.iterations} iterations and ${asked.warmup} warm-up the config asked for`, `${iterations} iterations and ${warmup} warm-up`);
+      throw new WireError(
+        at,
+        `${metric} with the ${asked.iterations} iterations and ${asked.warmup} warm-up the config asked for`,
+        `${iterations} iterations and ${warmup} warm-up`,
+      );
     }
     this.current = {
       metric,
@@ -262,7 +270,8 @@ export class StreamAssembler {
   /** A metric announced by BENCH_BEGIN, SKIP or a lone ERROR: once per stream, selected by the config, within the cap. */
   private announce(metric: string, at: number): string {
     if (this.announced.has(metric)) throw new WireError(at, `each metric once per stream`, `${metric} again`);
-    if (this.announced.size >= MAX_STREAM_BENCHMARKS) throw new WireError(at, `at most ${MAX_STREAM_BENCHMARKS} benchmarks in a stream`, `a ${MAX_STREAM_BENCHMARKS + 1}th (${metric})`);
+    if (this.announced.size >= MAX_STREAM_BENCHMARKS)
+      throw new WireError(at, `at most ${MAX_STREAM_BENCHMARKS} benchmarks in a stream`, `a ${MAX_STREAM_BENCHMARKS + 1}th (${metric})`);
     const include = this.expectation?.include;
     if (include && !matchesInclude(include, metric)) {
       throw new WireError(at, `a metric the config asked for (${include.join(', ')})`, metric);

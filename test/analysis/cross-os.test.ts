@@ -27,7 +27,12 @@ describe('cross-OS tables', () => {
   it('makes one table per metric class, in taxonomy order, with every guest and mechanism', () => {
     const tables = crossOsTables(figures, { bootstrap });
     expect(tables.map((t) => t.classId)).to.deep.equal(['ipc.roundtrip', 'ipc.oneway', 'syscall.null']);
-    expect(tables[0]!.rows.map((r) => `${r.guest} ${r.mechanism}`)).to.deep.equal(['linux linux-mech', 'linux linux-mech', 'linux linux-mech', 'sel4 sel4-mech']);
+    expect(tables[0]!.rows.map((r) => `${r.guest} ${r.mechanism}`)).to.deep.equal([
+      'linux linux-mech',
+      'linux linux-mech',
+      'linux linux-mech',
+      'sel4 sel4-mech',
+    ]);
   });
 
   it("takes ratios against the baseline's fastest figure of the same placement", () => {

@@ -5,9 +5,28 @@ import { groupGuestName, hostGroups } from '../../harness/analysis/host-groups.j
 import type { Accel } from '../../harness/units.js';
 
 const host = (cpuModel: string): HostInfo => ({ hostname: 'n', kernel: 'Linux', cpuModel, cpuFlags: [], logicalCpus: 8, memoryBytes: 1 });
-const boot = (n: number, job: string): BootManifest => ({ boot: n, status: 'done', argv: [], hostAffinity: [], guestInfo: {}, guestAffinity: {}, seconds: 1, dataBytes: 0, job });
+const boot = (n: number, job: string): BootManifest => ({
+  boot: n,
+  status: 'done',
+  argv: [],
+  hostAffinity: [],
+  guestInfo: {},
+  guestAffinity: {},
+  seconds: 1,
+  dataBytes: 0,
+  job,
+});
 const job = (id: string, accel: Accel, cpu: string | undefined): JobRecord => ({
-  id, guest: 'linux', set: 0, include: ['*'], peers: true, boots: [], executor: 'slurm', state: 'done', accel, ...(cpu ? { host: host(cpu) } : {}),
+  id,
+  guest: 'linux',
+  set: 0,
+  include: ['*'],
+  peers: true,
+  boots: [],
+  executor: 'slurm',
+  state: 'done',
+  accel,
+  ...(cpu ? { host: host(cpu) } : {}),
 });
 const guest = (accel: Accel, boots: BootManifest[]): Pick<GuestManifest, 'accel' | 'boots'> => ({ accel, boots });
 
@@ -36,7 +55,7 @@ describe('hostGroups', () => {
     ]);
   });
 
-  it('splits plain TCG by CPU model too: emulator ticks follow the host\'s speed', () => {
+  it("splits plain TCG by CPU model too: emulator ticks follow the host's speed", () => {
     const jobs = [job('a', 'tcg', 'Intel Xeon Gold 6130'), job('b', 'tcg', 'AMD EPYC 7763')];
     expect(hostGroups(guest('tcg', [boot(1, 'a'), boot(2, 'b')]), jobs).map((g) => g.label)).to.deep.equal(['Intel Xeon Gold 6130', 'AMD EPYC 7763']);
   });

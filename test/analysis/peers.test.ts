@@ -17,13 +17,18 @@ const SCHED_PIPE = [
   '         136823 ops/sec',
   '',
 ].join('\n');
-const SYSCALL_BASIC_JOINED = "# Running 'syscall/basic' benchmark: | # Executed 100000 getppid() calls | Total time: 0.032 [sec] | 0.329280 usecs/op | 3036929 ops/sec";
+const SYSCALL_BASIC_JOINED =
+  "# Running 'syscall/basic' benchmark: | # Executed 100000 getppid() calls | Total time: 0.032 [sec] | 0.329280 usecs/op | 3036929 ops/sec";
 
 function run(bench: string, compareWith: string, output: string, extra: Partial<PeerRun> = {}): PeerRun {
   return { peer: 'perf', bench, compareWith, command: `perf bench ${bench}`, loops: 100000, vcpus: '0', affinity: '0', exit: '0', output, ...extra };
 }
 
-function boot(n: number, peers: PeerRun[], info: Record<string, string> = { clock_check_ns: '50000174', clock_check_ticks: '50000174', tsc_hz: '1000000000', tsc_hz_source: 'kernel' }): RawBoot {
+function boot(
+  n: number,
+  peers: PeerRun[],
+  info: Record<string, string> = { clock_check_ns: '50000174', clock_check_ticks: '50000174', tsc_hz: '1000000000', tsc_hz_source: 'kernel' },
+): RawBoot {
   const stream: GuestStream = { info, benchmarks: [], skipped: [], failed: [], peers, complete: true };
   return { boot: n, stream };
 }
@@ -42,8 +47,12 @@ describe('perf bench output', () => {
   });
 
   it('says why when there is no figure', () => {
-    expect(parsePerfBench('hb-payload: execve /usr/bin/perf: No such file or directory')).to.have.property('reason').that.matches(/no "usecs\/op" line/);
-    expect(parsePerfBench('Total time: 0.000 [sec] | 0.000000 usecs/op | -2147483648 ops/sec')).to.have.property('reason').that.matches(/too few loops/);
+    expect(parsePerfBench('hb-payload: execve /usr/bin/perf: No such file or directory'))
+      .to.have.property('reason')
+      .that.matches(/no "usecs\/op" line/);
+    expect(parsePerfBench('Total time: 0.000 [sec] | 0.000000 usecs/op | -2147483648 ops/sec'))
+      .to.have.property('reason')
+      .that.matches(/too few loops/);
   });
 });
 
@@ -69,7 +78,13 @@ describe('peer results', () => {
   const ours = [resultEntry('linux', 'ipc.roundtrip.pipe.process.same', 10684), resultEntry('linux', 'syscall.null', 335)];
 
   it('sets each perf figure, in our unit, beside ours with the ratio ours / perf', () => {
-    const [pipe, syscall] = peerResults('linux', 'linux', 'tcg-icount', [boot(1, [run('sched-pipe', 'ipc.roundtrip.pipe.process.same', SCHED_PIPE), run('syscall-basic', 'syscall.null', SYSCALL_BASIC_JOINED)])], ours);
+    const [pipe, syscall] = peerResults(
+      'linux',
+      'linux',
+      'tcg-icount',
+      [boot(1, [run('sched-pipe', 'ipc.roundtrip.pipe.process.same', SCHED_PIPE), run('syscall-basic', 'syscall.null', SYSCALL_BASIC_JOINED)])],
+      ours,
+    );
     expect(pipe).to.deep.include({ peer: 'perf', bench: 'sched-pipe', unit: 'guest-instructions', perOp: 7308.7, ourMedian: 10684 });
     expect(pipe!.ratio).to.be.closeTo(10684 / 7308.7, 1e-12);
     expect(pipe!.reason).to.equal(undefined);
@@ -95,8 +110,17 @@ describe('peer results', () => {
   });
 
   it('reports a perf that failed, and a metric of ours that was not measured, with reasons and no ratio', () => {
-    const failed = run('sched-pipe', 'ipc.roundtrip.pipe.process.same', 'hb-payload: execve /usr/bin/perf: No such file or directory', { exit: '127', reason: 'perf exited with 127' });
-    const [pipe, syscall] = peerResults('linux', 'linux', 'tcg-icount', [boot(1, [failed, run('syscall-basic', 'syscall.null', SYSCALL_BASIC_JOINED)])], [ours[0]!]);
+    const failed = run('sched-pipe', 'ipc.roundtrip.pipe.process.same', 'hb-payload: execve /usr/bin/perf: No such file or directory', {
+      exit: '127',
+      reason: 'perf exited with 127',
+    });
+    const [pipe, syscall] = peerResults(
+      'linux',
+      'linux',
+      'tcg-icount',
+      [boot(1, [failed, run('syscall-basic', 'syscall.null', SYSCALL_BASIC_JOINED)])],
+      [ours[0]!],
+    );
     expect(pipe).to.deep.include({ perOp: null, ratio: null, ourMedian: 10684, reason: 'perf exited with 127' });
     expect(pipe!.boots[0]).to.deep.include({ usecsPerOp: null, perOp: null, exit: '127' });
     expect(syscall).to.deep.include({ ourMedian: null, ratio: null, reason: 'syscall.null was not measured in this run' });
@@ -111,7 +135,9 @@ describe('peer results', () => {
     const peers = peerResults('linux', 'linux', 'tcg-icount', [boot(1, [run('syscall-basic', 'syscall.null', SYSCALL_BASIC_JOINED)])], ours);
     const text = peerCrossCheck(peers).join('\n');
     expect(text).to.contain('## Peer cross-check');
-    expect(text).to.contain('| linux | perf syscall-basic | syscall.null | 329.3 guest-instructions | 335 guest-instructions | 1.017 | 0.32928 usecs/op (100000 loops) |');
+    expect(text).to.contain(
+      '| linux | perf syscall-basic | syscall.null | 329.3 guest-instructions | 335 guest-instructions | 1.017 | 0.32928 usecs/op (100000 loops) |',
+    );
     expect(text).to.contain('- Conversion, linux: 1000 ticks per µs');
     expect(peerCrossCheck([])).to.deep.equal([]);
   });

@@ -24,12 +24,36 @@ function samples(center: number, seed: number): number[] {
 }
 
 function bench(metric: string, mechanism: string, center: number, seed: number, overhead: [number, number] = [20, 21]): RawBenchmark {
-  return { metric, mechanism, unit: 'ticks', iterations: 300, warmup: 30, opsPerSample: 1, vcpus: '0', affinity: '0', timerOverhead: overhead[0], timerOverheadAfter: overhead[1], samples: samples(center, seed) };
+  return {
+    metric,
+    mechanism,
+    unit: 'ticks',
+    iterations: 300,
+    warmup: 30,
+    opsPerSample: 1,
+    vcpus: '0',
+    affinity: '0',
+    timerOverhead: overhead[0],
+    timerOverheadAfter: overhead[1],
+    samples: samples(center, seed),
+  };
 }
 
 function perf(bench: string, compareWith: string, usecsPerOp: number, failure?: string): PeerRun {
-  const output = failure === undefined ? `# Running '${bench}' benchmark: | Total time: 0.073 [sec] | ${usecsPerOp} usecs/op | 136823 ops/sec` : 'perf: not found';
-  return { peer: 'perf', bench, compareWith, command: `perf bench ${bench}`, loops: 100000, vcpus: '0', affinity: '0', exit: failure === undefined ? '0' : '127', output, ...(failure === undefined ? {} : { reason: failure }) };
+  const output =
+    failure === undefined ? `# Running '${bench}' benchmark: | Total time: 0.073 [sec] | ${usecsPerOp} usecs/op | 136823 ops/sec` : 'perf: not found';
+  return {
+    peer: 'perf',
+    bench,
+    compareWith,
+    command: `perf bench ${bench}`,
+    loops: 100000,
+    vcpus: '0',
+    affinity: '0',
+    exit: failure === undefined ? '0' : '127',
+    output,
+    ...(failure === undefined ? {} : { reason: failure }),
+  };
 }
 
 /**
@@ -38,29 +62,51 @@ function perf(bench: string, compareWith: string, usecsPerOp: number, failure?: 
  * (emulator ticks with their caveat; an unstable overhead withheld as failed by `unstableOverhead: fail`).
  */
 function syntheticBoots(): { linux: RawBoot[]; sel4: RawBoot[] } {
-  const kvmInfo = { timer: 'rdtscp', tsc_hz: '3000000000', tsc_hz_source: 'cpuid', clock_check_ns: '50000000', clock_check_ticks: '150000000', timer_check_reads: '1000', timer_backwards: '1', timer_max_backwards: '3' };
+  const kvmInfo = {
+    timer: 'rdtscp',
+    tsc_hz: '3000000000',
+    tsc_hz_source: 'cpuid',
+    clock_check_ns: '50000000',
+    clock_check_ticks: '150000000',
+    timer_check_reads: '1000',
+    timer_backwards: '1',
+    timer_max_backwards: '3',
+  };
   const linux = [1, 2].map((boot) => ({
     boot,
     stream: {
       info: kvmInfo,
-      benchmarks: [bench('syscall.null', 'getppid', 350, boot), bench('ipc.roundtrip.pipe.process.same', 'pipe', 10800, 10 + boot), bench('ctxswitch.yield', 'sched_yield', 2100, 20 + boot, [20, 60])],
+      benchmarks: [
+        bench('syscall.null', 'getppid', 350, boot),
+        bench('ipc.roundtrip.pipe.process.same', 'pipe', 10800, 10 + boot),
+        bench('ctxswitch.yield', 'sched_yield', 2100, 20 + boot, [20, 60]),
+      ],
       skipped: [],
       failed: [],
-      peers: [perf('sched-pipe', 'ipc.roundtrip.pipe.process.same', 3.6), perf('syscall-basic', 'syscall.null', 0.11, boot === 2 ? 'perf exited with status 127' : undefined)],
+      peers: [
+        perf('sched-pipe', 'ipc.roundtrip.pipe.process.same', 3.6),
+        perf('syscall-basic', 'syscall.null', 0.11, boot === 2 ? 'perf exited with status 127' : undefined),
+      ],
       complete: true,
     },
   }));
-  const sel4 = [{
-    boot: 1,
-    stream: {
-      info: { timer: 'rdtsc' },
-      benchmarks: [bench('syscall.null', 'seL4_Yield', 290, 31), bench('ipc.roundtrip.sel4call.thread.same', 'seL4_Call/seL4_ReplyRecv', 480, 32), bench('ctxswitch.yield', 'seL4_Yield', 270, 33, [20, 80])],
-      skipped: [],
-      failed: [],
-      peers: [],
-      complete: true,
+  const sel4 = [
+    {
+      boot: 1,
+      stream: {
+        info: { timer: 'rdtsc' },
+        benchmarks: [
+          bench('syscall.null', 'seL4_Yield', 290, 31),
+          bench('ipc.roundtrip.sel4call.thread.same', 'seL4_Call/seL4_ReplyRecv', 480, 32),
+          bench('ctxswitch.yield', 'seL4_Yield', 270, 33, [20, 80]),
+        ],
+        skipped: [],
+        failed: [],
+        peers: [],
+        complete: true,
+      },
     },
-  }];
+  ];
   return { linux, sel4 };
 }
 
@@ -68,12 +114,18 @@ function syntheticBoots(): { linux: RawBoot[]; sel4: RawBoot[] } {
 function syntheticResultsJson(): Json {
   const boots = syntheticBoots();
   const linux = guestFigures({ name: 'linux', os: 'linux' }, 'kvm', boots.linux, { bootstrap: BOOTSTRAP, methodology: DEFAULT_METHODOLOGY });
-  const sel4 = guestFigures({ name: 'sel4', os: 'sel4' }, 'tcg', boots.sel4, { bootstrap: BOOTSTRAP, methodology: { ...DEFAULT_METHODOLOGY, unstableOverhead: 'fail' } });
+  const sel4 = guestFigures({ name: 'sel4', os: 'sel4' }, 'tcg', boots.sel4, {
+    bootstrap: BOOTSTRAP,
+    methodology: { ...DEFAULT_METHODOLOGY, unstableOverhead: 'fail' },
+  });
   const skipped: NotRun[] = [
     { guest: 'minix', reason: 'no disk image at images/minix/minix.img', howTo: 'make one as docs/guests/minix.md says' },
     { guest: 'linux', metric: 'ipc.roundtrip.pipe.thread.cross', reason: 'needs 2 vCPUs, the guest has 1 online' },
   ];
-  const manifest = syntheticManifest('2026-01-02T03-04-05Z-schema', [{ name: 'linux', os: 'linux', boots: 2 }, { name: 'sel4', os: 'sel4', boots: 1 }]);
+  const manifest = syntheticManifest('2026-01-02T03-04-05Z-schema', [
+    { name: 'linux', os: 'linux', boots: 2 },
+    { name: 'sel4', os: 'sel4', boots: 1 },
+  ]);
   const doc = resultsDocument(manifest, {
     results: [...linux.results, ...sel4.results],
     skipped,
@@ -117,7 +169,11 @@ const first = (doc: Json, list: string): Json => (doc[list] as Json[])[0]!;
 /** Mistakes a writer of results.json could make, each with where the schema must report it. */
 const MISTAKES: [what: string, instancePath: string, spoil: (doc: Json) => void][] = [
   ['a figure without its median', '/results/0', (doc) => delete first(doc, 'results')['median']],
-  ['an OS that is not a lowercase name (the guest adapters, not this schema, know the OSes)', '/results/0/os', (doc) => void (first(doc, 'results')['os'] = 'Windows 11')],
+  [
+    'an OS that is not a lowercase name (the guest adapters, not this schema, know the OSes)',
+    '/results/0/os',
+    (doc) => void (first(doc, 'results')['os'] = 'Windows 11'),
+  ],
   ['a confidence interval of three numbers', '/results/0/ci95', (doc) => void (first(doc, 'results')['ci95'] as number[]).push(1)],
   ['nanoseconds with a median but no interval', '/results/0/nanoseconds', (doc) => void (first(doc, 'results')['nanoseconds'] = { median: 1 })],
   ['a misspelt key', '/skipped/0', (doc) => void Object.assign(first(doc, 'skipped'), { resaon: 'x' })],

@@ -4,8 +4,17 @@ import type { RawBenchmark } from '../../harness/wire/stream.js';
 
 function raw(samples: number[], overhead = [9, 9]): RawBenchmark {
   return {
-    metric: 'syscall.null', mechanism: 'getppid', unit: 'tsc-ticks', iterations: samples.length, warmup: 0, opsPerSample: 1,
-    vcpus: '0', affinity: '0', timerOverhead: overhead[0]!, timerOverheadAfter: overhead[1]!, samples,
+    metric: 'syscall.null',
+    mechanism: 'getppid',
+    unit: 'tsc-ticks',
+    iterations: samples.length,
+    warmup: 0,
+    opsPerSample: 1,
+    vcpus: '0',
+    affinity: '0',
+    timerOverhead: overhead[0]!,
+    timerOverheadAfter: overhead[1]!,
+    samples,
   };
 }
 

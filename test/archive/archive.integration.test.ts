@@ -18,7 +18,9 @@ describe('@guest archive and verify a real Linux run', function () {
       accel: 'tcg-icount',
       timeouts: { bootSeconds: 120, benchmarkSeconds: 120, shutdownSeconds: 30 },
       bootstrap: { resamples: 200, seed: 7 },
-      guests: [{ name: 'linux', os: 'linux', vcpus: 1, pin: [0], memoryMiB: 256, benchmarks: { iterations: 100, warmup: 10, include: ['syscall.*', 'ctxswitch.*'] } }],
+      guests: [
+        { name: 'linux', os: 'linux', vcpus: 1, pin: [0], memoryMiB: 256, benchmarks: { iterations: 100, warmup: 10, include: ['syscall.*', 'ctxswitch.*'] } },
+      ],
     });
     dir = config.dir;
     const outcome = await runBenchmarks(await loadConfig(config.file), { emit: () => {} });
@@ -33,7 +35,12 @@ describe('@guest archive and verify a real Linux run', function () {
     const first = await archiveRun(runDir);
     const result = await verifyArchive(first.file);
     expect(result.failures).to.deep.equal([]);
-    expect(result.files.filter((f) => f.regenerated?.identical).map((f) => f.path).sort()).to.deep.equal([...REPORT_FILES].sort());
+    expect(
+      result.files
+        .filter((f) => f.regenerated?.identical)
+        .map((f) => f.path)
+        .sort(),
+    ).to.deep.equal([...REPORT_FILES].sort());
     const second = await archiveRun(runDir, { output: join(dir, 'again.tar.gz') });
     expect((await readFile(second.file)).equals(await readFile(first.file))).to.equal(true);
   });

@@ -71,18 +71,20 @@ export async function writeSyntheticRun(root: string, options: { complete?: bool
     config: { file: '/configs/synthetic.yaml', sha256: config.sha256, copy: 'config.yaml' },
     accel: { requested: 'tcg-icount', chosen: 'tcg-icount', reason: 'tcg-icount was asked for' },
     bootstrap: { resamples: 200, seed: 7, method: 'percentile bootstrap of the median' },
-    guests: [{
-      name: 'linux',
-      os,
-      status: complete ? 'done' : 'failed',
-      ...(complete ? {} : { reason: 'boot 3 timed out (synthetic)' }),
-      accel: 'tcg-icount',
-      vcpusConfigured: 1,
-      vcpusUsed: 1,
-      qemuVersion: 'QEMU emulator version 7.2.0',
-      provenance: { kernelPackage: 'linux-image-test', kernelSha256: 'ab'.repeat(32) },
-      boots,
-    }],
+    guests: [
+      {
+        name: 'linux',
+        os,
+        status: complete ? 'done' : 'failed',
+        ...(complete ? {} : { reason: 'boot 3 timed out (synthetic)' }),
+        accel: 'tcg-icount',
+        vcpusConfigured: 1,
+        vcpusUsed: 1,
+        qemuVersion: 'QEMU emulator version 7.2.0',
+        provenance: { kernelPackage: 'linux-image-test', kernelSha256: 'ab'.repeat(32) },
+        boots,
+      },
+    ],
   };
   const figures = guestFigures({ name: 'linux', os }, 'tcg-icount', streams, config);
   await writeRunOutputs(runDir, {

@@ -7,7 +7,12 @@ import { readTarball, writeReproducibleTarball } from '../../harness/archive/tar
 export async function tamper(archive: string, output: string, change: (files: Map<string, Buffer>) => void): Promise<void> {
   const { topFolder, files } = await readTarball(archive);
   change(files);
-  await writeReproducibleTarball(output, topFolder, [...files].map(([path, bytes]) => ({ path, bytes })), new Date(0));
+  await writeReproducibleTarball(
+    output,
+    topFolder,
+    [...files].map(([path, bytes]) => ({ path, bytes })),
+    new Date(0),
+  );
 }
 
 /** Flips one bit of the byte at `offset` (default: the middle) of a file. */

@@ -6,7 +6,10 @@ import { formatSha256Sums, parseSha256Sums } from '../../harness/archive/sha256s
 describe('archive helpers', () => {
   describe('SHA256SUMS', () => {
     it('round-trips, and reads binary-mode lines as sha256sum -c does', () => {
-      const text = formatSha256Sums([{ path: 'a.txt', bytes: Buffer.from('a') }, { path: 'dir/b', bytes: Buffer.from('') }]);
+      const text = formatSha256Sums([
+        { path: 'a.txt', bytes: Buffer.from('a') },
+        { path: 'dir/b', bytes: Buffer.from('') },
+      ]);
       expect(text).to.equal(
         'ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb  a.txt\n' +
           'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  dir/b\n',
@@ -50,7 +53,8 @@ describe('archive helpers', () => {
   describe('isPlainRelativePath', () => {
     it('accepts paths that stay inside the folder, and nothing else', () => {
       for (const good of ['a', 'a/b.txt', 'guests/linux/boot-1/data.bin', 'a..b']) expect(isPlainRelativePath(good), good).to.equal(true);
-      for (const bad of ['', '/etc/passwd', '../x', 'a/../../x', 'a/./b', 'a//b', 'a/', 'C:/x', 'a\\..\\b', 'a\0b']) expect(isPlainRelativePath(bad), bad).to.equal(false);
+      for (const bad of ['', '/etc/passwd', '../x', 'a/../../x', 'a/./b', 'a//b', 'a/', 'C:/x', 'a\\..\\b', 'a\0b'])
+        expect(isPlainRelativePath(bad), bad).to.equal(false);
     });
   });
 });

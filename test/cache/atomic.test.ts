@@ -14,7 +14,11 @@ import { projectRoot } from '../../harness/paths.js';
 const CHILD = join(projectRoot, 'test', 'support', 'cache-builder-child.ts');
 
 function builder(root: string, key: string, label: string, mode?: string) {
-  return execa('node', ['--import', 'tsx', CHILD, root, key, label, ...(mode ? [mode] : [])], { cwd: projectRoot, reject: false, stdin: mode?.startsWith('rounds:') ? 'pipe' : 'ignore' });
+  return execa('node', ['--import', 'tsx', CHILD, root, key, label, ...(mode ? [mode] : [])], {
+    cwd: projectRoot,
+    reject: false,
+    stdin: mode?.startsWith('rounds:') ? 'pipe' : 'ignore',
+  });
 }
 
 /** A builder's stdout, line by line as it comes: `next()` is the next line, failing if the builder exits first. */
@@ -92,7 +96,9 @@ describe('cachedDirectory', function () {
       // Every builder has built its own temporary (none can have put it in place yet): let them all go.
       for (const lines of output) expect(await lines.next()).to.equal(`built ${round}`);
       for (const b of builders) b.stdin!.write('go\n');
-      const outcomes = await Promise.all(output.map(async (lines) => JSON.parse(await lines.next()) as { round: number; built: boolean; dir: string; problems: string[] }));
+      const outcomes = await Promise.all(
+        output.map(async (lines) => JSON.parse(await lines.next()) as { round: number; built: boolean; dir: string; problems: string[] }),
+      );
       for (const outcome of outcomes) expect(outcome).to.deep.include({ round, built: true, problems: [] });
       expect(new Set(outcomes.map((o) => o.dir)).size).to.equal(1);
       // One entry, every temporary directory gone.

@@ -32,14 +32,62 @@ describe('harness run with a bad config', function () {
   const results = () => join(dir, 'results');
   const header = () => `resultsDir: ${results()}\ncacheDir: ${join(dir, 'cache')}\naccel: tcg-icount\n`;
   const cases: { name: string; text?: string; file?: string; field: string; expected: RegExp; got: RegExp }[] = [
-    { name: 'a wrong type', text: 'guests:\n  - name: a\n    os: linux\n    vcpus: two\n', field: 'guests[0].vcpus', expected: /an integer from 1 to 64/, got: /"two"/ },
-    { name: 'an unknown key', text: 'guests:\n  - name: a\n    os: linux\n    colour: red\n', field: 'guests[0].colour', expected: /no key 'colour'/, got: /key 'colour'/ },
-    { name: 'a CPU the host does not have', text: `guests:\n  - name: a\n    os: linux\n    vcpus: 1\n    pin: [${cpus}]\n`, field: 'guests[0].pin[0]', expected: /a host CPU number from 0 to/, got: new RegExp(`${cpus}`) },
-    { name: 'more pinned vCPUs than host CPUs', text: `guests:\n  - name: a\n    os: linux\n    vcpus: ${cpus + 1}\n    pin: [${Array.from({ length: cpus + 1 }, (_, k) => k).join(', ')}]\n`, field: 'guests[0].vcpus', expected: /pinned vCPU/, got: new RegExp(`${cpus + 1}`) },
-    { name: 'more memory than the host has', text: `guests:\n  - name: a\n    os: linux\n    memoryMiB: ${Math.min(65536, hostMiB + 1)}\n`, field: 'guests[0].memoryMiB', expected: /MiB/, got: /\d/ },
-    { name: 'negative iterations', text: 'guests:\n  - name: a\n    os: linux\n    benchmarks: { iterations: -1 }\n', field: 'guests[0].benchmarks.iterations', expected: /an integer from 1/, got: /-1/ },
-    { name: 'an absurd timeout', text: 'timeouts: { bootSeconds: 1000000000 }\nguests: [{ name: a, os: linux }]\n', field: 'timeouts.bootSeconds', expected: /an integer from 1 to 86400/, got: /1000000000/ },
-    { name: 'a YAML bomb', text: 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\nguests: [{ name: a, os: linux }]\n', field: '(yaml)', expected: /YAML that can be expanded/, got: /resource exhaustion/ },
+    {
+      name: 'a wrong type',
+      text: 'guests:\n  - name: a\n    os: linux\n    vcpus: two\n',
+      field: 'guests[0].vcpus',
+      expected: /an integer from 1 to 64/,
+      got: /"two"/,
+    },
+    {
+      name: 'an unknown key',
+      text: 'guests:\n  - name: a\n    os: linux\n    colour: red\n',
+      field: 'guests[0].colour',
+      expected: /no key 'colour'/,
+      got: /key 'colour'/,
+    },
+    {
+      name: 'a CPU the host does not have',
+      text: `guests:\n  - name: a\n    os: linux\n    vcpus: 1\n    pin: [${cpus}]\n`,
+      field: 'guests[0].pin[0]',
+      expected: /a host CPU number from 0 to/,
+      got: new RegExp(`${cpus}`),
+    },
+    {
+      name: 'more pinned vCPUs than host CPUs',
+      text: `guests:\n  - name: a\n    os: linux\n    vcpus: ${cpus + 1}\n    pin: [${Array.from({ length: cpus + 1 }, (_, k) => k).join(', ')}]\n`,
+      field: 'guests[0].vcpus',
+      expected: /pinned vCPU/,
+      got: new RegExp(`${cpus + 1}`),
+    },
+    {
+      name: 'more memory than the host has',
+      text: `guests:\n  - name: a\n    os: linux\n    memoryMiB: ${Math.min(65536, hostMiB + 1)}\n`,
+      field: 'guests[0].memoryMiB',
+      expected: /MiB/,
+      got: /\d/,
+    },
+    {
+      name: 'negative iterations',
+      text: 'guests:\n  - name: a\n    os: linux\n    benchmarks: { iterations: -1 }\n',
+      field: 'guests[0].benchmarks.iterations',
+      expected: /an integer from 1/,
+      got: /-1/,
+    },
+    {
+      name: 'an absurd timeout',
+      text: 'timeouts: { bootSeconds: 1000000000 }\nguests: [{ name: a, os: linux }]\n',
+      field: 'timeouts.bootSeconds',
+      expected: /an integer from 1 to 86400/,
+      got: /1000000000/,
+    },
+    {
+      name: 'a YAML bomb',
+      text: 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\nguests: [{ name: a, os: linux }]\n',
+      field: '(yaml)',
+      expected: /YAML that can be expanded/,
+      got: /resource exhaustion/,
+    },
     { name: 'a missing config file', file: '/nonexistent/hb-config.yaml', field: '(file)', expected: /a readable YAML file/, got: /no such file/ },
     { name: 'a directory', file: '/', field: '(file)', expected: /a readable YAML file/, got: /a directory/ },
     { name: 'a character device', file: '/dev/zero', field: '(file)', expected: /a readable YAML file/, got: /a character device/ },
@@ -47,7 +95,8 @@ describe('harness run with a bad config', function () {
 
   // The CLI is run for every case at once (each run is a process of its own, and the cases share
   // nothing but the fake QEMU that none may call); each test then looks at its case's run.
-  const runCli = (file: string) => execa('node', [join(projectRoot, 'bin', 'harness.js'), 'run', file], { reject: false, cwd: projectRoot, env: { PATH: pathWith(fake) } });
+  const runCli = (file: string) =>
+    execa('node', [join(projectRoot, 'bin', 'harness.js'), 'run', file], { reject: false, cwd: projectRoot, env: { PATH: pathWith(fake) } });
   let runs: Map<string, { file: string; result: Awaited<ReturnType<typeof runCli>> }>;
   before(async () => {
     runs = new Map(
@@ -86,10 +135,17 @@ describe('harness run with a bad config', function () {
   it('@host control: a good config does start the fake QEMU (so the checks above can see a call)', async function () {
     this.timeout(10 * 60_000);
     const good = join(dir, 'good.yaml');
-    await writeFile(good, `${header().replace(`cacheDir: ${join(dir, 'cache')}`, `cacheDir: ${join(projectRoot, '.cache')}`)}guests:\n  - { name: a, os: linux, vcpus: 1, benchmarks: { iterations: 5, warmup: 10 } }\n`);
+    await writeFile(
+      good,
+      `${header().replace(`cacheDir: ${join(dir, 'cache')}`, `cacheDir: ${join(projectRoot, '.cache')}`)}guests:\n  - { name: a, os: linux, vcpus: 1, benchmarks: { iterations: 5, warmup: 10 } }\n`,
+    );
     const stream = sampleStream();
     const goodFake = await installFakeQemu(join(dir, 'good'), { log, writes: [{ to: 'data', base64: stream.toString('base64') }] });
-    const result = await execa('node', [join(projectRoot, 'bin', 'harness.js'), 'run', good], { reject: false, cwd: projectRoot, env: { PATH: pathWith(goodFake) } });
+    const result = await execa('node', [join(projectRoot, 'bin', 'harness.js'), 'run', good], {
+      reject: false,
+      cwd: projectRoot,
+      env: { PATH: pathWith(goodFake) },
+    });
     expect(result.exitCode, result.stderr).to.equal(0);
     expect(existsSync(log)).to.equal(true);
     expect(await readdir(results())).to.have.length(1);

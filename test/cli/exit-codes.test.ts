@@ -81,7 +81,9 @@ describe('exit codes of the CLI', function () {
     await mkdir(bin);
     const result = await harness(['run', file, '--executor', 'slurm'], { PATH: bin });
     expect(result.exitCode, result.stderr).to.equal(ExitCode.HOST_TOOL);
-    expect(result.stderr).to.match(/^harness: expected Slurm to submit the run's jobs to \(--executor slurm\), but: expected Slurm's client commands \(sbatch, squeue, scontrol\) on PATH, got none/m);
+    expect(result.stderr).to.match(
+      /^harness: expected Slurm to submit the run's jobs to \(--executor slurm\), but: expected Slurm's client commands \(sbatch, squeue, scontrol\) on PATH, got none/m,
+    );
     expect(await readdir(join(dir, 'results')).catch(() => [])).to.deep.equal([]);
   });
 
@@ -94,7 +96,14 @@ describe('exit codes of the CLI', function () {
     const hostKey = `SHA256:${'A'.repeat(43)}`;
     const config = await writeTempConfig({
       timeouts: { bootSeconds: 60, benchmarkSeconds: 60, shutdownSeconds: 5 },
-      guests: [{ name: 'box', os: 'linux', reach: 'ssh', target: { host: '127.0.0.1', port: await freePort(), user: 'nobody', key: join(keyDir, 'id'), hostKey, connectSeconds } }],
+      guests: [
+        {
+          name: 'box',
+          os: 'linux',
+          reach: 'ssh',
+          target: { host: '127.0.0.1', port: await freePort(), user: 'nobody', key: join(keyDir, 'id'), hostKey, connectSeconds },
+        },
+      ],
     });
     dirs.push(config.dir);
     return config;

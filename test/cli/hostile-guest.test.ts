@@ -47,33 +47,49 @@ describe('@host harness run against a hostile guest (fake QEMU)', function () {
     await mkdir(tmp);
     const fake = await installFakeQemu(root, plan);
     const config = join(root, 'config.yaml');
-    await writeFile(config, stringify({
-      accel: 'tcg-icount',
-      resultsDir: join(root, 'results'),
-      // The shared image cache, so the Linux guest is not rebuilt: it is not the run's to write.
-      cacheDir: join(projectRoot, '.cache'),
-      timeouts: { bootSeconds: 30, benchmarkSeconds: 30, shutdownSeconds: 5 },
-      guests: [{ name: 'linux', os: 'linux', vcpus: 1, memoryMiB: 256, benchmarks: { iterations: 5, warmup: 10 } }],
-    }));
+    await writeFile(
+      config,
+      stringify({
+        accel: 'tcg-icount',
+        resultsDir: join(root, 'results'),
+        // The shared image cache, so the Linux guest is not rebuilt: it is not the run's to write.
+        cacheDir: join(projectRoot, '.cache'),
+        timeouts: { bootSeconds: 30, benchmarkSeconds: 30, shutdownSeconds: 5 },
+        guests: [{ name: 'linux', os: 'linux', vcpus: 1, memoryMiB: 256, benchmarks: { iterations: 5, warmup: 10 } }],
+      }),
+    );
     const memoryFile = join(root, 'memory.json');
-    const result = await execa('node', ['--import', join(projectRoot, 'test', 'support', 'memory-probe.mjs'), join(projectRoot, 'bin', 'harness.js'), 'run', config, '--json'], {
-      reject: false,
-      cwd: projectRoot,
-      env: { PATH: pathWith(fake), TMPDIR: tmp, HB_MEMORY_REPORT: memoryFile },
-    });
+    const result = await execa(
+      'node',
+      ['--import', join(projectRoot, 'test', 'support', 'memory-probe.mjs'), join(projectRoot, 'bin', 'harness.js'), 'run', config, '--json'],
+      {
+        reject: false,
+        cwd: projectRoot,
+        env: { PATH: pathWith(fake), TMPDIR: tmp, HB_MEMORY_REPORT: memoryFile },
+      },
+    );
     const memory = JSON.parse(await readFile(memoryFile, 'utf8')) as MemoryReport;
-    const events = result.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string; runDir?: string; [k: string]: unknown });
+    const events = result.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { type: string; runDir?: string; [k: string]: unknown });
     const runDir = events.find((e) => e.type === 'run-start')?.runDir as string;
     expect(runDir, result.stderr).to.be.a('string');
     const files = await walk(root);
-    const results = JSON.parse(await readFile(join(runDir, 'results.json'), 'utf8')) as { results: { metric: string }[]; failed: { reason: string }[]; skipped: { metric?: string }[] };
+    const results = JSON.parse(await readFile(join(runDir, 'results.json'), 'utf8')) as {
+      results: { metric: string }[];
+      failed: { reason: string }[];
+      skipped: { metric?: string }[];
+    };
     return { root, result, memory, runDir, files, results, tmp };
   }
 
   /** Everything under the root is the test's own (config, fake, memory report) or inside the run directory. */
   function expectOnlyRunDirectory(outcome: Awaited<ReturnType<typeof run>>): void {
     const runRel = relative(outcome.root, outcome.runDir);
-    const outside = outcome.files.filter((f) => !(f === 'config.yaml' || f === 'memory.json' || f === 'tmp/' || f === 'results/' || f.startsWith('fake-qemu-bin/') || f.startsWith(`${runRel}/`)));
+    const outside = outcome.files.filter(
+      (f) => !(f === 'config.yaml' || f === 'memory.json' || f === 'tmp/' || f === 'results/' || f.startsWith('fake-qemu-bin/') || f.startsWith(`${runRel}/`)),
+    );
     expect(outside, 'files written outside the run directory').to.deep.equal([]);
     // The QMP socket's temporary directory is gone too.
     expect(outcome.files.filter((f) => f.startsWith('tmp/') && f !== 'tmp/')).to.deep.equal([]);
@@ -87,7 +103,12 @@ describe('@host harness run against a hostile guest (fake QEMU)', function () {
     `${label}: peak RSS ${(outcome.memory.peak.rss / MiB).toFixed(1)} MiB (start ${(outcome.memory.start.rss / MiB).toFixed(1)}), peak heap ${(outcome.memory.peak.heapUsed / MiB).toFixed(1)} MiB, peak array buffers ${(outcome.memory.peak.arrayBuffers / MiB).toFixed(1)} MiB`;
 
   before(async () => {
-    baseline = await run('benign', { writes: [{ to: 'console', text: 'hb: starting\n' }, { to: 'data', base64: sampleStream().toString('base64') }] });
+    baseline = await run('benign', {
+      writes: [
+        { to: 'console', text: 'hb: starting\n' },
+        { to: 'data', base64: sampleStream().toString('base64') },
+      ],
+    });
     expect(baseline.result.exitCode, baseline.result.stderr).to.equal(0);
     expect(baseline.results.results.map((r) => r.metric)).to.deep.equal(['syscall.null']);
     console.log(`      ${describeMemory('well-behaved guest', baseline)}`);
@@ -101,12 +122,17 @@ describe('@host harness run against a hostile guest (fake QEMU)', function () {
     const outcome = await run('flood', {
       // Written before the harness first looks, the worst case for what it finds at once.
       when: 'start',
-      writes: [{ to: 'console', repeat: 'A', bytes: 100 * MiB }, { to: 'data', random: 100 * MiB, seed: 11 }],
+      writes: [
+        { to: 'console', repeat: 'A', bytes: 100 * MiB },
+        { to: 'data', random: 100 * MiB, seed: 11 },
+      ],
       then: 'hang',
     });
     console.log(`      ${describeMemory('flooding guest', outcome)}; growth ${(growth(outcome) / MiB).toFixed(1)} MiB`);
     expect(outcome.result.exitCode).to.equal(1);
-    expect(outcome.results.failed.map((f) => f.reason).join('\n')).to.match(/failed during data: data channel at byte 0: expected magic 0x52574248, got 0x[0-9a-f]{8}/);
+    expect(outcome.results.failed.map((f) => f.reason).join('\n')).to.match(
+      /failed during data: data channel at byte 0: expected magic 0x52574248, got 0x[0-9a-f]{8}/,
+    );
     expect(outcome.results.results).to.deep.equal([]);
     expect(growth(outcome)).to.be.below(MEMORY_GROWTH_BOUND);
     expectOnlyRunDirectory(outcome);
@@ -116,12 +142,18 @@ describe('@host harness run against a hostile guest (fake QEMU)', function () {
     const stream = sampleStream();
     const outcome = await run('noise-after-valid', {
       when: 'start',
-      writes: [{ to: 'console', repeat: '\x1b[31m\x00\xff\r', bytes: 100 * MiB }, { to: 'data', base64: stream.toString('base64') }, { to: 'data', random: 100 * MiB, seed: 5 }],
+      writes: [
+        { to: 'console', repeat: '\x1b[31m\x00\xff\r', bytes: 100 * MiB },
+        { to: 'data', base64: stream.toString('base64') },
+        { to: 'data', random: 100 * MiB, seed: 5 },
+      ],
       then: 'hang',
     });
     console.log(`      ${describeMemory('valid stream then noise', outcome)}; growth ${(growth(outcome) / MiB).toFixed(1)} MiB`);
     expect(outcome.result.exitCode).to.equal(1);
-    expect(outcome.results.failed.map((f) => f.reason).join('\n'), outcome.result.stdout).to.match(new RegExp(`data channel at byte ${stream.length}: expected magic`));
+    expect(outcome.results.failed.map((f) => f.reason).join('\n'), outcome.result.stdout).to.match(
+      new RegExp(`data channel at byte ${stream.length}: expected magic`),
+    );
     expect(outcome.results.results.map((r) => r.metric)).to.deep.equal(['syscall.null']);
     expect(growth(outcome)).to.be.below(MEMORY_GROWTH_BOUND);
     expectOnlyRunDirectory(outcome);
@@ -139,7 +171,11 @@ describe('@host harness run against a hostile guest (fake QEMU)', function () {
     records.push(encodeRecord('SKIP', 7, fields({ metric: `../../../../${'x'.repeat(8)}-escaped`, reason: 'climbing out' })));
     const outcome = await run('names', { writes: [{ to: 'data', base64: Buffer.concat(records).toString('base64') }] });
     expect(outcome.result.exitCode).to.equal(1);
-    expect(outcome.results.failed.map((f) => f.reason).join('\n')).to.match(new RegExp(`data channel at byte ${hostileAt}: expected a metric name of dot-separated \\[a-z0-9_\\] words, got "\\.\\./\\.\\./\\.\\./\\.\\./xxxxxxxx-escaped"`));
+    expect(outcome.results.failed.map((f) => f.reason).join('\n')).to.match(
+      new RegExp(
+        `data channel at byte ${hostileAt}: expected a metric name of dot-separated \\[a-z0-9_\\] words, got "\\.\\./\\.\\./\\.\\./\\.\\./xxxxxxxx-escaped"`,
+      ),
+    );
     // A valid name is only ever a value in the reports, never a file name.
     expect(outcome.results.skipped.map((s) => s.metric)).to.include('manifest.json');
     expect(JSON.parse(await readFile(join(outcome.runDir, 'manifest.json'), 'utf8'))).to.have.property('schemaVersion', 1);

@@ -61,7 +61,10 @@ describe('harness CLI', function () {
       expect(result.exitCode, result.stderr).to.equal(0);
       const lines = result.stdout.split('\n').map((line) => JSON.parse(line) as { type: string; [field: string]: unknown });
       expect(lines.map((l) => l.type)).to.deep.equal(['run-start', 'guest-skipped', 'run-done', 'summary']);
-      expect(lines[1]).to.include({ guest: 'sel4' }).and.to.have.property('reason').that.matches(/none is not a configured seL4 kernel build directory/);
+      expect(lines[1])
+        .to.include({ guest: 'sel4' })
+        .and.to.have.property('reason')
+        .that.matches(/none is not a configured seL4 kernel build directory/);
       expect(lines[3]).to.include({ complete: true, runDir: lines[0]!.runDir });
       expect(result.stderr).to.equal('');
     } finally {

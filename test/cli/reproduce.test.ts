@@ -28,7 +28,11 @@ describe('harness reproduce (CLI)', function () {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hb-reproduce-'));
     const sel4 = (metric: string, median: number, kvm = false) => ({
-      entry: resultEntry('sel4', metric, median, { os: 'sel4', ci95: [median - 1, median + 1], ...(kvm ? { unit: 'tsc-ticks' as const, accel: 'kvm' as const } : {}) }),
+      entry: resultEntry('sel4', metric, median, {
+        os: 'sel4',
+        ci95: [median - 1, median + 1],
+        ...(kvm ? { unit: 'tsc-ticks' as const, accel: 'kvm' as const } : {}),
+      }),
       samples: [around(median)],
     });
     icountRun = await writeRunFixture(join(dir, 'icount'), {
@@ -38,9 +42,18 @@ describe('harness reproduce (CLI)', function () {
     });
     skippedRun = await writeRunFixture(join(dir, 'skipped'), {
       runId: 'skipped-run',
-      guests: [{ name: 'linux', os: 'linux' }, { name: 'sel4', os: 'sel4', status: 'skipped' }],
+      guests: [
+        { name: 'linux', os: 'linux' },
+        { name: 'sel4', os: 'sel4', status: 'skipped' },
+      ],
       figures: [{ entry: resultEntry('linux', 'syscall.null', 335), samples: [around(335)] }],
-      skipped: [{ guest: 'sel4', reason: 'no seL4 kernel build directory given (neither image.buildDir nor SEL4_BUILD_DIR is set)', howTo: 'build a seL4 kernel as described in docs/guests/sel4.md and set SEL4_BUILD_DIR' }],
+      skipped: [
+        {
+          guest: 'sel4',
+          reason: 'no seL4 kernel build directory given (neither image.buildDir nor SEL4_BUILD_DIR is set)',
+          howTo: 'build a seL4 kernel as described in docs/guests/sel4.md and set SEL4_BUILD_DIR',
+        },
+      ],
     });
     kvmRun = await writeRunFixture(join(dir, 'kvm'), {
       runId: 'kvm-run',
@@ -58,8 +71,12 @@ describe('harness reproduce (CLI)', function () {
     const result = await harness(['reproduce', 'sel4-website-2026-08', '--run', icountRun]);
     expect(result.exitCode, result.stderr).to.equal(0);
     expect(result.stdout).to.match(/^reference sel4-website-2026-08: /m);
-    expect(result.stdout).to.match(/^IPC Call \(Haswell\) +775 \(mean, σ 10\) +tsc-ticks +Intel Core i7-4770 \(Haswell\), 3\.4 GHz +sel4 ipc\.oneway\.sel4call\.thread\.same +228 \[227, 229\] +guest-instructions +tcg-icount +0\.29 \(instructions \/ tsc-ticks\) +not reproducible in this mode/m);
-    expect(result.stdout).to.contain('compares guest instructions with TSC ticks (hardware time at the TSC rate) on Intel Core i7-6700 (Skylake), 3.4 GHz; orderings and ratios between systems can be compared, absolute figures cannot');
+    expect(result.stdout).to.match(
+      /^IPC Call \(Haswell\) +775 \(mean, σ 10\) +tsc-ticks +Intel Core i7-4770 \(Haswell\), 3\.4 GHz +sel4 ipc\.oneway\.sel4call\.thread\.same +228 \[227, 229\] +guest-instructions +tcg-icount +0\.29 \(instructions \/ tsc-ticks\) +not reproducible in this mode/m,
+    );
+    expect(result.stdout).to.contain(
+      'compares guest instructions with TSC ticks (hardware time at the TSC rate) on Intel Core i7-6700 (Skylake), 3.4 GHz; orderings and ratios between systems can be compared, absolute figures cannot',
+    );
     const file = join(icountRun, 'reproduce-sel4-website-2026-08.md');
     expect(result.stdout).to.contain(`written: ${file}`);
     const markdown = await readFile(file, 'utf8');
@@ -79,8 +96,12 @@ describe('harness reproduce (CLI)', function () {
   it('gives measured/published for KVM TSC ticks with the hardware difference, from several runs into the first', async () => {
     const result = await harness(['reproduce', 'sel4-website-2026-08', '--run', kvmRun, '--run', icountRun]);
     expect(result.exitCode, result.stderr).to.equal(0);
-    expect(result.stdout).to.match(/^IPC Call \(Skylake, no Meltdown mitigation\) .* sel4 ipc\.oneway\.sel4call\.thread\.same \(run kvm-run\) +736 \[735, 737\] +tsc-ticks +kvm +1\.03 +hardware differs/m);
-    expect(result.stdout).to.contain('comparable with the hardware difference stated: both are TSC ticks, ours under KVM on this host (AMD EPYC 7763), theirs on Intel Core i7-6700 (Skylake), 3.4 GHz');
+    expect(result.stdout).to.match(
+      /^IPC Call \(Skylake, no Meltdown mitigation\) .* sel4 ipc\.oneway\.sel4call\.thread\.same \(run kvm-run\) +736 \[735, 737\] +tsc-ticks +kvm +1\.03 +hardware differs/m,
+    );
+    expect(result.stdout).to.contain(
+      'comparable with the hardware difference stated: both are TSC ticks, ours under KVM on this host (AMD EPYC 7763), theirs on Intel Core i7-6700 (Skylake), 3.4 GHz',
+    );
     expect(result.stdout).to.match(/\(run icount-run\) +228 /);
     await readFile(join(kvmRun, 'reproduce-sel4-website-2026-08.md'), 'utf8');
   });
@@ -88,7 +109,9 @@ describe('harness reproduce (CLI)', function () {
   it('lists the known references for an unknown one, and refuses --run with --accel', async () => {
     const unknown = await harness(['reproduce', 'sel4-1999', '--run', icountRun]);
     expect(unknown.exitCode).to.equal(ExitCode.USAGE);
-    expect(unknown.stderr).to.match(/expected a published reference id \(one of elphinstone-heiser-sosp13, liedtke-sosp93, lmbench-usenix96, .*sel4-website-2026-08.*\) or a path to a \.yaml file, got "sel4-1999"/);
+    expect(unknown.stderr).to.match(
+      /expected a published reference id \(one of elphinstone-heiser-sosp13, liedtke-sosp93, lmbench-usenix96, .*sel4-website-2026-08.*\) or a path to a \.yaml file, got "sel4-1999"/,
+    );
     const both = await harness(['reproduce', 'sel4-website-2026-08', '--run', icountRun, '--accel', 'kvm']);
     expect(both.exitCode).to.equal(ExitCode.USAGE);
     expect(both.stderr).to.contain('expected either --run (figures from run directories) or --config/--accel (a new run), got both');

@@ -40,7 +40,15 @@ describe('config: reach, variant, deploy and ssh targets', () => {
     const config = await load(['guests:', '  - name: box', '    os: linux', '    reach: ssh', ...target]);
     const guest = config.guests[0]!;
     expect(guest).to.include({ os: 'linux', reach: 'ssh' });
-    expect(guest.target).to.deep.equal({ host: '127.0.0.1', port: 22, user: 'bench', key: path.join(dir, 'keys', 'id_ed25519'), hostKey: FINGERPRINT, build: 'local', connectSeconds: 30 });
+    expect(guest.target).to.deep.equal({
+      host: '127.0.0.1',
+      port: 22,
+      user: 'bench',
+      key: path.join(dir, 'keys', 'id_ed25519'),
+      hostKey: FINGERPRINT,
+      build: 'local',
+      connectSeconds: 30,
+    });
     expect(guest.deploy).to.equal(undefined);
   });
 
@@ -66,7 +74,17 @@ describe('config: reach, variant, deploy and ssh targets', () => {
   });
 
   it('loads a disk-variant linux guest and keeps a linux guest as it was (no deploy key added)', async () => {
-    const config = await load(['guests:', '  - name: linux', '    os: linux', '  - name: disk', '    os: linux', '    variant: disk', '    deploy: ssh', '    image:', '      kernelPackage: linux-image-cloud-amd64']);
+    const config = await load([
+      'guests:',
+      '  - name: linux',
+      '    os: linux',
+      '  - name: disk',
+      '    os: linux',
+      '    variant: disk',
+      '    deploy: ssh',
+      '    image:',
+      '      kernelPackage: linux-image-cloud-amd64',
+    ]);
     expect(config.guests[0]).to.not.have.property('deploy');
     expect(config.guests[0]).to.not.have.property('target');
     expect(config.guests[0]).to.not.have.property('variant');

@@ -79,7 +79,12 @@ describe('loadConfig', () => {
       expect(config.cacheDir).to.equal(path.join(dir, '.cache'));
       expect(config.timeouts).to.deep.equal({ bootSeconds: 300, benchmarkSeconds: 300, shutdownSeconds: 30 });
       expect(config.bootstrap).to.deep.equal({ resamples: 2000, seed: 1 });
-      expect(config.methodology).to.deep.equal({ overheadTolerance: { relative: 0.25, absolute: 2 }, unstableOverhead: 'flag', outliers: 'mad', settling: 'mser5' });
+      expect(config.methodology).to.deep.equal({
+        overheadTolerance: { relative: 0.25, absolute: 2 },
+        unstableOverhead: 'flag',
+        outliers: 'mad',
+        settling: 'mser5',
+      });
 
       expect(config.guests).to.deep.equal([
         {
@@ -827,9 +832,7 @@ describe('loadConfig', () => {
         expect(found.expected).to.match(c.expected);
         if (typeof c.got === 'string') expect(found.got).to.equal(c.got);
         else expect(found.got).to.match(c.got);
-        expect(error.message).to.include(
-          `${file}:${found.line}:${found.column}: ${found.path}: expected ${found.expected}, got ${found.got}`,
-        );
+        expect(error.message).to.include(`${file}:${found.line}:${found.column}: ${found.path}: expected ${found.expected}, got ${found.got}`);
       });
     }
 
@@ -896,9 +899,7 @@ describe('loadConfig', () => {
       expect(lines).to.have.length(5);
       for (const [k, line] of lines.entries()) {
         const issue = error.issues[k]!;
-        expect(line).to.equal(
-          `${file}:${issue.line}:${issue.column}: ${issue.path}: expected ${issue.expected}, got ${issue.got}`,
-        );
+        expect(line).to.equal(`${file}:${issue.line}:${issue.column}: ${issue.path}: expected ${issue.expected}, got ${issue.got}`);
       }
     });
 
@@ -1011,17 +1012,54 @@ describe('loadConfig', () => {
   // wrong kind of thing is a mistake in the config and is rejected here.
   describe('image paths', () => {
     it('loads paths that do not exist (the guest is skipped at run time)', async () => {
-      const file = await writeConfig('guests:\n  - { name: m, os: minix, image: { disk: nowhere/minix.img, bootDir: nowhere/boot } }\n  - { name: s, os: sel4, image: { buildDir: nowhere/build, kernel: nowhere/k.elf } }\n');
+      const file = await writeConfig(
+        'guests:\n  - { name: m, os: minix, image: { disk: nowhere/minix.img, bootDir: nowhere/boot } }\n  - { name: s, os: sel4, image: { buildDir: nowhere/build, kernel: nowhere/k.elf } }\n',
+      );
       const config = await loadConfig(file);
       expect(config.guests[0]!.image.disk).to.equal(path.join(dir, 'nowhere', 'minix.img'));
     });
 
     const kinds: { name: string; image: string; make: 'file' | 'dir'; path: string; expected: RegExp; got: RegExp }[] = [
-      { name: 'a MINIX disk image that is a directory', image: 'os: minix, image: { disk: %P }', make: 'dir', path: 'guests[0].image.disk', expected: /^a path to a file, or to nothing yet/, got: /, a directory$/ },
-      { name: 'a MINIX boot directory that is a file', image: 'os: minix, image: { disk: none.img, bootDir: %P }', make: 'file', path: 'guests[0].image.bootDir', expected: /^a path to a directory/, got: /, a file$/ },
-      { name: 'a seL4 build directory that is a file', image: 'os: sel4, image: { buildDir: %P }', make: 'file', path: 'guests[0].image.buildDir', expected: /^a path to a directory/, got: /, a file$/ },
-      { name: 'a seL4 kernel that is a directory', image: 'os: sel4, image: { kernel: %P }', make: 'dir', path: 'guests[0].image.kernel', expected: /^a path to a file/, got: /, a directory$/ },
-      { name: 'a seL4 source tree that is a file', image: 'os: sel4, image: { sourceDir: %P }', make: 'file', path: 'guests[0].image.sourceDir', expected: /^a path to a directory/, got: /, a file$/ },
+      {
+        name: 'a MINIX disk image that is a directory',
+        image: 'os: minix, image: { disk: %P }',
+        make: 'dir',
+        path: 'guests[0].image.disk',
+        expected: /^a path to a file, or to nothing yet/,
+        got: /, a directory$/,
+      },
+      {
+        name: 'a MINIX boot directory that is a file',
+        image: 'os: minix, image: { disk: none.img, bootDir: %P }',
+        make: 'file',
+        path: 'guests[0].image.bootDir',
+        expected: /^a path to a directory/,
+        got: /, a file$/,
+      },
+      {
+        name: 'a seL4 build directory that is a file',
+        image: 'os: sel4, image: { buildDir: %P }',
+        make: 'file',
+        path: 'guests[0].image.buildDir',
+        expected: /^a path to a directory/,
+        got: /, a file$/,
+      },
+      {
+        name: 'a seL4 kernel that is a directory',
+        image: 'os: sel4, image: { kernel: %P }',
+        make: 'dir',
+        path: 'guests[0].image.kernel',
+        expected: /^a path to a file/,
+        got: /, a directory$/,
+      },
+      {
+        name: 'a seL4 source tree that is a file',
+        image: 'os: sel4, image: { sourceDir: %P }',
+        make: 'file',
+        path: 'guests[0].image.sourceDir',
+        expected: /^a path to a directory/,
+        got: /, a file$/,
+      },
     ];
     for (const c of kinds) {
       it(`rejects ${c.name}, at its line`, async () => {
@@ -1039,7 +1077,7 @@ describe('loadConfig', () => {
       });
     }
 
-    it('does not check them when told not to (a run directory\'s copy of a config)', async () => {
+    it("does not check them when told not to (a run directory's copy of a config)", async () => {
       await mkdir(path.join(dir, 'a-dir'), { recursive: true });
       const file = await writeConfig('guests:\n  - { name: m, os: minix, image: { disk: a-dir } }\n');
       expect((await loadConfig(file, { checkImagePaths: false })).guests[0]!.image.disk).to.equal(path.join(dir, 'a-dir'));

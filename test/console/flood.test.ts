@@ -18,9 +18,18 @@ describe('@host a console flooded with 100 MB without a newline, then binary noi
       cwd: projectRoot,
       env: { FLOOD_BYTES: String(100 * 2 ** 20) },
     });
-    const report = JSON.parse(child.stdout) as { outcome: string; tailLength: number; tailPrintable: boolean; seconds: number; start: { rss: number }; peak: { rss: number } };
+    const report = JSON.parse(child.stdout) as {
+      outcome: string;
+      tailLength: number;
+      tailPrintable: boolean;
+      seconds: number;
+      start: { rss: number };
+      peak: { rss: number };
+    };
     const growth = report.peak.rss - report.start.rss;
-    console.log(`      console flood: peak RSS ${(report.peak.rss / 2 ** 20).toFixed(1)} MiB from ${(report.start.rss / 2 ** 20).toFixed(1)} MiB (+${(growth / 2 ** 20).toFixed(1)} MiB) in ${report.seconds} s`);
+    console.log(
+      `      console flood: peak RSS ${(report.peak.rss / 2 ** 20).toFixed(1)} MiB from ${(report.start.rss / 2 ** 20).toFixed(1)} MiB (+${(growth / 2 ** 20).toFixed(1)} MiB) in ${report.seconds} s`,
+    );
     expect(report.outcome).to.equal('closed');
     expect(report.tailPrintable).to.equal(true);
     expect(report.tailLength).to.be.within(1, 2048);

@@ -5,11 +5,17 @@ import { join } from 'node:path';
 import { hostAptOptions, privateAptOptions, sourcesDigest } from '../../harness/debian/apt.js';
 
 describe('apt configurations', () => {
-  it('gives a private apt its own state and cache directories and one architecture, leaving the host\'s sources', () => {
+  it("gives a private apt its own state and cache directories and one architecture, leaving the host's sources", () => {
     const options = privateAptOptions('/c/apt', 'i386', 'someone');
     const values = options.filter((_, i) => i % 2 === 1);
     expect(options.filter((_, i) => i % 2 === 0).every((o) => o === '-o')).to.equal(true);
-    expect(values).to.include.members(['Dir::State=/c/apt/state', 'Dir::State::status=/c/apt/state/status', 'Dir::Cache=/c/apt/cache', 'APT::Architecture=i386', 'APT::Architectures::=i386']);
+    expect(values).to.include.members([
+      'Dir::State=/c/apt/state',
+      'Dir::State::status=/c/apt/state/status',
+      'Dir::Cache=/c/apt/cache',
+      'APT::Architecture=i386',
+      'APT::Architectures::=i386',
+    ]);
     // apt's binary caches are never written into the (shared, finished) cache entry.
     expect(values).to.include.members(['Dir::Cache::pkgcache=', 'Dir::Cache::srcpkgcache=']);
     expect(values.some((v) => v.startsWith('Dir::Etc'))).to.equal(false);
@@ -18,7 +24,7 @@ describe('apt configurations', () => {
     expect(privateAptOptions('/c/apt', 'arm64', 'someone')).to.include('APT::Architecture=arm64');
   });
 
-  it('leaves the host\'s apt as it is, but for root keeping its downloads', () => {
+  it("leaves the host's apt as it is, but for root keeping its downloads", () => {
     expect(hostAptOptions('someone')).to.deep.equal([]);
     expect(hostAptOptions('root')).to.deep.equal(['-o', 'APT::Sandbox::User=root']);
   });

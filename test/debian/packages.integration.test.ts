@@ -21,7 +21,7 @@ describe('@host Debian packages fetched with apt', function () {
   });
   after(() => rm(cacheDir, { recursive: true, force: true }));
 
-  it('resolves a name to apt\'s candidate, with the index\'s .deb hash, and knows which versions exist', async () => {
+  it("resolves a name to apt's candidate, with the index's .deb hash, and knows which versions exist", async () => {
     const [hello] = await resolvePackages([{ name: 'hello' }]);
     const { stdout } = await execa('apt-cache', ['show', '--no-all-versions', 'hello']);
     expect(hello).to.include({ name: 'hello', architecture: host, version: /^Version: (.*)$/m.exec(stdout)![1] });
@@ -30,7 +30,7 @@ describe('@host Debian packages fetched with apt', function () {
     expect(await packageKnown({ name: 'hello', version: '0.0-no-such-version' })).to.equal(false);
   });
 
-  it('downloads, checks and unpacks a package once, recording name, version, architecture and the .deb\'s SHA-256', async () => {
+  it("downloads, checks and unpacks a package once, recording name, version, architecture and the .deb's SHA-256", async () => {
     const logs: string[] = [];
     const [resolved] = await resolvePackages([{ name: 'hello' }]);
     const hello = await fetchPackage({ name: 'hello' }, { cacheDir, log: (m) => logs.push(m) });
@@ -52,7 +52,7 @@ describe('@host Debian packages fetched with apt', function () {
     expect((await stat(join(entry, '.complete'))).mtimeMs).to.equal(marker);
   });
 
-  it('fetches another architecture through a private apt kept in the cache, leaving the host\'s dpkg as it was', async () => {
+  it("fetches another architecture through a private apt kept in the cache, leaving the host's dpkg as it was", async () => {
     const foreign = host === 'i386' ? 'amd64' : 'i386';
     const before = (await execa('dpkg', ['--print-foreign-architectures'])).stdout;
     const logs: string[] = [];
@@ -60,7 +60,14 @@ describe('@host Debian packages fetched with apt', function () {
     expect(hello).to.include({ name: 'hello', architecture: foreign });
     expect(hello.sha256).to.match(/^[0-9a-f]{64}$/);
     const record = JSON.parse(await readFile(join(hello.root, '..', 'package.json'), 'utf8'));
-    expect(record).to.deep.equal({ name: 'hello', version: hello.version, architecture: foreign, deb: hello.deb, sha256: hello.sha256, depends: hello.depends });
+    expect(record).to.deep.equal({
+      name: 'hello',
+      version: hello.version,
+      architecture: foreign,
+      deb: hello.deb,
+      sha256: hello.sha256,
+      depends: hello.depends,
+    });
     // The binary is the foreign one: ELF class 1 is 32-bit, 2 is 64-bit.
     expect((await readFile(join(hello.root, 'usr', 'bin', 'hello')))[4], 'ELF class').to.equal(foreign === 'i386' ? 1 : 2);
     const apt = await readdir(join(cacheDir, 'debian', 'apt'));
@@ -77,7 +84,9 @@ describe('@host Debian packages fetched with apt', function () {
   });
 
   it('says which package apt does not know, and what to do', async () => {
-    const missing = await fetchPackages([{ name: 'hello' }, { name: 'hb-no-such-package' }, { name: 'hello', version: '0.0-no-such-version' }], { cacheDir }).catch((e: Error) => e);
+    const missing = await fetchPackages([{ name: 'hello' }, { name: 'hb-no-such-package' }, { name: 'hello', version: '0.0-no-such-version' }], {
+      cacheDir,
+    }).catch((e: Error) => e);
     expect(missing).to.be.instanceOf(Error);
     expect((missing as Error).message).to.equal(
       `expected apt to know the Debian packages hb-no-such-package:${host}, hello:${host}=0.0-no-such-version, got nothing from apt-cache show (run apt-get update?)`,

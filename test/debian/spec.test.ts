@@ -5,7 +5,11 @@ describe('Debian package specs', () => {
   it('reads name[:arch][=version] as apt writes it, the version with its epoch', () => {
     expect(parsePackageSpec('linux-perf')).to.deep.equal({ name: 'linux-perf' });
     expect(parsePackageSpec('linux-perf=6.1.192-3')).to.deep.equal({ name: 'linux-perf', version: '6.1.192-3' });
-    expect(parsePackageSpec('gnumach-image-1.8-486:i386=2:1.8+git20221224-2')).to.deep.equal({ name: 'gnumach-image-1.8-486', arch: 'i386', version: '2:1.8+git20221224-2' });
+    expect(parsePackageSpec('gnumach-image-1.8-486:i386=2:1.8+git20221224-2')).to.deep.equal({
+      name: 'gnumach-image-1.8-486',
+      arch: 'i386',
+      version: '2:1.8+git20221224-2',
+    });
     expect(parsePackageSpec('openssl:amd64')).to.deep.equal({ name: 'openssl', arch: 'amd64' });
   });
 

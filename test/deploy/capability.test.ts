@@ -22,7 +22,14 @@ describe('deploy methods: configs/schema.json takes them from the adapters', () 
       const offered = adapter.deployMethods ?? [];
       it(`${describeAdapter(adapter)}, deploy: ${method} is ${offered.includes(method) ? 'accepted' : 'refused'}`, async () => {
         const { os, reach, variant } = adapter;
-        const lines = ['guests:', '  - name: g', `    os: ${os}`, `    reach: ${reach}`, ...(variant ? [`    variant: ${variant}`] : []), `    deploy: ${method}`];
+        const lines = [
+          'guests:',
+          '  - name: g',
+          `    os: ${os}`,
+          `    reach: ${reach}`,
+          ...(variant ? [`    variant: ${variant}`] : []),
+          `    deploy: ${method}`,
+        ];
         if (reach === 'ssh') lines.push('    target:', '      host: h', '      user: u', '      key: k', `      hostKey: SHA256:${'A'.repeat(43)}`);
         if (os === 'minix') lines.push('    image:', '      disk: minix.img');
         const file = path.join(dir, `${adapter.id}-${method}.yaml`);

@@ -119,9 +119,17 @@ describe('@host ssh target (no QEMU) against a real sshd on loopback', function 
       const types = run.events.map((e) => e.type).filter((t) => t !== 'benchmark-progress' && t !== 'guest-preparing' && t !== 'host-warning');
       expect(types).to.deep.equal([
         'run-start',
-        'guest-booting', 'guest-started',
-        'benchmark-begin', 'benchmark-end', 'benchmark-begin', 'benchmark-end', 'benchmark-begin', 'benchmark-end',
-        'payload-done', 'guest-done', 'run-done',
+        'guest-booting',
+        'guest-started',
+        'benchmark-begin',
+        'benchmark-end',
+        'benchmark-begin',
+        'benchmark-end',
+        'benchmark-begin',
+        'benchmark-end',
+        'payload-done',
+        'guest-done',
+        'run-done',
       ]);
     });
   });
@@ -159,13 +167,23 @@ describe('@host ssh target (no QEMU) against a real sshd on loopback', function 
     const { outcome } = await runTarget({ port, connectSeconds: 3 });
     // Given up after connectSeconds, as the message says (a hang would be the test's timeout).
     expect(outcome.failed).to.have.length(1);
-    expect(outcome.failed[0]!.reason).to.match(new RegExp(`expected an SSH server at .*127\\.0\\.0\\.1:${port} within 3 s, got none`)).and.to.contain('connection refused');
+    expect(outcome.failed[0]!.reason)
+      .to.match(new RegExp(`expected an SSH server at .*127\\.0\\.0\\.1:${port} within 3 s, got none`))
+      .and.to.contain('connection refused');
   });
 
   it('kills the payload and removes it when the run is interrupted mid-benchmark', async () => {
     const { dir, file } = await writeTempConfig({
       timeouts: { bootSeconds: 60, benchmarkSeconds: 60, shutdownSeconds: 10 },
-      guests: [{ name: 'box', os: 'linux', reach: 'ssh', benchmarks: { iterations: 3_000_000, warmup: 0, include: ['ctxswitch.yield'] }, target: { host: '127.0.0.1', port: sshd.port, user: sshd.user, key: sshd.clientKey.privateKeyPath, hostKey: sshd.hostKey.publicKey.line } }],
+      guests: [
+        {
+          name: 'box',
+          os: 'linux',
+          reach: 'ssh',
+          benchmarks: { iterations: 3_000_000, warmup: 0, include: ['ctxswitch.yield'] },
+          target: { host: '127.0.0.1', port: sshd.port, user: sshd.user, key: sshd.clientKey.privateKeyPath, hostKey: sshd.hostKey.publicKey.line },
+        },
+      ],
     });
     dirs.push(dir);
     const controller = new AbortController();
@@ -177,6 +195,9 @@ describe('@host ssh target (no QEMU) against a real sshd on loopback', function 
       signal: controller.signal,
     });
     expect(outcome.interrupted).to.be.a('string');
-    expect(readdirSync('/tmp').filter((n) => n.startsWith('hb-payload.')), 'upload directories left in /tmp').to.deep.equal([]);
+    expect(
+      readdirSync('/tmp').filter((n) => n.startsWith('hb-payload.')),
+      'upload directories left in /tmp',
+    ).to.deep.equal([]);
   });
 });

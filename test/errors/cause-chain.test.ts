@@ -10,7 +10,9 @@ describe('cause chains', () => {
 
   it('writes them one per line as the CLI prints them, or on one line for results.json', () => {
     expect(formatCauseChain(chain)).to.equal('could not write results.json\n  caused by: EACCES: permission denied\n  caused by: read-only file system');
-    expect(formatCauseChain(chain, CAUSE_INLINE)).to.equal('could not write results.json: caused by: EACCES: permission denied: caused by: read-only file system');
+    expect(formatCauseChain(chain, CAUSE_INLINE)).to.equal(
+      'could not write results.json: caused by: EACCES: permission denied: caused by: read-only file system',
+    );
   });
 
   it('stops at the limit, also for a chain that loops', () => {

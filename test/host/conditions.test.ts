@@ -17,9 +17,24 @@ describe('host conditions', () => {
   });
 
   it('warns about each condition that disturbs figures, and about none on a quiet, tuned host', () => {
-    const quiet = { cpus: [2, 3], governors: { '2': 'performance', '3': 'performance' }, turbo: false, smtSiblings: { '2': '2', '3': '3' }, isolated: '2-3', nohzFull: '2-3', loadBefore: { '2': 0, '3': 0.01 } };
+    const quiet = {
+      cpus: [2, 3],
+      governors: { '2': 'performance', '3': 'performance' },
+      turbo: false,
+      smtSiblings: { '2': '2', '3': '3' },
+      isolated: '2-3',
+      nohzFull: '2-3',
+      loadBefore: { '2': 0, '3': 0.01 },
+    };
     expect(conditionWarnings(quiet)).to.deep.equal([]);
-    const noisy = { ...quiet, governors: { '2': 'powersave', '3': 'performance' }, turbo: true, smtSiblings: { '2': '2,6', '3': '3' }, isolated: '', loadBefore: { '2': 0.5, '3': 0 } };
+    const noisy = {
+      ...quiet,
+      governors: { '2': 'powersave', '3': 'performance' },
+      turbo: true,
+      smtSiblings: { '2': '2,6', '3': '3' },
+      isolated: '',
+      loadBefore: { '2': 0.5, '3': 0 },
+    };
     expect(conditionWarnings(noisy)).to.deep.equal([
       'CPU 2 uses the powersave frequency governor, not performance: the clock may change during the run',
       'turbo/boost is on: the clock depends on temperature and load',

@@ -8,7 +8,11 @@ describe('load on the pinned CPUs during a run', () => {
   });
 
   it('counts busy time QEMU does not account for as other load', () => {
-    const cpus = (busy0: number, total0: number, busy1: number, total1: number) => new Map([[0, { busy: busy0, total: total0 }], [1, { busy: busy1, total: total1 }]]);
+    const cpus = (busy0: number, total0: number, busy1: number, total1: number) =>
+      new Map([
+        [0, { busy: busy0, total: total0 }],
+        [1, { busy: busy1, total: total1 }],
+      ]);
     const before = { cpus: cpus(0, 0, 0, 0), processTicks: 100 };
     const after = { cpus: cpus(100, 100, 20, 100), processTicks: 200 };
     expect(otherLoad(before, after, [0])).to.equal(0);

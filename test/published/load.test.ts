@@ -11,13 +11,29 @@ import type { PublishedReference } from '../../harness/published/types.js';
 const GUEST_METRICS: Record<string, string[]> = {
   linux: [
     'syscall.null',
-    ...['pipe', 'futex', 'eventfd', 'unix'].flatMap((mech) => ['thread', 'process'].flatMap((mode) => ['same', 'cross'].map((place) => `ipc.roundtrip.${mech}.${mode}.${place}`))),
+    ...['pipe', 'futex', 'eventfd', 'unix'].flatMap((mech) =>
+      ['thread', 'process'].flatMap((mode) => ['same', 'cross'].map((place) => `ipc.roundtrip.${mech}.${mode}.${place}`)),
+    ),
     'ctxswitch.yield',
     'ctxswitch.futex',
   ],
-  sel4: ['syscall.null', 'ipc.roundtrip.sel4call.thread.same', 'ipc.oneway.sel4call.thread.same', 'ipc.oneway.sel4reply.thread.same', 'ipc.roundtrip.sel4call.process.same', 'ctxswitch.yield'],
+  sel4: [
+    'syscall.null',
+    'ipc.roundtrip.sel4call.thread.same',
+    'ipc.oneway.sel4call.thread.same',
+    'ipc.oneway.sel4reply.thread.same',
+    'ipc.roundtrip.sel4call.process.same',
+    'ctxswitch.yield',
+  ],
   minix: ['syscall.null', 'ipc.roundtrip.minixsendrec.process.same', 'ipc.roundtrip.pipe.process.same', 'ctxswitch.pipe'],
-  gnumach: ['syscall.null', 'ipc.roundtrip.machmsg.thread.same', 'ipc.oneway.machmsg.thread.same', 'ipc.oneway.machmsgreply.thread.same', 'ipc.roundtrip.machmsg.process.same', 'ctxswitch.handoff'],
+  gnumach: [
+    'syscall.null',
+    'ipc.roundtrip.machmsg.thread.same',
+    'ipc.oneway.machmsg.thread.same',
+    'ipc.oneway.machmsgreply.thread.same',
+    'ipc.roundtrip.machmsg.process.same',
+    'ctxswitch.handoff',
+  ],
 };
 
 const VALID = `id: test-ref
@@ -126,8 +142,12 @@ describe('published references (configs/published)', () => {
       const lines = text.split('\n');
       const lineOf = (needle: string) => lines.findIndex((l) => l.includes(needle)) + 1;
       expect(error.issues.map((i) => i.path)).to.have.members(['figures[0].value', 'figures[0].class', 'figures[0].colour']);
-      expect(error.message).to.contain(`${file}:${lineOf('value: fast')}:12: figures[0].value: expected the published figure, a number >= 0, in the reference's unit, got "fast"`);
-      expect(error.message).to.contain(`${file}:${lineOf('class: syscall.nul')}:12: figures[0].class: expected one of ipc.roundtrip, ipc.oneway, syscall.null, ctxswitch, got "syscall.nul"`);
+      expect(error.message).to.contain(
+        `${file}:${lineOf('value: fast')}:12: figures[0].value: expected the published figure, a number >= 0, in the reference's unit, got "fast"`,
+      );
+      expect(error.message).to.contain(
+        `${file}:${lineOf('class: syscall.nul')}:12: figures[0].class: expected one of ipc.roundtrip, ipc.oneway, syscall.null, ctxswitch, got "syscall.nul"`,
+      );
       expect(error.message).to.match(new RegExp(`${lineOf('colour')}:5: figures\\[0\\]\\.colour: expected no key 'colour' \\(allowed: name, hardware, value`));
     });
   });
@@ -142,7 +162,9 @@ describe('published references (configs/published)', () => {
   });
 
   it('rejects missing required fields, impossible dates and unordered intervals', async () => {
-    const text = VALID.replace('verification: checked by hand\n', '').replace('retrieved: 2026-11-27', 'retrieved: 2026-02-30').replace('    statistic: median', '    statistic: median\n    spread: { iqr: [5, 3] }');
+    const text = VALID.replace('verification: checked by hand\n', '')
+      .replace('retrieved: 2026-11-27', 'retrieved: 2026-02-30')
+      .replace('    statistic: median', '    statistic: median\n    spread: { iqr: [5, 3] }');
     await withFile('test-ref.yaml', text, async (file) => {
       const error = await rejection(file);
       expect(error.message).to.match(/:1:1: verification: expected what was checked against which source, and how \(required\), got nothing/);
@@ -164,7 +186,9 @@ describe('published references (configs/published)', () => {
       await resolveReference('sel4-2099');
       expect.fail('expected an unknown id to be rejected');
     } catch (error) {
-      expect((error as Error).message).to.match(/expected a published reference id \(one of .*elphinstone-heiser-sosp13.*sel4-website-2026-08.*\) or a path to a \.yaml file, got "sel4-2099"/);
+      expect((error as Error).message).to.match(
+        /expected a published reference id \(one of .*elphinstone-heiser-sosp13.*sel4-website-2026-08.*\) or a path to a \.yaml file, got "sel4-2099"/,
+      );
     }
   });
 

@@ -12,7 +12,7 @@ describe('accelerator choice', () => {
     expect(decision.accel).to.equal('kvm');
   });
 
-  it('auto falls back to tcg-icount with the probe\'s reason', async () => {
+  it("auto falls back to tcg-icount with the probe's reason", async () => {
     const decision = await chooseAccel('auto', async () => ({ ok: false, reason: 'printed nothing within 15 s' }));
     expect(decision.accel).to.equal(FALLBACK_ACCEL);
     expect(decision.reason).to.contain('printed nothing within 15 s');

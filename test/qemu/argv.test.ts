@@ -1,5 +1,16 @@
 import { expect } from 'chai';
-import { accelArgs, bootArgs, cpuArgs, debugExitArgs, escapeOptionValue, fwCfgStringArgs, machineArgs, qemuArgv, qmpArgs, serialArgs } from '../../harness/qemu/argv.js';
+import {
+  accelArgs,
+  bootArgs,
+  cpuArgs,
+  debugExitArgs,
+  escapeOptionValue,
+  fwCfgStringArgs,
+  machineArgs,
+  qemuArgv,
+  qmpArgs,
+  serialArgs,
+} from '../../harness/qemu/argv.js';
 import type { Accel } from '../../harness/units.js';
 
 describe('QEMU argv builders', () => {
@@ -35,8 +46,14 @@ describe('QEMU argv builders', () => {
 
   it('serialArgs puts the console on the first port and data on the second, commas escaped', () => {
     expect(serialArgs('/r/console.log', '/r,x/data.bin')).to.deep.equal([
-      '-chardev', 'file,id=console,path=/r/console.log', '-serial', 'chardev:console',
-      '-chardev', 'file,id=data,path=/r,,x/data.bin', '-serial', 'chardev:data',
+      '-chardev',
+      'file,id=console,path=/r/console.log',
+      '-serial',
+      'chardev:console',
+      '-chardev',
+      'file,id=data,path=/r,,x/data.bin',
+      '-serial',
+      'chardev:data',
     ]);
   });
 
@@ -78,15 +95,43 @@ describe('QEMU argv builders', () => {
       extraArgs: ['-device', 'x'],
     });
     expect(argv).to.deep.equal([
-      '-nodefaults', '-no-user-config', '-display', 'none', '-no-reboot',
-      '-accel', 'tcg', '-icount', 'shift=0,sleep=off', '-seed', '1', '-rtc', 'base=2000-01-01T00:00:00,clock=vm',
-      '-cpu', 'max',
-      '-smp', '1', '-m', '256',
-      '-chardev', 'file,id=console,path=c.log', '-serial', 'chardev:console',
-      '-chardev', 'file,id=data,path=d.bin', '-serial', 'chardev:data',
-      '-qmp', 'unix:q.sock,server=on,wait=off',
-      '-kernel', 'vmlinuz', '-initrd', 'initramfs.cpio', '-append', 'console=ttyS0',
-      '-device', 'x',
+      '-nodefaults',
+      '-no-user-config',
+      '-display',
+      'none',
+      '-no-reboot',
+      '-accel',
+      'tcg',
+      '-icount',
+      'shift=0,sleep=off',
+      '-seed',
+      '1',
+      '-rtc',
+      'base=2000-01-01T00:00:00,clock=vm',
+      '-cpu',
+      'max',
+      '-smp',
+      '1',
+      '-m',
+      '256',
+      '-chardev',
+      'file,id=console,path=c.log',
+      '-serial',
+      'chardev:console',
+      '-chardev',
+      'file,id=data,path=d.bin',
+      '-serial',
+      'chardev:data',
+      '-qmp',
+      'unix:q.sock,server=on,wait=off',
+      '-kernel',
+      'vmlinuz',
+      '-initrd',
+      'initramfs.cpio',
+      '-append',
+      'console=ttyS0',
+      '-device',
+      'x',
       '-S',
     ]);
   });

@@ -67,7 +67,7 @@ describe('@host QMP client against a real, paused QEMU', function () {
     expect(seen).to.include.members(['RESUME', 'STOP']);
   });
 
-  it('reports QEMU\'s own exit as a closed connection', async () => {
+  it("reports QEMU's own exit as a closed connection", async () => {
     const closed = new Promise<void>((resolve) => qmp.once('close', resolve));
     await qmp.execute('quit').catch(() => undefined);
     await closed;

@@ -27,7 +27,11 @@ describe('QEMU version check', function () {
   });
 
   it('reads the version from `--version`', () => {
-    expect(parseQemuVersion('QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\nCopyright')).to.deep.equal({ version: '7.2.22', major: 7, minor: 2 });
+    expect(parseQemuVersion('QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\nCopyright')).to.deep.equal({
+      version: '7.2.22',
+      major: 7,
+      minor: 2,
+    });
     expect(parseQemuVersion('QEMU emulator version 10.0')).to.deep.equal({ version: '10.0', major: 10, minor: 0 });
     expect(parseQemuVersion('something else')).to.equal(undefined);
     expect(MIN_QEMU_VERSION).to.deep.equal([7, 2]);
@@ -44,7 +48,9 @@ describe('QEMU version check', function () {
     await checkQemu('qemu-system-x86_64', `${dir}${delimiter}${process.env.PATH}`).catch((e: Error) => (error = e));
     expect(error?.name).to.equal('QemuUnavailableError');
     expect(error).to.be.instanceOf(HostToolError).and.to.include({ tool: 'qemu-system-x86_64' });
-    expect(error?.message).to.equal(`expected QEMU 7.2 or later, got 6.2.0 (${join(dir, 'qemu-system-x86_64')} --version: "QEMU emulator version 6.2.0 (Debian 1:6.2+dfsg-2ubuntu6)"); install QEMU 7.2 or later (Debian 12 has 7.2)`);
+    expect(error?.message).to.equal(
+      `expected QEMU 7.2 or later, got 6.2.0 (${join(dir, 'qemu-system-x86_64')} --version: "QEMU emulator version 6.2.0 (Debian 1:6.2+dfsg-2ubuntu6)"); install QEMU 7.2 or later (Debian 12 has 7.2)`,
+    );
     await checkQemu('qemu-system-x86_64', dir).catch((e: Error) => (error = e));
     expect(error?.message).to.match(/^expected QEMU 7\.2 or later, got 6\.2\.0/);
   });
@@ -65,7 +71,9 @@ describe('QEMU version check', function () {
     dirs.push(empty);
     let error: Error | undefined;
     await checkQemu('qemu-system-x86_64', empty).catch((e: Error) => (error = e));
-    expect(error?.message).to.equal(`expected qemu-system-x86_64 (QEMU 7.2 or later) on PATH, got none: install QEMU (Debian: apt-get install qemu-system-x86) or put it on PATH (PATH=${empty})`);
+    expect(error?.message).to.equal(
+      `expected qemu-system-x86_64 (QEMU 7.2 or later) on PATH, got none: install QEMU (Debian: apt-get install qemu-system-x86) or put it on PATH (PATH=${empty})`,
+    );
   });
 
   describe('harness run (the CLI)', () => {

@@ -70,7 +70,11 @@ describe('results files are written atomically (write, flush, rename)', function
     before(async () => {
       for (const { stage } of killedAt) {
         const dir = await mkdtemp(join(tmpdir(), 'hb-atomic-kill-'));
-        const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'test', 'support', 'atomic-writer.ts'), join(dir, 'results.json'), '256', stage], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', join(projectRoot, 'test', 'support', 'atomic-writer.ts'), join(dir, 'results.json'), '256', stage],
+          { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+        );
         const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
         const stopped = new Promise<string>((resolve, reject) => {
           let said = '';

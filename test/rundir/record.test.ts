@@ -31,7 +31,16 @@ function manifest(jobs: JobRecord[] = []): Manifest {
   };
 }
 const job = (id: string, guest: string): JobRecord => ({ id, guest, set: 0, include: ['*'], peers: true, boots: [1], executor: 'local', state: 'pending' });
-const boot = (n: number, status: BootManifest['status'] = 'done'): BootManifest => ({ boot: n, status, argv: [], hostAffinity: [], guestInfo: {}, guestAffinity: {}, seconds: 1, dataBytes: 0 });
+const boot = (n: number, status: BootManifest['status'] = 'done'): BootManifest => ({
+  boot: n,
+  status,
+  argv: [],
+  hostAffinity: [],
+  guestInfo: {},
+  guestAffinity: {},
+  seconds: 1,
+  dataBytes: 0,
+});
 const conditions = (warnings: string[]): HostConditions => ({ warnings }) as unknown as HostConditions;
 
 describe('the run record: the manifest changed through named operations', () => {
@@ -84,7 +93,7 @@ describe('the run record: the manifest changed through named operations', () => 
     expect(entry.status).to.equal('failed');
   });
 
-  it("the first host conditions stay; a later job adds only new warnings, marked with the job", () => {
+  it('the first host conditions stay; a later job adds only new warnings, marked with the job', () => {
     const entry = guestEntry({ name: 'a', os: 'linux', vcpus: 1 });
     recordHostConditions(entry, conditions(['governor powersave']), 'a.s2');
     recordHostConditions(entry, conditions(['governor powersave', 'SMT sibling busy']), 'a.s2');

@@ -13,7 +13,10 @@ import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { projectRoot } from '../../harness/paths.js';
 
-const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha256 = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 
 describe('@guest two harness runs at once, sharing an empty cache', function () {
   this.timeout(20 * 60_000);
@@ -26,30 +29,48 @@ describe('@guest two harness runs at once, sharing an empty cache', function () 
   it('get separate run directories and boot the same whole images, leaving one finished entry per image', async () => {
     const resultsDir = join(dir, 'results');
     const cacheDir = join(dir, 'cache');
-    const configs = await Promise.all(['first', 'second'].map(async (name) => {
-      const file = join(dir, `${name}.yaml`);
-      await writeFile(file, stringify({
-        accel: 'tcg-icount',
-        resultsDir,
-        cacheDir,
-        timeouts: { bootSeconds: 300, benchmarkSeconds: 300, shutdownSeconds: 30 },
-        bootstrap: { resamples: 200, seed: 1 },
-        guests: [{ name: 'linux', os: 'linux', vcpus: 1, memoryMiB: 256, benchmarks: { iterations: 200, warmup: 20, include: ['syscall.null', 'ctxswitch.yield'] } }],
-      }));
-      return file;
-    }));
-    const runs = await Promise.all(configs.map((file) => execa('node', [join(projectRoot, 'bin', 'harness.js'), 'run', file, '--json'], { cwd: projectRoot, reject: false })));
+    const configs = await Promise.all(
+      ['first', 'second'].map(async (name) => {
+        const file = join(dir, `${name}.yaml`);
+        await writeFile(
+          file,
+          stringify({
+            accel: 'tcg-icount',
+            resultsDir,
+            cacheDir,
+            timeouts: { bootSeconds: 300, benchmarkSeconds: 300, shutdownSeconds: 30 },
+            bootstrap: { resamples: 200, seed: 1 },
+            guests: [
+              {
+                name: 'linux',
+                os: 'linux',
+                vcpus: 1,
+                memoryMiB: 256,
+                benchmarks: { iterations: 200, warmup: 20, include: ['syscall.null', 'ctxswitch.yield'] },
+              },
+            ],
+          }),
+        );
+        return file;
+      }),
+    );
+    const runs = await Promise.all(
+      configs.map((file) => execa('node', [join(projectRoot, 'bin', 'harness.js'), 'run', file, '--json'], { cwd: projectRoot, reject: false })),
+    );
 
     const outcomes = [];
     for (const run of runs) {
       expect(run.exitCode, run.stderr).to.equal(0);
-      const events = run.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string; runDir?: string });
+      const events = run.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { type: string; runDir?: string });
       const runDir = events.find((e) => e.type === 'run-start')!.runDir!;
       const manifest = JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8'));
       const results = JSON.parse(await readFile(join(runDir, 'results.json'), 'utf8'));
       outcomes.push({ runDir, manifest, results, events });
     }
-    const [a, b] = outcomes as [typeof outcomes[number], typeof outcomes[number]];
+    const [a, b] = outcomes as [(typeof outcomes)[number], (typeof outcomes)[number]];
     expect(a.runDir).not.to.equal(b.runDir);
     expect((await readdir(resultsDir)).sort()).to.have.length(2);
     for (const o of outcomes) {
@@ -62,7 +83,10 @@ describe('@guest two harness runs at once, sharing an empty cache', function () 
     for (const field of ['kernelSha256', 'payloadSha256', 'initramfsSha256']) expect(provenance(a)[field], field).to.equal(provenance(b)[field]);
     const linux = join(cacheDir, 'linux');
     const entries = (await readdir(linux)).sort();
-    expect(entries.filter((e) => e.startsWith('.')), 'temporary directories left').to.deep.equal([]);
+    expect(
+      entries.filter((e) => e.startsWith('.')),
+      'temporary directories left',
+    ).to.deep.equal([]);
     const initramfs = entries.find((e) => e.startsWith('initramfs-'))!;
     const payload = entries.find((e) => e.startsWith('hb-linux-payload-'))!;
     expect(entries).to.have.length(2);
@@ -70,11 +94,17 @@ describe('@guest two harness runs at once, sharing an empty cache', function () 
     // The kernel is the Debian package's own entry (harness/debian), unpacked.
     const packages = join(cacheDir, 'debian', 'packages');
     const debs = await readdir(packages);
-    expect(debs.filter((e) => e.startsWith('.')), 'temporary directories left').to.deep.equal([]);
+    expect(
+      debs.filter((e) => e.startsWith('.')),
+      'temporary directories left',
+    ).to.deep.equal([]);
     expect(debs).to.have.length(1);
     expect(await readdir(join(packages, debs[0]!))).to.include('.complete');
     const boot = join(packages, debs[0]!, 'root', 'boot');
-    const kernel = join(boot, (await readdir(boot)).find((f) => f.startsWith('vmlinuz-'))!);
+    const kernel = join(
+      boot,
+      (await readdir(boot)).find((f) => f.startsWith('vmlinuz-'))!,
+    );
     expect(await sha256(kernel)).to.equal(provenance(a).kernelSha256);
     expect(await sha256(join(linux, initramfs, 'initramfs.cpio'))).to.equal(provenance(a).initramfsSha256);
     expect(await sha256(join(linux, payload, 'hb-linux-payload'))).to.equal(provenance(a).payloadSha256);

@@ -24,7 +24,7 @@ const HARNESS = join(projectRoot, 'bin', 'harness.js');
 /** Records of a stream: offset, type code and, for key=value records, the metric. */
 function records(bytes: Buffer): { offset: number; type: number; length: number; metric?: string }[] {
   const out = [];
-  for (let at = 0; at + 20 <= bytes.length; ) {
+  for (let at = 0; at + 20 <= bytes.length;) {
     const length = bytes.readUInt32LE(at + 12);
     const type = bytes.readUInt16LE(at + 6);
     const text = type === RecordType.SAMPLES ? '' : bytes.subarray(at + 20, at + 20 + length).toString('latin1');
@@ -34,7 +34,7 @@ function records(bytes: Buffer): { offset: number; type: number; length: number;
   return out;
 }
 
-describe('@guest a real guest\'s data.bin, damaged', function () {
+describe("@guest a real guest's data.bin, damaged", function () {
   this.timeout(15 * 60_000);
   let dir: string;
   let config: string;
@@ -53,14 +53,25 @@ describe('@guest a real guest\'s data.bin, damaged', function () {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hb-damaged-'));
     config = join(dir, 'linux.yaml');
-    await writeFile(config, stringify({
-      accel: 'tcg-icount',
-      resultsDir: join(dir, 'results'),
-      cacheDir: join(projectRoot, '.cache'),
-      timeouts: { bootSeconds: 120, benchmarkSeconds: 120, shutdownSeconds: 30 },
-      bootstrap: { resamples: 200, seed: 3 },
-      guests: [{ name: 'linux', os: 'linux', vcpus: 1, memoryMiB: 256, benchmarks: { iterations: 300, warmup: 20, include: ['syscall.null', 'ctxswitch.yield', 'ctxswitch.pipe'] } }],
-    }));
+    await writeFile(
+      config,
+      stringify({
+        accel: 'tcg-icount',
+        resultsDir: join(dir, 'results'),
+        cacheDir: join(projectRoot, '.cache'),
+        timeouts: { bootSeconds: 120, benchmarkSeconds: 120, shutdownSeconds: 30 },
+        bootstrap: { resamples: 200, seed: 3 },
+        guests: [
+          {
+            name: 'linux',
+            os: 'linux',
+            vcpus: 1,
+            memoryMiB: 256,
+            benchmarks: { iterations: 300, warmup: 20, include: ['syscall.null', 'ctxswitch.yield', 'ctxswitch.pipe'] },
+          },
+        ],
+      }),
+    );
     const run = await runHarness(['run', config, '--json']);
     expect(run.exitCode, run.stderr).to.equal(0);
     runDir = (JSON.parse(run.stdout.split('\n')[0]!) as { runDir: string }).runDir;
@@ -92,7 +103,9 @@ describe('@guest a real guest\'s data.bin, damaged', function () {
     const replayDir = (JSON.parse(run.stdout.split('\n')[0]!) as { runDir: string }).runDir;
     const results = await readResults(replayDir);
     expect(results.failed.map((f) => f.reason).join('\n')).to.match(
-      new RegExp(`failed during data: data channel at byte ${damagedAt}: expected CRC-32 0x[0-9a-f]{8} for the SAMPLES record of \\d+ bytes, got CRC-32 0x[0-9a-f]{8}`),
+      new RegExp(
+        `failed during data: data channel at byte ${damagedAt}: expected CRC-32 0x[0-9a-f]{8} for the SAMPLES record of \\d+ bytes, got CRC-32 0x[0-9a-f]{8}`,
+      ),
     );
     expect(results.results.map((r) => r.metric)).to.deep.equal([firstMetric]);
     expect(figure(results, firstMetric)).to.deep.include({ median: figure(originalResults, firstMetric)!.median, n: figure(originalResults, firstMetric)!.n });
@@ -102,7 +115,7 @@ describe('@guest a real guest\'s data.bin, damaged', function () {
     expect(manifest.guests[0].boots[0].status).to.equal('failed');
   });
 
-  it('through report regeneration: the same, and the run\'s failures say so', async () => {
+  it("through report regeneration: the same, and the run's failures say so", async () => {
     const copy = join(dir, 'regenerated');
     await cp(runDir, copy, { recursive: true });
     await writeFile(join(copy, 'guests', 'linux', 'boot-1', 'data.bin'), damaged);
@@ -124,6 +137,8 @@ describe('@guest a real guest\'s data.bin, damaged', function () {
     await writeFile(join(copy, 'guests', 'linux', 'boot-1', 'data.bin'), original.subarray(0, damagedAt + 7));
     const report = await runHarness(['report', copy]);
     expect(report.exitCode).to.equal(1);
-    expect(report.stderr).to.contain(`expected at least ${original.length} bytes in ${join(copy, 'guests', 'linux', 'boot-1', 'data.bin')} (as the manifest records), got ${damagedAt + 7}`);
+    expect(report.stderr).to.contain(
+      `expected at least ${original.length} bytes in ${join(copy, 'guests', 'linux', 'boot-1', 'data.bin')} (as the manifest records), got ${damagedAt + 7}`,
+    );
   });
 });

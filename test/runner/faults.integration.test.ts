@@ -21,7 +21,11 @@ const SLACK_SECONDS = 10;
 const METRICS = ['syscall.null', 'ctxswitch.yield'];
 
 const linuxGuest = (name: string) => ({
-  name, os: 'linux', vcpus: 1, memoryMiB: 256, benchmarks: { iterations: 100, warmup: 10, include: METRICS },
+  name,
+  os: 'linux',
+  vcpus: 1,
+  memoryMiB: 256,
+  benchmarks: { iterations: 100, warmup: 10, include: METRICS },
 });
 
 interface FaultRun {
@@ -41,7 +45,9 @@ describe('@guest guest and host faults: detected, QEMU reaped, the run goes on',
   /** Runs [faulty, healthy] with `fault` injected into the first (HB_TEST_FAULT), calling onEvent as events come. */
   async function runFaulty(fault: string | undefined, onEvent: (event: RunEvent, runDir: () => string) => void = () => undefined): Promise<FaultRun> {
     const { dir, file } = await writeTempConfig({
-      accel: 'tcg-icount', timeouts: TIMEOUTS, bootstrap: { resamples: 200, seed: 1 },
+      accel: 'tcg-icount',
+      timeouts: TIMEOUTS,
+      bootstrap: { resamples: 200, seed: 1 },
       guests: [linuxGuest('faulty'), linuxGuest('healthy')],
     });
     dirs.push(dir);
@@ -68,13 +74,19 @@ describe('@guest guest and host faults: detected, QEMU reaped, the run goes on',
     const { outcome, manifest } = run;
     expect(outcome.complete).to.equal(false);
     const failures = outcome.failed.filter((f) => f.metric === undefined);
-    expect(failures.map((f) => f.guest), JSON.stringify(outcome.failed)).to.deep.equal(['faulty']);
+    expect(
+      failures.map((f) => f.guest),
+      JSON.stringify(outcome.failed),
+    ).to.deep.equal(['faulty']);
     expect(failures[0]!.reason).to.match(/--- console tail ---\n[\s\S]+\n--- end of console tail ---/);
     expect(await qemuProcessesMentioning(outcome.runDir)).to.deep.equal([]);
     const healthy = outcome.results.filter((r) => r.guest === 'healthy');
     expect(healthy.map((r) => r.metric).sort()).to.deep.equal([...METRICS].sort());
     for (const r of healthy) expect(r.n).to.be.greaterThan(0);
-    expect(manifest.guests.map((g) => [g.name, g.status])).to.deep.equal([['faulty', 'failed'], ['healthy', 'done']]);
+    expect(manifest.guests.map((g) => [g.name, g.status])).to.deep.equal([
+      ['faulty', 'failed'],
+      ['healthy', 'done'],
+    ]);
     const doc = JSON.parse(await readFile(join(outcome.runDir, 'results.json'), 'utf8'));
     expect(doc.results.filter((r: { guest: string }) => r.guest === 'healthy')).to.have.length(METRICS.length);
     const boot = manifest.guests[0]!.boots[0]!;
@@ -111,7 +123,9 @@ describe('@guest guest and host faults: detected, QEMU reaped, the run goes on',
   it('a guest whose kernel panics mid-run: recognised as a panic from the console, not as a timeout', async () => {
     const run = await runFaulty('panic');
     const { reason, seconds } = await expectCarriedOn(run);
-    expect(reason).to.match(/guest faulty failed during benchmark: the guest panicked \("Kernel panic - not syncing: sysrq triggered crash"\); QEMU stopped before the payload finished \(exit code 0\)/);
+    expect(reason).to.match(
+      /guest faulty failed during benchmark: the guest panicked \("Kernel panic - not syncing: sysrq triggered crash"\); QEMU stopped before the payload finished \(exit code 0\)/,
+    );
     // panic=-1 with -no-reboot: QEMU ends at once, long before any timeout.
     expect(seconds).to.be.below(TIMEOUTS.bootSeconds);
     expect(run.outcome.results.filter((r) => r.guest === 'faulty').map((r) => r.metric)).to.deep.equal(['syscall.null']);
@@ -120,7 +134,9 @@ describe('@guest guest and host faults: detected, QEMU reaped, the run goes on',
   it('a kernel that panics at boot (no init): recognised as a panic', async () => {
     const run = await runFaulty('panic-at-boot');
     const { reason, seconds } = await expectCarriedOn(run);
-    expect(reason).to.match(/guest faulty failed during boot: the guest panicked \("Kernel panic - not syncing: VFS: Unable to mount root fs[^"]*"\); QEMU stopped before the payload finished/);
+    expect(reason).to.match(
+      /guest faulty failed during boot: the guest panicked \("Kernel panic - not syncing: VFS: Unable to mount root fs[^"]*"\); QEMU stopped before the payload finished/,
+    );
     expect(seconds).to.be.below(TIMEOUTS.bootSeconds);
     expect(run.outcome.results.filter((r) => r.guest === 'faulty')).to.deep.equal([]);
   });
@@ -128,7 +144,9 @@ describe('@guest guest and host faults: detected, QEMU reaped, the run goes on',
   it('QEMU with no bootable kernel prints nothing: boot timeout, said to have printed nothing', async () => {
     const run = await runFaulty('no-kernel');
     const { reason, seconds } = await expectCarriedOn(run);
-    expect(reason).to.match(/guest faulty failed during boot: expected data-channel records, got none within the 45 s boot timeout; the guest printed nothing on its console/);
+    expect(reason).to.match(
+      /guest faulty failed during boot: expected data-channel records, got none within the 45 s boot timeout; the guest printed nothing on its console/,
+    );
     expect(seconds).to.be.within(TIMEOUTS.bootSeconds, TIMEOUTS.bootSeconds + SLACK_SECONDS);
     expect(run.manifest.guests[0]!.boots[0]!.argv).not.to.include('-kernel');
   });
@@ -161,7 +179,9 @@ describe('@guest guest and host faults: detected, QEMU reaped, the run goes on',
     try {
       let error: Error | undefined;
       await runBenchmarks(await loadConfig(file), { emit: (e) => events.push(e) }).catch((e: Error) => (error = e));
-      expect(error?.message).to.match(new RegExp(`^expected to create a run directory under the results directory ${results}, but could not \\(is it writable\\?\\): (EPERM|EACCES)`));
+      expect(error?.message).to.match(
+        new RegExp(`^expected to create a run directory under the results directory ${results}, but could not \\(is it writable\\?\\): (EPERM|EACCES)`),
+      );
       expect(events).to.deep.equal([]);
       expect(await qemuProcessesMentioning(dir)).to.deep.equal([]);
     } finally {
@@ -171,7 +191,9 @@ describe('@guest guest and host faults: detected, QEMU reaped, the run goes on',
 
   it('a run directory that stops taking writes mid-run: the run stops naming the file, QEMU reaped, earlier files intact', async () => {
     const { dir, file } = await writeTempConfig({
-      accel: 'tcg-icount', timeouts: TIMEOUTS, bootstrap: { resamples: 200, seed: 1 },
+      accel: 'tcg-icount',
+      timeouts: TIMEOUTS,
+      bootstrap: { resamples: 200, seed: 1 },
       guests: [linuxGuest('first'), linuxGuest('second')],
     });
     dirs.push(dir);

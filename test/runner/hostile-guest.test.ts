@@ -22,10 +22,19 @@ const bench = (metric: string, iterations: number, value = 100): Spec[] => {
   const perRecord = 8000;
   const chunks: Spec[] = [];
   for (let first = 0; first < iterations; first += perRecord) {
-    chunks.push(['SAMPLES', samples(first, Array.from({ length: Math.min(perRecord, iterations - first) }, (_, k) => value + ((first + k) % 7)))]);
+    chunks.push([
+      'SAMPLES',
+      samples(
+        first,
+        Array.from({ length: Math.min(perRecord, iterations - first) }, (_, k) => value + ((first + k) % 7)),
+      ),
+    ]);
   }
   return [
-    ['BENCH_BEGIN', fields({ metric, mechanism: 'm', unit: 'tsc-ticks', iterations, warmup: 0, ops_per_sample: 1, vcpus: '0', affinity: '0', timer_overhead: 10 })],
+    [
+      'BENCH_BEGIN',
+      fields({ metric, mechanism: 'm', unit: 'tsc-ticks', iterations, warmup: 0, ops_per_sample: 1, vcpus: '0', affinity: '0', timer_overhead: 10 }),
+    ],
     ...chunks,
     ['BENCH_END', fields({ metric, samples: iterations, timer_overhead_after: 10 })],
   ];
@@ -40,8 +49,14 @@ const offsetOfRecord = (bytes: Buffer, index: number) => {
 
 const ITERATIONS = 50;
 const guest = (overrides: Partial<GuestConfig['benchmarks']> = {}): GuestConfig => ({
-  name: 'linux', os: 'linux', vcpus: 1, memoryMiB: 256, pin: undefined,
-  benchmarks: { boots: 1, iterations: ITERATIONS, warmup: 0, include: ['*'], ...overrides }, peers: [], image: {},
+  name: 'linux',
+  os: 'linux',
+  vcpus: 1,
+  memoryMiB: 256,
+  pin: undefined,
+  benchmarks: { boots: 1, iterations: ITERATIONS, warmup: 0, include: ['*'], ...overrides },
+  peers: [],
+  image: {},
 });
 
 describe('a broken or hostile guest, through the runner (fake QEMU)', function () {
@@ -54,16 +69,27 @@ describe('a broken or hostile guest, through the runner (fake QEMU)', function (
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  async function session(plan: FakeQemuPlan, config = guest(), options: { consoleLogMaxBytes?: number } = {}): Promise<GuestSessionResult & { guestDir: string }> {
+  async function session(
+    plan: FakeQemuPlan,
+    config = guest(),
+    options: { consoleLogMaxBytes?: number } = {},
+  ): Promise<GuestSessionResult & { guestDir: string }> {
     const work = join(dir, `case-${++count}`);
     const fake = await installFakeQemu(work, plan);
     const prepared: PreparedGuest = { boot: { qemuBinary: fake.binary, kernel: join(work, 'no-kernel') }, provenance: {} };
     const guestDir = join(work, 'guest');
     const result = await runGuestSession({
-      guest: config, prepared, accel: 'tcg-icount', vcpus: 1, guestDir,
+      guest: config,
+      prepared,
+      accel: 'tcg-icount',
+      vcpus: 1,
+      guestDir,
       // Far longer than any case needs: each ends on what the fake guest does (exits, sends a bad
       // record, floods), never on a timeout, however slow the machine is that day.
-      timeouts: { bootSeconds: 60, benchmarkSeconds: 60, shutdownSeconds: 60 }, emit: () => undefined, pollMs: 20, ...options,
+      timeouts: { bootSeconds: 60, benchmarkSeconds: 60, shutdownSeconds: 60 },
+      emit: () => undefined,
+      pollMs: 20,
+      ...options,
     });
     // Whatever happened, QEMU was reaped.
     expect(result.exit, 'QEMU exit recorded').not.to.equal(undefined);
@@ -85,13 +111,23 @@ describe('a broken or hostile guest, through the runner (fake QEMU)', function (
     bytes[damaged + 30]! ^= 0x20;
     const result = await session({ writes: [data(bytes)], then: 'hang' });
     expect(result.error?.phase).to.equal('data');
-    expect(result.error?.message).to.match(new RegExp(`failed during data: data channel at byte ${damaged}: expected CRC-32 0x[0-9a-f]{8} for the SAMPLES record of \\d+ bytes, got CRC-32 0x[0-9a-f]{8}`));
+    expect(result.error?.message).to.match(
+      new RegExp(
+        `failed during data: data channel at byte ${damaged}: expected CRC-32 0x[0-9a-f]{8} for the SAMPLES record of \\d+ bytes, got CRC-32 0x[0-9a-f]{8}`,
+      ),
+    );
     expect(result.stream.benchmarks.map((b) => b.metric)).to.deep.equal(['syscall.null']);
     expect(result.exit?.signal).to.equal('SIGKILL');
   });
 
   it('stops at binary noise on the data channel at byte 0, and quotes the console printably', async () => {
-    const result = await session({ writes: [{ to: 'console', random: 256 * 1024, seed: 7 }, { to: 'data', random: 4 * 1024 * 1024, seed: 3 }], then: 'hang' });
+    const result = await session({
+      writes: [
+        { to: 'console', random: 256 * 1024, seed: 7 },
+        { to: 'data', random: 4 * 1024 * 1024, seed: 3 },
+      ],
+      then: 'hang',
+    });
     expect(result.error?.phase).to.equal('data');
     expect(result.error?.message).to.match(/data channel at byte 0: expected magic 0x52574248, got 0x[0-9a-f]{8}/);
     expect(result.error?.consoleTail).to.match(/^[\x20-\x7e\n\t]+$/);
@@ -120,12 +156,43 @@ describe('a broken or hostile guest, through the runner (fake QEMU)', function (
   });
 
   const forged: { name: string; records: Spec[]; include?: string[]; message: RegExp; at: number }[] = [
-    { name: 'a benchmark the config did not ask for', include: ['syscall.*'], records: [begin, ...bench('syscall.null', ITERATIONS), ...bench('ctxswitch.yield', ITERATIONS), end(2)], at: 4, message: /expected a metric the config asked for \(syscall\.\*\), got ctxswitch\.yield/ },
-    { name: 'a second STREAM_BEGIN claiming another guest', records: [begin, ...bench('syscall.null', ITERATIONS), ['STREAM_BEGIN', fields({ payload: 'hb-sel4 1', guest_os: 'sel4' })], end(1)], at: 4, message: /expected one STREAM_BEGIN, got a second one/ },
-    { name: 'records after STREAM_END', records: [begin, ...bench('syscall.null', ITERATIONS), end(1), ...bench('ctxswitch.yield', ITERATIONS)], at: 5, message: /expected nothing after STREAM_END, got a BENCH_BEGIN record/ },
-    { name: 'the same metric twice', records: [begin, ...bench('syscall.null', ITERATIONS), ...bench('syscall.null', ITERATIONS), end(2)], at: 4, message: /expected each metric once per stream, got syscall\.null again/ },
-    { name: 'a metric name climbing out of the run directory', records: [begin, ...bench('syscall.null', ITERATIONS), ['SKIP', fields({ metric: '../../../escape', reason: 'x' })], end(2)], at: 4, message: /expected a metric name of dot-separated \[a-z0-9_\] words, got "\.\.\/\.\.\/\.\.\/escape"/ },
-    { name: 'more samples than asked for', records: [begin, ...bench('syscall.null', ITERATIONS + 1), end(1)], at: 1, message: /syscall\.null with the 50 iterations and 0 warm-up the config asked for, got 51 iterations/ },
+    {
+      name: 'a benchmark the config did not ask for',
+      include: ['syscall.*'],
+      records: [begin, ...bench('syscall.null', ITERATIONS), ...bench('ctxswitch.yield', ITERATIONS), end(2)],
+      at: 4,
+      message: /expected a metric the config asked for \(syscall\.\*\), got ctxswitch\.yield/,
+    },
+    {
+      name: 'a second STREAM_BEGIN claiming another guest',
+      records: [begin, ...bench('syscall.null', ITERATIONS), ['STREAM_BEGIN', fields({ payload: 'hb-sel4 1', guest_os: 'sel4' })], end(1)],
+      at: 4,
+      message: /expected one STREAM_BEGIN, got a second one/,
+    },
+    {
+      name: 'records after STREAM_END',
+      records: [begin, ...bench('syscall.null', ITERATIONS), end(1), ...bench('ctxswitch.yield', ITERATIONS)],
+      at: 5,
+      message: /expected nothing after STREAM_END, got a BENCH_BEGIN record/,
+    },
+    {
+      name: 'the same metric twice',
+      records: [begin, ...bench('syscall.null', ITERATIONS), ...bench('syscall.null', ITERATIONS), end(2)],
+      at: 4,
+      message: /expected each metric once per stream, got syscall\.null again/,
+    },
+    {
+      name: 'a metric name climbing out of the run directory',
+      records: [begin, ...bench('syscall.null', ITERATIONS), ['SKIP', fields({ metric: '../../../escape', reason: 'x' })], end(2)],
+      at: 4,
+      message: /expected a metric name of dot-separated \[a-z0-9_\] words, got "\.\.\/\.\.\/\.\.\/escape"/,
+    },
+    {
+      name: 'more samples than asked for',
+      records: [begin, ...bench('syscall.null', ITERATIONS + 1), end(1)],
+      at: 1,
+      message: /syscall\.null with the 50 iterations and 0 warm-up the config asked for, got 51 iterations/,
+    },
   ];
   for (const c of forged) {
     it(`rejects ${c.name} at its offset, keeping what came before`, async () => {
@@ -150,7 +217,11 @@ describe('a broken or hostile guest, through the runner (fake QEMU)', function (
     const max = limit ?? CONSOLE_LOG_MAX_BYTES;
     it(`${tag}stops a guest whose console passes ${limit === undefined ? `${CONSOLE_LOG_MAX_BYTES / 2 ** 20} MiB` : `a limit of ${max / 2 ** 20} MiB`} (one line, no newline), keeping its completed benchmarks`, async () => {
       const bytes = encode([begin, ...bench('syscall.null', ITERATIONS), end(1)]);
-      const result = await session({ writes: [data(bytes), { to: 'console', repeat: 'A', bytes: max + 1024 * 1024 }], then: 'hang' }, guest(), limit === undefined ? {} : { consoleLogMaxBytes: limit });
+      const result = await session(
+        { writes: [data(bytes), { to: 'console', repeat: 'A', bytes: max + 1024 * 1024 }], then: 'hang' },
+        guest(),
+        limit === undefined ? {} : { consoleLogMaxBytes: limit },
+      );
       expect(result.error?.phase).to.equal('console');
       expect(result.error?.message).to.match(new RegExp(`expected at most ${max} bytes of console output, got \\d+ \\(the guest floods its console`));
       expect(result.error!.consoleTail).to.equal('A'.repeat(2048));

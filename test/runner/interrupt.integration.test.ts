@@ -105,7 +105,10 @@ describe('@guest SIGINT, SIGTERM and SIGKILL to `harness run`, and --resume', fu
     expect(final.resumes![0]!.reused).to.deep.equal(['a boot-1']);
     expect(final.resumes![0]!.command).to.include('--resume');
     expect(Date.parse(final.resumes![0]!.at)).to.be.greaterThan(Date.parse(manifest.interrupted!.at));
-    expect(final.guests.map((g) => [g.name, g.status, g.boots.map((b) => b.status)])).to.deep.equal([['a', 'done', ['done', 'done']], ['b', 'done', ['done']]]);
+    expect(final.guests.map((g) => [g.name, g.status, g.boots.map((b) => b.status)])).to.deep.equal([
+      ['a', 'done', ['done', 'done']],
+      ['b', 'done', ['done']],
+    ]);
     expect(comparable(await readDoc(runDir))).to.deep.equal(comparable(reference));
     expect(await readFile(join(runDir, 'samples.csv'), 'utf8')).to.equal(referenceSamples);
     expect(await qemuProcessesMentioning(runDir)).to.deep.equal([]);

@@ -11,9 +11,24 @@ import type { RunEvent } from '../../harness/lifecycle/events.js';
 import { runBenchmarks, type RunOutcome } from '../../harness/runner/run.js';
 import { writeTempConfig } from '../support/temp-config.js';
 
-const RUN_FILES = ['manifest.json', 'config.yaml', 'results.json', 'results.schema.json', 'results.csv', 'samples.csv', 'report.md', 'guests/linux/boot-1/console.log', 'guests/linux/boot-1/data.bin'];
+const RUN_FILES = [
+  'manifest.json',
+  'config.yaml',
+  'results.json',
+  'results.schema.json',
+  'results.csv',
+  'samples.csv',
+  'report.md',
+  'guests/linux/boot-1/console.log',
+  'guests/linux/boot-1/data.bin',
+];
 
-async function runLinux(accel: 'tcg-icount' | 'tcg', benchmarks: Record<string, unknown>, vcpus = 2, peers: string[] = []): Promise<{ outcome: RunOutcome; events: RunEvent[]; dir: string }> {
+async function runLinux(
+  accel: 'tcg-icount' | 'tcg',
+  benchmarks: Record<string, unknown>,
+  vcpus = 2,
+  peers: string[] = [],
+): Promise<{ outcome: RunOutcome; events: RunEvent[]; dir: string }> {
   const { dir, file } = await writeTempConfig({
     accel,
     timeouts: { bootSeconds: 120, benchmarkSeconds: 120, shutdownSeconds: 30 },
@@ -48,7 +63,13 @@ describe('@guest Linux guest under QEMU', function () {
       expect(outcome.failed, JSON.stringify(outcome.failed)).to.deep.equal([]);
       expect(outcome.complete).to.equal(true);
       const metrics = outcome.results.map((r) => r.metric);
-      expect(metrics).to.include.members(['syscall.null', 'ctxswitch.yield', 'ctxswitch.futex', 'ipc.roundtrip.pipe.thread.same', 'ipc.roundtrip.futex.process.same']);
+      expect(metrics).to.include.members([
+        'syscall.null',
+        'ctxswitch.yield',
+        'ctxswitch.futex',
+        'ipc.roundtrip.pipe.thread.same',
+        'ipc.roundtrip.futex.process.same',
+      ]);
       for (const r of outcome.results) {
         expect(r.unit).to.equal('guest-instructions');
         expect(r.n + r.settling.dropped).to.equal(200);
@@ -112,7 +133,9 @@ describe('@guest Linux guest under QEMU', function () {
 
     it('reports pipe against futex as a difference with its CI', async () => {
       const a = await loadRun(first.outcome.runDir);
-      const [[pipe, futex]] = pairFigures(a.figures, a.figures, { metrics: ['ipc.roundtrip.pipe.thread.same', 'ipc.roundtrip.futex.thread.same'] }) as [[FigureSamples, FigureSamples]];
+      const [[pipe, futex]] = pairFigures(a.figures, a.figures, { metrics: ['ipc.roundtrip.pipe.thread.same', 'ipc.roundtrip.futex.thread.same'] }) as [
+        [FigureSamples, FigureSamples],
+      ];
       const c = compareFigures(pipe, futex);
       expect(c.verdict).to.equal('b faster');
       expect(c.ratio).to.equal(futex.entry.median / pipe.entry.median);
@@ -127,7 +150,7 @@ describe('@guest Linux guest under QEMU', function () {
       dirs.push(run.dir);
     });
 
-    it("runs perf bench after our benchmarks and reports it beside ours, in guest instructions, with the ratio", () => {
+    it('runs perf bench after our benchmarks and reports it beside ours, in guest instructions, with the ratio', () => {
       const { outcome } = run;
       expect(outcome.failed, JSON.stringify(outcome.failed)).to.deep.equal([]);
       expect(outcome.complete).to.equal(true);
@@ -170,7 +193,9 @@ describe('@guest Linux guest under QEMU', function () {
       const manifest = JSON.parse(await readFile(join(run.outcome.runDir, 'manifest.json'), 'utf8'));
       const provenance = manifest.guests[0].provenance;
       expect(provenance.perfPackageVersion).to.equal(provenance.kernelPackageVersion);
-      expect(provenance.perfPackages).to.match(/(^| )linux-perf=/).and.to.match(/(^| )libc6=/);
+      expect(provenance.perfPackages)
+        .to.match(/(^| )linux-perf=/)
+        .and.to.match(/(^| )libc6=/);
       expect(Number(provenance.initramfsBytes)).to.be.greaterThan(20e6);
       expect(manifest.guests[0].boots[0].argv.join(' ')).to.contain('hb.peers=perf');
     });
@@ -210,10 +235,14 @@ describe('@guest Linux guest under QEMU', function () {
       for (const boot of [1, 2, 3]) {
         const ofBoot = events.filter((e) => 'boot' in e && e.boot === boot && e.type !== 'guest-failed');
         expect(ofBoot.map((e) => e.type).filter((t) => t !== 'benchmark-progress')).to.deep.equal([
-          'guest-booting', 'guest-started',
-          'benchmark-begin', 'benchmark-end',
-          'benchmark-begin', 'benchmark-end',
-          'payload-done', 'guest-done',
+          'guest-booting',
+          'guest-started',
+          'benchmark-begin',
+          'benchmark-end',
+          'benchmark-begin',
+          'benchmark-end',
+          'payload-done',
+          'guest-done',
         ]);
         expect(ofBoot[0]).to.include({ type: 'guest-booting', boots: 3 });
         for (const metric of ['syscall.null', 'ctxswitch.yield']) {

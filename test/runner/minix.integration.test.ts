@@ -14,7 +14,9 @@ describe('@guest MINIX 3 guest under QEMU', function () {
 
   before(function () {
     if (!disk) {
-      console.log('    (skipped: MINIX_DISK is not set; point it at a MINIX 3.4 disk image, and MINIX_BOOT_DIR at its kernel and modules, see docs/guests/minix.md)');
+      console.log(
+        '    (skipped: MINIX_DISK is not set; point it at a MINIX 3.4 disk image, and MINIX_BOOT_DIR at its kernel and modules, see docs/guests/minix.md)',
+      );
       this.skip();
     }
   });
@@ -26,11 +28,24 @@ describe('@guest MINIX 3 guest under QEMU', function () {
     const written = await writeTempConfig({
       accel: 'tcg-icount',
       timeouts: { bootSeconds: 600, benchmarkSeconds: 900, shutdownSeconds: 60 },
-      guests: [{ name: 'minix', os: 'minix', vcpus: 1, memoryMiB: 512, benchmarks: { iterations: 200, warmup: 20, include: ['*'] }, image: { disk, ...(bootDir ? { bootDir } : {}) } }],
+      guests: [
+        {
+          name: 'minix',
+          os: 'minix',
+          vcpus: 1,
+          memoryMiB: 512,
+          benchmarks: { iterations: 200, warmup: 20, include: ['*'] },
+          image: { disk, ...(bootDir ? { bootDir } : {}) },
+        },
+      ],
     });
     dir = written.dir;
     const outcome = await runBenchmarks(await loadConfig(written.file), { emit: () => undefined });
     expect(outcome.failed, JSON.stringify(outcome.failed)).to.deep.equal([]);
-    expect(outcome.results.map((r) => r.metric)).to.include.members(['syscall.null', 'ipc.roundtrip.pipe.process.same', 'ipc.roundtrip.minixsendrec.process.same']);
+    expect(outcome.results.map((r) => r.metric)).to.include.members([
+      'syscall.null',
+      'ipc.roundtrip.pipe.process.same',
+      'ipc.roundtrip.minixsendrec.process.same',
+    ]);
   });
 });

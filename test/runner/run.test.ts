@@ -45,11 +45,15 @@ describe('runBenchmarks', function () {
     expect(outcome.results).to.deep.equal([]);
     expect(outcome.complete).to.equal(true);
     expect(outcome.skipped.map((s) => s.guest)).to.deep.equal(['sel4', 'minix']);
-    expect(outcome.skipped[0]!.reason).to.equal(`${join(dir, 'no-such-build')} is not a configured seL4 kernel build directory (no gen_config/kernel/gen_config.h)`);
+    expect(outcome.skipped[0]!.reason).to.equal(
+      `${join(dir, 'no-such-build')} is not a configured seL4 kernel build directory (no gen_config/kernel/gen_config.h)`,
+    );
     expect(outcome.skipped[0]!.howTo).to.match(/docs\/guests\/sel4\.md/);
     expect(events.filter((e) => e.type === 'guest-skipped')).to.have.length(2);
     const report = await readFile(join(outcome.runDir, 'report.md'), 'utf8');
-    expect(report).to.contain('## Skipped').and.to.contain(`minix: MINIX 3 disk image not found at ${join(dir, 'no-such-disk.img')}`);
+    expect(report)
+      .to.contain('## Skipped')
+      .and.to.contain(`minix: MINIX 3 disk image not found at ${join(dir, 'no-such-disk.img')}`);
   });
 
   it('@guest gives up on a guest that does not boot in time, quoting its console, and leaves no QEMU behind', async () => {

@@ -71,11 +71,23 @@ describe('@guest seL4 guest under QEMU', function () {
   });
 
   it('puts Linux and seL4 side by side in one report', async () => {
-    const linux = { name: 'linux', os: 'linux', vcpus: 1, pin: [0], memoryMiB: 256, benchmarks: { ...BENCHMARKS, include: ['syscall.null', 'ctxswitch.yield'] } };
+    const linux = {
+      name: 'linux',
+      os: 'linux',
+      vcpus: 1,
+      pin: [0],
+      memoryMiB: 256,
+      benchmarks: { ...BENCHMARKS, include: ['syscall.null', 'ctxswitch.yield'] },
+    };
     const { outcome, dir } = await run([linux, { ...sel4Guest, benchmarks: { ...BENCHMARKS, include: ['syscall.null', 'ctxswitch.yield'] } }]);
     dirs.push(dir);
     expect(outcome.failed, JSON.stringify(outcome.failed)).to.deep.equal([]);
-    expect(outcome.results.map((r) => `${r.guest} ${r.metric}`)).to.have.members(['linux syscall.null', 'linux ctxswitch.yield', 'sel4 syscall.null', 'sel4 ctxswitch.yield']);
+    expect(outcome.results.map((r) => `${r.guest} ${r.metric}`)).to.have.members([
+      'linux syscall.null',
+      'linux ctxswitch.yield',
+      'sel4 syscall.null',
+      'sel4 ctxswitch.yield',
+    ]);
     const report = await readFile(join(outcome.runDir, 'report.md'), 'utf8');
     expect(report).to.contain('## linux').and.to.contain('## sel4');
     expect(report).to.contain('### Null system call (guest-instructions)').and.to.contain('### Context switch (guest-instructions)');

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { panicIn } from '../../harness/session/panic.js';
 
 describe('panicIn: a kernel panic recognised on the console', () => {
-  it('finds Linux\'s panic line, even above a stack trace', () => {
+  it("finds Linux's panic line, even above a stack trace", () => {
     const console = [
       '[    1.64] sysrq: Trigger a crash',
       '[    1.64] Kernel panic - not syncing: sysrq triggered crash',
@@ -15,8 +15,9 @@ describe('panicIn: a kernel panic recognised on the console', () => {
   });
 
   it('reads the closing line when the panic line itself has scrolled out', () => {
-    expect(panicIn('...\n---[ end Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0) ]---\n'))
-      .to.equal('Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)');
+    expect(panicIn('...\n---[ end Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0) ]---\n')).to.equal(
+      'Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)',
+    );
   });
 
   it('finds nothing on a console without a panic', () => {

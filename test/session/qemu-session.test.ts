@@ -10,8 +10,14 @@ import type { RunEvent } from '../../harness/lifecycle/events.js';
 import { runGuestSession } from '../../harness/session/qemu-session.js';
 
 const guest: GuestConfig = {
-  name: 'linux', os: 'linux', vcpus: 1, memoryMiB: 256, pin: undefined,
-  benchmarks: { boots: 1, iterations: 10, warmup: 0, include: ['syscall.null'] }, peers: [], image: {},
+  name: 'linux',
+  os: 'linux',
+  vcpus: 1,
+  memoryMiB: 256,
+  pin: undefined,
+  benchmarks: { boots: 1, iterations: 10, warmup: 0, include: ['syscall.null'] },
+  peers: [],
+  image: {},
 };
 
 describe('@guest a guest driven at its console', function () {
@@ -21,15 +27,26 @@ describe('@guest a guest driven at its console', function () {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hb-session-'));
-    prepared = await linuxAdapter.prepare(guest, { cacheDir: join(projectRoot, '.cache'), accel: 'tcg-icount', vcpus: 1, timeouts: { bootSeconds: 60, benchmarkSeconds: 60, shutdownSeconds: 10 }, log: () => undefined });
+    prepared = await linuxAdapter.prepare(guest, {
+      cacheDir: join(projectRoot, '.cache'),
+      accel: 'tcg-icount',
+      vcpus: 1,
+      timeouts: { bootSeconds: 60, benchmarkSeconds: 60, shutdownSeconds: 10 },
+      log: () => undefined,
+    });
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
   const session = (drive: PreparedGuest['drive'], name: string) => {
     const events: RunEvent[] = [];
     const result = runGuestSession({
-      guest, prepared: { ...prepared, drive }, accel: 'tcg-icount', vcpus: 1, guestDir: join(dir, name),
-      timeouts: { bootSeconds: 60, benchmarkSeconds: 60, shutdownSeconds: 10 }, emit: (e) => events.push(e),
+      guest,
+      prepared: { ...prepared, drive },
+      accel: 'tcg-icount',
+      vcpus: 1,
+      guestDir: join(dir, name),
+      timeouts: { bootSeconds: 60, benchmarkSeconds: 60, shutdownSeconds: 10 },
+      emit: (e) => events.push(e),
     });
     return { result, events };
   };
@@ -49,7 +66,7 @@ describe('@guest a guest driven at its console', function () {
     expect(await readFile(join(dir, 'ok', 'console.log'), 'utf8')).to.contain('hb-init: starting payload');
   });
 
-  it('fails the guest with the console step\'s error when a step fails', async () => {
+  it("fails the guest with the console step's error when a step fails", async () => {
     const { result } = session((console) => console.expect(/login: /, 300, 'a login prompt').then(() => undefined), 'fails');
     const outcome = await result;
     expect(outcome.error?.phase).to.equal('console');

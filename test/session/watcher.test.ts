@@ -75,7 +75,9 @@ describe('the data-channel watcher every session shares', () => {
     expect(watcher.overdue()).to.equal(undefined);
     time.advance(1);
     expect(watcher.overdue()).to.deep.include({ kind: 'timeout', phase: 'benchmark' });
-    expect(watcher.overdue()).to.have.property('detail').that.matches(/10 s without data \(benchmark timeout\)/);
+    expect(watcher.overdue())
+      .to.have.property('detail')
+      .that.matches(/10 s without data \(benchmark timeout\)/);
     watcher.feed(bytes.subarray(recordEnd(bytes, 1)));
     time.advance(5_001);
     expect(watcher.overdue()).to.deep.equal({ kind: 'stop' });

@@ -16,7 +16,13 @@ describe('@host SSH (ssh2) against a real sshd on loopback', function () {
   before(async function () {
     if (!(await sshdAvailable())) throw new Error('expected /usr/sbin/sshd (Debian package openssh-server; scripts/setup.sh installs it)');
     sshd = await startSshd();
-    endpoint = { host: '127.0.0.1', port: sshd.port, username: sshd.user, privateKeyPath: sshd.clientKey.privateKeyPath, hostKey: { publicKey: sshd.hostKey.publicKey } };
+    endpoint = {
+      host: '127.0.0.1',
+      port: sshd.port,
+      username: sshd.user,
+      privateKeyPath: sshd.clientKey.privateKeyPath,
+      hostKey: { publicKey: sshd.hostKey.publicKey },
+    };
   });
   after(async () => {
     const left = await sshd?.stop();
@@ -27,7 +33,7 @@ describe('@host SSH (ssh2) against a real sshd on loopback', function () {
     for (const hostKey of [endpoint.hostKey, { fingerprint: sshd.hostKey.fingerprint }]) {
       const client = await connectSsh({ ...endpoint, hostKey }, { timeoutMs: 10_000 });
       try {
-        expect((await execText(client, 'echo hello; echo oops >&2; exit 3'))).to.deep.include({ code: 3, stdout: 'hello\n', stderr: 'oops\n' });
+        expect(await execText(client, 'echo hello; echo oops >&2; exit 3')).to.deep.include({ code: 3, stdout: 'hello\n', stderr: 'oops\n' });
         const dir = (await execChecked(client, 'mktemp -d', 'mktemp')).trim();
         const local = join(sshd.dir, 'upload.bin');
         await writeFile(local, Buffer.from([0, 1, 2, 255, 10, 13]));
@@ -66,7 +72,10 @@ describe('@host SSH (ssh2) against a real sshd on loopback', function () {
       await proxy.close();
     }
     expect(error).to.be.instanceOf(HostKeyMismatchError);
-    expect((error as Error).message).to.contain(`refusing the SSH server at ${sshd.user}@127.0.0.1:${proxy.port}`).and.to.contain(other.fingerprint).and.to.contain(sshd.hostKey.fingerprint);
+    expect((error as Error).message)
+      .to.contain(`refusing the SSH server at ${sshd.user}@127.0.0.1:${proxy.port}`)
+      .and.to.contain(other.fingerprint)
+      .and.to.contain(sshd.hostKey.fingerprint);
     expect(proxy.connections(), 'connections (not retried)').to.equal(1);
     // By fingerprint alone, too.
     const byFingerprint = await connectSsh({ ...endpoint, hostKey: { fingerprint: other.fingerprint } }, { timeoutMs: 20_000 }).catch((e: unknown) => e);
@@ -86,7 +95,9 @@ describe('@host SSH (ssh2) against a real sshd on loopback', function () {
     const error = await connectSsh({ ...endpoint, port }, { timeoutMs: 3000, retryMs: 300 }).catch((e: unknown) => e);
     const elapsed = Date.now() - started;
     expect(error).to.be.instanceOf(SshError);
-    expect((error as Error).message).to.match(new RegExp(`expected an SSH server at .*:${port} within 3 s, got none after \\d+ attempts`)).and.to.contain('connection refused');
+    expect((error as Error).message)
+      .to.match(new RegExp(`expected an SSH server at .*:${port} within 3 s, got none after \\d+ attempts`))
+      .and.to.contain('connection refused');
     // It kept trying until its timeout (less the last retry interval) rather than giving up at the
     // first refusal. How long after it gave up is the machine's business: a hang is the test's timeout.
     expect(elapsed).to.be.at.least(2000);
@@ -102,7 +113,9 @@ describe('@host SSH (ssh2) against a real sshd on loopback', function () {
       const error = await connectSsh({ ...endpoint, port }, { timeoutMs: 3000, retryMs: 300 }).catch((e: unknown) => e);
       const elapsed = Date.now() - started;
       expect(error).to.be.instanceOf(SshError);
-      expect((error as Error).message).to.match(/within 3 s, got none/).and.to.match(/no SSH handshake/);
+      expect((error as Error).message)
+        .to.match(/within 3 s, got none/)
+        .and.to.match(/no SSH handshake/);
       expect(elapsed).to.be.at.least(2500);
     } finally {
       for (const s of sockets) s.destroy();
@@ -117,7 +130,9 @@ describe('@host SSH (ssh2) against a real sshd on loopback', function () {
     const controller = new AbortController();
     proxy.onConnection(() => controller.abort(new Error('stop now')));
     try {
-      const error = await connectSsh({ ...endpoint, port: proxy.port }, { timeoutMs: 30_000, retryMs: 200, signal: controller.signal }).catch((e: unknown) => e);
+      const error = await connectSsh({ ...endpoint, port: proxy.port }, { timeoutMs: 30_000, retryMs: 200, signal: controller.signal }).catch(
+        (e: unknown) => e,
+      );
       expect((error as Error).message).to.equal('stop now');
     } finally {
       await proxy.close();

@@ -44,7 +44,12 @@ describe('stats: bootstrap interval properties', function () {
     // Lognormal(0, 0.5): skewed like timer data. The median's standard error scales as 1/√n.
     const random = createRandom(7);
     const widths = [100, 1000, 10_000].map((n) =>
-      width(bootstrapMedianCi(sample(n, () => lognormal(random, 0, 0.5)), { resamples: 2000, seed: n })),
+      width(
+        bootstrapMedianCi(
+          sample(n, () => lognormal(random, 0, 0.5)),
+          { resamples: 2000, seed: n },
+        ),
+      ),
     );
     console.log(`      CI widths for n = 100, 1000, 10000: ${widths.map((w) => w.toFixed(4)).join(', ')}`);
     for (let i = 1; i < widths.length; i++) {

@@ -1,11 +1,6 @@
 import { expect } from 'chai';
 import { bootstrapMedianCi } from '../../harness/stats/bootstrap.js';
-import {
-  betweenBootSpread,
-  createHierarchicalMedianSampler,
-  hierarchicalBootstrapMedianCi,
-  poolGroups,
-} from '../../harness/stats/hierarchical.js';
+import { betweenBootSpread, createHierarchicalMedianSampler, hierarchicalBootstrapMedianCi, poolGroups } from '../../harness/stats/hierarchical.js';
 import { median, quantile } from '../../harness/stats/quantile.js';
 import { createRandom } from '../../harness/stats/random.js';
 import { exponential, sample } from './synthetic.js';
@@ -30,12 +25,7 @@ function naiveHierarchicalMedians(groups: readonly (readonly number[])[], resamp
 }
 
 /** Unequal boots with ties and a shift between boots. */
-const uneven = [
-  [12, 10, 11, 11, 30],
-  [14, 13, 13],
-  [9, 10, 10, 10, 11, 12, 50],
-  [20],
-];
+const uneven = [[12, 10, 11, 11, 30], [14, 13, 13], [9, 10, 10, 10, 11, 12, 50], [20]];
 
 describe('stats/hierarchical', () => {
   describe('hierarchicalBootstrapMedianCi', () => {
@@ -52,10 +42,7 @@ describe('stats/hierarchical', () => {
 
     it('gives the percentile interval of the naive algorithm, exactly', () => {
       const medians = naiveHierarchicalMedians(uneven, 2000, 8).sort((a, b) => a - b);
-      expect(hierarchicalBootstrapMedianCi(uneven, { seed: 8 })).to.deep.equal([
-        quantile(medians, 0.025),
-        quantile(medians, 0.975),
-      ]);
+      expect(hierarchicalBootstrapMedianCi(uneven, { seed: 8 })).to.deep.equal([quantile(medians, 0.025), quantile(medians, 0.975)]);
     });
 
     it('gives [c, c] when every value is c', () => {
@@ -86,9 +73,15 @@ describe('stats/hierarchical', () => {
     });
 
     it('does not reorder its input', () => {
-      const groups = [[3, 1, 2], [9, 7]];
+      const groups = [
+        [3, 1, 2],
+        [9, 7],
+      ];
       hierarchicalBootstrapMedianCi(groups, { resamples: 20, seed: 1 });
-      expect(groups).to.deep.equal([[3, 1, 2], [9, 7]]);
+      expect(groups).to.deep.equal([
+        [3, 1, 2],
+        [9, 7],
+      ]);
     });
 
     it('handles 5 boots × 10 000 samples × 2000 resamples in a few seconds of CPU time', function () {
@@ -110,10 +103,7 @@ describe('stats/hierarchical', () => {
 
     it('throws a RangeError for missing groups, empty groups and non-finite values', () => {
       expect(() => hierarchicalBootstrapMedianCi([], { seed: 1 })).to.throw(RangeError, /expected at least one group, got none/);
-      expect(() => hierarchicalBootstrapMedianCi([[1], []], { seed: 1 })).to.throw(
-        RangeError,
-        /expected at least one value in group 1, got an empty array/,
-      );
+      expect(() => hierarchicalBootstrapMedianCi([[1], []], { seed: 1 })).to.throw(RangeError, /expected at least one value in group 1, got an empty array/);
       expect(() => hierarchicalBootstrapMedianCi([[1], [2, NaN]], { seed: 1 })).to.throw(
         RangeError,
         /\(group 1\): expected a finite number at index 1, got NaN/,

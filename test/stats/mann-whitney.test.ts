@@ -64,7 +64,10 @@ describe('stats/mann-whitney', () => {
   it('gives p < 0.001 for completely separated small samples', () => {
     // 10 vs 10, no overlap: U = 0, σ² = 100/12 · 21 = 175, z = −49.5/√175 ≈ −3.74; scipy 1.8267e-4.
     const low = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-    const result = mannWhitneyU(low, low.map((x) => x + 10));
+    const result = mannWhitneyU(
+      low,
+      low.map((x) => x + 10),
+    );
     expect(result.u).to.equal(0);
     expect(result.p).to.be.lessThan(0.001);
     // The tail is accurate to the erfc approximation's 1.2e-7 relative error, not just "small".

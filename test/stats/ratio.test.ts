@@ -10,8 +10,7 @@ function naiveRatios(a: readonly number[], b: readonly number[], resamples: numb
   const sortedA = [...a].sort((x, y) => x - y);
   const sortedB = [...b].sort((x, y) => x - y);
   const random = createRandom(seed);
-  const draw = (sorted: number[]): number =>
-    median(Array.from(sorted, () => sorted[Math.floor(random() * sorted.length)]!).sort((x, y) => x - y));
+  const draw = (sorted: number[]): number => median(Array.from(sorted, () => sorted[Math.floor(random() * sorted.length)]!).sort((x, y) => x - y));
   return Array.from({ length: resamples }, () => {
     const medianA = draw(sortedA);
     return draw(sortedB) / medianA;
@@ -33,10 +32,7 @@ describe('stats/ratio', () => {
       const a = [5, 7, 6, 9, 5, 30, 6];
       const b = [12, 15, 11, 14, 40, 13];
       const ratios = naiveRatios(a, b, 1000, 21).sort((x, y) => x - y);
-      expect(bootstrapRatioOfMedians(a, b, { resamples: 1000, seed: 21 }).ci).to.deep.equal([
-        quantile(ratios, 0.025),
-        quantile(ratios, 0.975),
-      ]);
+      expect(bootstrapRatioOfMedians(a, b, { resamples: 1000, seed: 21 }).ci).to.deep.equal([quantile(ratios, 0.025), quantile(ratios, 0.975)]);
     });
 
     it('brackets the true ratio of 3 for lognormal samples', () => {
@@ -86,7 +82,16 @@ describe('stats/ratio', () => {
   describe('hierarchicalRatioOfMedians', () => {
     it('reports the ratio of the pooled medians', () => {
       // Pooled a: 1, 2, 3 → 2; pooled b: 4, 5, 6, 8 → 5.5.
-      expect(hierarchicalRatioOfMedians([[1, 2], [3]], [[4, 5], [6, 8]], { resamples: 100, seed: 1 }).ratio).to.equal(2.75);
+      expect(
+        hierarchicalRatioOfMedians(
+          [[1, 2], [3]],
+          [
+            [4, 5],
+            [6, 8],
+          ],
+          { resamples: 100, seed: 1 },
+        ).ratio,
+      ).to.equal(2.75);
     });
 
     it('gives a point interval for constant groups', () => {

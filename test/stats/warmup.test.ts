@@ -41,7 +41,12 @@ describe('stats/warmup', () => {
     const result = detectSettling(Array.from({ length: 100 }, (_, i) => i));
     expect(result).to.include({ settledAt: 50, dropped: 50, atCap: true });
     expect(result.policy).to.match(/at most 10 of 20 batches; .*the minimum is at the cap, so the series may not have settled$/);
-    expect(detectSettling(Array.from({ length: 100 }, (_, i) => i), { maxTruncation: 0.2 })).to.include({ settledAt: 20, atCap: true });
+    expect(
+      detectSettling(
+        Array.from({ length: 100 }, (_, i) => i),
+        { maxTruncation: 0.2 },
+      ),
+    ).to.include({ settledAt: 20, atCap: true });
   });
 
   it('keeps the samples after the last full batch', () => {

@@ -29,13 +29,20 @@ const guest = await accepted;
 const started = Date.now();
 const waiting = session.expect(/login: /, 120_000, 'a login prompt').then(
   () => ({ outcome: 'matched', tail: '' }),
-  (error: unknown) => ({ outcome: error instanceof ConsoleExpectError ? error.reason : String(error), tail: error instanceof ConsoleExpectError ? error.tail : '' }),
+  (error: unknown) => ({
+    outcome: error instanceof ConsoleExpectError ? error.reason : String(error),
+    tail: error instanceof ConsoleExpectError ? error.tail : '',
+  }),
 );
 const line = Buffer.alloc(1 << 20, 'A');
 let x = 12345;
 const noise = Buffer.alloc(1 << 20);
 for (let k = 0; k < noise.length; k++) {
-  x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+  x ^= x << 13;
+  x >>>= 0;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  x >>>= 0;
   noise[k] = x & 0xff;
 }
 for (let sent = 0; sent < total; sent += line.length) {
@@ -49,4 +56,6 @@ const end = process.memoryUsage();
 session.close();
 server.close();
 await rm(dir, { recursive: true, force: true });
-process.stdout.write(`${JSON.stringify({ ...result, tailLength: result.tail.length, tailPrintable: /^[\x20-\x7e\n\t]*$/.test(result.tail), seconds: (Date.now() - started) / 1000, start, peak: { ...peak, rss: Math.max(peak.rss, process.resourceUsage().maxRSS * 1024) }, end })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ...result, tailLength: result.tail.length, tailPrintable: /^[\x20-\x7e\n\t]*$/.test(result.tail), seconds: (Date.now() - started) / 1000, start, peak: { ...peak, rss: Math.max(peak.rss, process.resourceUsage().maxRSS * 1024) }, end })}\n`,
+);

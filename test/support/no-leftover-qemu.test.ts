@@ -89,23 +89,44 @@ describe('the check for QEMUs left after the suite', function () {
     started.push(...pids);
     await Promise.all(children.map((child) => new Promise((resolve) => child.stdout!.once('data', resolve))));
     const found = suiteQemus(undefined, undefined, undefined, SLURM_PROGRAM);
-    expect(found.map((q) => q.pid)).to.include(pids[0]).and.not.include(pids[1]);
-    expect(suiteQemus().map((q) => q.pid), 'counted as a QEMU').not.to.include(pids[0]);
+    expect(found.map((q) => q.pid))
+      .to.include(pids[0])
+      .and.not.include(pids[1]);
+    expect(
+      suiteQemus().map((q) => q.pid),
+      'counted as a QEMU',
+    ).not.to.include(pids[0]);
   });
 
   it('fails a suite that leaves one running, naming it, and kills it', async () => {
     const pidFile = join(dir, 'leftover.pid');
     // No grace for the leftover to go by itself: it never would.
-    const result = await execa(process.execPath, [join(projectRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--no-config', '--node-option', 'import=tsx', '--require', 'test/support/no-leftover-qemu.ts', 'test/support/fixtures/leaves-qemu.fixture.ts'], {
-      cwd: projectRoot,
-      reject: false,
-      env: { LEFTOVER_PID_FILE: pidFile, HB_LEFTOVER_GRACE_MS: '0' },
-    });
+    const result = await execa(
+      process.execPath,
+      [
+        join(projectRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'),
+        '--no-config',
+        '--node-option',
+        'import=tsx',
+        '--require',
+        'test/support/no-leftover-qemu.ts',
+        'test/support/fixtures/leaves-qemu.fixture.ts',
+      ],
+      {
+        cwd: projectRoot,
+        reject: false,
+        env: { LEFTOVER_PID_FILE: pidFile, HB_LEFTOVER_GRACE_MS: '0' },
+      },
+    );
     const pid = Number(await readFile(pidFile, 'utf8'));
     started.push(pid);
     expect(result.exitCode, result.stdout).not.to.equal(0);
     expect(result.stdout).to.match(/"after all" hook/);
-    expect(result.stdout).to.match(new RegExp(`expected no QEMU or Slurm daemon left running after the test suite, got 1 \\(now killed\\):\\n\\s+pid ${pid} \\(environment, command line\\): `));
+    expect(result.stdout).to.match(
+      new RegExp(
+        `expected no QEMU or Slurm daemon left running after the test suite, got 1 \\(now killed\\):\\n\\s+pid ${pid} \\(environment, command line\\): `,
+      ),
+    );
     // SIGKILL was sent; the process is gone once the kernel has torn it down.
     for (let waited = 0; waited < 10_000 && alive(pid); waited += 20) await sleep(20);
     expect(alive(pid), `QEMU ${pid} still running`).to.equal(false);

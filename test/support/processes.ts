@@ -73,12 +73,16 @@ export class HarnessProcess {
   }
 
   /** The first event that satisfies `match`, waiting for it up to `timeoutMs`. */
-  async waitFor(match: (event: Record<string, unknown> & { type: string }) => boolean, timeoutMs = 120_000): Promise<Record<string, unknown> & { type: string }> {
+  async waitFor(
+    match: (event: Record<string, unknown> & { type: string }) => boolean,
+    timeoutMs = 120_000,
+  ): Promise<Record<string, unknown> & { type: string }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.events.find(match);
       if (found) return found;
-      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`expected an event, got the harness exiting first; stderr: ${this.stderr}`);
+      if (this.child.exitCode !== null || this.child.signalCode !== null)
+        throw new Error(`expected an event, got the harness exiting first; stderr: ${this.stderr}`);
       if (Date.now() > deadline) throw new Error(`expected an event within ${timeoutMs} ms, got ${this.events.map((e) => e.type).join(', ')}`);
       await sleep(50);
     }

@@ -14,7 +14,14 @@ export interface FixtureFigure {
  */
 export async function writeRunFixture(
   dir: string,
-  run: { runId: string; figures: FixtureFigure[]; skipped?: NotRun[]; failed?: NotRun[]; guests: { name: string; os: string; status?: string }[]; hostCpu?: string },
+  run: {
+    runId: string;
+    figures: FixtureFigure[];
+    skipped?: NotRun[];
+    failed?: NotRun[];
+    guests: { name: string; os: string; status?: string }[];
+    hostCpu?: string;
+  },
 ): Promise<string> {
   await mkdir(dir, { recursive: true });
   const doc: ResultsDocument = {

@@ -24,7 +24,11 @@ function alive(pid: number): boolean {
   }
 }
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 async function sbatch(cluster: SlurmCluster, args: string[]): Promise<string> {
   const { stdout } = await execa('sbatch', ['--parsable', ...args], { env: cluster.env });
@@ -75,7 +79,12 @@ async function showJob(cluster: SlurmCluster, id: string): Promise<Record<string
 
 /** KEY=VALUE lines of a job's output file. */
 function vars(text: string): Record<string, string> {
-  return Object.fromEntries(text.split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
 }
 
 const daemonsOf = (processes: ClusterProcess[]) => processes.filter((p) => DAEMON_NAMES.includes(p.comm));
@@ -108,7 +117,10 @@ describe('@host test/support/slurm-cluster: a real single-node Slurm', function 
       await cluster.stop();
       await cluster.stop();
       expect(clusterProcesses(dir), 'processes of the cluster left after stop()').to.deep.equal([]);
-      expect(daemons.filter((p) => alive(p.pid)), 'daemons still alive after stop()').to.deep.equal([]);
+      expect(
+        daemons.filter((p) => alive(p.pid)),
+        'daemons still alive after stop()',
+      ).to.deep.equal([]);
       expect(await exists(dir), `${dir} removed`).to.equal(false);
     }
     if (out) await rm(out, { recursive: true, force: true });
@@ -135,7 +147,12 @@ describe('@host test/support/slurm-cluster: a real single-node Slurm', function 
 
   it('runs an sbatch --wrap job to COMPLETED: its output file, its Slurm variables, one core, QEMU startable', async () => {
     const c = cluster!;
-    const id = await sbatch(c, ['--job-name=hb-one', `--output=${out}/%j.out`, '--wrap', `${REPORT}; echo written > ${out}/one.txt; qemu-system-x86_64 --version | head -n1`]);
+    const id = await sbatch(c, [
+      '--job-name=hb-one',
+      `--output=${out}/%j.out`,
+      '--wrap',
+      `${REPORT}; echo written > ${out}/one.txt; qemu-system-x86_64 --version | head -n1`,
+    ]);
     const rows = await waitForJob(c, id);
     expect(rows).to.deep.equal([{ id, state: 'COMPLETED', nodes: c.node, reason: 'None' }]);
     expect(await readFile(join(out, 'one.txt'), 'utf8')).to.equal('written\n');
@@ -202,7 +219,10 @@ describe('@host test/support/slurm-cluster: a real single-node Slurm', function 
     expect(await waitForJob(c, pending)).to.deep.equal([{ id: pending, state: 'CANCELLED', nodes: '', reason: 'BeginTime' }]);
     expect(await readFile(join(out, `${running}.out`), 'utf8')).to.contain('started');
     for (let waited = 0; waited < 10_000 && steps.some((p) => alive(p.pid)); waited += 100) await sleep(100);
-    expect(steps.filter((p) => alive(p.pid)), 'the cancelled job’s processes').to.deep.equal([]);
+    expect(
+      steps.filter((p) => alive(p.pid)),
+      'the cancelled job’s processes',
+    ).to.deep.equal([]);
   });
 
   it('has no accounting storage: sacct says so and fails; the jobcomp log has the finished jobs', async () => {

@@ -97,7 +97,12 @@ async function hardware(): Promise<Record<string, string>> {
   const { stdout } = await execa(which('slurmd') ?? 'slurmd', ['-C']);
   const line = stdout.split('\n').find((l) => l.startsWith('NodeName='));
   if (!line) throw new Error(`expected a NodeName= line from slurmd -C, got:\n${stdout}`);
-  return Object.fromEntries(line.trim().split(/\s+/).map((field) => field.split('=', 2) as [string, string]));
+  return Object.fromEntries(
+    line
+      .trim()
+      .split(/\s+/)
+      .map((field) => field.split('=', 2) as [string, string]),
+  );
 }
 
 function readProc(pid: string, file: string): string | undefined {
@@ -179,7 +184,8 @@ async function tail(file: string, lines = 30): Promise<string> {
  * waits, and exits with the daemon's status. When it ends, the kernel kills whatever is left in
  * the namespace.
  */
-const NAMESPACE_INIT = "\"$@\" & child=$!; trap 'kill -TERM $child 2>/dev/null' TERM INT HUP; while :; do wait $child; rc=$?; kill -0 $child 2>/dev/null || break; done; exit $rc";
+const NAMESPACE_INIT =
+  '"$@" & child=$!; trap \'kill -TERM $child 2>/dev/null\' TERM INT HUP; while :; do wait $child; rc=$?; kill -0 $child 2>/dev/null || break; done; exit $rc';
 
 let namespaces: boolean | undefined;
 
@@ -212,7 +218,23 @@ class Daemon {
   ) {
     this.namespace = namespace && namespacesWork();
     const command = this.namespace
-      ? ['setpriv', '--pdeathsig', 'SIGKILL', '--', 'unshare', '--pid', '--mount', '--fork', '--mount-proc', '--kill-child=SIGKILL', 'sh', '-c', NAMESPACE_INIT, name, ...argv]
+      ? [
+          'setpriv',
+          '--pdeathsig',
+          'SIGKILL',
+          '--',
+          'unshare',
+          '--pid',
+          '--mount',
+          '--fork',
+          '--mount-proc',
+          '--kill-child=SIGKILL',
+          'sh',
+          '-c',
+          NAMESPACE_INIT,
+          name,
+          ...argv,
+        ]
       : ['setpriv', '--pdeathsig', 'SIGKILL', '--', ...argv];
     const fd = openSync(stderrFile, 'a');
     try {
@@ -346,7 +368,15 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
     const daemonEnv = { ...env, [CLUSTER_ENV]: dir };
     const munged = new Daemon(
       'munged',
-      [which('munged')!, '--foreground', `--socket=${socket}`, `--key-file=${key}`, `--pid-file=${join(dir, 'munged.pid')}`, `--log-file=${join(dir, 'munged.log')}`, `--seed-file=${join(dir, 'munged.seed')}`],
+      [
+        which('munged')!,
+        '--foreground',
+        `--socket=${socket}`,
+        `--key-file=${key}`,
+        `--pid-file=${join(dir, 'munged.pid')}`,
+        `--log-file=${join(dir, 'munged.log')}`,
+        `--seed-file=${join(dir, 'munged.seed')}`,
+      ],
       join(dir, 'munged.stderr'),
       daemonEnv,
       false,
@@ -369,7 +399,10 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
     while (slurmdPort === ctldPort) slurmdPort = await freePort();
     const partition = 'bench';
     const lines = [
-      `ClusterName=hb${Math.random().toString(36).slice(2, 10).replace(/[^a-z0-9]/g, 'x')}`,
+      `ClusterName=hb${Math.random()
+        .toString(36)
+        .slice(2, 10)
+        .replace(/[^a-z0-9]/g, 'x')}`,
       'SlurmctldHost=localhost(127.0.0.1)',
       `SlurmctldPort=${ctldPort}`,
       `SlurmdPort=${slurmdPort}`,
@@ -459,7 +492,10 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
           // Jobs leave RUNNING/COMPLETING within KillWait (2 s) of scancel; the namespaces end whatever did not.
           const deadline = Date.now() + 15_000;
           while (Date.now() < deadline) {
-            const { stdout, exitCode } = await execa('squeue', ['-h', '-o', '%i', '--states=PENDING,RUNNING,COMPLETING,CONFIGURING,SUSPENDED'], { env, reject: false });
+            const { stdout, exitCode } = await execa('squeue', ['-h', '-o', '%i', '--states=PENDING,RUNNING,COMPLETING,CONFIGURING,SUSPENDED'], {
+              env,
+              reject: false,
+            });
             if (exitCode !== 0 || stdout.trim() === '') break;
             await sleep(200);
           }
@@ -473,4 +509,3 @@ export async function startSlurmCluster(options: SlurmClusterOptions = {}): Prom
     throw error;
   }
 }
-

@@ -35,7 +35,10 @@ export async function freePort(): Promise<number> {
 }
 
 export async function sshdAvailable(): Promise<boolean> {
-  return access(SSHD).then(() => true, () => false);
+  return access(SSHD).then(
+    () => true,
+    () => false,
+  );
 }
 
 function parentOf(stat: string): number {

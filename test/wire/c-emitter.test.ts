@@ -7,7 +7,7 @@ import { projectRoot } from '../../harness/paths.js';
 import { WireDecoder } from '../../harness/wire/decoder.js';
 import { StreamAssembler } from '../../harness/wire/stream.js';
 
-describe('@host the guests\' C record writer, read by the harness\'s parser', function () {
+describe("@host the guests' C record writer, read by the harness's parser", function () {
   this.timeout(60_000);
   let dir: string;
   let stream: Buffer;
@@ -15,8 +15,23 @@ describe('@host the guests\' C record writer, read by the harness\'s parser', fu
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'hb-emit-'));
     const exe = join(dir, 'emit_stream');
-    await execa('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-std=gnu11', '-Iguests/common', '-o', exe,
-      'test/wire/fixtures/emit_stream.c', 'guests/common/wire_emit.c', 'guests/common/crc32.c'], { cwd: projectRoot });
+    await execa(
+      'gcc',
+      [
+        '-O2',
+        '-Wall',
+        '-Wextra',
+        '-Werror',
+        '-std=gnu11',
+        '-Iguests/common',
+        '-o',
+        exe,
+        'test/wire/fixtures/emit_stream.c',
+        'guests/common/wire_emit.c',
+        'guests/common/crc32.c',
+      ],
+      { cwd: projectRoot },
+    );
     stream = Buffer.from((await execa(exe, { encoding: 'buffer', stripFinalNewline: false })).stdout);
   });
 
@@ -38,10 +53,29 @@ describe('@host the guests\' C record writer, read by the harness\'s parser', fu
       expect(parsed.skipped).to.deep.equal([{ metric: 'ipc.roundtrip.skipped', reason: 'a reason' }]);
       // A PEER record (not counted by STREAM_END); the newline in a value became '?'.
       expect(parsed.peers).to.deep.equal([
-        { peer: 'perf', bench: 'syscall-basic', compareWith: 'syscall.null', command: 'perf bench syscall basic -l 100000', loops: 100000, vcpus: '0', affinity: '0', exit: '0', output: '0.329280 usecs/op? | 3036929 ops/sec' },
+        {
+          peer: 'perf',
+          bench: 'syscall-basic',
+          compareWith: 'syscall.null',
+          command: 'perf bench syscall basic -l 100000',
+          loops: 100000,
+          vcpus: '0',
+          affinity: '0',
+          exit: '0',
+          output: '0.329280 usecs/op? | 3036929 ops/sec',
+        },
       ]);
       const [bench] = parsed.benchmarks;
-      expect(bench).to.include({ metric: 'ipc.roundtrip.fixture', iterations: 20000, warmup: 7, opsPerSample: 2, timerOverhead: 31, timerOverheadAfter: 32, vcpus: '0,1', affinity: '0;1' });
+      expect(bench).to.include({
+        metric: 'ipc.roundtrip.fixture',
+        iterations: 20000,
+        warmup: 7,
+        opsPerSample: 2,
+        timerOverhead: 31,
+        timerOverheadAfter: 32,
+        vcpus: '0,1',
+        affinity: '0;1',
+      });
       expect(bench!.samples.slice(0, 5)).to.deep.equal([0, 127, 128, 4294967296, 2 ** 53 - 1]);
       for (let i = 5; i < 20000; i++) {
         if (bench!.samples[i] !== i * i * 977) expect.fail(`sample ${i}: expected ${i * i * 977}, got ${bench!.samples[i]}`);

@@ -19,7 +19,18 @@ const WARMUP = 2;
 const begin: Spec = ['STREAM_BEGIN', fields({ payload: 'hb-linux 1', guest_os: 'linux', kernel: '6.1', cpus_online: 1, timer: 'rdtscp+lfence', tsc_hz: 0 })];
 const benchBegin = (metric: string, extra: Record<string, string | number> = {}): Spec => [
   'BENCH_BEGIN',
-  fields({ metric, mechanism: 'm', unit: 'tsc-ticks', iterations: ITERATIONS, warmup: WARMUP, ops_per_sample: 1, vcpus: '0', affinity: '0', timer_overhead: 10, ...extra }),
+  fields({
+    metric,
+    mechanism: 'm',
+    unit: 'tsc-ticks',
+    iterations: ITERATIONS,
+    warmup: WARMUP,
+    ops_per_sample: 1,
+    vcpus: '0',
+    affinity: '0',
+    timer_overhead: 10,
+    ...extra,
+  }),
 ];
 const benchEnd = (metric: string): Spec => ['BENCH_END', fields({ metric, samples: ITERATIONS, timer_overhead_after: 10 })];
 const bench = (metric: string, base: number): Spec[] => [
@@ -32,7 +43,18 @@ const skip = (metric: string): Spec => ['SKIP', fields({ metric, reason: 'needs 
 const end = (benchmarks: number): Spec => ['STREAM_END', fields({ benchmarks })];
 const peer = (extra: Record<string, string | number> = {}): Spec => [
   'PEER',
-  fields({ peer: 'perf', bench: 'sched-pipe', compare_with: 'syscall.null', command: 'perf bench', loops: 100000, vcpus: '0', affinity: '0', exit: '0', output: 'x', ...extra }),
+  fields({
+    peer: 'perf',
+    bench: 'sched-pipe',
+    compare_with: 'syscall.null',
+    command: 'perf bench',
+    loops: 100000,
+    vcpus: '0',
+    affinity: '0',
+    exit: '0',
+    output: 'x',
+    ...extra,
+  }),
 ];
 
 /** A stream of two benchmarks and a skip, as the Linux payload sends one. */
@@ -81,7 +103,10 @@ function completedBefore(bytes: Buffer, offset: number): string[] {
 }
 
 function figures(stream: GuestStream) {
-  return guestFigures({ name: 'linux', os: 'linux' }, 'tcg-icount', [{ boot: 1, stream }], { bootstrap: { resamples: 100, seed: 1 }, methodology: DEFAULT_METHODOLOGY }).results.map((r) => r.metric);
+  return guestFigures({ name: 'linux', os: 'linux' }, 'tcg-icount', [{ boot: 1, stream }], {
+    bootstrap: { resamples: 100, seed: 1 },
+    methodology: DEFAULT_METHODOLOGY,
+  }).results.map((r) => r.metric);
 }
 
 describe('a damaged data channel', () => {
@@ -130,7 +155,9 @@ describe('a damaged data channel', () => {
       if (starts.includes(length)) {
         expect(error, `cut at the record boundary ${length}`).to.equal(undefined);
       } else {
-        expect(error!.message).to.equal(`data channel at byte ${recordAt(length)}: expected a whole record, got ${length - recordAt(length)} trailing bytes (truncated record)`);
+        expect(error!.message).to.equal(
+          `data channel at byte ${recordAt(length)}: expected a whole record, got ${length - recordAt(length)} trailing bytes (truncated record)`,
+        );
       }
       expect(stream.benchmarks.map((b) => b.metric)).to.deep.equal(completedBefore(good, length));
     }
@@ -171,7 +198,10 @@ describe('a damaged data channel', () => {
     expect(read(encode(GOOD.slice(0, -1))).stream.complete).to.equal(false);
     for (let k = 1; k < GOOD.length - 1; k++) {
       const kept = GOOD.filter((_, j) => j !== k);
-      const plain = encode(kept, kept.map((_, j) => (j < k ? j : j + 1)));
+      const plain = encode(
+        kept,
+        kept.map((_, j) => (j < k ? j : j + 1)),
+      );
       expect(failure(plain).offset, `record ${k} dropped`).to.equal(starts[k]);
       // Renumbered, only the record order and counts can tell.
       const renumbered = encode(kept);
@@ -215,7 +245,10 @@ describe('a damaged data channel', () => {
     const bytes = Buffer.from(good.subarray(0, starts[2]! + 20));
     bytes.writeUInt32LE(0xffffffff, starts[2]! + 12);
     const channel = new DataChannel(EXPECT);
-    expect(() => channel.feed(bytes)).to.throw(WireError, `data channel at byte ${starts[2]}: expected a payload of at most 65536 bytes, got length 4294967295`);
+    expect(() => channel.feed(bytes)).to.throw(
+      WireError,
+      `data channel at byte ${starts[2]}: expected a payload of at most 65536 bytes, got length 4294967295`,
+    );
   });
 
   it('buffers at most one record however much garbage follows a valid header', () => {
@@ -248,20 +281,30 @@ describe('forged records (hostile guest output)', () => {
 
   it('rejects a benchmark the config did not ask for, keeping those before it', () => {
     const asked = { ...EXPECT, include: ['syscall.*'] };
-    const stream = expectFailure([begin, ...bench('syscall.null', 1), benchBegin('ctxswitch.yield')], /expected a metric the config asked for \(syscall\.\*\), got ctxswitch\.yield/, asked);
+    const stream = expectFailure(
+      [begin, ...bench('syscall.null', 1), benchBegin('ctxswitch.yield')],
+      /expected a metric the config asked for \(syscall\.\*\), got ctxswitch\.yield/,
+      asked,
+    );
     expect(figures(stream)).to.deep.equal(['syscall.null']);
     expectFailure([begin, skip('ipc.roundtrip.pipe.thread.cross')], /a metric the config asked for/, asked);
   });
 
   it('rejects a metric sent twice (a second set of samples for a figure)', () => {
-    const stream = expectFailure([begin, ...bench('syscall.null', 1), benchBegin('syscall.null')], /expected each metric once per stream, got syscall\.null again/);
+    const stream = expectFailure(
+      [begin, ...bench('syscall.null', 1), benchBegin('syscall.null')],
+      /expected each metric once per stream, got syscall\.null again/,
+    );
     expect(stream.benchmarks).to.have.length(1);
     expectFailure([begin, ...bench('syscall.null', 1), skip('syscall.null')], /once per stream/);
     expectFailure([begin, skip('syscall.null'), benchBegin('syscall.null')], /once per stream/);
   });
 
   it('rejects a benchmark of other iterations or warm-up than the config asked for', () => {
-    expectFailure([begin, benchBegin('syscall.null', { iterations: ITERATIONS + 1 })], /syscall\.null with the 6 iterations and 2 warm-up the config asked for, got 7 iterations and 2 warm-up/);
+    expectFailure(
+      [begin, benchBegin('syscall.null', { iterations: ITERATIONS + 1 })],
+      /syscall\.null with the 6 iterations and 2 warm-up the config asked for, got 7 iterations and 2 warm-up/,
+    );
     expectFailure([begin, benchBegin('syscall.null', { warmup: 0 })], /got 6 iterations and 0 warm-up/);
   });
 
@@ -286,13 +329,27 @@ describe('forged records (hostile guest output)', () => {
   });
 
   it('rejects a STREAM_BEGIN from another OS than the guest booted', () => {
-    expectFailure([['STREAM_BEGIN', fields({ payload: 'hb-sel4 1', guest_os: 'sel4' })]], /expected a STREAM_BEGIN from a linux payload \(guest_os=linux\), got guest_os="sel4"/);
+    expectFailure(
+      [['STREAM_BEGIN', fields({ payload: 'hb-sel4 1', guest_os: 'sel4' })]],
+      /expected a STREAM_BEGIN from a linux payload \(guest_os=linux\), got guest_os="sel4"/,
+    );
     expectFailure([['STREAM_BEGIN', fields({ payload: 'x' })]], /got guest_os=null/);
   });
 
   it('rejects every kind of record after STREAM_END', () => {
-    for (const late of [begin, benchBegin('ctxswitch.pipe'), ['SAMPLES', samples(0, [1])] as Spec, benchEnd('syscall.null'), skip('ctxswitch.pipe'), end(1), peer()]) {
-      const stream = expectFailure([begin, ...bench('syscall.null', 1), end(1), late], /expected nothing after STREAM_END, got a/, { ...EXPECT, peers: ['perf'] });
+    for (const late of [
+      begin,
+      benchBegin('ctxswitch.pipe'),
+      ['SAMPLES', samples(0, [1])] as Spec,
+      benchEnd('syscall.null'),
+      skip('ctxswitch.pipe'),
+      end(1),
+      peer(),
+    ]) {
+      const stream = expectFailure([begin, ...bench('syscall.null', 1), end(1), late], /expected nothing after STREAM_END, got a/, {
+        ...EXPECT,
+        peers: ['perf'],
+      });
       expect(stream.complete).to.equal(true);
       expect(figures(stream)).to.deep.equal(['syscall.null']);
     }
@@ -307,7 +364,13 @@ describe('forged records (hostile guest output)', () => {
   });
 
   it('builds the expectation from a guest config', () => {
-    expect(streamExpectation({ os: 'sel4', benchmarks: { boots: 1, iterations: 10, warmup: 1, include: ['ipc.*'] }, peers: [] })).to.deep.equal({ os: 'sel4', include: ['ipc.*'], iterations: 10, warmup: 1, peers: [] });
+    expect(streamExpectation({ os: 'sel4', benchmarks: { boots: 1, iterations: 10, warmup: 1, include: ['ipc.*'] }, peers: [] })).to.deep.equal({
+      os: 'sel4',
+      include: ['ipc.*'],
+      iterations: 10,
+      warmup: 1,
+      peers: [],
+    });
   });
 });
 

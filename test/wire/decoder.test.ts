@@ -90,7 +90,7 @@ describe('WireDecoder and StreamAssembler', () => {
   it('rejects a benchmark whose sample count disagrees with its iterations', () => {
     const stream = sampleStream([1, 2, 3, 4, 5]);
     const records: Buffer[] = [];
-    for (let at = 0; at < stream.length; ) {
+    for (let at = 0; at < stream.length;) {
       const length = 20 + stream.readUInt32LE(at + 12);
       records.push(stream.subarray(at, at + length));
       at += length;
@@ -132,7 +132,10 @@ describe('WireDecoder and StreamAssembler', () => {
     ];
     const end = (benchmarks: number): [RecordTypeName, Buffer] => ['STREAM_END', fields({ benchmarks })];
     const bench: [RecordTypeName, Buffer][] = [
-      ['BENCH_BEGIN', fields({ metric: 'syscall.null', mechanism: 'getppid', unit: 'tsc-ticks', iterations: 1, warmup: 0, vcpus: '0', affinity: '0', timer_overhead: 2 })],
+      [
+        'BENCH_BEGIN',
+        fields({ metric: 'syscall.null', mechanism: 'getppid', unit: 'tsc-ticks', iterations: 1, warmup: 0, vcpus: '0', affinity: '0', timer_overhead: 2 }),
+      ],
       ['SAMPLES', samples(0, [7])],
       ['BENCH_END', fields({ metric: 'syscall.null', samples: 1, timer_overhead_after: 2 })],
     ];
@@ -181,7 +184,9 @@ describe('WireDecoder and StreamAssembler', () => {
     });
 
     it('rejects one inside a benchmark', () => {
-      expect(wireError(() => assemble(encode([begin, bench[0]!, peer()]))).message).to.match(/expected SAMPLES or BENCH_END for syscall.null, got a PEER record/);
+      expect(wireError(() => assemble(encode([begin, bench[0]!, peer()]))).message).to.match(
+        /expected SAMPLES or BENCH_END for syscall.null, got a PEER record/,
+      );
     });
 
     it('rejects one after STREAM_END', () => {
@@ -189,7 +194,11 @@ describe('WireDecoder and StreamAssembler', () => {
     });
 
     it('rejects one without its fields, or with names that are not names', () => {
-      const noOutput = encodeRecord('PEER', 1, fields({ peer: 'perf', bench: 'sched-pipe', compare_with: 'syscall.null', command: 'c', loops: 1, vcpus: '0', affinity: '0', exit: '0' }));
+      const noOutput = encodeRecord(
+        'PEER',
+        1,
+        fields({ peer: 'perf', bench: 'sched-pipe', compare_with: 'syscall.null', command: 'c', loops: 1, vcpus: '0', affinity: '0', exit: '0' }),
+      );
       expect(wireError(() => assemble(Buffer.concat([encodeRecord(begin[0], 0, begin[1]), noOutput]))).message).to.match(/expected a 'output' field, got none/);
       expect(wireError(() => assemble(encode([begin, peer({ peer: '../perf' })]))).message).to.match(/'peer' as a name/);
       expect(wireError(() => assemble(encode([begin, peer({ compare_with: 'not a metric' })]))).message).to.match(/metric name/);

@@ -14,7 +14,12 @@ export function encodeRecord(type: RecordTypeName, seq: number, payload: Uint8Ar
 }
 
 export function fields(entries: Record<string, string | number>): Buffer {
-  return Buffer.from(Object.entries(entries).map(([k, v]) => `${k}=${v}\n`).join(''), 'latin1');
+  return Buffer.from(
+    Object.entries(entries)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+    'latin1',
+  );
 }
 
 export function samples(first: number, values: number[]): Buffer {
@@ -35,7 +40,20 @@ export function samples(first: number, values: number[]): Buffer {
 export function sampleStream(values = [100, 200, 300, 40_000, 5]): Buffer {
   const records: [RecordTypeName, Buffer][] = [
     ['STREAM_BEGIN', fields({ payload: 'hb-test 1', guest_os: 'linux', kernel: '6.1', cpus_online: 1, timer: 'rdtscp+lfence', tsc_hz: 0 })],
-    ['BENCH_BEGIN', fields({ metric: 'syscall.null', mechanism: 'getppid', unit: 'tsc-ticks', iterations: values.length, warmup: 10, ops_per_sample: 1, vcpus: '0', affinity: '0', timer_overhead: 20 })],
+    [
+      'BENCH_BEGIN',
+      fields({
+        metric: 'syscall.null',
+        mechanism: 'getppid',
+        unit: 'tsc-ticks',
+        iterations: values.length,
+        warmup: 10,
+        ops_per_sample: 1,
+        vcpus: '0',
+        affinity: '0',
+        timer_overhead: 20,
+      }),
+    ],
     ['SAMPLES', samples(0, values.slice(0, 2))],
     ['SAMPLES', samples(2, values.slice(2))],
     ['BENCH_END', fields({ metric: 'syscall.null', samples: values.length, timer_overhead_after: 20 })],

@@ -14,7 +14,11 @@ export function registerArchive(program: Command): void {
     .option('-o, --output <file>', 'tarball to write (default: <run>.tar.gz beside the run directory)')
     .option('--allow-incomplete', 'archive a run whose manifest says it is incomplete (ARTIFACT.md says so)')
     .action(async (run: string, opts: { output?: string; allowIncomplete?: boolean }) => {
-      const result = await archiveRun(run, { output: opts.output, allowIncomplete: opts.allowIncomplete, notes: (guest) => recordedAdapter(guest)?.reproduction });
+      const result = await archiveRun(run, {
+        output: opts.output,
+        allowIncomplete: opts.allowIncomplete,
+        notes: (guest) => recordedAdapter(guest)?.reproduction,
+      });
       const lines = [
         `archived run ${result.runId}${result.complete ? '' : ' (INCOMPLETE run, archived with --allow-incomplete)'}: ${result.files} files, ${kib(result.bytes)}`,
         ...result.leftOut.map((f) => `left out ${f.path}: ${f.why}`),

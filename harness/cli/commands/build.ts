@@ -18,7 +18,9 @@ export function registerBuild(program: Command): void {
       const byId = adapterById(kind);
       const guests = config.guests.filter((g) => (byId ? adapterFor(g) === byId : g.os === kind));
       if (guests.length === 0) {
-        const got = config.guests.map((g) => `${g.name} (${[`os ${g.os}`, ...(g.reach === 'ssh' ? ['reach ssh'] : []), ...(g.variant ? [`variant ${g.variant}`] : [])].join(', ')})`);
+        const got = config.guests.map(
+          (g) => `${g.name} (${[`os ${g.os}`, ...(g.reach === 'ssh' ? ['reach ssh'] : []), ...(g.variant ? [`variant ${g.variant}`] : [])].join(', ')})`,
+        );
         throw new UsageError(`expected a guest with ${byId ? describeAdapter(byId) : `os ${kind}`} in ${config.file}, got ${got.join(', ')}`);
       }
       for (const guest of guests) {
@@ -29,7 +31,9 @@ export function registerBuild(program: Command): void {
           timeouts: config.timeouts,
           log: (message) => process.stderr.write(`[${guest.name}] ${message}\n`),
         });
-        process.stdout.write(`${guest.name}: kernel ${prepared.boot.kernel ?? '(boots from disk)'}\n${guest.name}: initrd ${prepared.boot.initrd ?? '(none)'}\n`);
+        process.stdout.write(
+          `${guest.name}: kernel ${prepared.boot.kernel ?? '(boots from disk)'}\n${guest.name}: initrd ${prepared.boot.initrd ?? '(none)'}\n`,
+        );
       }
     });
 }

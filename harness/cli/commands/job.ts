@@ -31,7 +31,8 @@ export function registerJob(program: Command, context: CommandContext): void {
       const job = Number.isInteger(index) ? plan[index] : undefined;
       if (!job) throw new UsageError(`expected --index to be a job of the run's plan, 0 to ${plan.length - 1}, got ${opts.index}`);
       const recorded = manifest.executor?.jobs[index]?.id;
-      if (recorded !== job.id) throw new Error(`expected job ${index} of ${runDir} to be ${job.id}, as the config plans it, got ${recorded ?? 'no such job in its manifest'}`);
+      if (recorded !== job.id)
+        throw new Error(`expected job ${index} of ${runDir} to be ${job.id}, as the config plans it, got ${recorded ?? 'no such job in its manifest'}`);
       const dir = jobDirectory(runDir, job.id);
       // An earlier attempt's leftovers (a requeued or resubmitted job) are not this attempt's.
       await rm(dir, { recursive: true, force: true });
@@ -50,7 +51,9 @@ export function registerJob(program: Command, context: CommandContext): void {
           accel: manifest.accel.requested,
         });
         const ended = outcome.interrupted ?? (outcome.failed.length > 0 ? `ended with ${outcome.failed.length} failure(s)` : 'done');
-        process.stderr.write(`job ${job.id} ${ended}: ${outcome.results.length} figure(s) in ${dir}, for \`harness run\` to gather${outcome.interrupted ? ' (it resubmits this job on --resume)' : ''}\n`);
+        process.stderr.write(
+          `job ${job.id} ${ended}: ${outcome.results.length} figure(s) in ${dir}, for \`harness run\` to gather${outcome.interrupted ? ' (it resubmits this job on --resume)' : ''}\n`,
+        );
         for (const f of outcome.failed) process.stderr.write(`FAILED ${f.guest}${f.metric ? ` ${f.metric}` : ''}: ${f.reason.split('\n')[0]}\n`);
         const reason: unknown = controller.signal.reason;
         if (outcome.interrupted && reason instanceof RunInterruptedError) context.setExitCode(interruptedExitCode(reason.signal as NodeJS.Signals));

@@ -37,7 +37,7 @@ export function registerReport(program: Command): void {
     .description('regenerate the reports of a run from its raw data, or merge several runs into one comparison')
     .argument('<runs...>', 'run directories; RUN:guest,guest takes only those guests of RUN')
     .option('--out <dir>', 'write the reports here instead of into the run (always a new directory when merging)')
-    .option('--baseline <guest>', 'guest the cross-OS ratios are taken against (default: the config\'s report.baseline, else the first guest)')
+    .option('--baseline <guest>', "guest the cross-OS ratios are taken against (default: the config's report.baseline, else the first guest)")
     .option('--allow-mixed-modes', 'merge figures of different units (accelerator modes); they are still never compared')
     .action(async (runs: string[], opts: ReportOptions) => {
       const selections = runs.map(parseRunArgument);

@@ -26,9 +26,14 @@ interface ReproduceOptions {
 export function registerReproduce(program: Command, context: CommandContext): void {
   program
     .command('reproduce')
-    .description('set a published reference\'s figures beside measured ones, from run directories or from a new run of the benchmarks it needs')
+    .description("set a published reference's figures beside measured ones, from run directories or from a new run of the benchmarks it needs")
     .argument('<reference>', 'a reference id from configs/published (e.g. sel4-website-2026-08), or a path to a reference .yaml file')
-    .option('--run <dir>', 'use the figures of this run directory instead of running (repeatable)', (dir: string, dirs: string[]) => [...dirs, dir], [] as string[])
+    .option(
+      '--run <dir>',
+      'use the figures of this run directory instead of running (repeatable)',
+      (dir: string, dirs: string[]) => [...dirs, dir],
+      [] as string[],
+    )
     .option('--config <file>', "run config to run when no --run is given (default: the reference's defaultConfig)")
     .addOption(new Option('--accel <accel>', "override the config's accelerator when running").choices(ACCELS))
     .action(async (id: string, opts: ReproduceOptions) => {
@@ -37,7 +42,9 @@ export function registerReproduce(program: Command, context: CommandContext): vo
       let outputDir: string;
       if (opts.run.length > 0) {
         if (opts.config !== undefined || opts.accel !== undefined) {
-          throw new UsageError(`expected either --run (figures from run directories) or --config/--accel (a new run), got both: --run ${opts.run.join(' --run ')} with ${opts.config !== undefined ? `--config ${opts.config}` : `--accel ${opts.accel}`}`);
+          throw new UsageError(
+            `expected either --run (figures from run directories) or --config/--accel (a new run), got both: --run ${opts.run.join(' --run ')} with ${opts.config !== undefined ? `--config ${opts.config}` : `--accel ${opts.accel}`}`,
+          );
         }
         runs = await Promise.all(opts.run.map((dir) => loadRunFigures(path.resolve(dir))));
         outputDir = runs[0]!.dir;

@@ -40,25 +40,44 @@ export function registerRun(program: Command, context: CommandContext): void {
     .command('run')
     .description('boot every guest of CONFIG, run its benchmarks and archive a report under the results directory; or finish an interrupted run with --resume')
     .argument('[config]', 'YAML run configuration, e.g. configs/linux.yaml (not with --resume)')
-    .addOption(new Option('--accel <accel>', 'override the config\'s accelerator').choices(ACCELS))
-    .addOption(new Option('--executor <executor>', "override the config's executor.kind: run the jobs here (local) or submit them to Slurm (slurm; docs/executors.md)").choices(EXECUTORS))
-    .option('--resume <run-dir>', 'finish the run in RUN_DIR that was interrupted (SIGINT, SIGTERM) or killed: boots that finished are kept, the rest run (see docs/reliability.md)')
+    .addOption(new Option('--accel <accel>', "override the config's accelerator").choices(ACCELS))
+    .addOption(
+      new Option(
+        '--executor <executor>',
+        "override the config's executor.kind: run the jobs here (local) or submit them to Slurm (slurm; docs/executors.md)",
+      ).choices(EXECUTORS),
+    )
+    .option(
+      '--resume <run-dir>',
+      'finish the run in RUN_DIR that was interrupted (SIGINT, SIGTERM) or killed: boots that finished are kept, the rest run (see docs/reliability.md)',
+    )
     .option('--json', 'print every run event and then the summary as JSON lines on stdout, and nothing for people (see docs/progress.md)')
     .action(async (file: string | undefined, opts: { accel?: AccelChoice; executor?: ExecutorKind; json?: boolean; resume?: string }) => {
-      if (opts.resume !== undefined && file !== undefined) throw new UsageError(`expected either a config or --resume RUN_DIR, got both (${file} and --resume ${opts.resume}); a resumed run uses the config it was started with`);
-      if (opts.resume !== undefined && opts.accel !== undefined) throw new UsageError('expected no --accel with --resume: a resumed run keeps the accelerator it was started with');
-      if (opts.resume !== undefined && opts.executor !== undefined) throw new UsageError('expected no --executor with --resume: a resumed run keeps the executor it was started with');
-      if (opts.resume === undefined && file === undefined) throw new UsageError('expected a config file (e.g. configs/linux.yaml) or --resume RUN_DIR, got neither');
+      if (opts.resume !== undefined && file !== undefined)
+        throw new UsageError(
+          `expected either a config or --resume RUN_DIR, got both (${file} and --resume ${opts.resume}); a resumed run uses the config it was started with`,
+        );
+      if (opts.resume !== undefined && opts.accel !== undefined)
+        throw new UsageError('expected no --accel with --resume: a resumed run keeps the accelerator it was started with');
+      if (opts.resume !== undefined && opts.executor !== undefined)
+        throw new UsageError('expected no --executor with --resume: a resumed run keeps the executor it was started with');
+      if (opts.resume === undefined && file === undefined)
+        throw new UsageError('expected a config file (e.g. configs/linux.yaml) or --resume RUN_DIR, got neither');
       const kind = chooseReporterKind({ json: opts.json === true, isTTY: process.stderr.isTTY === true, term: process.env.TERM });
       const reporter = createReporter(kind, { stdout: process.stdout, stderr: process.stderr });
       const controller = new AbortController();
       const release = stopOnSignals(controller);
       let outcome: RunOutcome;
       try {
-        const options = { emit: (event: Parameters<typeof reporter.event>[0]) => reporter.event(event), command: context.argv.slice(1), signal: controller.signal };
-        outcome = opts.resume !== undefined
-          ? await resumeRun(opts.resume, options)
-          : await runBenchmarks(await loadConfig(file!), { ...options, accel: opts.accel, executor: opts.executor });
+        const options = {
+          emit: (event: Parameters<typeof reporter.event>[0]) => reporter.event(event),
+          command: context.argv.slice(1),
+          signal: controller.signal,
+        };
+        outcome =
+          opts.resume !== undefined
+            ? await resumeRun(opts.resume, options)
+            : await runBenchmarks(await loadConfig(file!), { ...options, accel: opts.accel, executor: opts.executor });
       } catch (error) {
         reporter.abort(error);
         throw error;

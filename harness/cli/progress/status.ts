@@ -112,7 +112,11 @@ export function statusLine(progress: RunProgress, now: number): string | undefin
       parts.push(phase.received === 0 ? `measuring ${phase.expected} samples (${inPhase})` : `${phase.received}/${phase.expected} samples`);
       break;
     case 'between-benchmarks':
-      parts.push(current.ordinal === 0 ? `payload started, waiting for its first benchmark (${inPhase})` : `${current.ordinal} benchmark(s) done, waiting for the next (${inPhase})`);
+      parts.push(
+        current.ordinal === 0
+          ? `payload started, waiting for its first benchmark (${inPhase})`
+          : `${current.ordinal} benchmark(s) done, waiting for the next (${inPhase})`,
+      );
       break;
     case 'shutting-down':
       parts.push(`payload done, shutting down (${inPhase})`);

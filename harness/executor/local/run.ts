@@ -28,7 +28,9 @@ export const localExecutor: Executor = {
   },
   resumeReason(runDir, manifest) {
     if (manifest.finishedAt && !manifest.interrupted) {
-      throw new Error(`expected an interrupted run in ${runDir}, got one that finished at ${manifest.finishedAt} (${manifest.complete ? 'complete' : 'incomplete, but not interrupted'}): nothing to resume`);
+      throw new Error(
+        `expected an interrupted run in ${runDir}, got one that finished at ${manifest.finishedAt} (${manifest.complete ? 'complete' : 'incomplete, but not interrupted'}): nothing to resume`,
+      );
     }
     return manifest.interrupted?.reason ?? 'the harness stopped without finishing the run (killed, or the machine went down)';
   },
@@ -114,7 +116,10 @@ class LocalRun {
   /** The guest's entry, made on its first job (or taken from the run being resumed); undefined when the guest is skipped. */
   private async enterGuest(record: JobRecord): Promise<GuestManifest | undefined> {
     const guest = this.config.guests.find((g) => g.name === record.guest);
-    if (!guest) throw new Error(`expected job ${record.id}'s guest ${record.guest} in ${this.config.file}, got guests ${this.config.guests.map((g) => g.name).join(', ')}`);
+    if (!guest)
+      throw new Error(
+        `expected job ${record.id}'s guest ${record.guest} in ${this.config.file}, got guests ${this.config.guests.map((g) => g.name).join(', ')}`,
+      );
     let entry = this.entries.get(guest.name);
     if (!entry) {
       const previous = this.kept.get(guest.name);

@@ -60,7 +60,11 @@ export async function queryJobs(ids: readonly string[]): Promise<Map<string, Slu
   const statuses = await squeueJobs(ids);
   const missing = ids.filter((id) => !statuses.has(id));
   if (missing.length > 0) {
-    const sacct = await execa('sacct', ['--noheader', '--parsable2', '--allocations', `--jobs=${missing.join(',')}`, '--format=JobID,State,NodeList,ExitCode'], { reject: false });
+    const sacct = await execa(
+      'sacct',
+      ['--noheader', '--parsable2', '--allocations', `--jobs=${missing.join(',')}`, '--format=JobID,State,NodeList,ExitCode'],
+      { reject: false },
+    );
     if (sacct.exitCode === 0) for (const [id, status] of parseStatusLines(sacct.stdout)) if (missing.includes(id)) statuses.set(id, status);
   }
   return statuses;
@@ -82,7 +86,9 @@ async function squeueJobs(ids: readonly string[]): Promise<Map<string, SlurmStat
 export async function submit(argv: readonly string[], script: string): Promise<string> {
   const result = await execa('sbatch', [...argv], { input: script, reject: false });
   if (result.exitCode !== 0) {
-    throw new Error(`expected sbatch to accept the job (sbatch ${argv.join(' ')}), got exit code ${result.exitCode}: ${result.stderr.trim() || result.stdout.trim()}`);
+    throw new Error(
+      `expected sbatch to accept the job (sbatch ${argv.join(' ')}), got exit code ${result.exitCode}: ${result.stderr.trim() || result.stdout.trim()}`,
+    );
   }
   return result.stdout;
 }
@@ -97,6 +103,7 @@ export async function cancel(ids: readonly string[]): Promise<void> {
 export async function slurmUnavailable(): Promise<string | undefined> {
   const ping = await execa('scontrol', ['ping'], { reject: false });
   if (ping.exitCode === undefined) return `expected Slurm's client commands (sbatch, squeue, scontrol) on PATH, got none: ${ping.message}`;
-  if (!/\bUP\b/.test(ping.stdout)) return `expected a Slurm controller that answers (scontrol ping), got: ${(ping.stdout + ping.stderr).trim() || `exit code ${ping.exitCode}`}`;
+  if (!/\bUP\b/.test(ping.stdout))
+    return `expected a Slurm controller that answers (scontrol ping), got: ${(ping.stdout + ping.stderr).trim() || `exit code ${ping.exitCode}`}`;
   return undefined;
 }

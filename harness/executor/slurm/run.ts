@@ -43,7 +43,9 @@ export const slurmExecutor: Executor = {
   resumeReason(runDir, manifest) {
     const records = manifest.executor?.jobs ?? [];
     if (manifest.finishedAt && !manifest.interrupted && records.every((r) => SETTLED.has(r.state))) {
-      throw new Error(`expected a Slurm run in ${runDir} with jobs still to run, got one whose every job is done or skipped (finished ${manifest.finishedAt}): nothing to resume`);
+      throw new Error(
+        `expected a Slurm run in ${runDir} with jobs still to run, got one whose every job is done or skipped (finished ${manifest.finishedAt}): nothing to resume`,
+      );
     }
     const unfinished = records.filter((r) => !SETTLED.has(r.state));
     return manifest.interrupted?.reason ?? `jobs not done: ${unfinished.map((r) => `${r.id} (${r.state})`).join(', ') || 'none recorded'}`;
@@ -99,7 +101,14 @@ async function runOnSlurm(config: RunConfig, runDir: string, manifest: Manifest,
  * or running are waited for rather than submitted again. The plan is written before anything is
  * submitted: a job reads it from the run's manifest.json when it starts.
  */
-async function submitOrAwait(config: RunConfig, runDir: string, manifest: Manifest, records: JobRecord[], options: SlurmRunOptions, save: () => Promise<void>): Promise<void> {
+async function submitOrAwait(
+  config: RunConfig,
+  runDir: string,
+  manifest: Manifest,
+  records: JobRecord[],
+  options: SlurmRunOptions,
+  save: () => Promise<void>,
+): Promise<void> {
   const earlier = await queryJobs(records.flatMap((r) => (r.slurm && !SETTLED.has(r.state) ? [r.slurm.jobId] : [])));
   const toSubmit: JobRecord[] = [];
   for (const record of records.filter((r) => !SETTLED.has(r.state))) {
@@ -158,7 +167,13 @@ async function submitJobs(config: RunConfig, runDir: string, manifest: Manifest,
 }
 
 /** Polls the queue until every job has ended, gathering each that completes; the reports are rewritten after each change. */
-async function waitForJobs(runDir: string, manifest: Manifest, records: JobRecord[], options: SlurmRunOptions & { pollSeconds: number }, save: () => Promise<unknown>): Promise<void> {
+async function waitForJobs(
+  runDir: string,
+  manifest: Manifest,
+  records: JobRecord[],
+  options: SlurmRunOptions & { pollSeconds: number },
+  save: () => Promise<unknown>,
+): Promise<void> {
   const { emit, signal } = options;
   const interval = options.pollSeconds * 1000;
   const active = () => records.filter(inSlurm);
@@ -179,7 +194,17 @@ async function waitForJobs(runDir: string, manifest: Manifest, records: JobRecor
       if (`${record.state}/${record.slurm!.state}/${record.slurm!.node ?? ''}` !== before) {
         changed = true;
         const ended = records.filter((r) => !inSlurm(r)).length;
-        emit({ type: 'job-state', job: record.id, guest: record.guest, state: record.state, slurmState: status.state, ...(status.node ? { node: status.node } : {}), ...(record.reason ? { reason: record.reason } : {}), ended, total: records.length });
+        emit({
+          type: 'job-state',
+          job: record.id,
+          guest: record.guest,
+          state: record.state,
+          slurmState: status.state,
+          ...(status.node ? { node: status.node } : {}),
+          ...(record.reason ? { reason: record.reason } : {}),
+          ended,
+          total: records.length,
+        });
       }
     }
     if (changed) await save();
@@ -202,16 +227,28 @@ async function settle(runDir: string, manifest: Manifest, record: JobRecord, sta
     const job = await readFinishedJob(runDir, record.id);
     if (typeof job !== 'string') {
       await gatherJob(runDir, manifest, record, job);
-      if (!manifest.accel.chosen && job.accel.chosen) recordAccel(manifest, job.accel.chosen, `on ${slurm.node ?? job.host.hostname}: ${job.accel.reason ?? ''}`);
+      if (!manifest.accel.chosen && job.accel.chosen)
+        recordAccel(manifest, job.accel.chosen, `on ${slurm.node ?? job.host.hostname}: ${job.accel.reason ?? ''}`);
       return;
     }
     if (status.state === GONE) {
-      const started = await stat(log).then(() => true, () => false);
+      const started = await stat(log).then(
+        () => true,
+        () => false,
+      );
       if (!started && stateOf(lastSeen) === 'pending') {
-        setJobState(record, 'cancelled', `Slurm job ${slurm.jobId} left the queue without starting (last seen ${lastSeen}, no log): cancelled while pending, which is what scancel does to a pending array task on a cluster that keeps no accounting (sacct) to say more`);
+        setJobState(
+          record,
+          'cancelled',
+          `Slurm job ${slurm.jobId} left the queue without starting (last seen ${lastSeen}, no log): cancelled while pending, which is what scancel does to a pending array task on a cluster that keeps no accounting (sacct) to say more`,
+        );
         return;
       }
-      setJobState(record, 'failed', `Slurm job ${slurm.jobId} is no longer listed by squeue or sacct (last seen ${lastSeen}), and ${job}; log ${slurm.log}, ending:\n${await logTail(log)}`);
+      setJobState(
+        record,
+        'failed',
+        `Slurm job ${slurm.jobId} is no longer listed by squeue or sacct (last seen ${lastSeen}), and ${job}; log ${slurm.log}, ending:\n${await logTail(log)}`,
+      );
       return;
     }
     setJobState(record, 'failed', `Slurm job ${slurm.jobId} COMPLETED, but ${job}; log ${slurm.log}, ending:\n${await logTail(log)}`);
@@ -219,7 +256,11 @@ async function settle(runDir: string, manifest: Manifest, record: JobRecord, sta
   }
   const tail = await logTail(log);
   const detail = `${status.detail ? ` (${status.detail})` : ''}${status.node ? ` on ${status.node}` : ''}`;
-  setJobState(record, meaning === 'cancelled' ? 'cancelled' : 'failed', `Slurm job ${slurm.jobId} ${status.state}${detail}; log ${slurm.log}${tail ? `, ending:\n${tail}` : ' (empty)'}`);
+  setJobState(
+    record,
+    meaning === 'cancelled' ? 'cancelled' : 'failed',
+    `Slurm job ${slurm.jobId} ${status.state}${detail}; log ${slurm.log}${tail ? `, ending:\n${tail}` : ' (empty)'}`,
+  );
 }
 
 async function logTail(file: string): Promise<string> {
@@ -230,7 +271,13 @@ async function logTail(file: string): Promise<string> {
     const length = Math.min(size, LOG_TAIL_BYTES);
     const { buffer } = await handle.read(Buffer.alloc(length), 0, length, size - length);
     // Indented, so each line stays inside its failure's entry in report.md's list.
-    return buffer.toString('utf8').trimEnd().split('\n').slice(-LOG_TAIL_LINES).map((line) => `  | ${line}`).join('\n');
+    return buffer
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(-LOG_TAIL_LINES)
+      .map((line) => `  | ${line}`)
+      .join('\n');
   } finally {
     await handle.close();
   }
@@ -243,5 +290,7 @@ function inSlurm(record: JobRecord): boolean {
 
 /** A failure entry for each job that did not end well, for results.json and the report. */
 function jobFailures(records: readonly JobRecord[]): NotRun[] {
-  return records.filter((r) => ['failed', 'cancelled', 'interrupted'].includes(r.state)).map((r) => ({ guest: r.guest, reason: `job ${r.id} ${r.state}: ${r.reason ?? 'no reason recorded'}` }));
+  return records
+    .filter((r) => ['failed', 'cancelled', 'interrupted'].includes(r.state))
+    .map((r) => ({ guest: r.guest, reason: `job ${r.id} ${r.state}: ${r.reason ?? 'no reason recorded'}` }));
 }

@@ -33,7 +33,10 @@ export function cdfSpec(curves: readonly CdfCurve[], options: { title: string; u
     height: 190,
     title: {
       text: options.title,
-      subtitle: [`empirical CDF of all samples${log ? ', log scale' : ''}`, boots.length > 0 ? `pooled (thick) and each of ${boots.length} boots (thin, grey)` : 'one boot'],
+      subtitle: [
+        `empirical CDF of all samples${log ? ', log scale' : ''}`,
+        boots.length > 0 ? `pooled (thick) and each of ${boots.length} boots (thin, grey)` : 'one boot',
+      ],
     },
     data: { values },
     mark: { type: 'line', interpolate: 'linear' },
@@ -42,9 +45,7 @@ export function cdfSpec(curves: readonly CdfCurve[], options: { title: string; u
         field: 'x',
         type: 'quantitative',
         title: `${options.unit} per operation${log ? ' (log)' : ''}`,
-        scale: log
-          ? { type: 'log' }
-          : { zero: false, nice: false, domain: [options.min - pad, options.max + pad] },
+        scale: log ? { type: 'log' } : { zero: false, nice: false, domain: [options.min - pad, options.max + pad] },
         axis: { tickCount: 6, format: log ? '~s' : axisFormat(options.max) },
       },
       y: { field: 'p', type: 'quantitative', title: 'fraction of samples ≤ x', scale: { domain: [0, 1] }, axis: { tickCount: 5 } },

@@ -82,9 +82,7 @@ export function histogram(sorted: Float64Array): Histogram {
     }
   }
   // Empty bins draw nothing; leaving them out keeps the SVG small.
-  const bins = [...counts.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([index, count]) => ({ x0: start + index * step, x1: start + (index + 1) * step, count }));
+  const bins = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([index, count]) => ({ x0: start + index * step, x1: start + (index + 1) * step, count }));
   return { bins, shown: [lo, hi], below, above, min, max, n };
 }
 

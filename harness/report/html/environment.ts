@@ -29,7 +29,19 @@ export function environmentFacts(manifest: Manifest): [string, string][] {
   ];
 }
 
-export const GUEST_ENVIRONMENT_HEADERS = ['guest', 'OS', 'status', 'guest kernel', 'timer', 'vCPUs', 'boots', 'QEMU', 'accelerator', 'pinned host CPUs', 'host warnings'] as const;
+export const GUEST_ENVIRONMENT_HEADERS = [
+  'guest',
+  'OS',
+  'status',
+  'guest kernel',
+  'timer',
+  'vCPUs',
+  'boots',
+  'QEMU',
+  'accelerator',
+  'pinned host CPUs',
+  'host warnings',
+] as const;
 
 /** Per guest: what it ran on and under, with the host's warnings about the CPUs it was pinned to. */
 export function guestEnvironmentRow(guest: GuestManifest, runId: string, context: ReportContext): string[] {

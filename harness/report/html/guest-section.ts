@@ -9,7 +9,12 @@ type GuestContext = ReportContext['guests'][number];
 
 /** An id fragment from a guest name: letters, digits and dashes only. */
 export function slug(text: string): string {
-  return text.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase() || 'x';
+  return (
+    text
+      .replace(/[^A-Za-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .toLowerCase() || 'x'
+  );
 }
 
 function list(items: readonly string[]): string {
@@ -20,7 +25,13 @@ function list(items: readonly string[]): string {
  * One guest as report.md has it (how it ran, its figures, how each was obtained, flags), then the
  * distribution of every figure's samples.
  */
-export async function guestSection(guest: GuestContext, figures: readonly FigureSamples[], colors: GuestColors, index: number, merged: boolean): Promise<string> {
+export async function guestSection(
+  guest: GuestContext,
+  figures: readonly FigureSamples[],
+  colors: GuestColors,
+  index: number,
+  merged: boolean,
+): Promise<string> {
   const rows = figures.map((f) => f.entry);
   const id = `guest-${index + 1}-${slug(guest.name)}`;
   const out = [
@@ -41,11 +52,16 @@ export async function guestSection(guest: GuestContext, figures: readonly Figure
   }
   const notes = [
     ...rows.flatMap((r) => r.flags.map((flag) => `<strong>${escapeHtml(r.metric)}:</strong> ${inlineMarkdown(flag)}`)),
-    ...rows.filter((r) => r.clampedSamples > 0).map((r) => `${escapeHtml(r.metric)}: ${r.clampedSamples} samples were below the timer overhead and counted as 0.`),
+    ...rows
+      .filter((r) => r.clampedSamples > 0)
+      .map((r) => `${escapeHtml(r.metric)}: ${r.clampedSamples} samples were below the timer overhead and counted as 0.`),
   ];
   if (notes.length > 0) out.push('<div class="flags">', list(notes), '</div>');
   if (figures.length > 0) {
-    out.push('<h3>Distributions</h3>', '<p>Per-operation samples of each figure, as its median and CI were computed from them (timer overhead subtracted, unsettled samples dropped).</p>');
+    out.push(
+      '<h3>Distributions</h3>',
+      '<p>Per-operation samples of each figure, as its median and CI were computed from them (timer overhead subtracted, unsettled samples dropped).</p>',
+    );
     for (const [i, figure] of figures.entries()) out.push(await distributionFigure(figure, `${id}-figure-${i + 1}`, colorOf(colors, guest.name)));
   }
   out.push('</section>');

@@ -22,27 +22,43 @@ export function methodologyFacts(doc: ResultsDocument, manifests: readonly Manif
   const bootstrap = distinct(manifests.map((m) => `${m.bootstrap.resamples} resamples, seed ${m.bootstrap.seed} (${m.bootstrap.method})`));
   facts.push(['bootstrap', bootstrap.join('; ') || '—']);
   if (results.length === 0) return facts;
-  facts.push(['95% CI of the median', `${tally(results.map((r) => r.ciMethod))}; with several boots the resampling is hierarchical: boots, then samples within each boot`]);
+  facts.push([
+    '95% CI of the median',
+    `${tally(results.map((r) => r.ciMethod))}; with several boots the resampling is hierarchical: boots, then samples within each boot`,
+  ]);
   facts.push(['figure per operation', '(raw ticks − timer overhead) / operations per sample, for each sample']);
   const overheads = distinct(results.map((r) => r.guest)).map((guest) => {
     const own = results.filter((r) => r.guest === guest);
     const subtracted = distinct(own.map((r) => r.timerOverhead.subtracted)).sort((a, b) => a - b);
     const unstable = own.filter((r) => !r.timerOverhead.stable).length;
-    const range = subtracted.length === 1 ? formatFigure(subtracted[0]!) : `${formatFigure(subtracted[0]!)}–${formatFigure(subtracted[subtracted.length - 1]!)}`;
+    const range =
+      subtracted.length === 1 ? formatFigure(subtracted[0]!) : `${formatFigure(subtracted[0]!)}–${formatFigure(subtracted[subtracted.length - 1]!)}`;
     return `${guest}: ${range} ticks${unstable > 0 ? ` (**unstable** in ${unstable} figure${unstable === 1 ? '' : 's'})` : ''}`;
   });
-  facts.push(['timer overhead subtracted', `the minimum of the back-to-back timer-read measurements before and after each boot's run; ${overheads.join('; ')}`]);
+  facts.push([
+    'timer overhead subtracted',
+    `the minimum of the back-to-back timer-read measurements before and after each boot's run; ${overheads.join('; ')}`,
+  ]);
   facts.push(['iterations, warm-up', tally(results.map((r) => `${r.iterations} samples after a warm-up of ${r.warmup}`))]);
   const dropped = results.reduce((sum, r) => sum + r.settling.dropped, 0);
   const droppers = results.filter((r) => r.settling.dropped > 0).length;
-  facts.push(['settling', `${tally(results.map((r) => r.settling.policy))}; ${dropped} samples dropped as unsettled, in ${droppers} of ${results.length} figures (per figure below)`]);
+  facts.push([
+    'settling',
+    `${tally(results.map((r) => r.settling.policy))}; ${dropped} samples dropped as unsettled, in ${droppers} of ${results.length} figures (per figure below)`,
+  ]);
   const low = results.reduce((sum, r) => sum + r.outliers.low, 0);
   const high = results.reduce((sum, r) => sum + r.outliers.high, 0);
-  facts.push(['outliers', `${tally(results.map((r) => (r.outliers.method === 'mad' ? 'modified z-score > 3.5 (median ± 3.5 · 1.4826 · MAD)' : 'Tukey fences (Q1 − 1.5 IQR, Q3 + 1.5 IQR)')))}; counted, never dropped: ${low} low, ${high} high in all`]);
+  facts.push([
+    'outliers',
+    `${tally(results.map((r) => (r.outliers.method === 'mad' ? 'modified z-score > 3.5 (median ± 3.5 · 1.4826 · MAD)' : 'Tukey fences (Q1 − 1.5 IQR, Q3 + 1.5 IQR)')))}; counted, never dropped: ${low} low, ${high} high in all`,
+  ]);
   const units = distinct(results.map((r) => r.unit)) as Unit[];
   facts.push(['units', units.map((u) => `${u}: ${unitMeaning(u)}`).join('; ')]);
   if (crossOs.length > 0) {
-    facts.push(['cross-OS ratio', `figure / **${crossOs[0]!.baseline}**'s fastest figure of the same kind (same placement); bootstrap CI of the ratio of medians, hierarchical over boots when there are several`]);
+    facts.push([
+      'cross-OS ratio',
+      `figure / **${crossOs[0]!.baseline}**'s fastest figure of the same kind (same placement); bootstrap CI of the ratio of medians, hierarchical over boots when there are several`,
+    ]);
   }
   facts.push([
     'plots',

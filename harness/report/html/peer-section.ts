@@ -12,7 +12,9 @@ export function peerSection(peers: readonly PeerEntry[]): string {
     ...[...new Set(peers.map((p) => `${p.guest}: ${p.conversion}`))].map((c) => `Conversion, ${escapeHtml(c)}.`),
     ...peers.flatMap((p) => [
       ...(p.reason !== undefined ? [`<strong>${escapeHtml(`${p.guest} ${p.peer} ${p.bench}`)}:</strong> ${escapeHtml(p.reason)}`] : []),
-      ...p.boots.filter((b) => b.perOp === null).map((b) => `${escapeHtml(`${p.guest} ${p.peer} ${p.bench}`)}, boot ${b.boot} output: <code>${escapeHtml(b.raw)}</code>`),
+      ...p.boots
+        .filter((b) => b.perOp === null)
+        .map((b) => `${escapeHtml(`${p.guest} ${p.peer} ${p.bench}`)}, boot ${b.boot} output: <code>${escapeHtml(b.raw)}</code>`),
     ]),
   ];
   return [

@@ -40,7 +40,17 @@ export async function reportHtml(input: HtmlReportInput): Promise<string> {
   const colors = guestColors([...context.guests.map((g) => g.name), ...figures.map((f) => f.entry.guest)]);
   const guests = [];
   for (const [i, guest] of context.guests.entries()) {
-    guests.push({ id: `guest-${i + 1}-${slug(guest.name)}`, name: guest.name, html: await guestSection(guest, figures.filter((f) => f.entry.guest === guest.name), colors, i, merged) });
+    guests.push({
+      id: `guest-${i + 1}-${slug(guest.name)}`,
+      name: guest.name,
+      html: await guestSection(
+        guest,
+        figures.filter((f) => f.entry.guest === guest.name),
+        colors,
+        i,
+        merged,
+      ),
+    });
   }
   const toc = [
     ...(crossOs.length > 0 ? [['across-systems', 'Across systems']] : []),
@@ -55,7 +65,11 @@ export async function reportHtml(input: HtmlReportInput): Promise<string> {
     '<section id="environment">',
     '<h2>Environment</h2>',
     ...manifests.flatMap((m) => [...(manifests.length > 1 ? [`<h3>Run ${escapeHtml(m.runId)}</h3>`] : []), factTable(environmentFacts(m))]),
-    htmlTable(GUEST_ENVIRONMENT_HEADERS, manifests.flatMap((m) => m.guests.map((g) => guestEnvironmentRow(g, m.runId, context))), { className: 'guests' }),
+    htmlTable(
+      GUEST_ENVIRONMENT_HEADERS,
+      manifests.flatMap((m) => m.guests.map((g) => guestEnvironmentRow(g, m.runId, context))),
+      { className: 'guests' },
+    ),
     '</section>',
   ];
   const methodology = [

@@ -69,8 +69,17 @@ export class FakeTime {
 
 export function rawBenchmark(metric: string, samples: number): RawBenchmark {
   return {
-    metric, mechanism: 'm', unit: 'ticks', iterations: samples, warmup: 0, opsPerSample: 1, vcpus: '0', affinity: '0',
-    timerOverhead: 20, timerOverheadAfter: 21, samples: Array.from({ length: samples }, (_, i) => 100 + i),
+    metric,
+    mechanism: 'm',
+    unit: 'ticks',
+    iterations: samples,
+    warmup: 0,
+    opsPerSample: 1,
+    vcpus: '0',
+    affinity: '0',
+    timerOverhead: 20,
+    timerOverheadAfter: 21,
+    samples: Array.from({ length: samples }, (_, i) => 100 + i),
   };
 }
 

@@ -17,7 +17,15 @@ describe('JSON progress reporter (--json)', () => {
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(parsed.map((p) => p.type)).to.deep.equal(events.map((e) => e.type));
     for (const p of parsed) expect(Object.keys(p).slice(0, 2)).to.deep.equal(['type', 'time']);
-    expect(parsed[7]).to.deep.equal({ type: 'benchmark-progress', time: '2026-01-02T03:04:05.000Z', guest: 'linux', boot: 1, metric: 'syscall.null', received: 6, expected: 10 });
+    expect(parsed[7]).to.deep.equal({
+      type: 'benchmark-progress',
+      time: '2026-01-02T03:04:05.000Z',
+      guest: 'linux',
+      boot: 1,
+      metric: 'syscall.null',
+      received: 6,
+      expected: 10,
+    });
   });
 
   it('gives a finished benchmark its sample count instead of the samples', () => {
@@ -47,18 +55,33 @@ describe('JSON progress reporter (--json)', () => {
     const stdout = new FakeOutput();
     const reporter = createJsonReporter(stdout, () => T0);
     reporter.finish({
-      runId: 'r1', runDir: '/results/r1', complete: true, peers: [], failed: [],
+      runId: 'r1',
+      runDir: '/results/r1',
+      complete: true,
+      peers: [],
+      failed: [],
       results: [resultEntry('linux', 'syscall.null', 120, { caveat: 'instructions, not time' })],
       skipped: [{ guest: 'sel4', reason: 'no build' }],
     });
     reporter.abort(new Error('bad config', { cause: new Error('line 3') }));
-    const [summary, error] = stdout.text.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const [summary, error] = stdout.text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(summary).to.deep.equal({
-      type: 'summary', time: '2026-01-02T03:04:05.000Z', runId: 'r1', runDir: '/results/r1', complete: true,
+      type: 'summary',
+      time: '2026-01-02T03:04:05.000Z',
+      runId: 'r1',
+      runDir: '/results/r1',
+      complete: true,
       results: [{ guest: 'linux', metric: 'syscall.null', unit: 'guest-instructions', n: 3, median: 120, ci95: [120, 121], caveat: 'instructions, not time' }],
       skipped: [{ guest: 'sel4', reason: 'no build' }],
       failed: [],
     });
-    expect(error).to.deep.equal({ type: 'error', time: '2026-01-02T03:04:05.000Z', error: { name: 'Error', message: 'bad config', cause: { name: 'Error', message: 'line 3' } } });
+    expect(error).to.deep.equal({
+      type: 'error',
+      time: '2026-01-02T03:04:05.000Z',
+      error: { name: 'Error', message: 'bad config', cause: { name: 'Error', message: 'line 3' } },
+    });
   });
 });

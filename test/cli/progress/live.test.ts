@@ -89,13 +89,24 @@ describe('live progress reporter (terminal)', () => {
   it('clears the status line at the end, then prints the summary on stdout, and leaves no timer behind', () => {
     playAll(50);
     reporter.event(byType('benchmark-begin')); // so that a status line is up when the run finishes
-    reporter.finish({ runId: 'r1', runDir: '/results/r1', complete: true, results: [resultEntry('linux', 'syscall.null', 120)], skipped: [], failed: [], peers: [] });
+    reporter.finish({
+      runId: 'r1',
+      runDir: '/results/r1',
+      complete: true,
+      results: [resultEntry('linux', 'syscall.null', 120)],
+      skipped: [],
+      failed: [],
+      peers: [],
+    });
     const screen = stderr.screen();
     expect(screen.at(-1)).to.equal('');
     expect(screen).to.include('[linux] syscall.null: 10 samples').and.to.include('[linux] done in 41.5 s').and.to.include('run complete: /results/r1');
     expect(screen.join('\n')).not.to.contain('·');
     expect(time.pending).to.equal(0);
-    expect(stdout.text).to.match(/^guest +metric +unit/).and.to.match(/^linux +syscall\.null +guest-instructions +3 +120 +\[120, 121\]$/m).and.to.contain('run directory: /results/r1\n');
+    expect(stdout.text)
+      .to.match(/^guest +metric +unit/)
+      .and.to.match(/^linux +syscall\.null +guest-instructions +3 +120 +\[120, 121\]$/m)
+      .and.to.contain('run directory: /results/r1\n');
   });
 
   it('on abort clears the status line and prints nothing more', () => {

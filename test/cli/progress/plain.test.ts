@@ -31,7 +31,11 @@ describe('plain progress reporter (not a terminal)', () => {
     const stdout = new FakeOutput();
     const reporter = createPlainReporter({ stdout, stderr: new FakeOutput() });
     reporter.finish({
-      runId: 'r1', runDir: '/results/r1', complete: false, results: [], peers: [],
+      runId: 'r1',
+      runDir: '/results/r1',
+      complete: false,
+      results: [],
+      peers: [],
       skipped: [{ guest: 'sel4', reason: 'no build', howTo: 'see docs' }],
       failed: [{ guest: 'linux', metric: 'syscall.null', reason: 'ERROR record\nmore' }],
     });

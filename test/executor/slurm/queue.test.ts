@@ -17,7 +17,14 @@ describe('Slurm queue states', () => {
     expect(['RUNNING', 'COMPLETING'].map(stateOf)).to.deep.equal(['running', 'running']);
     expect(stateOf('COMPLETED')).to.equal('completed');
     expect(['CANCELLED', 'PREEMPTED', 'DEADLINE'].map(stateOf)).to.deep.equal(['cancelled', 'cancelled', 'cancelled']);
-    expect(['FAILED', 'TIMEOUT', 'NODE_FAIL', 'OUT_OF_MEMORY', 'BOOT_FAIL', 'SOMETHING_NEW'].map(stateOf)).to.deep.equal(['failed', 'failed', 'failed', 'failed', 'failed', 'failed']);
+    expect(['FAILED', 'TIMEOUT', 'NODE_FAIL', 'OUT_OF_MEMORY', 'BOOT_FAIL', 'SOMETHING_NEW'].map(stateOf)).to.deep.equal([
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+    ]);
   });
 });
 

@@ -22,15 +22,42 @@ describe('sbatch submissions', () => {
     expect(groupSubmissions(jobs, false).map((s) => s.indices)).to.deep.equal([[0], [1], [2]]);
   });
 
-  it('asks for the whole node by default, or for the guest\'s CPUs and memory when not exclusive', () => {
+  it("asks for the whole node by default, or for the guest's CPUs and memory when not exclusive", () => {
     const submission = { indices: [0, 2], cpus: 2, memoryMiB: 1536 };
     expect(sbatchArgv(defaults, submission, { jobName: 'harness-r', logDir: '/runs/r/jobs/logs' })).to.deep.equal([
-      '--parsable', '--job-name=harness-r', '--time=120', '--nodes=1', '--ntasks=1', '--exclusive', '--array=0,2', '--output=/runs/r/jobs/logs/slurm-%A_%a.out',
+      '--parsable',
+      '--job-name=harness-r',
+      '--time=120',
+      '--nodes=1',
+      '--ntasks=1',
+      '--exclusive',
+      '--array=0,2',
+      '--output=/runs/r/jobs/logs/slurm-%A_%a.out',
     ]);
-    const shared = { ...defaults, exclusive: false, array: false, partition: 'bench', constraint: 'skylake|icelake', account: 'lab', qos: 'long', extraArgs: ['--reservation=r1'] };
+    const shared = {
+      ...defaults,
+      exclusive: false,
+      array: false,
+      partition: 'bench',
+      constraint: 'skylake|icelake',
+      account: 'lab',
+      qos: 'long',
+      extraArgs: ['--reservation=r1'],
+    };
     expect(sbatchArgv(shared, { indices: [1], cpus: 1, memoryMiB: 1280 }, { jobName: 'h', logDir: '/l' })).to.deep.equal([
-      '--parsable', '--job-name=h', '--time=120', '--nodes=1', '--ntasks=1', '--cpus-per-task=1', '--mem=1280M',
-      '--partition=bench', '--constraint=skylake|icelake', '--account=lab', '--qos=long', '--output=/l/slurm-%j.out', '--reservation=r1',
+      '--parsable',
+      '--job-name=h',
+      '--time=120',
+      '--nodes=1',
+      '--ntasks=1',
+      '--cpus-per-task=1',
+      '--mem=1280M',
+      '--partition=bench',
+      '--constraint=skylake|icelake',
+      '--account=lab',
+      '--qos=long',
+      '--output=/l/slurm-%j.out',
+      '--reservation=r1',
     ]);
   });
 

@@ -31,7 +31,11 @@ const CONFIG = {
   ],
 };
 
-type Doc = { complete: boolean; results: Array<{ guest: string; metric: string; median: number; n: number }>; failed: Array<{ guest: string; reason: string }> };
+type Doc = {
+  complete: boolean;
+  results: Array<{ guest: string; metric: string; median: number; n: number }>;
+  failed: Array<{ guest: string; reason: string }>;
+};
 const readDoc = async (runDir: string) => JSON.parse(await readFile(join(runDir, 'results.json'), 'utf8')) as Doc;
 const readManifest = async (runDir: string) => JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8')) as Manifest;
 const medians = (doc: Doc) => Object.fromEntries(doc.results.map((r) => [`${r.guest} ${r.metric}`, r.median]));
@@ -77,7 +81,10 @@ describe('@guest harness run --executor slurm on a real single-node Slurm', func
       const left = clusterProcesses(cluster.dir);
       await cluster.stop();
       expect(stdout.trim(), 'Slurm jobs left in the queue after the tests').to.equal('');
-      expect(left.filter((p) => p.comm === 'slurmstepd' || p.comm === 'qemu-system-x86'), 'job processes left').to.deep.equal([]);
+      expect(
+        left.filter((p) => p.comm === 'slurmstepd' || p.comm === 'qemu-system-x86'),
+        'job processes left',
+      ).to.deep.equal([]);
       expect(clusterProcesses(cluster.dir), 'daemons left after stop').to.deep.equal([]);
     }
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -111,7 +118,11 @@ describe('@guest harness run --executor slurm on a real single-node Slurm', func
       expect(job.accel).to.equal('tcg-icount');
       expect(await readFile(join(runDir, job.slurm!.log), 'utf8')).to.contain(`job ${job.id} done: 1 figure(s) in ${join(runDir, 'jobs', job.id)}`);
     }
-    expect(manifest.guests[0]!.boots.map((b) => [b.boot, b.job])).to.deep.equal([[1, 'linux.s1'], [2, 'linux.s2'], [3, 'linux.s3']]);
+    expect(manifest.guests[0]!.boots.map((b) => [b.boot, b.job])).to.deep.equal([
+      [1, 'linux.s1'],
+      [2, 'linux.s2'],
+      [3, 'linux.s3'],
+    ]);
     expect(manifest.accel.chosen).to.equal('tcg-icount');
     // The same run-directory layout as the local run (Slurm's logs and job manifests under jobs/ besides).
     expect(await layout(runDir)).to.deep.equal(await layout(local.runDir));
@@ -171,7 +182,11 @@ describe('@guest harness run --executor slurm on a real single-node Slurm', func
     const after = await readManifest(runDir);
     expect(after.executor!.jobs.map((j) => j.state)).to.deep.equal(['done', 'done', 'done']);
     expect(after.resumes?.[0]?.reused).to.deep.equal(['linux boot-1']);
-    expect(after.guests[0]!.boots.map((b) => [b.boot, b.job, b.status])).to.deep.equal([[1, 'linux.s1', 'done'], [2, 'linux.s2', 'done'], [3, 'linux.s3', 'done']]);
+    expect(after.guests[0]!.boots.map((b) => [b.boot, b.job, b.status])).to.deep.equal([
+      [1, 'linux.s1', 'done'],
+      [2, 'linux.s2', 'done'],
+      [3, 'linux.s3', 'done'],
+    ]);
     expect(after.executor!.jobs[1]!.slurm!.log).to.match(/^jobs\/logs\/slurm-\d+_1\.out$/);
   });
 
@@ -196,7 +211,7 @@ describe('@guest harness run --executor slurm on a real single-node Slurm', func
     expect(medians(await readDoc(runDir))).to.deep.equal(medians(local.doc));
   });
 
-  it('records jobs sbatch refuses (no such partition) as failed with sbatch\'s message, and exits 1', async () => {
+  it("records jobs sbatch refuses (no such partition) as failed with sbatch's message, and exits 1", async () => {
     const { dir: other, file: refused } = await writeTempConfig({ ...CONFIG, executor: { ...CONFIG.executor, slurm: { partition: 'no-such-partition' } } });
     try {
       const run = new HarnessProcess(['run', refused, '--executor', 'slurm'], cluster!.env);
@@ -205,7 +220,9 @@ describe('@guest harness run --executor slurm on a real single-node Slurm', func
       const runDir = run.events.find((e) => e.type === 'run-done')!.runDir as string;
       const doc = await readDoc(runDir);
       expect(doc.failed.map((f) => f.reason)).to.have.length(3);
-      expect(doc.failed[0]!.reason).to.match(/^job linux\.s1 failed: not submitted: expected sbatch to accept the job \(sbatch .*--partition=no-such-partition.*\), got exit code 1: sbatch: error: .*[Ii]nvalid partition/);
+      expect(doc.failed[0]!.reason).to.match(
+        /^job linux\.s1 failed: not submitted: expected sbatch to accept the job \(sbatch .*--partition=no-such-partition.*\), got exit code 1: sbatch: error: .*[Ii]nvalid partition/,
+      );
     } finally {
       await rm(other, { recursive: true, force: true });
     }

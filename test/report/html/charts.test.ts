@@ -24,8 +24,20 @@ describe('report.html charts', () => {
   });
 
   it('labels bars by guest, mechanism and placement, adding the metric only to tell twins apart', () => {
-    const row = (guest: string, metric: string, mechanism: string, variant: string) => ({ guest, os: guest, metric, mechanism, variant, n: 1, median: 1, ci95: [1, 1] as [number, number], ratio: { reason: '' } });
-    const table = { rows: [row('linux', 'a', 'pipe', 'threads, same CPU'), row('sel4', 'b', 'call', ''), row('sel4', 'c', 'call', '')] } as unknown as CrossOsTable;
+    const row = (guest: string, metric: string, mechanism: string, variant: string) => ({
+      guest,
+      os: guest,
+      metric,
+      mechanism,
+      variant,
+      n: 1,
+      median: 1,
+      ci95: [1, 1] as [number, number],
+      ratio: { reason: '' },
+    });
+    const table = {
+      rows: [row('linux', 'a', 'pipe', 'threads, same CPU'), row('sel4', 'b', 'call', ''), row('sel4', 'c', 'call', '')],
+    } as unknown as CrossOsTable;
     expect(barLabels(table)).to.deep.equal(['linux · pipe (threads, same CPU)', 'sel4 · call [b]', 'sel4 · call [c]']);
   });
 

@@ -35,7 +35,10 @@ describe('report.html distribution data', () => {
   });
 
   it('draws a CDF of one repeated value as one step from 0 to 1', () => {
-    expect(empiricalCdf(sortedValues([7, 7, 7]))).to.deep.equal([{ x: 7, p: 0 }, { x: 7, p: 1 }]);
+    expect(empiricalCdf(sortedValues([7, 7, 7]))).to.deep.equal([
+      { x: 7, p: 0 },
+      { x: 7, p: 1 },
+    ]);
   });
 
   it('keeps at most 160 values per CDF curve, with the minimum and the maximum, non-decreasing', () => {

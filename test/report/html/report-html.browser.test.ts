@@ -61,28 +61,33 @@ describe('@host report.html in headless Chromium', function () {
     const url = pathToFileURL(file).href;
     await page.goto(url, { waitUntil: 'load' });
 
-    const charts = await page.$$eval('figure.chart', (figures) => figures.map((figure) => {
-      const svg = figure.querySelector('svg')!;
-      const box = svg.getBoundingClientRect();
-      const markClass = figure.getAttribute('data-mark-class')!;
-      const whiskerClass = figure.getAttribute('data-whisker-class');
-      return {
-        kind: figure.getAttribute('data-chart')!,
-        width: box.width,
-        height: box.height,
-        expectedMarks: Number(figure.getAttribute('data-marks')),
-        marks: svg.querySelectorAll(`g.${markClass} > path`).length,
-        whiskers: whiskerClass ? svg.querySelectorAll(`g.${whiskerClass} > line`).length : null,
-        texts: [...svg.querySelectorAll('text')].filter((t) => t.getBBox().width > 0).length,
-      };
-    }));
+    const charts = await page.$$eval('figure.chart', (figures) =>
+      figures.map((figure) => {
+        const svg = figure.querySelector('svg')!;
+        const box = svg.getBoundingClientRect();
+        const markClass = figure.getAttribute('data-mark-class')!;
+        const whiskerClass = figure.getAttribute('data-whisker-class');
+        return {
+          kind: figure.getAttribute('data-chart')!,
+          width: box.width,
+          height: box.height,
+          expectedMarks: Number(figure.getAttribute('data-marks')),
+          marks: svg.querySelectorAll(`g.${markClass} > path`).length,
+          whiskers: whiskerClass ? svg.querySelectorAll(`g.${whiskerClass} > line`).length : null,
+          texts: [...svg.querySelectorAll('text')].filter((t) => t.getBBox().width > 0).length,
+        };
+      }),
+    );
     const scripts = await page.evaluate(() => document.scripts.length);
     const shot = join(dir, 'report.png');
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`      screenshot: ${shot}`);
     await context.close();
 
-    expect(requested.filter((u) => u !== url), 'requests other than the file itself').to.deep.equal([]);
+    expect(
+      requested.filter((u) => u !== url),
+      'requests other than the file itself',
+    ).to.deep.equal([]);
     expect(errors).to.deep.equal([]);
     expect(scripts).to.equal(0);
     const count = (kind: string) => charts.filter((c: DrawnChart) => c.kind === kind).length;

@@ -25,7 +25,19 @@ describe('report.html', function () {
   });
 
   it('carries the tables of report.md, the environment and the methodology, escaped', () => {
-    for (const text of ['Across systems', 'IPC round trip', 'Environment', 'Test CPU @ 3.0GHz', 'QEMU emulator version 7.2.0', 'Methodology', '200 resamples, seed 1', 'How each figure was obtained', 'Peer cross-check', 'perf syscall basic', 'Skipped']) {
+    for (const text of [
+      'Across systems',
+      'IPC round trip',
+      'Environment',
+      'Test CPU @ 3.0GHz',
+      'QEMU emulator version 7.2.0',
+      'Methodology',
+      '200 resamples, seed 1',
+      'How each figure was obtained',
+      'Peer cross-check',
+      'perf syscall basic',
+      'Skipped',
+    ]) {
       expect(html).to.include(text);
     }
     expect(html).to.include('needs 2 vCPUs, &lt;guest&gt; has 1 online');

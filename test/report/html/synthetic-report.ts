@@ -60,7 +60,16 @@ export function syntheticManifest(runId: string, guests: readonly { name: string
       vcpusConfigured: 2,
       vcpusUsed: 2,
       qemuVersion: 'QEMU emulator version 7.2.0',
-      hostConditions: { cpus: [2, 3], governors: { '2': 'performance' }, turbo: false, smtSiblings: {}, isolated: '2-3', nohzFull: '', loadBefore: {}, warnings: g.name === 'linux' ? ['CPU 2 <was> 12% busy'] : [] },
+      hostConditions: {
+        cpus: [2, 3],
+        governors: { '2': 'performance' },
+        turbo: false,
+        smtSiblings: {},
+        isolated: '2-3',
+        nohzFull: '',
+        loadBefore: {},
+        warnings: g.name === 'linux' ? ['CPU 2 <was> 12% busy'] : [],
+      },
       boots: Array.from({ length: g.boots }, (_, i) => ({
         boot: i + 1,
         status: 'done' as const,
@@ -99,9 +108,15 @@ export function syntheticReport(options: { samplesPerBoot: number; boots: number
     return { runId, entry, groups };
   });
   // Ratios are bootstrapped over every sample; a few resamples are enough to give the table its shape.
-  const ratioFigures = options.crossOsSamplesPerBoot === undefined ? figures : figures.map((f) => ({ ...f, groups: f.groups.map((g) => g.slice(0, options.crossOsSamplesPerBoot)) }));
+  const ratioFigures =
+    options.crossOsSamplesPerBoot === undefined
+      ? figures
+      : figures.map((f) => ({ ...f, groups: f.groups.map((g) => g.slice(0, options.crossOsSamplesPerBoot)) }));
   const crossOs = crossOsTables(ratioFigures, { bootstrap: { resamples: 20, seed: 1 } });
-  const guests = [{ name: 'linux', os: 'linux' as const, boots: options.boots }, { name: 'sel4', os: 'sel4' as const, boots: options.boots }];
+  const guests = [
+    { name: 'linux', os: 'linux' as const, boots: options.boots },
+    { name: 'sel4', os: 'sel4' as const, boots: options.boots },
+  ];
   return {
     doc: {
       $schema: './results.schema.json',
@@ -111,18 +126,51 @@ export function syntheticReport(options: { samplesPerBoot: number; boots: number
       results: figures.map((f) => f.entry),
       skipped: [{ guest: 'linux', metric: 'ipc.roundtrip.pipe.thread.cross', reason: 'needs 2 vCPUs, <guest> has 1 online' }],
       failed: [],
-      peers: [{
-        guest: 'linux', os: 'linux', peer: 'perf', bench: 'syscall basic', compareWith: 'syscall.null', command: 'perf bench syscall basic', accel: 'kvm', unit: 'tsc-ticks',
-        conversion: '3000 ticks per µs, from the clock check',
-        boots: [{ boot: 1, loops: 1000, exit: '0', raw: '# Running | 0.110 usecs/op', usecsPerOp: 0.11, perOp: 330, ticksPerUs: 3000, totalSeconds: null, opsPerSec: null }],
-        perOp: 330, ourMedian: 335, ratio: 335 / 330,
-      }],
+      peers: [
+        {
+          guest: 'linux',
+          os: 'linux',
+          peer: 'perf',
+          bench: 'syscall basic',
+          compareWith: 'syscall.null',
+          command: 'perf bench syscall basic',
+          accel: 'kvm',
+          unit: 'tsc-ticks',
+          conversion: '3000 ticks per µs, from the clock check',
+          boots: [
+            {
+              boot: 1,
+              loops: 1000,
+              exit: '0',
+              raw: '# Running | 0.110 usecs/op',
+              usecsPerOp: 0.11,
+              perOp: 330,
+              ticksPerUs: 3000,
+              totalSeconds: null,
+              opsPerSec: null,
+            },
+          ],
+          perOp: 330,
+          ourMedian: 335,
+          ratio: 335 / 330,
+        },
+      ],
     },
     context: {
       createdAt: '2026-01-02T03:04:05.000Z',
       mergedFrom: [],
       executors: [],
-      guests: guests.map((g) => ({ name: g.name, runId, accel: 'kvm', accelReason: 'kvm was asked for', vcpus: 2, boots: g.boots, kernel: `${g.name} kernel 1.0`, timer: 'rdtscp; TSC frequency 3000.000 MHz (cpuid)', hostWarnings: [] })),
+      guests: guests.map((g) => ({
+        name: g.name,
+        runId,
+        accel: 'kvm',
+        accelReason: 'kvm was asked for',
+        vcpus: 2,
+        boots: g.boots,
+        kernel: `${g.name} kernel 1.0`,
+        timer: 'rdtscp; TSC frequency 3000.000 MHz (cpuid)',
+        hostWarnings: [],
+      })),
     },
     figures,
     crossOs,

@@ -78,7 +78,11 @@ function* slices(source) {
     for (let left = source.random; left > 0; left -= SLICE) {
       const block = Buffer.alloc(Math.min(SLICE, left));
       for (let k = 0; k < block.length; k++) {
-        x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+        x ^= x << 13;
+        x >>>= 0;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        x >>>= 0;
         block[k] = x & 0xff;
       }
       yield block;

@@ -6,12 +6,7 @@ import { fileURLToPath } from 'node:url';
 export const FAKE_QEMU_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'fake-qemu.mjs');
 
 /** Bytes for a chardev: literal text (latin1), base64, a file's contents, a pattern repeated to a size, or pseudo-random bytes. */
-export type FakeSource =
-  | { text: string }
-  | { base64: string }
-  | { file: string }
-  | { repeat: string; bytes: number }
-  | { random: number; seed?: number };
+export type FakeSource = { text: string } | { base64: string } | { file: string } | { repeat: string; bytes: number } | { random: number; seed?: number };
 
 export interface FakeQemuPlan {
   /** Written in order once the harness continues the guest (QMP `cont`): `console` is the first serial port's file, `data` the second's. */
