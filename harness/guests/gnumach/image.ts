@@ -48,11 +48,27 @@ export async function gnuMachKernel(cacheDir: string, packageName: string, log?:
     await writeFile(join(work, 'root', 'boot', 'gnumach'), gunzipSync(await readFile(join(pkg!.root, 'boot', gz))));
     await writeFile(join(work, VERSION_FILE), `${packageKey(pkg!.name, pkg!.version, pkg!.architecture)}\n`);
   });
-  const recorded = (await readFile(join(dir, VERSION_FILE), 'utf8').catch(() => '')).trim();
+  const recorded = await recordedVersion(dir);
   if (recorded !== packageKey(pkg!.name, pkg!.version, pkg!.architecture)) {
     throw new Error(`expected the cached GNU Mach kernel in ${dir} to be from ${packageKey(pkg!.name, pkg!.version, pkg!.architecture)}, got ${recorded || 'one of unknown version'}; remove ${dir} and run again`);
   }
   const path = join(dir, 'root', 'boot', 'gnumach');
   const sha256 = await sha256File(path);
   return { path, sha256, package: pkg! };
+}
+
+/**
+ * The package a cached kernel was taken from: its VERSION_FILE, or, in an entry made before there
+ * was one, the packages.json that entry kept beside the package's tree.
+ */
+async function recordedVersion(dir: string): Promise<string> {
+  const written = await readFile(join(dir, VERSION_FILE), 'utf8').catch(() => undefined);
+  if (written !== undefined) return written.trim();
+  const earlier = await readFile(join(dir, 'packages.json'), 'utf8').catch(() => undefined);
+  try {
+    const [first] = JSON.parse(earlier ?? '[]') as { name?: string; version?: string }[];
+    return first?.name && first.version ? packageKey(first.name, first.version, 'i386') : '';
+  } catch {
+    return '';
+  }
 }
