@@ -28,9 +28,6 @@ export interface GuestSessionOptions extends SessionRequest {
   consoleLogMaxBytes?: number;
 }
 
-/** @deprecated name: a QEMU session's result is every session's. */
-export type GuestSessionResult = SessionResult;
-
 const QMP_CONNECT_MS = 15_000;
 /** How far back in console.log a panic line is looked for. */
 const PANIC_SEARCH_BYTES = 64 * 1024;

@@ -194,7 +194,7 @@ describe('a damaged data channel', () => {
 
   it('detects a dropped record whether or not the rest were renumbered', () => {
     // Without its last record (STREAM_END) a stream is only incomplete: a truncation, which the
-    // runner reports when QEMU stops before STREAM_END (test/runner/hostile-guest.test.ts).
+    // runner reports when QEMU stops before STREAM_END (test/session/hostile-guest.test.ts).
     expect(read(encode(GOOD.slice(0, -1))).stream.complete).to.equal(false);
     for (let k = 1; k < GOOD.length - 1; k++) {
       const kept = GOOD.filter((_, j) => j !== k);

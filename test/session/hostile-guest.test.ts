@@ -10,7 +10,8 @@ import type { GuestConfig } from '../../harness/config/types.js';
 import type { PreparedGuest } from '../../harness/guests/adapter.js';
 import { CONSOLE_LOG_MAX_BYTES } from '../../harness/session/console-tail.js';
 import { FILE_TAIL_READ_BYTES } from '../../harness/session/file-tail.js';
-import { runGuestSession, type GuestSessionResult } from '../../harness/session/qemu-session.js';
+import { runGuestSession } from '../../harness/session/qemu-session.js';
+import type { SessionResult } from '../../harness/session/types.js';
 import type { RecordTypeName } from '../../harness/wire/constants.js';
 import { installFakeQemu, type FakeQemuPlan } from '../support/fake-qemu/index.js';
 import { encodeRecord, fields, samples } from '../wire/encode.js';
@@ -69,11 +70,7 @@ describe('a broken or hostile guest, through the runner (fake QEMU)', function (
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  async function session(
-    plan: FakeQemuPlan,
-    config = guest(),
-    options: { consoleLogMaxBytes?: number } = {},
-  ): Promise<GuestSessionResult & { guestDir: string }> {
+  async function session(plan: FakeQemuPlan, config = guest(), options: { consoleLogMaxBytes?: number } = {}): Promise<SessionResult & { guestDir: string }> {
     const work = join(dir, `case-${++count}`);
     const fake = await installFakeQemu(work, plan);
     const prepared: PreparedGuest = { boot: { qemuBinary: fake.binary, kernel: join(work, 'no-kernel') }, provenance: {} };
