@@ -5,7 +5,7 @@ import { sha256File } from '../../hash.js';
 import { debugExitArgs, escapeOptionValue, fwCfgStringArgs } from '../../qemu/argv.js';
 import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
 import { buildPayload, compilerUnavailable } from '../payload-build.js';
-import { payloadSettingWords } from '../settings.js';
+import { cpuModelSetting, payloadSettingWords } from '../settings.js';
 import { GNUMACH_PACKAGE, gnuMachKernel } from './image.js';
 
 /** fw_cfg file the payload reads its hb.* settings from, as the seL4 root task does. */
@@ -71,12 +71,7 @@ export const gnumachAdapter: GuestAdapter = {
         minLength: 1,
         'x-path': 'file',
       },
-      cpuModel: {
-        title: 'a QEMU -cpu model',
-        description: 'QEMU CPU model (qemu-system-i386). Default `max` under TCG, `host` under KVM.',
-        type: 'string',
-        minLength: 1,
-      },
+      cpuModel: cpuModelSetting('QEMU CPU model (qemu-system-i386). Default `max` under TCG, `host` under KVM.'),
     },
   },
   reproduction: {

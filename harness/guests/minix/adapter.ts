@@ -5,7 +5,7 @@ import type { GuestConfig } from '../../config/types.js';
 import { escapeOptionValue } from '../../qemu/argv.js';
 import type { Availability, BootSpec, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
 import { settingLines } from '../payload-build.js';
-import { payloadSettingWords } from '../settings.js';
+import { cpuModelSetting, payloadSettingWords } from '../settings.js';
 import { driveMinix, type MinixPlan } from './driver.js';
 import { minixSourceArchive } from './transfer.js';
 
@@ -66,12 +66,7 @@ export const minixAdapter: GuestAdapter = {
         minLength: 1,
         'x-path': 'directory',
       },
-      cpuModel: {
-        title: 'a QEMU -cpu model',
-        description: 'QEMU CPU model (qemu-system-i386). Default `max` under TCG, `host` under KVM.',
-        type: 'string',
-        minLength: 1,
-      },
+      cpuModel: cpuModelSetting('QEMU CPU model (qemu-system-i386). Default `max` under TCG, `host` under KVM.'),
     },
   },
   reproduction: {

@@ -7,6 +7,7 @@ import { buildPayload, listFiles, settingLines } from '../payload-build.js';
 import { payloadSettingWords } from '../settings.js';
 import { configProblems, diagnoseConsole, GEN_CONFIG, inspectSel4Build } from './build-dir.js';
 import { elf32Kernel } from './kernel32.js';
+import { cpuModelSetting } from '../settings.js';
 
 /** A CPU model seL4 boots on under TCG: no PCID/INVPCID, no XSAVE, with what x86_64 seL4 requires. */
 export const SEL4_TCG_CPU = 'Nehalem,-vme,+pdpe1gb,-xsave,-xsaveopt,-xsavec,+fsgsbase,-invpcid,+syscall,+lm,+rdtscp,enforce';
@@ -58,12 +59,7 @@ export const sel4Adapter: GuestAdapter = {
         minLength: 1,
         'x-path': 'directory',
       },
-      cpuModel: {
-        title: 'a QEMU -cpu model',
-        description: `QEMU CPU model for TCG (KVM uses \`host\`). Default \`${SEL4_TCG_CPU}\`, which seL4 boots on under TCG.`,
-        type: 'string',
-        minLength: 1,
-      },
+      cpuModel: cpuModelSetting(`QEMU CPU model for TCG (KVM uses \`host\`). Default \`${SEL4_TCG_CPU}\`, which seL4 boots on under TCG.`),
     },
   },
   reproduction: {
