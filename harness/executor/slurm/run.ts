@@ -15,8 +15,6 @@ import { gatheredOutcome, gatherJob, jobDirectory, readFinishedJob } from '../ga
 import { cancel, queryJobs, slurmUnavailable, stateOf, submit, type SlurmStatus } from './queue.js';
 import { batchScript, groupSubmissions, HOST_MEMORY_OVERHEAD_MIB, isArrayed, logFile, parseSubmitted, sbatchArgv, slurmJobId } from './sbatch.js';
 
-type SlurmRunOptions = ExecuteOptions;
-
 /** Jobs in these states need nothing more; every other one is (re)submitted by a run or its resume. */
 const SETTLED = new Set(['done', 'skipped']);
 /** Lines of a failed job's log quoted in its failure. */
@@ -56,7 +54,7 @@ export const slurmExecutor: Executor = {
   execute: runOnSlurm,
 };
 
-async function runOnSlurm(config: RunConfig, runDir: string, manifest: Manifest, options: SlurmRunOptions): Promise<RunOutcome> {
+async function runOnSlurm(config: RunConfig, runDir: string, manifest: Manifest, options: ExecuteOptions): Promise<RunOutcome> {
   const { emit, signal } = options;
   const previous = manifest.executor?.kind === 'slurm' ? manifest.executor.jobs : [];
   const records: JobRecord[] = planJobs(config).map((job) => previous.find((r) => r.id === job.id) ?? { ...job, executor: 'slurm', state: 'pending' });
@@ -106,7 +104,7 @@ async function submitOrAwait(
   runDir: string,
   manifest: Manifest,
   records: JobRecord[],
-  options: SlurmRunOptions,
+  options: ExecuteOptions,
   save: () => Promise<void>,
 ): Promise<void> {
   const earlier = await queryJobs(records.flatMap((r) => (r.slurm && !SETTLED.has(r.state) ? [r.slurm.jobId] : [])));
@@ -133,7 +131,7 @@ async function cancelActive(records: JobRecord[], interrupted: RunInterruptedErr
 }
 
 /** Submits `records` (each job's old attempt cleared), grouped into job arrays where their resources match. */
-async function submitJobs(config: RunConfig, runDir: string, manifest: Manifest, records: JobRecord[], options: SlurmRunOptions): Promise<void> {
+async function submitJobs(config: RunConfig, runDir: string, manifest: Manifest, records: JobRecord[], options: ExecuteOptions): Promise<void> {
   if (records.length === 0) return;
   const logDir = join(runDir, 'jobs', 'logs');
   await mkdir(logDir, { recursive: true });
@@ -171,7 +169,7 @@ async function waitForJobs(
   runDir: string,
   manifest: Manifest,
   records: JobRecord[],
-  options: SlurmRunOptions & { pollSeconds: number },
+  options: ExecuteOptions & { pollSeconds: number },
   save: () => Promise<unknown>,
 ): Promise<void> {
   const { emit, signal } = options;
