@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# qemu-system-x86: the guests run under it (qemu-system-i386 for MINIX and GNU Mach comes with it);
+# qemu-system-x86: every guest runs under its qemu-system-x86_64 (the 32-bit GNU Mach and MINIX too);
 # busybox-static + cpio: the Linux guest's initramfs; gcc + libc6-dev: the statically linked payloads
 # (the GNU Mach payload is gcc -m32 -ffreestanding -nostdinc with gcc's own headers only, so it needs
 # no gcc-multilib; its i386 kernel package is fetched by the harness with a private apt configuration); binutils: objcopy (seL4 kernels) and readelf (the

@@ -59,6 +59,10 @@ void hb_emit_stream_begin(struct hb_wire *w, const struct hb_stream_facts *f)
 		hb_wire_kv_u64(w, HB_KEY_CLOCK_CHECK_NS, f->clock_check_ns);
 		hb_wire_kv_u64(w, HB_KEY_CLOCK_CHECK_TICKS, f->clock_check_ticks);
 	}
+	if (f->mitigations)
+		hb_wire_kv_str(w, HB_KEY_MITIGATIONS, f->mitigations);
+	if (f->kernel_cmdline)
+		hb_wire_kv_str(w, HB_KEY_KERNEL_CMDLINE, f->kernel_cmdline);
 	hb_wire_kv_end(w);
 }
 

@@ -32,6 +32,9 @@ struct hb_stream_facts {
 	int has_clock_check;
 	uint64_t clock_check_ns;
 	uint64_t clock_check_ticks;
+	/* Where the OS states them (Linux); NULL: not sent. */
+	const char *mitigations;
+	const char *kernel_cmdline;
 };
 
 /* tsc_hz is CPUID's when it states one, else the kernel's calibration, else 0 ("none"). */

@@ -84,6 +84,13 @@
  */
 #define HB_KEY_CLOCK_CHECK_NS "clock_check_ns"       /* CLOCK_MONOTONIC delta, ns */
 #define HB_KEY_CLOCK_CHECK_TICKS "clock_check_ticks" /* timer delta over the same span, ticks */
+/*
+ * What the guest kernel says of its speculative-execution mitigations, where it says anything
+ * (Linux: each file of /sys/devices/system/cpu/vulnerabilities as "name: text", joined with " | "),
+ * and the command line it was booted with (Linux: /proc/cmdline). Absent where the OS has neither.
+ */
+#define HB_KEY_MITIGATIONS "mitigations"
+#define HB_KEY_KERNEL_CMDLINE "kernel_cmdline"
 
 /* BENCH_BEGIN keys */
 #define HB_KEY_METRIC "metric"             /* stable metric name, e.g. "syscall.null" */

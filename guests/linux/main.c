@@ -3,6 +3,7 @@
  * (wire.h). Progress goes to stderr, which in the guest is the console the harness tails.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,6 +41,12 @@
 
 /* Static: the record buffer is 64 KiB, too big to want on the stack. */
 static struct hb_wire wire;
+
+/* Where the kernel states each speculative-execution issue and its mitigation, one file each. */
+#define VULNERABILITIES_DIR "/sys/devices/system/cpu/vulnerabilities"
+/* STREAM_BEGIN's mitigations and kernel_cmdline: static, as the facts point at them. */
+static char mitigations_text[4096];
+static char cmdline_text[4096];
 
 /*
  * The kernel's own TSC calibration, from its log: the refined figure (from a recalibration
@@ -153,6 +160,55 @@ static void check_timer(struct hb_stream_facts *f)
 		(unsigned long long)f->kernel_tsc_hz);
 }
 
+/* A file's first line into buf, without its newline; 0 when it could not be read. */
+static int read_first_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (!f)
+		return 0;
+	ok = fgets(buf, (int)size, f) != NULL;
+	fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ok;
+}
+
+static int not_dot_entry(const struct dirent *e)
+{
+	return e->d_name[0] != '.';
+}
+
+/*
+ * "name: text | name: text" for every file of VULNERABILITIES_DIR in name order, e.g.
+ * "spectre_v2: Mitigation: Retpolines; ...": the kernel's own account of what it does about each
+ * issue on this CPU. NULL when the directory cannot be read (no sysfs, or a kernel before 4.15).
+ */
+static const char *read_mitigations(void)
+{
+	struct dirent **names;
+	int n = scandir(VULNERABILITIES_DIR, &names, not_dot_entry, alphasort);
+	size_t used = 0;
+
+	if (n < 0)
+		return NULL;
+	mitigations_text[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		char path[512], line[256];
+
+		snprintf(path, sizeof path, "%s/%s", VULNERABILITIES_DIR, names[i]->d_name);
+		if (!read_first_line(path, line, sizeof line))
+			snprintf(line, sizeof line, "unreadable");
+		if (used < sizeof mitigations_text)
+			used += (size_t)snprintf(mitigations_text + used, sizeof mitigations_text - used, "%s%s: %s",
+						 used ? " | " : "", names[i]->d_name, line);
+		free(names[i]);
+	}
+	free(names);
+	return mitigations_text;
+}
+
 /* A copy, so the caller's facts never point at this function's kernel buffer. */
 static void emit_stream_begin(const struct hb_stream_facts *found)
 {
@@ -167,6 +223,8 @@ static void emit_stream_begin(const struct hb_stream_facts *found)
 		snprintf(kernel, sizeof kernel, "%s %s", u.release, u.version);
 	f.kernel = kernel;
 	f.cpus_online = online > 0 ? (uint64_t)online : 0;
+	f.mitigations = read_mitigations();
+	f.kernel_cmdline = read_first_line("/proc/cmdline", cmdline_text, sizeof cmdline_text) ? cmdline_text : NULL;
 	hb_emit_stream_begin(&wire, &f);
 }
 

@@ -15,6 +15,10 @@ export interface ValidatedConfig {
    */
   accel: 'kvm' | 'tcg' | 'tcg-icount' | 'auto';
   /**
+   * QEMU `-cpu` model every guest of the run boots with, so every kernel takes the paths of the same CPU (FPU state saving, PCID, speculation mitigations). Default under TCG: `Nehalem,-vme,+pdpe1gb,-xsave,-xsaveopt,-xsavec,+fsgsbase,-invpcid,+syscall,+lm,+rdtscp,enforce` (harness/qemu/argv.ts says why each feature); under KVM `host`. A guest's `image.cpuModel` overrides it for that guest only, and the report flags that guest's figures.
+   */
+  cpuModel?: string;
+  /**
    * Directory under which each run creates its run directory; a path relative to the directory of this config file. Default `../results`.
    */
   resultsDir: string;

@@ -60,7 +60,7 @@ export async function gatherJob(runDir: string, manifest: Manifest, record: JobR
     gatherBoot(entry, { ...boot, job: record.id });
   }
   const first = entry.hostConditions === undefined;
-  for (const key of ['accel', 'vcpusUsed', 'vcpusNote', 'qemuVersion', 'provenance', 'hostConditions'] as const) {
+  for (const key of ['accel', 'vcpusUsed', 'vcpusNote', 'cpuModel', 'cpuModelOverride', 'qemuVersion', 'provenance', 'hostConditions'] as const) {
     if (entry[key] === undefined && from[key] !== undefined) Object.assign(entry, { [key]: structuredClone(from[key]) });
   }
   // Each job's node has conditions of its own: kept with the job, and its warnings shown with the guest's.

@@ -5,6 +5,7 @@ import type { GuestConfig, RunConfig } from '../config/types.js';
 import type { GuestAdapter, PreparedGuest } from '../guests/adapter.js';
 import { readHostConditions } from '../host/conditions.js';
 import { effectiveVcpus } from '../qemu/accel.js';
+import { chooseCpuModel } from '../qemu/argv.js';
 import type { Accel } from '../units.js';
 import type { GuestStream } from '../wire/stream.js';
 import { GuestAccumulator, type GuestOutcome } from '../analysis/accumulate.js';
@@ -58,7 +59,7 @@ function provenanceChanges(before: Record<string, string>, after: Record<string,
  * only the rest are run, with an image that must be the one they ran with.
  */
 export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry: GuestManifest, context: RunGuestContext): Promise<GuestOutcome> {
-  const { config, accel } = context;
+  const { config, accel, emit } = context;
   const { vcpus, note } = effectiveVcpus(accel, guest.vcpus);
   const accumulator = new GuestAccumulator(guest, accel, note, config, context.totalBoots);
   for (const kept of entry.boots) {
@@ -70,10 +71,15 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
   if (todo.length === 0) {
     await context.save(accumulator.outcome);
   } else {
-    recordGuestSetup(entry, { accel, vcpusUsed: vcpus, ...(note ? { vcpusNote: note } : {}) });
+    const cpu = guest.reach === 'ssh' ? undefined : chooseCpuModel(accel, config.cpuModel, guest.image.cpuModel);
+    recordGuestSetup(entry, { accel, vcpusUsed: vcpus, ...(note ? { vcpusNote: note } : {}), ...(cpu ? { cpu } : {}) });
+    if (cpu?.override) {
+      const warning = `CPU model ${cpu.model} (image.cpuModel) instead of the run's ${cpu.override.runModel}: its figures are not on the same terms as the other guests'`;
+      emit({ type: 'host-warning', guest: guest.name, warning });
+    }
     const prepared = await prepareGuest(guest, adapter, entry, vcpus, context);
     // An ssh target (prepared.target) runs the payload on its own machine; every other guest boots under QEMU.
-    const session = prepared.target ? sshSession(prepared.target) : qemuSession(prepared, accel, vcpus);
+    const session = prepared.target ? sshSession(prepared.target) : qemuSession(prepared, accel, vcpus, cpu?.model);
     for (const boot of todo) await runBoot(guest, entry, session, boot, accumulator, context);
   }
   settleGuest(entry);

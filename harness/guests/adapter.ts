@@ -11,7 +11,6 @@ export interface BootSpec {
   kernel: string | undefined;
   initrd?: string;
   append?: string;
-  cpuModel?: string;
   /** Devices and options the guest needs beyond the common ones, e.g. a debug-exit port. */
   extraArgs?: string[];
 }

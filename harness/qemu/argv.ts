@@ -4,7 +4,7 @@ import type { Accel } from '../units.js';
 export interface QemuPlan {
   binary: string;
   accel: Accel;
-  /** QEMU `-cpu` model; defaults per accelerator (host for KVM, max for TCG). */
+  /** QEMU `-cpu` model; defaults per accelerator (defaultCpuModel). */
   cpuModel?: string;
   vcpus: number;
   memoryMiB: number;
@@ -42,8 +42,34 @@ export function accelArgs(accel: Accel): string[] {
   }
 }
 
+/**
+ * The CPU every guest boots with under TCG unless the config names another: one model for all, as
+ * the model decides which paths a kernel takes (FPU state saving, PCID, speculation mitigations).
+ * Nehalem-class (SSE4.2, no AVX), with what the guests need and TCG can give (`enforce` refuses a
+ * feature TCG lacks instead of dropping it): `lm`, `syscall` and `pdpe1gb` (1 GiB pages, which
+ * seL4's x86_64 kernel window needs) for 64-bit kernels; `rdtscp` for the payloads' timer;
+ * `fsgsbase`. Without: XSAVE (seL4 hangs under TCG with it, and FXSAVE is what every guest then
+ * saves FPU state with), INVPCID (TCG has no PCIDs) and VME (a virtual-8086 extension no guest
+ * here uses). 32-bit kernels (GNU Mach, MINIX) boot on it too, under qemu-system-x86_64.
+ */
+export const COMMON_TCG_CPU_MODEL = 'Nehalem,-vme,+pdpe1gb,-xsave,-xsaveopt,-xsavec,+fsgsbase,-invpcid,+syscall,+lm,+rdtscp,enforce';
+
+/** Under KVM the host's own CPU (what the figures are real ticks of); under TCG the common model. */
 export function defaultCpuModel(accel: Accel): string {
-  return accel === 'kvm' ? 'host' : 'max';
+  return accel === 'kvm' ? 'host' : COMMON_TCG_CPU_MODEL;
+}
+
+/** The `-cpu` model of a run, and a guest's: its own when it names one (flagged), else the run's. */
+export interface CpuModelChoice {
+  model: string;
+  /** Set when the guest's model is not the run's: its figures were taken on another CPU. */
+  override?: { runModel: string };
+}
+
+export function chooseCpuModel(accel: Accel, runModel: string | undefined, guestModel: string | undefined): CpuModelChoice {
+  const run = runModel ?? defaultCpuModel(accel);
+  if (guestModel === undefined || guestModel === run) return { model: run };
+  return { model: guestModel, override: { runModel: run } };
 }
 
 export function cpuArgs(accel: Accel, model?: string): string[] {

@@ -8,21 +8,22 @@ export function formatRatio(value: number): string {
   return value.toFixed(3);
 }
 
-export function crossOsRow(row: CrossOsRow): string[] {
+/** A row of a cross-OS table; `note` (e.g. that the terms differ) is added to its ratio's last cell. */
+export function crossOsRow(row: CrossOsRow, note?: string): string[] {
   const ratio = row.ratio;
   const ratioCells =
     'value' in ratio
       ? [
           formatRatio(ratio.value),
           `[${formatRatio(ratio.ci95[0])}, ${formatRatio(ratio.ci95[1])}]`,
-          `${ratio.against.guest} ${ratio.against.mechanism} (${formatFigure(ratio.against.median)})`,
+          `${ratio.against.guest} ${ratio.against.mechanism} (${formatFigure(ratio.against.median)})${note ? `; **${note}**` : ''}`,
         ]
       : ['—', '—', ratio.reason];
   return [row.guest, row.mechanism, row.variant || '—', String(row.n), formatFigure(row.median), formatCi(row.ci95), ...ratioCells];
 }
 
 /** report.md's comparison across systems: one table per metric class and unit. */
-export function crossOsMarkdown(tables: readonly CrossOsTable[]): string[] {
+export function crossOsMarkdown(tables: readonly CrossOsTable[], noteOf: (row: CrossOsRow) => string | undefined = () => undefined): string[] {
   if (tables.length === 0) return [];
   const baseline = tables[0]!.baseline;
   const out = [
@@ -35,7 +36,13 @@ export function crossOsMarkdown(tables: readonly CrossOsTable[]): string[] {
   for (const table of tables) {
     out.push(`### ${table.title} (${table.unit})`, '');
     out.push(`One operation: ${table.operation}. Unit: ${unitMeaning(table.unit)}. Mode: ${table.accels.join(', ')}.`, '');
-    out.push(markdownTable(CROSS_OS_HEADERS, table.rows.map(crossOsRow)), '');
+    out.push(
+      markdownTable(
+        CROSS_OS_HEADERS,
+        table.rows.map((row) => crossOsRow(row, noteOf(row))),
+      ),
+      '',
+    );
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { formatCi, formatFigure, markdownTable } from './format.js';
 import { unitCaveat } from '../units.js';
 import type { PeerEntry } from '../analysis/peers.js';
 import type { ResultEntry, ResultsDocument } from '../analysis/results.js';
+import { crossOsTermsNote, termsMarkdown, type GuestTerms } from './terms.js';
 
 export const SUMMARY_HEADERS = ['metric', 'mechanism', 'unit', 'n', 'median', '95% CI', 'p5', 'p95', 'MAD', 'median ns'] as const;
 
@@ -45,6 +46,8 @@ export interface ReportContext {
     kernel: string;
     timer: string;
     hostWarnings: string[];
+    /** What its figures were measured on, for the terms of comparison. */
+    terms: GuestTerms;
   }[];
   createdAt: string;
   /** The runs a merged report was made from (`harness report A B`); empty for a single run. */
@@ -53,8 +56,15 @@ export interface ReportContext {
   executors: string[];
 }
 
+/** Each guest's terms by its name (the first, when merged runs share a name). */
+export function termsByGuest(context: ReportContext): Map<string, GuestTerms> {
+  const map = new Map<string, GuestTerms>();
+  for (const guest of context.guests) if (!map.has(guest.name)) map.set(guest.name, guest.terms);
+  return map;
+}
+
 /**
- * report.md: the comparison across systems first (one table per metric class), then one section
+ * report.md: the terms of comparison, then the comparison across systems first (one table per metric class), then one section
  * per guest with how each figure was obtained, units and accelerator mode stated throughout.
  */
 export function reportMarkdown(doc: ResultsDocument, context: ReportContext, crossOs: readonly CrossOsTable[]): string {
@@ -69,7 +79,8 @@ export function reportMarkdown(doc: ResultsDocument, context: ReportContext, cro
     '',
   ];
   for (const line of context.executors) out.push(`Executor: ${line}.`, '');
-  out.push(...crossOsMarkdown(crossOs));
+  out.push(...termsMarkdown(context.guests));
+  out.push(...crossOsMarkdown(crossOs, crossOsTermsNote(termsByGuest(context))));
   for (const guest of context.guests) {
     const rows = doc.results.filter((r) => r.guest === guest.name);
     out.push(`## ${guest.name}`, '');

@@ -9,7 +9,8 @@ import { crossOsTables } from '../analysis/cross-os.js';
 import { figureSamplesFromStreams, type BootStream } from '../analysis/figure-samples.js';
 import { reportHtml } from './html/report-html.js';
 import { reportMarkdown, type ReportContext } from './markdown.js';
-import type { ResultsDocument } from '../analysis/results.js';
+import type { ResultEntry, ResultsDocument } from '../analysis/results.js';
+import { guestTerms } from './terms.js';
 import { describeTimer, timerFacts } from '../analysis/timer.js';
 
 export interface RunFilesInput {
@@ -40,7 +41,7 @@ export async function renderRunFiles(input: RunFilesInput): Promise<RunFile[]> {
   const { doc, manifests } = input;
   const figures = figureSamplesFromStreams(doc, input.streams);
   const crossOs = crossOsTables(figures, { baseline: input.baseline, bootstrap: input.bootstrap });
-  const context = reportContext(manifests);
+  const context = reportContext(manifests, doc.results);
   return [
     { name: 'results.json', content: resultsJson(doc, crossOs) },
     { name: 'results.csv', content: resultsCsv(doc.results, crossOs) },
@@ -50,7 +51,7 @@ export async function renderRunFiles(input: RunFilesInput): Promise<RunFile[]> {
   ];
 }
 
-export function reportContext(manifests: readonly Manifest[]): ReportContext {
+export function reportContext(manifests: readonly Manifest[], results: readonly ResultEntry[]): ReportContext {
   return {
     createdAt: manifests[0]?.startedAt ?? 'unknown',
     mergedFrom: manifests.length > 1 ? manifests.map((m) => m.runId) : [],
@@ -75,6 +76,12 @@ export function reportContext(manifests: readonly Manifest[]): ReportContext {
             hostWarnings: g.hostConditions?.warnings ?? [],
             kernel: boots[0]?.guestInfo.kernel ?? 'unknown',
             timer: boots[0] ? describeTimer(timerFacts(boots[0].guestInfo)) : 'unknown',
+            terms: guestTerms(
+              g,
+              boots,
+              results.filter((r) => r.guest === name),
+              accel,
+            ),
           }));
         }),
     ),

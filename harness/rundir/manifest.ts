@@ -45,6 +45,10 @@ export interface GuestManifest {
   vcpusConfigured: number;
   vcpusUsed?: number;
   vcpusNote?: string;
+  /** QEMU's `-cpu` model (absent for an ssh target, and in runs from before it was recorded). */
+  cpuModel?: string;
+  /** Set when the guest's own `image.cpuModel` replaced the run's model: the model it replaced. */
+  cpuModelOverride?: { runModel: string };
   qemuVersion?: string;
   provenance?: Record<string, string>;
   /** Governor, boost, SMT siblings, isolation and load of the pinned CPUs, with warnings. */

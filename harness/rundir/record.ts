@@ -2,6 +2,7 @@ import type { GuestReach, GuestVariant, RunConfig } from '../config/types.js';
 import { readHostInfo } from '../host/info.js';
 import { DEFAULT_RESAMPLES } from '../stats/index.js';
 import type { HostConditions } from '../host/conditions.js';
+import type { CpuModelChoice } from '../qemu/argv.js';
 import type { Accel, AccelChoice } from '../units.js';
 import type { BootManifest, GuestManifest, JobRecord, JobState, Manifest } from './manifest.js';
 import { readProjectRevision } from './provenance.js';
@@ -104,9 +105,18 @@ export function settleGuest(entry: GuestManifest): void {
   entry.status = entry.boots.some((b) => b.status === 'failed') ? 'failed' : 'done';
 }
 
-/** What the guest runs with: accelerator and vCPUs (fewer than configured under tcg-icount, with why). */
-export function recordGuestSetup(entry: GuestManifest, setup: { accel: Accel; vcpusUsed: number; vcpusNote?: string }): void {
-  Object.assign(entry, { accel: setup.accel, vcpusUsed: setup.vcpusUsed, ...(setup.vcpusNote ? { vcpusNote: setup.vcpusNote } : {}) });
+/**
+ * What the guest runs with: accelerator, vCPUs (fewer than configured under tcg-icount, with why)
+ * and, for a QEMU guest, the CPU model (with the run's, when the guest's own differs).
+ */
+export function recordGuestSetup(entry: GuestManifest, setup: { accel: Accel; vcpusUsed: number; vcpusNote?: string; cpu?: CpuModelChoice }): void {
+  Object.assign(entry, {
+    accel: setup.accel,
+    vcpusUsed: setup.vcpusUsed,
+    ...(setup.vcpusNote ? { vcpusNote: setup.vcpusNote } : {}),
+    ...(setup.cpu ? { cpuModel: setup.cpu.model } : {}),
+    ...(setup.cpu?.override ? { cpuModelOverride: setup.cpu.override } : {}),
+  });
 }
 
 /** What went into the guest's image, and the QEMU that boots it (none for an ssh target). */

@@ -24,6 +24,8 @@ export interface GuestSessionOptions extends SessionRequest {
   accel: Accel;
   /** vCPUs to give the guest (may be fewer than configured). */
   vcpus: number;
+  /** QEMU `-cpu` model (chooseCpuModel); undefined: the accelerator's default (defaultCpuModel). */
+  cpuModel?: string;
   /** Console output allowed before the guest is stopped as flooding; default CONSOLE_LOG_MAX_BYTES (tests give less). */
   consoleLogMaxBytes?: number;
 }
@@ -33,8 +35,8 @@ const QMP_CONNECT_MS = 15_000;
 const PANIC_SEARCH_BYTES = 64 * 1024;
 
 /** Boots a prepared guest under QEMU. */
-export function qemuSession(prepared: PreparedGuest, accel: Accel, vcpus: number): Session {
-  return { kind: 'qemu', run: (request) => runGuestSession({ ...request, prepared, accel, vcpus }) };
+export function qemuSession(prepared: PreparedGuest, accel: Accel, vcpus: number, cpuModel?: string): Session {
+  return { kind: 'qemu', run: (request) => runGuestSession({ ...request, prepared, accel, vcpus, ...(cpuModel ? { cpuModel } : {}) }) };
 }
 
 /** Boots one guest under QEMU, pins its vCPUs, reads its data channel to the end, and always reaps QEMU. */
@@ -161,7 +163,7 @@ class QemuBoot {
     return qemuArgv({
       binary: prepared.boot.qemuBinary,
       accel: this.options.accel,
-      cpuModel: prepared.boot.cpuModel,
+      cpuModel: this.options.cpuModel,
       vcpus: this.options.vcpus,
       memoryMiB: guest.memoryMiB,
       kernel: prepared.boot.kernel,

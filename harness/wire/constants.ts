@@ -35,6 +35,8 @@ export const WireKey = {
   KERNEL_TSC_HZ: 'kernel_tsc_hz',
   CLOCK_CHECK_NS: 'clock_check_ns',
   CLOCK_CHECK_TICKS: 'clock_check_ticks',
+  MITIGATIONS: 'mitigations',
+  KERNEL_CMDLINE: 'kernel_cmdline',
   METRIC: 'metric',
   UNIT: 'unit',
   ITERATIONS: 'iterations',

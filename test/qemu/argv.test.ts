@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import {
   accelArgs,
   bootArgs,
+  chooseCpuModel,
+  COMMON_TCG_CPU_MODEL,
   cpuArgs,
   debugExitArgs,
   escapeOptionValue,
@@ -25,13 +27,25 @@ describe('QEMU argv builders', () => {
 
   const cpuCases: [Accel, string | undefined, string[]][] = [
     ['kvm', undefined, ['-cpu', 'host']],
-    ['tcg', undefined, ['-cpu', 'max']],
-    ['tcg-icount', undefined, ['-cpu', 'max']],
+    ['tcg', undefined, ['-cpu', COMMON_TCG_CPU_MODEL]],
+    ['tcg-icount', undefined, ['-cpu', COMMON_TCG_CPU_MODEL]],
     ['tcg', 'Nehalem,-vme', ['-cpu', 'Nehalem,-vme']],
   ];
   for (const [accel, model, expected] of cpuCases) {
     it(`cpuArgs(${accel}, ${model})`, () => expect(cpuArgs(accel, model)).to.deep.equal(expected));
   }
+
+  describe('chooseCpuModel', () => {
+    it("gives every guest the run's model, by default the common one under TCG and the host's under KVM", () => {
+      expect(chooseCpuModel('tcg-icount', undefined, undefined)).to.deep.equal({ model: COMMON_TCG_CPU_MODEL });
+      expect(chooseCpuModel('kvm', undefined, undefined)).to.deep.equal({ model: 'host' });
+      expect(chooseCpuModel('tcg', 'Skylake-Client', undefined)).to.deep.equal({ model: 'Skylake-Client' });
+    });
+    it("flags a guest whose own model differs from the run's, and not one that names the same", () => {
+      expect(chooseCpuModel('tcg', undefined, 'max')).to.deep.equal({ model: 'max', override: { runModel: COMMON_TCG_CPU_MODEL } });
+      expect(chooseCpuModel('tcg', 'max', 'max')).to.deep.equal({ model: 'max' });
+    });
+  });
 
   const escapeCases: [string, string][] = [
     ['/tmp/a', '/tmp/a'],
@@ -109,7 +123,7 @@ describe('QEMU argv builders', () => {
       '-rtc',
       'base=2000-01-01T00:00:00,clock=vm',
       '-cpu',
-      'max',
+      COMMON_TCG_CPU_MODEL,
       '-smp',
       '1',
       '-m',

@@ -89,7 +89,7 @@ describe('@guest GNU Mach guest under QEMU', function () {
       expect(guest.provenance.payloadCflags).to.contain('-m32').and.to.contain('-nostdinc');
       const [boot] = guest.boots;
       expect(boot.guestInfo.kernel).to.match(/^GNU Mach 1\.8/);
-      expect(boot.argv[0]).to.equal('qemu-system-i386');
+      expect(boot.argv[0]).to.equal('qemu-system-x86_64');
       expect(boot.argv.join(' ')).to.contain('${host-port} ${device-port} $(task-create) $(task-resume)').and.to.contain('console=com0');
     });
   });

@@ -5,7 +5,7 @@ import { sha256File } from '../../hash.js';
 import { debugExitArgs, escapeOptionValue, fwCfgStringArgs } from '../../qemu/argv.js';
 import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
 import { buildPayload, compilerUnavailable } from '../payload-build.js';
-import { cpuModelSetting, payloadSettingWords } from '../settings.js';
+import { CPU_MODEL_SETTING, payloadSettingWords } from '../settings.js';
 import { GNUMACH_PACKAGE, gnuMachKernel } from './image.js';
 
 /** fw_cfg file the payload reads its hb.* settings from, as the seL4 root task does. */
@@ -50,6 +50,12 @@ export function diagnoseConsole(console: string): string | undefined {
   return undefined;
 }
 
+/**
+ * GNU Mach offers no speculative-execution mitigations to turn on or off. Checked on Debian's
+ * 1.8 i386 kernel: it executes no WRMSR at all, so neither IBRS nor IBPB is possible.
+ */
+export const GNUMACH_MITIGATIONS = 'none: GNU Mach has no speculative-execution mitigation settings (Debian\'s 1.8 kernel executes no WRMSR, so no IBRS or IBPB)';
+
 export const gnumachAdapter: GuestAdapter = {
   os: 'gnumach',
   reach: 'qemu',
@@ -71,7 +77,7 @@ export const gnumachAdapter: GuestAdapter = {
         minLength: 1,
         'x-path': 'file',
       },
-      cpuModel: cpuModelSetting('QEMU CPU model (qemu-system-i386). Default `max` under TCG, `host` under KVM.'),
+      cpuModel: CPU_MODEL_SETTING,
     },
   },
   reproduction: {
@@ -109,16 +115,18 @@ export const gnumachAdapter: GuestAdapter = {
     const payload = await buildPayload({ os: 'gnumach', cacheDir: context.cacheDir, extraFlags: await freestandingIncludeFlags() });
     return {
       boot: {
-        qemuBinary: 'qemu-system-i386',
+        qemuBinary: 'qemu-system-x86_64',
         kernel: kernel.path,
         initrd: bootScriptLine(payload.path),
         append: GNUMACH_APPEND,
-        cpuModel: guest.image.cpuModel,
         extraArgs: [...debugExitArgs(), ...fwCfgStringArgs(SETTINGS_FW_CFG, payloadSettingWords(guest.benchmarks).join(' '))],
       },
       provenance: {
         ...kernelProvenance,
         kernelSha256: kernel.sha256,
+        mitigations: GNUMACH_MITIGATIONS,
+        // Debian builds GNU Mach with its kernel debugger (KDB) and assertions (docs/guests/gnumach.md).
+        kernelDebugBuild: 'yes',
         payloadCompiler: payload.compiler,
         payloadCflags: payload.cflags,
         payloadSha256: payload.sha256,

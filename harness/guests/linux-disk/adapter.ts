@@ -4,6 +4,8 @@ import { escapeOptionValue } from '../../qemu/argv.js';
 import { harnessKey } from '../../ssh/keys.js';
 import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
 import { DEFAULT_KERNEL_PACKAGE } from '../linux/adapter.js';
+import { MITIGATIONS_SETTING, mitigationsWords } from '../linux/mitigations.js';
+import { CPU_MODEL_SETTING } from '../settings.js';
 import { buildPayload } from '../payload-build.js';
 import { buildDiskImage } from './image.js';
 
@@ -36,6 +38,8 @@ export const linuxDiskAdapter: GuestAdapter = {
         pattern: '^[a-z0-9][a-z0-9+.-]+$',
         default: DEFAULT_KERNEL_PACKAGE,
       },
+      mitigations: MITIGATIONS_SETTING,
+      cpuModel: CPU_MODEL_SETTING,
     },
   },
   reproduction: {
@@ -60,7 +64,7 @@ export const linuxDiskAdapter: GuestAdapter = {
         qemuBinary: 'qemu-system-x86_64',
         kernel: image.vmlinuz,
         initrd: image.initrd,
-        append: LINUX_DISK_APPEND,
+        append: [LINUX_DISK_APPEND, ...mitigationsWords(guest.image.mitigations)].join(' '),
         // -snapshot: writes go to a temporary overlay, so the cached image is never modified.
         extraArgs: ['-drive', `file=${escapeOptionValue(image.disk)},format=raw,if=virtio`, '-snapshot'],
       },

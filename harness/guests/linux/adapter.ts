@@ -4,20 +4,22 @@ import { buildInitramfs } from './initramfs.js';
 import { fetchDebianKernel } from './kernel.js';
 import { fetchPerfTree } from './perf.js';
 import { buildPayload } from '../payload-build.js';
-import { payloadSettingWords } from '../settings.js';
+import { CPU_MODEL_SETTING, payloadSettingWords } from '../settings.js';
+import { MITIGATIONS_SETTING, mitigationsWords } from './mitigations.js';
 import { isPayloadFault, testFaultFor, TEST_FAULT_ENV, type TestFault } from '../test-fault.js';
 
 export const DEFAULT_KERNEL_PACKAGE = 'linux-image-cloud-amd64';
 
 /**
- * Kernel command line: console on ttyS0, data on ttyS1 (the payload's default), settings as hb.*
- * words, and hb.peers=perf when the peer cross-check is on.
+ * Kernel command line: console on ttyS0, data on ttyS1 (the payload's default), the mitigations
+ * setting, settings as hb.* words, and hb.peers=perf when the peer cross-check is on.
  */
-export function linuxAppend(benchmarks: BenchmarkSelection, peers: readonly Peer[] = []): string {
+export function linuxAppend(benchmarks: BenchmarkSelection, peers: readonly Peer[] = [], mitigations?: string): string {
   return [
     'console=ttyS0',
     // With -no-reboot a panic ends QEMU at once instead of waiting for the boot timeout.
     'panic=-1',
+    ...mitigationsWords(mitigations),
     ...payloadSettingWords(benchmarks),
     ...(peers.length > 0 ? [`hb.peers=${peers.join(',')}`] : []),
   ].join(' ');
@@ -49,6 +51,8 @@ export const linuxAdapter: GuestAdapter = {
         pattern: '^[a-z0-9][a-z0-9+.-]+$',
         default: DEFAULT_KERNEL_PACKAGE,
       },
+      mitigations: MITIGATIONS_SETTING,
+      cpuModel: CPU_MODEL_SETTING,
     },
   },
   reproduction: {
@@ -80,7 +84,7 @@ export const linuxAdapter: GuestAdapter = {
     const initramfs = await buildInitramfs(context.cacheDir, payload.path, perf ? { perf } : {});
     const fault = testFaultFor(guest.name);
     if (fault) context.log(`linux: TEST-ONLY fault injection from ${TEST_FAULT_ENV}: ${fault}`);
-    const append = linuxAppend(guest.benchmarks, peers);
+    const append = linuxAppend(guest.benchmarks, peers, guest.image.mitigations);
     return {
       boot: {
         qemuBinary: 'qemu-system-x86_64',

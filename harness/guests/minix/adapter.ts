@@ -5,7 +5,7 @@ import type { GuestConfig } from '../../config/types.js';
 import { escapeOptionValue } from '../../qemu/argv.js';
 import type { Availability, BootSpec, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
 import { settingLines } from '../payload-build.js';
-import { cpuModelSetting, payloadSettingWords } from '../settings.js';
+import { CPU_MODEL_SETTING, payloadSettingWords } from '../settings.js';
 import { driveMinix, type MinixPlan } from './driver.js';
 import { minixSourceArchive } from './transfer.js';
 
@@ -31,17 +31,19 @@ export async function minixBoot(guest: GuestConfig): Promise<BootSpec> {
   const format = disk.endsWith('.qcow2') ? 'qcow2' : 'raw';
   const drive = ['-drive', `file=${escapeOptionValue(disk)},format=${format},if=ide,snapshot=on`];
   const bootDir = guest.image.bootDir;
-  if (!bootDir) return { qemuBinary: 'qemu-system-i386', kernel: undefined, cpuModel: guest.image.cpuModel, extraArgs: drive };
+  if (!bootDir) return { qemuBinary: 'qemu-system-x86_64', kernel: undefined, extraArgs: drive };
   return {
-    qemuBinary: 'qemu-system-i386',
+    qemuBinary: 'qemu-system-x86_64',
     kernel: join(bootDir, 'kernel'),
     // QEMU's multiboot loader takes several modules as one comma-separated -initrd.
     initrd: (await bootModules(bootDir)).map(escapeOptionValue).join(','),
     append: `rootdevname=c0d0p0 ${MINIX_SERIAL_CONSOLE}`,
-    cpuModel: guest.image.cpuModel,
     extraArgs: drive,
   };
 }
+
+/** MINIX 3 has no speculative-execution mitigation settings (stated, not checked against an image: none has run here). */
+export const MINIX_MITIGATIONS = 'none: MINIX 3 has no speculative-execution mitigation settings';
 
 export const minixAdapter: GuestAdapter = {
   os: 'minix',
@@ -66,7 +68,7 @@ export const minixAdapter: GuestAdapter = {
         minLength: 1,
         'x-path': 'directory',
       },
-      cpuModel: cpuModelSetting('QEMU CPU model (qemu-system-i386). Default `max` under TCG, `host` under KVM.'),
+      cpuModel: CPU_MODEL_SETTING,
     },
   },
   reproduction: {
@@ -105,7 +107,9 @@ export const minixAdapter: GuestAdapter = {
     context.log(`minix: sources ${archive.data.length} bytes gzipped, SHA-256 ${archive.sha256.slice(0, 16)}…`);
     return {
       boot: await minixBoot(guest),
-      provenance: { disk: guest.image.disk!, bootDir: guest.image.bootDir ?? '(boots from the disk)', sourcesSha256: archive.sha256, payloadCflags: plan.cflags },
+      provenance: {
+        disk: guest.image.disk!,
+        mitigations: MINIX_MITIGATIONS, bootDir: guest.image.bootDir ?? '(boots from the disk)', sourcesSha256: archive.sha256, payloadCflags: plan.cflags },
       drive: (console) => driveMinix(console, plan),
     };
   },

@@ -7,10 +7,8 @@ import { buildPayload, listFiles, settingLines } from '../payload-build.js';
 import { payloadSettingWords } from '../settings.js';
 import { configProblems, diagnoseConsole, GEN_CONFIG, inspectSel4Build } from './build-dir.js';
 import { elf32Kernel } from './kernel32.js';
-import { cpuModelSetting } from '../settings.js';
-
-/** A CPU model seL4 boots on under TCG: no PCID/INVPCID, no XSAVE, with what x86_64 seL4 requires. */
-export const SEL4_TCG_CPU = 'Nehalem,-vme,+pdpe1gb,-xsave,-xsaveopt,-xsavec,+fsgsbase,-invpcid,+syscall,+lm,+rdtscp,enforce';
+import { sel4Mitigations } from './mitigations.js';
+import { CPU_MODEL_SETTING } from '../settings.js';
 
 /** fw_cfg file the root task reads its hb.* settings from: it has no command line of its own. */
 export const SETTINGS_FW_CFG = 'opt/hb/cmdline';
@@ -59,7 +57,7 @@ export const sel4Adapter: GuestAdapter = {
         minLength: 1,
         'x-path': 'directory',
       },
-      cpuModel: cpuModelSetting(`QEMU CPU model for TCG (KVM uses \`host\`). Default \`${SEL4_TCG_CPU}\`, which seL4 boots on under TCG.`),
+      cpuModel: CPU_MODEL_SETTING,
     },
   },
   reproduction: {
@@ -101,7 +99,6 @@ export const sel4Adapter: GuestAdapter = {
         qemuBinary: 'qemu-system-x86_64',
         kernel: kernel.path,
         initrd: rootTask.path,
-        cpuModel: context.accel === 'kvm' ? undefined : (guest.image.cpuModel ?? SEL4_TCG_CPU),
         extraArgs: [...debugExitArgs(), ...fwCfgStringArgs(SETTINGS_FW_CFG, payloadSettingWords(guest.benchmarks).join(' '))],
       },
       provenance: {
@@ -110,6 +107,7 @@ export const sel4Adapter: GuestAdapter = {
         sel4SourceDir: build.sourceDir,
         sel4DebugBuild: build.config.has('CONFIG_DEBUG_BUILD') ? 'yes' : 'no',
         sel4Fastpath: build.config.has('CONFIG_FASTPATH') ? 'yes' : 'no',
+        mitigations: sel4Mitigations(build.config),
         kernelSha256: kernel.sha256,
         payloadCompiler: rootTask.compiler,
         payloadCflags: rootTask.cflags,

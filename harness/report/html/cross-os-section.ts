@@ -1,4 +1,4 @@
-import type { CrossOsTable } from '../../analysis/cross-os.js';
+import type { CrossOsRow, CrossOsTable } from '../../analysis/cross-os.js';
 import { CROSS_OS_HEADERS, crossOsRow } from '../cross-os-markdown.js';
 import { unitMeaning } from '../../units.js';
 import { BAR_MARK_CLASS, crossOsSpec, WHISKER_MARK_CLASS } from './chart-cross-os.js';
@@ -9,7 +9,7 @@ import { htmlTable } from './html-table.js';
 import { renderSvg } from './render-svg.js';
 
 /** The comparison across systems: per metric class and unit, a bar chart of medians with CI whiskers, then report.md's table. */
-export async function crossOsSection(tables: readonly CrossOsTable[], colors: GuestColors): Promise<string> {
+export async function crossOsSection(tables: readonly CrossOsTable[], colors: GuestColors, noteOf: (row: CrossOsRow) => string | undefined): Promise<string> {
   if (tables.length === 0) return '';
   const baseline = tables[0]!.baseline;
   const out = [
@@ -26,7 +26,10 @@ export async function crossOsSection(tables: readonly CrossOsTable[], colors: Gu
       `<h3>${escapeHtml(table.title)} <span class="dim">(${escapeHtml(table.unit)})</span></h3>`,
       `<p>One operation: ${escapeHtml(table.operation)}. Unit: ${escapeHtml(unitMeaning(table.unit))}. Mode: ${escapeHtml(table.accels.join(', '))}.</p>`,
       chartFigure('bars', BAR_MARK_CLASS, table.rows.length, svg, ` data-whisker-class="${WHISKER_MARK_CLASS}"`),
-      htmlTable(CROSS_OS_HEADERS, table.rows.map(crossOsRow)),
+      htmlTable(
+        CROSS_OS_HEADERS,
+        table.rows.map((row) => crossOsRow(row, noteOf(row))),
+      ),
       '</div>',
     );
   }

@@ -1,12 +1,13 @@
 import type { Manifest } from '../../rundir/manifest.js';
 import type { CrossOsTable } from '../../analysis/cross-os.js';
 import type { FigureSamples } from '../../analysis/figure-samples.js';
-import type { ReportContext } from '../markdown.js';
+import { termsByGuest, type ReportContext } from '../markdown.js';
+import { crossOsTermsNote, TERMS_HEADERS, TERMS_INTRO, termsRow } from '../terms.js';
 import type { ResultsDocument } from '../../analysis/results.js';
 import { guestColors } from './chart-theme.js';
 import { crossOsSection } from './cross-os-section.js';
 import { environmentFacts, GUEST_ENVIRONMENT_HEADERS, guestEnvironmentRow } from './environment.js';
-import { escapeHtml } from './escape.js';
+import { escapeHtml, inlineMarkdown } from './escape.js';
 import { guestSection, slug } from './guest-section.js';
 import { factTable, htmlTable } from './html-table.js';
 import { methodologyFacts } from './methodology.js';
@@ -21,6 +22,22 @@ export interface HtmlReportInput {
   crossOs: readonly CrossOsTable[];
   /** The run's manifest, or each source run's for a merged report. */
   manifests: readonly Manifest[];
+}
+
+/** report.md's terms of comparison, as a table. */
+function termsSection(context: ReportContext): string {
+  if (context.guests.length === 0) return '';
+  return [
+    '<section id="terms">',
+    '<h2>Terms of comparison</h2>',
+    `<p>${inlineMarkdown(TERMS_INTRO)}</p>`,
+    htmlTable(
+      TERMS_HEADERS,
+      context.guests.map((g) => termsRow(g.name, g.terms)),
+      { className: 'guests' },
+    ),
+    '</section>',
+  ].join('\n');
 }
 
 /**
@@ -53,6 +70,7 @@ export async function reportHtml(input: HtmlReportInput): Promise<string> {
     });
   }
   const toc = [
+    ...(context.guests.length > 0 ? [['terms', 'Terms of comparison']] : []),
     ...(crossOs.length > 0 ? [['across-systems', 'Across systems']] : []),
     ['environment', 'Environment'],
     ['methodology', 'Methodology'],
@@ -87,7 +105,8 @@ export async function reportHtml(input: HtmlReportInput): Promise<string> {
     '<p>Figures are per operation, after subtracting the timer overhead (the minimum of back-to-back timer reads, in the guest) once per sample. ' +
       'The 95% CI is a bootstrap interval of the median; with several boots, a hierarchical one (boots, then samples within boots). See docs/methodology.md.</p>',
     `<nav class="toc">${toc.map(([href, label]) => `<a href="#${href}">${escapeHtml(label!)}</a>`).join('')}</nav>`,
-    await crossOsSection(crossOs, colors),
+    termsSection(context),
+    await crossOsSection(crossOs, colors, crossOsTermsNote(termsByGuest(context))),
     ...environment,
     ...methodology,
     ...guests.map((g) => g.html),

@@ -28,7 +28,7 @@ describe('MINIX adapter', () => {
   it('boots from the disk, opened as a snapshot so it is never written', async () => {
     const boot = await minixBoot(guest({ disk: join(dir, 'minix,1.img') }));
     expect(boot.kernel).to.equal(undefined);
-    expect(boot.qemuBinary).to.equal('qemu-system-i386');
+    expect(boot.qemuBinary).to.equal('qemu-system-x86_64');
     expect(boot.extraArgs).to.deep.equal(['-drive', `file=${join(dir, 'minix,,1.img')},format=raw,if=ide,snapshot=on`]);
   });
 
