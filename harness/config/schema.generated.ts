@@ -71,7 +71,7 @@ export interface Bootstrap {
  */
 export interface Report {
   /**
-   * Name of the guest the cross-OS ratios are taken against (each figure / that guest's fastest figure of the same kind). Default: the first guest with figures.
+   * Name of the guest the cross-OS ratios are taken against (each figure / that guest's fastest figure of the same kind, or its headline figure, named as the kind, where it has one). Default: the first guest with figures.
    */
   baseline?: string;
 }

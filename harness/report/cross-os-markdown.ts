@@ -22,6 +22,17 @@ export function crossOsRow(row: CrossOsRow, note?: string): string[] {
   return [row.guest, row.mechanism, row.variant || '—', String(row.n), formatFigure(row.median), formatCi(row.ci95), ...ratioCells];
 }
 
+/**
+ * For a table with headline figures (named as the class, e.g. `syscall.null`, beside alternatives
+ * such as `syscall.null.enosys`): which figure is each guest's headline, and what ratios are against.
+ */
+export function headlineNote(table: CrossOsTable): string | undefined {
+  const headlines = table.rows.filter((row) => row.metric === table.classId);
+  if (headlines.length === 0 || headlines.length === table.rows.length) return undefined;
+  const each = headlines.map((row) => `${row.guest}: ${row.mechanism}`).join('; ');
+  return `Each guest's headline is its \`${table.classId}\` figure (${each}); rows named \`${table.classId}.*\` are alternatives, and ratios are taken against the baseline's headline. Why each OS's headline is the nearest thing it has: docs/metrics.md.`;
+}
+
 /** report.md's comparison across systems: one table per metric class and unit. */
 export function crossOsMarkdown(tables: readonly CrossOsTable[], noteOf: (row: CrossOsRow) => string | undefined = () => undefined): string[] {
   if (tables.length === 0) return [];
@@ -29,13 +40,15 @@ export function crossOsMarkdown(tables: readonly CrossOsTable[], noteOf: (row: C
   const out = [
     '## Across systems',
     '',
-    `Median per operation with its 95% CI. Ratio = the figure / **${baseline}**'s fastest figure of the same kind (same placement), ` +
+    `Median per operation with its 95% CI. Ratio = the figure / **${baseline}**'s fastest figure of the same kind (same placement), or its headline figure where the kind has one, ` +
       'with a bootstrap CI of the ratio of medians (hierarchical over boots when there are several). Figures in different units are in separate tables and never compared.',
     '',
   ];
   for (const table of tables) {
     out.push(`### ${table.title} (${table.unit})`, '');
     out.push(`One operation: ${table.operation}. Unit: ${unitMeaning(table.unit)}. Mode: ${table.accels.join(', ')}.`, '');
+    const headlines = headlineNote(table);
+    if (headlines) out.push(headlines, '');
     out.push(
       markdownTable(
         CROSS_OS_HEADERS,

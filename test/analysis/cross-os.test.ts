@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { crossOsTables } from '../../harness/analysis/cross-os.js';
-import { crossOsMarkdown } from '../../harness/report/cross-os-markdown.js';
+import { crossOsMarkdown, headlineNote } from '../../harness/report/cross-os-markdown.js';
 import type { FigureSamples } from '../../harness/analysis/figure-samples.js';
 import type { ResultEntry } from '../../harness/analysis/results.js';
 import { resultEntry } from '../support/result-entry.js';
@@ -49,6 +49,27 @@ describe('cross-OS tables', () => {
   it('says why a figure has no ratio when the baseline lacks its kind', () => {
     const oneway = crossOsTables(figures, { bootstrap }).find((t) => t.classId === 'ipc.oneway')!;
     expect(oneway.rows[0]!.ratio).to.deep.equal({ reason: 'linux has no figure of this kind (threads, same CPU)' });
+  });
+
+  it("takes ratios against the baseline's headline figure (named as the class), not a faster alternative, and says which is whose headline", () => {
+    const withAlternatives = [
+      figure('linux', 'syscall.null', [30, 30, 30]),
+      figure('linux', 'syscall.null.enosys', [20, 20, 20]),
+      figure('sel4', 'syscall.null', [15, 15, 15]),
+      figure('sel4', 'syscall.null.nbsendnull', [12, 12, 12]),
+    ];
+    const [table] = crossOsTables(withAlternatives, { bootstrap });
+    expect(table!.rows.map((r) => ('value' in r.ratio ? [r.metric, r.ratio.value, r.ratio.against.metric] : []))).to.deep.equal([
+      ['syscall.null', 1, 'syscall.null'],
+      ['syscall.null.enosys', 20 / 30, 'syscall.null'],
+      ['syscall.null', 0.5, 'syscall.null'],
+      ['syscall.null.nbsendnull', 0.4, 'syscall.null'],
+    ]);
+    expect(headlineNote(table!)).to.equal(
+      "Each guest's headline is its `syscall.null` figure (linux: linux-mech; sel4: sel4-mech); rows named `syscall.null.*` are alternatives, and ratios are taken against the baseline's headline. Why each OS's headline is the nearest thing it has: docs/metrics.md.",
+    );
+    expect(crossOsMarkdown([table!]).join('\n')).to.contain("Each guest's headline is its `syscall.null` figure");
+    expect(headlineNote(crossOsTables(figures, { bootstrap }).find((t) => t.classId === 'syscall.null')!)).to.equal(undefined);
   });
 
   it('uses the chosen baseline guest', () => {

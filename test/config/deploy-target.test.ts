@@ -90,7 +90,7 @@ describe('config: reach, variant, deploy and ssh targets', () => {
     expect(config.guests[0]).to.not.have.property('variant');
     expect(config.guests[0]).to.include({ os: 'linux', reach: 'qemu' });
     expect(config.guests[1]).to.include({ os: 'linux', reach: 'qemu', variant: 'disk', deploy: 'ssh' });
-    expect(config.guests[1]!.image).to.deep.equal({ kernelPackage: 'linux-image-cloud-amd64' });
+    expect(config.guests[1]!.image).to.deep.equal({ kernelPackage: 'linux-image-cloud-amd64', mitigations: 'default' });
   });
 
   it('reads the earlier spellings os: linux-disk and os: ssh as os: linux with variant: disk and reach: ssh', async () => {

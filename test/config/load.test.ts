@@ -96,7 +96,7 @@ describe('loadConfig', () => {
           pin: undefined,
           benchmarks: { boots: 1, iterations: 10000, warmup: 1000, include: ['*'] },
           peers: [],
-          image: { kernelPackage: 'linux-image-cloud-amd64' },
+          image: { kernelPackage: 'linux-image-cloud-amd64', mitigations: 'default' },
         },
         {
           name: 'sel4',
@@ -239,7 +239,7 @@ describe('loadConfig', () => {
         yaml: 'accel: kvm\nverbose: true #<\nguests: [{ name: a, os: linux }]\n',
         path: 'verbose',
         column: 1,
-        expected: /^no key 'verbose' \(allowed: accel, resultsDir, cacheDir, timeouts, bootstrap, report, executor, methodology, guests\)$/,
+        expected: /^no key 'verbose' \(allowed: accel, cpuModel, resultsDir, cacheDir, timeouts, bootstrap, report, executor, methodology, guests\)$/,
         got: "key 'verbose'",
       },
       {
@@ -311,7 +311,7 @@ describe('loadConfig', () => {
         name: 'an unknown image key for linux',
         yaml: 'guests:\n  - name: l\n    os: linux\n    image: { kernelPackage: linux-image-amd64, kernel: vmlinuz } #<\n',
         path: 'guests[0].image.kernel',
-        expected: /^no key 'kernel' \(allowed for os linux: kernelPackage\)$/,
+        expected: /^no key 'kernel' \(allowed for os linux: kernelPackage, mitigations, cpuModel\)$/,
         got: "key 'kernel'",
       },
       {

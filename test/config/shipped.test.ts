@@ -40,7 +40,7 @@ describe('shipped configs', () => {
         pin: [0, 1],
         benchmarks: { boots: 1, iterations: 10000, warmup: 1000, include: ['*'] },
         peers: ['perf'],
-        image: { kernelPackage: 'linux-image-cloud-amd64' },
+        image: { kernelPackage: 'linux-image-cloud-amd64', mitigations: 'default' },
       },
     ]);
   });
@@ -55,7 +55,7 @@ describe('shipped configs', () => {
       ['linux-disk', 'linux'],
     ]);
     // The Debian disk guest: the same kernel package as the linux guest, deployed over SSH.
-    expect(config.guests[4]).to.deep.include({ deploy: 'ssh', image: { kernelPackage: 'linux-image-cloud-amd64' } });
+    expect(config.guests[4]).to.deep.include({ deploy: 'ssh', image: { kernelPackage: 'linux-image-cloud-amd64', mitigations: 'default' } });
     // GNU Mach comes from Debian's i386 package, which the harness downloads itself.
     expect(config.guests[1]!.image).to.deep.equal({ package: 'gnumach-image-1.8-486' });
     // The seL4 build directory comes from SEL4_BUILD_DIR at run time unless the config names one.

@@ -1,10 +1,10 @@
 import type { CrossOsRow, CrossOsTable } from '../../analysis/cross-os.js';
-import { CROSS_OS_HEADERS, crossOsRow } from '../cross-os-markdown.js';
+import { CROSS_OS_HEADERS, crossOsRow, headlineNote } from '../cross-os-markdown.js';
 import { unitMeaning } from '../../units.js';
 import { BAR_MARK_CLASS, crossOsSpec, WHISKER_MARK_CLASS } from './chart-cross-os.js';
 import { chartFigure } from './chart-figure.js';
 import type { GuestColors } from './chart-theme.js';
-import { escapeHtml } from './escape.js';
+import { escapeHtml, inlineMarkdown } from './escape.js';
 import { htmlTable } from './html-table.js';
 import { renderSvg } from './render-svg.js';
 
@@ -15,7 +15,7 @@ export async function crossOsSection(tables: readonly CrossOsTable[], colors: Gu
   const out = [
     '<section id="across-systems">',
     '<h2>Across systems</h2>',
-    `<p>Median per operation with its 95% CI (whiskers). Ratio = the figure / <strong>${escapeHtml(baseline)}</strong>'s fastest figure of the same kind (same placement), ` +
+    `<p>Median per operation with its 95% CI (whiskers). Ratio = the figure / <strong>${escapeHtml(baseline)}</strong>'s fastest figure of the same kind (same placement), or its headline figure where the kind has one, ` +
       'with a bootstrap CI of the ratio of medians (hierarchical over boots when there are several). Figures in different units are in separate charts and never compared.</p>',
   ];
   for (const [i, table] of tables.entries()) {
@@ -25,6 +25,7 @@ export async function crossOsSection(tables: readonly CrossOsTable[], colors: Gu
       `<div class="cross-os" id="${id}">`,
       `<h3>${escapeHtml(table.title)} <span class="dim">(${escapeHtml(table.unit)})</span></h3>`,
       `<p>One operation: ${escapeHtml(table.operation)}. Unit: ${escapeHtml(unitMeaning(table.unit))}. Mode: ${escapeHtml(table.accels.join(', '))}.</p>`,
+      ...(headlineNote(table) ? [`<p>${inlineMarkdown(headlineNote(table)!)}</p>`] : []),
       chartFigure('bars', BAR_MARK_CLASS, table.rows.length, svg, ` data-whisker-class="${WHISKER_MARK_CLASS}"`),
       htmlTable(
         CROSS_OS_HEADERS,
