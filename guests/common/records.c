@@ -114,9 +114,9 @@ void hb_emit_stream_end(struct hb_wire *w, uint64_t benchmarks)
  * the two out differently, and the before and after figures would differ for no reason of the
  * guest's.
  */
-static __attribute__((noinline)) uint64_t timer_overhead(void)
+static __attribute__((noinline)) uint64_t timer_overhead(const struct hb_driver *d)
 {
-	return hb_timer_overhead(OVERHEAD_READS);
+	return d->timer_overhead ? d->timer_overhead(OVERHEAD_READS) : hb_timer_overhead(OVERHEAD_READS);
 }
 
 /* What ready() needs, as hb_run carries a single context pointer. */
@@ -133,7 +133,7 @@ struct bench_ctx {
 static void ready(struct hb_run *r, const char *affinity)
 {
 	struct bench_ctx *c = r->ctx;
-	uint64_t overhead = timer_overhead();
+	uint64_t overhead = timer_overhead(c->d);
 
 	hb_emit_bench_begin(c->d->wire, c->b, c->d->settings, affinity, overhead);
 	c->began = 1;
@@ -141,7 +141,7 @@ static void ready(struct hb_run *r, const char *affinity)
 
 void hb_fail_bench(const struct hb_driver *d, const struct hb_bench *b, const char *reason)
 {
-	hb_emit_bench_begin(d->wire, b, d->settings, "", timer_overhead());
+	hb_emit_bench_begin(d->wire, b, d->settings, "", timer_overhead(d));
 	hb_emit_reason(d->wire, HB_REC_ERROR, b->metric, reason);
 }
 
@@ -191,7 +191,7 @@ int hb_run_bench(const struct hb_driver *d, const struct hb_bench *b, struct hb_
 	int rc;
 
 	rc = b->run(b, &r);
-	overhead_after = timer_overhead(); /* before after_run: still where the samples came from */
+	overhead_after = timer_overhead(d); /* before after_run: still where the samples came from */
 	if (d->after_run)
 		d->after_run();
 	if (!c.began)

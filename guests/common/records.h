@@ -57,6 +57,12 @@ struct hb_driver {
 	void (*after_run)(void);
 	/* Text for hb_run.error (strerror); NULL where there is none, and then only the op is told. */
 	const char *(*error_text)(int error);
+	/*
+	 * The smallest of n back-to-back deltas of the driver's own timed window with the measured
+	 * operation taken out, where its windows are more than two hb_timer_now() (seL4: the system
+	 * call's asm statement with a two-byte NOP for the syscall); NULL: hb_timer_overhead(n).
+	 */
+	uint64_t (*timer_overhead)(uint32_t n);
 };
 
 struct hb_outcome {

@@ -100,7 +100,7 @@
 #define HB_KEY_OPS_PER_SAMPLE "ops_per_sample" /* operations one sample covers, e.g. 2 switches */
 #define HB_KEY_VCPUS "vcpus"               /* vCPUs the benchmark's threads asked for, e.g. "0,1" */
 #define HB_KEY_AFFINITY "affinity"         /* affinity read back per thread, e.g. "0;1" */
-#define HB_KEY_OVERHEAD "timer_overhead"   /* minimum back-to-back timer delta, ticks */
+#define HB_KEY_OVERHEAD "timer_overhead"   /* minimum back-to-back timer delta, ticks (seL4: of its window, syscall a NOP) */
 #define HB_KEY_MECHANISM "mechanism"       /* what produced the figure, e.g. "pipe" */
 
 /* BENCH_END keys (also "metric") */

@@ -1,14 +1,18 @@
 /*
  * Endpoint IPC between worker 0 (the client, which measures) and worker 1 (the server), at equal
- * priorities so Call and ReplyRecv take the kernel's fastpath. Messages carry one word in a
- * register in every variant, so the one-way figures add up to the round trip; the one-way
- * variants use that word to carry the other side's timestamp (both read the one CPU's TSC).
+ * priorities so Call and ReplyRecv take the kernel's fastpath, with messages of no words (length
+ * 0, as sel4bench's). Every system call that bounds a window is made by hb_sel4_timed() (timed.h):
+ * a timer read right before the syscall instruction and one right after the kernel returns, in
+ * whichever of the two threads it returns to. The one-way variants pair the client's read with
+ * the server's (both read the one CPU's TSC); the server leaves its timestamps in memory the two
+ * share, outside its windows.
  */
 #include "bench_ipc.h"
 #include "benchmarks.h"
 #include "fmt.h"
 #include "kobj.h"
 #include "thread.h"
+#include "timed.h"
 #include "timer.h"
 #include "vspace.h"
 
@@ -36,51 +40,83 @@ int hb_bench_objects_init(char *why, size_t why_size)
 	return 0;
 }
 
-static int ipc_client(void *arg)
+/*
+ * The server's timestamps of its latest timed ReplyRecv: before its syscall instruction (about to
+ * reply to the previous Call) and after the kernel returned to it (with the newest Call). It
+ * writes them after its second read, so the client, which runs next, finds the newest ones.
+ */
+static volatile uint64_t server_before, server_after;
+
+/*
+ * The client's Calls. A Call's one-way sample is the server's `after` less the client's `before`
+ * of that Call. A ReplyRecv's is the client's `after` of a Call less the server's `before` of the
+ * reply to it, which the server stores only when its ReplyRecv returns with the next Call: so
+ * that sample is taken one Call later, and the loop makes one Call more than it keeps.
+ */
+static inline __attribute__((always_inline)) void client_calls(const int rdtscp, const struct ipc_run *x)
 {
-	const struct ipc_run *x = arg;
 	struct hb_run *r = x->r;
 	const uint64_t rounds = (uint64_t)r->warmup + r->iterations;
-	const seL4_MessageInfo_t tag = seL4_MessageInfo_new(0, 0, 0, 1);
+	uint64_t prev_after = 0;
+	struct hb_window w;
 
-	for (uint64_t i = 0; i < rounds; i++) {
-		seL4_Word mr0 = 0, mr1 = 0, mr2 = 0, mr3 = 0;
-		uint64_t t0, t1, sample;
+	for (uint64_t i = 0; i <= rounds; i++) {
+		uint64_t k = i, sample;
 
-		t0 = hb_timer_now();
-		seL4_CallWithMRs(ipc_ep, tag, &mr0, &mr1, &mr2, &mr3);
-		t1 = hb_timer_now();
-		if (x->kind == HB_IPC_ONEWAY_CALL)
-			sample = mr0 - t0; /* mr0: when the server's receive returned */
-		else if (x->kind == HB_IPC_ONEWAY_REPLY)
-			sample = t1 - mr0; /* mr0: when the server was about to reply */
-		else
-			sample = t1 - t0;
-		if (i >= r->warmup)
-			r->samples[i - r->warmup] = sample;
+		hb_sel4_timed(rdtscp, 0, seL4_SysCall, ipc_ep, 0, NULL, &w);
+		if (x->kind == HB_IPC_ONEWAY_CALL) {
+			sample = server_after - w.before;
+		} else if (x->kind == HB_IPC_ONEWAY_REPLY) {
+			sample = prev_after - server_before; /* of the previous Call */
+			prev_after = w.after;
+			if (i == 0)
+				continue;
+			k = i - 1;
+		} else {
+			sample = w.after - w.before;
+		}
+		if (k >= r->warmup && k < rounds)
+			r->samples[k - r->warmup] = sample;
 	}
+}
+
+static int ipc_client(void *arg)
+{
+	/* The server's first, untimed Recv takes this one, so every timed Call meets a timed ReplyRecv. */
+	hb_sel4_untimed(seL4_SysCall, ipc_ep, 0);
+	if (hb_timer_use_rdtscp)
+		client_calls(1, arg);
+	else
+		client_calls(0, arg);
 	return 0;
 }
 
-/*
- * Never returns: the driver suspends it once the client reports. Its one timestamp serves both
- * one-way variants, because nothing happens between its receive returning and its next reply.
- */
+static inline __attribute__((always_inline)) void server_loop(const int rdtscp)
+{
+	struct hb_window w;
+
+	for (;;) {
+		hb_sel4_timed(rdtscp, 0, seL4_SysReplyRecv, ipc_ep, 0, NULL, &w);
+		server_before = w.before;
+		server_after = w.after;
+	}
+}
+
+/* Never returns: the driver suspends it once the client reports. */
 static int ipc_server(void *arg)
 {
 	const struct ipc_run *x = arg;
-	const seL4_MessageInfo_t tag = seL4_MessageInfo_new(0, 0, 0, 1);
-	seL4_Word badge, mr0 = 0, mr1 = 0, mr2 = 0, mr3 = 0;
 
-	seL4_RecvWithMRs(ipc_ep, &badge, &mr0, &mr1, &mr2, &mr3);
+	hb_sel4_untimed(seL4_SysRecv, ipc_ep, 0);
 	if (x->kind == HB_IPC_ROUNDTRIP) {
+		/* Inside the client's window: as few instructions of its own as libsel4's loop. */
 		for (;;)
-			seL4_ReplyRecvWithMRs(ipc_ep, tag, &badge, &mr0, &mr1, &mr2, &mr3);
+			hb_sel4_untimed(seL4_SysReplyRecv, ipc_ep, 0);
 	}
-	for (;;) {
-		mr0 = hb_timer_now();
-		seL4_ReplyRecvWithMRs(ipc_ep, tag, &badge, &mr0, &mr1, &mr2, &mr3);
-	}
+	if (hb_timer_use_rdtscp)
+		server_loop(1);
+	else
+		server_loop(0);
 	return 0; /* not reached; gcc's C front end wants a return all the same */
 }
 
@@ -101,8 +137,14 @@ int hb_bench_ipc(const struct hb_bench *b, struct hb_run *r)
 	current.r = r;
 	current.kind = v->kind;
 	r->ready(r, "0;0");
-	/* The server starts first, so it is already waiting when the client's first Call comes. */
+	/*
+	 * The server starts first, so it is already waiting when the client's first Call comes. As
+	 * sel4bench sets up its IPC benchmarks, the client has the FPU and the server has not: every
+	 * switch to the server then turns the FPU off and every switch back finds the client still
+	 * its owner, with no FPU state saved or loaded.
+	 */
 	if (hb_thread_start(server, vspace, ipc_server, &current, failure, sizeof failure) ||
+	    hb_thread_fpu_off(server, failure, sizeof failure) ||
 	    hb_thread_start(client, seL4_CapInitThreadVSpace, ipc_client, &current, failure, sizeof failure)) {
 		hb_threads_stop();
 		return hb_run_fail(r, failure, 0);

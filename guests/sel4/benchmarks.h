@@ -14,6 +14,7 @@ int hb_bench_objects_init(char *why, size_t why_size);
 
 int hb_bench_ipc(const struct hb_bench *b, struct hb_run *r);
 int hb_bench_syscall_yield(const struct hb_bench *b, struct hb_run *r);
+int hb_bench_syscall_nbsend_null(const struct hb_bench *b, struct hb_run *r);
 int hb_bench_ctxswitch_yield(const struct hb_bench *b, struct hb_run *r);
 
 #endif

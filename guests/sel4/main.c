@@ -18,6 +18,7 @@
 #include "serial.h"
 #include "settings.h"
 #include "thread.h"
+#include "timed.h"
 #include "timer.h"
 #include "wire_emit.h"
 
@@ -147,7 +148,7 @@ void hb_sel4_main(seL4_BootInfo *bi)
 	static char setup_problem[256], err[256];
 	struct hb_settings s;
 	static struct hb_stream_facts facts;
-	struct hb_driver driver = { .wire = &wire, .settings = &s };
+	struct hb_driver driver = { .wire = &wire, .settings = &s, .timer_overhead = hb_sel4_window_overhead };
 	uint64_t counted = 0;
 	unsigned ram, device;
 	seL4_Word ram_bytes;

@@ -90,6 +90,12 @@ int hb_thread_start(struct hb_thread *t, seL4_CPtr vspace, hb_thread_fn fn, void
 		hb_fmt(why, why_size, "TCB_Configure of worker %u failed: seL4 error %d", t->index, (int)err);
 		return -1;
 	}
+	/* The kernel's default, restored here as an earlier benchmark may have turned it off. */
+	err = seL4_TCB_SetFlags(t->tcb, seL4_TCBFlag_fpuDisabled, seL4_TCBFlag_NoFlag).error;
+	if (err) {
+		hb_fmt(why, why_size, "TCB_SetFlags of worker %u failed: seL4 error %d", t->index, (int)err);
+		return -1;
+	}
 	memset(&regs, 0, sizeof regs);
 	regs.rip = (seL4_Word)thread_main;
 	/* As if thread_main had been called: the ABI wants rsp + 8 16-byte aligned on entry. */
@@ -101,6 +107,17 @@ int hb_thread_start(struct hb_thread *t, seL4_CPtr vspace, hb_thread_fn fn, void
 	err = seL4_TCB_WriteRegisters(t->tcb, 1, 0, sizeof regs / sizeof(seL4_Word), &regs);
 	if (err) {
 		hb_fmt(why, why_size, "TCB_WriteRegisters of worker %u failed: seL4 error %d", t->index, (int)err);
+		return -1;
+	}
+	return 0;
+}
+
+int hb_thread_fpu_off(struct hb_thread *t, char *why, size_t why_size)
+{
+	seL4_Error err = seL4_TCB_SetFlags(t->tcb, seL4_TCBFlag_NoFlag, seL4_TCBFlag_fpuDisabled).error;
+
+	if (err) {
+		hb_fmt(why, why_size, "TCB_SetFlags (FPU off) of worker %u failed: seL4 error %d", t->index, (int)err);
 		return -1;
 	}
 	return 0;

@@ -46,6 +46,14 @@ int hb_thread_start(struct hb_thread *t, seL4_CPtr vspace, hb_thread_fn fn, void
 		    size_t why_size);
 
 /*
+ * Turns t's FPU off (seL4_TCBFlag_fpuDisabled) until its next hb_thread_start, which turns it on
+ * again as the kernel creates threads. A thread without the FPU costs the kernel no FPU hand-over
+ * when it is switched to; no worker uses the FPU (CFLAGS has -mgeneral-regs-only). Call it after
+ * hb_thread_start and before hb_thread_wait. 0, or -1 with the reason in why.
+ */
+int hb_thread_fpu_off(struct hb_thread *t, char *why, size_t why_size);
+
+/*
  * Blocks the driver until t's fn returns (giving its result) or any worker faults (giving -1 and
  * the fault in why).
  */

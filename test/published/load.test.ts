@@ -19,6 +19,7 @@ const GUEST_METRICS: Record<string, string[]> = {
   ],
   sel4: [
     'syscall.null',
+    'syscall.null.nbsendnull',
     'ipc.roundtrip.sel4call.thread.same',
     'ipc.oneway.sel4call.thread.same',
     'ipc.oneway.sel4reply.thread.same',

@@ -51,7 +51,13 @@ describe('@guest seL4 guest under QEMU', function () {
     it('completes with the IPC, system call and context switch figures', () => {
       expect(first.failed, JSON.stringify(first.failed)).to.deep.equal([]);
       const metrics = first.results.map((r) => r.metric);
-      expect(metrics).to.include.members(['ipc.roundtrip.sel4call.thread.same', 'syscall.null', 'ctxswitch.yield']);
+      expect(metrics).to.include.members([
+        'ipc.roundtrip.sel4call.thread.same',
+        'ipc.oneway.sel4call.thread.same',
+        'syscall.null',
+        'syscall.null.nbsendnull',
+        'ctxswitch.yield',
+      ]);
       for (const r of first.results) {
         expect(r).to.include({ os: 'sel4', unit: 'guest-instructions' });
         expect(r.n + r.settling.dropped).to.equal(200);
