@@ -74,7 +74,7 @@ export function reportMarkdown(doc: ResultsDocument, context: ReportContext, cro
     ...(context.mergedFrom.length > 0 ? [`Merged from runs ${context.mergedFrom.join(', ')}; each guest's section names its run.`, ''] : []),
     `Created ${context.createdAt}.${doc.complete ? '' : ' **Incomplete run:** some guests or benchmarks did not finish (see below).'}`,
     '',
-    'Figures are per operation, after subtracting the timer overhead (the minimum of back-to-back timer reads, in the guest) once per sample. ' +
+    'Figures are per operation, after subtracting the timer overhead once per sample (measured in the guest: the smallest of many timed windows with nothing in them, or on seL4 with a NOP in place of the system call; see docs/metrics.md). ' +
       'The 95% CI is a bootstrap interval of the median; with several boots, a hierarchical one (boots, then samples within boots). See docs/methodology.md.',
     '',
   ];

@@ -102,7 +102,7 @@ export async function reportHtml(input: HtmlReportInput): Promise<string> {
     ...(merged ? [`<p>Merged from runs ${escapeHtml(context.mergedFrom.join(', '))}; each guest's section names its run.</p>`] : []),
     `<p>Created ${escapeHtml(context.createdAt)}.</p>`,
     ...(doc.complete ? [] : ['<p class="banner"><strong>Incomplete run:</strong> some guests or benchmarks did not finish (see below).</p>']),
-    '<p>Figures are per operation, after subtracting the timer overhead (the minimum of back-to-back timer reads, in the guest) once per sample. ' +
+    '<p>Figures are per operation, after subtracting the timer overhead once per sample (measured in the guest: the smallest of many timed windows with nothing in them, or on seL4 with a NOP in place of the system call; see docs/metrics.md). ' +
       'The 95% CI is a bootstrap interval of the median; with several boots, a hierarchical one (boots, then samples within boots). See docs/methodology.md.</p>',
     `<nav class="toc">${toc.map(([href, label]) => `<a href="#${href}">${escapeHtml(label!)}</a>`).join('')}</nav>`,
     termsSection(context),
