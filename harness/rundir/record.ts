@@ -117,6 +117,7 @@ export function recordGuestSetup(entry: GuestManifest, setup: { accel: Accel; vc
     ...(setup.cpu ? { cpuModel: setup.cpu.model } : {}),
     ...(setup.cpu?.override ? { cpuModelOverride: setup.cpu.override } : {}),
   });
+  if (!setup.cpu?.override) delete entry.cpuModelOverride;
 }
 
 /** What went into the guest's image, and the QEMU that boots it (none for an ssh target). */

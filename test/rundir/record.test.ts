@@ -9,6 +9,7 @@ import {
   markInterrupted,
   markResumed,
   recordAccel,
+  recordGuestSetup,
   recordHostConditions,
   setJobState,
   settleGuest,
@@ -44,6 +45,16 @@ const boot = (n: number, status: BootManifest['status'] = 'done'): BootManifest 
 const conditions = (warnings: string[]): HostConditions => ({ warnings }) as unknown as HostConditions;
 
 describe('the run record: the manifest changed through named operations', () => {
+  it("records the CPU model a guest booted with, and the run's model only when the guest replaced it", () => {
+    const entry = { name: 'g', os: 'linux', status: 'running', vcpusConfigured: 1, boots: [] } as Parameters<typeof recordGuestSetup>[0];
+    recordGuestSetup(entry, { accel: 'tcg-icount', vcpusUsed: 1, cpu: { model: 'Nehalem' } });
+    expect(entry).to.include({ cpuModel: 'Nehalem', vcpusUsed: 1 }).and.not.to.have.property('cpuModelOverride');
+    recordGuestSetup(entry, { accel: 'tcg-icount', vcpusUsed: 1, cpu: { model: 'max', override: { runModel: 'Nehalem' } } });
+    expect(entry).to.deep.include({ cpuModel: 'max', cpuModelOverride: { runModel: 'Nehalem' } });
+    recordGuestSetup(entry, { accel: 'tcg-icount', vcpusUsed: 1, cpu: { model: 'Nehalem' } });
+    expect(entry).not.to.have.property('cpuModelOverride');
+  });
+
   it('a resume is recorded and opens the run again; an interruption and a finish close it', () => {
     const m = manifest();
     markInterrupted(m, { signal: 'SIGINT', message: 'interrupted by SIGINT' });
