@@ -8,6 +8,8 @@ describe('metric taxonomy', () => {
     ['ipc.oneway.sel4call.thread.same', 'ipc.oneway', 'threads, same CPU'],
     ['ipc.roundtrip.minixsendrec.process.same', 'ipc.roundtrip', 'processes, same CPU'],
     ['syscall.null', 'syscall.null', ''],
+    ['syscall.null.enosys', 'syscall.null', ''],
+    ['syscall.null.invalidtrap', 'syscall.null', ''],
     ['ctxswitch.yield', 'ctxswitch', ''],
   ];
   for (const [metric, classId, variant] of cases) {
