@@ -19,7 +19,9 @@ export interface CrossOsOptions {
 /**
  * The comparison a reader came for: per metric class (and unit, as figures in different units
  * are never set against each other), every guest's figures, each with its ratio to the baseline
- * guest's fastest figure of the same placement (threads or processes, same or cross CPU).
+ * guest's figure of the same placement (threads or processes, same or cross CPU): its headline
+ * figure of the class (the metric named as the class, e.g. syscall.null) when it has one, else its
+ * fastest.
  */
 export function crossOsTables(figures: readonly FigureSamples[], options: CrossOsOptions): CrossOsTable[] {
   const baseline = options.baseline ?? figures[0]?.entry.guest;
@@ -70,7 +72,10 @@ function baselineRatio(figure: FigureSamples, table: readonly FigureSamples[], b
   const variant = classifyMetric(figure.entry.metric).variant;
   const candidates = table.filter((f) => f.entry.guest === baseline && classifyMetric(f.entry.metric).variant === variant);
   if (candidates.length === 0) return { reason: `${baseline} has no figure of this kind${variant ? ` (${variant})` : ''}` };
-  const against = candidates.reduce((best, f) => (f.entry.median < best.entry.median ? f : best));
+  // A class's headline figure (named as the class, e.g. syscall.null) is the baseline when the baseline guest has it,
+  // so alternatives measured beside it (syscall.null.enosys) do not change the headline comparison; else its fastest.
+  const classId = classifyMetric(figure.entry.metric).classId;
+  const against = candidates.find((f) => f.entry.metric === classId) ?? candidates.reduce((best, f) => (f.entry.median < best.entry.median ? f : best));
   if (against.entry.median === 0) return { reason: `${baseline}'s ${against.entry.metric} has median 0` };
   const options = { resamples: bootstrap.resamples, seed: bootstrap.seed };
   try {

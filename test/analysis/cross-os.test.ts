@@ -46,6 +46,17 @@ describe('cross-OS tables', () => {
     ]);
   });
 
+  it("takes the baseline's headline figure of a class (syscall.null) over a faster alternative beside it", () => {
+    const withAlternative = [...figures, figure('linux', 'syscall.null.enosys', [20, 20, 20])];
+    const syscall = crossOsTables(withAlternative, { bootstrap }).find((t) => t.classId === 'syscall.null')!;
+    const ratios = syscall.rows.map((r) => ('value' in r.ratio ? [r.metric, r.ratio.value, r.ratio.against.metric] : [r.metric, r.ratio.reason]));
+    expect(ratios).to.deep.equal([
+      ['syscall.null', 1, 'syscall.null'],
+      ['syscall.null', 0.5, 'syscall.null'],
+      ['syscall.null.enosys', 2 / 3, 'syscall.null'],
+    ]);
+  });
+
   it('says why a figure has no ratio when the baseline lacks its kind', () => {
     const oneway = crossOsTables(figures, { bootstrap }).find((t) => t.classId === 'ipc.oneway')!;
     expect(oneway.rows[0]!.ratio).to.deep.equal({ reason: 'linux has no figure of this kind (threads, same CPU)' });
@@ -74,7 +85,7 @@ describe('cross-OS tables', () => {
   it('renders in report.md with unit, mode and the baseline named', () => {
     const text = crossOsMarkdown(crossOsTables(figures, { bootstrap })).join('\n');
     expect(text).to.contain('## Across systems');
-    expect(text).to.contain("Ratio = the figure / **linux**'s fastest figure of the same kind");
+    expect(text).to.contain("Ratio = the figure / **linux**'s figure of the same kind (same placement): its headline figure of the class");
     expect(text).to.contain('### Null system call (guest-instructions)');
     expect(text).to.contain('Mode: tcg-icount.');
     expect(text).to.contain('| sel4 | sel4-mech | — | 3 | 15 | [15, 16] | 0.500 | [0.500, 0.500] | linux linux-mech (30) |');
