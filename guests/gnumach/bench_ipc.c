@@ -5,12 +5,16 @@
  * side makes one trap per round trip. Every message is the 24-byte header plus one typed item of
  * two 32-bit integers (36 bytes), which in the one-way variants carries the server's timestamp
  * (both sides read the one CPU's TSC); the round trip reads no timer on the server.
+ *
+ * Every mach_msg trap here is made through window.h: the timer is read just before `lcall` and
+ * just after it returns (the client always; the server in the one-way variants), and messages are
+ * built before the first read and looked at after the second.
  */
 #include "benchmarks.h"
 #include "fmt.h"
 #include "mach.h"
 #include "thread.h"
-#include "timer.h"
+#include "window.h"
 
 #define IPC_MSGID 0x4842 /* ours: no kernel routine has it */
 
@@ -41,17 +45,34 @@ static struct hb_msg_type stamp_type(void)
 	return t;
 }
 
-/* Never returns: the driver terminates it once it has its samples. */
+/*
+ * Never returns: the driver terminates it once it has its samples. In the one-way variants each of
+ * its traps is timed: for the request variant the reading taken as a receive returns goes back to
+ * the client in the reply (t1 lands in the received message, which becomes the reply); for the
+ * reply variant the reading taken just before the reply's trap is in the reply it sends.
+ */
 static void ipc_server(void *arg)
 {
 	struct ipc_msg m;
-	int stamp = shared.kind != HB_IPC_ROUNDTRIP;
+	uint32_t unsent[2];
+	const int timed = shared.kind != HB_IPC_ROUNDTRIP;
+	uint32_t *t0 = shared.kind == HB_IPC_ONEWAY_REPLY ? m.stamp : unsent;
+	uint32_t *t1 = shared.kind == HB_IPC_ONEWAY_REQUEST ? m.stamp : unsent;
+	const struct hb_trap_frame receive = {
+		HB_TRAP_MACH_MSG, { (uint32_t)&m, HB_RCV_MSG, 0, sizeof m, shared.service, HB_MSG_TIMEOUT_NONE, HB_PORT_NULL }
+	};
+	const struct hb_trap_frame reply_receive = {
+		HB_TRAP_MACH_MSG,
+		{ (uint32_t)&m, HB_SEND_MSG | HB_RCV_MSG, sizeof m, sizeof m, shared.service, HB_MSG_TIMEOUT_NONE, HB_PORT_NULL }
+	};
 
 	(void)arg;
-	hb_mach_msg_trap(&m, HB_RCV_MSG, 0, sizeof m, shared.service, HB_MSG_TIMEOUT_NONE, HB_PORT_NULL);
+	m.stamp[0] = m.stamp[1] = 0;
+	if (timed)
+		hb_trap_timed(&receive, unsent, t1);
+	else
+		hb_trap(&receive);
 	for (;;) {
-		/* One timestamp serves both one-way variants: nothing but building the reply lies between. */
-		uint64_t t = stamp ? hb_timer_now() : 0;
 		/* A received header names the reply right in remote (and the port it came in on in local). */
 		hb_port_t reply = m.head.remote;
 
@@ -61,10 +82,10 @@ static void ipc_server(void *arg)
 		m.head.local = HB_PORT_NULL;
 		m.head.id = IPC_MSGID + 100;
 		m.stamp_type = stamp_type();
-		m.stamp[0] = (uint32_t)t;
-		m.stamp[1] = (uint32_t)(t >> 32);
-		hb_mach_msg_trap(&m, HB_SEND_MSG | HB_RCV_MSG, sizeof m, sizeof m, shared.service, HB_MSG_TIMEOUT_NONE,
-				 HB_PORT_NULL);
+		if (timed)
+			hb_trap_timed(&reply_receive, t0, t1);
+		else
+			hb_trap(&reply_receive);
 	}
 }
 
@@ -72,6 +93,11 @@ static int client(struct hb_run *r, hb_port_t reply_port)
 {
 	const uint64_t rounds = (uint64_t)r->warmup + r->iterations;
 	struct ipc_msg m;
+	const struct hb_trap_frame send_receive = {
+		HB_TRAP_MACH_MSG,
+		{ (uint32_t)&m, HB_SEND_MSG | HB_RCV_MSG, sizeof m, sizeof m, reply_port, HB_MSG_TIMEOUT_NONE, HB_PORT_NULL }
+	};
+	struct hb_trap_times t;
 
 	for (uint64_t i = 0; i < rounds; i++) {
 		uint64_t t0, t1, stamp, sample;
@@ -85,14 +111,13 @@ static int client(struct hb_run *r, hb_port_t reply_port)
 		m.head.id = IPC_MSGID;
 		m.stamp_type = stamp_type();
 		m.stamp[0] = m.stamp[1] = 0;
-		t0 = hb_timer_now();
-		rc = hb_mach_msg_trap(&m, HB_SEND_MSG | HB_RCV_MSG, sizeof m, sizeof m, reply_port, HB_MSG_TIMEOUT_NONE,
-				      HB_PORT_NULL);
-		t1 = hb_timer_now();
+		rc = hb_trap_timed(&send_receive, t.t0, t.t1);
 		if (rc != HB_MSG_SUCCESS) {
 			hb_fmt(failure, sizeof failure, "mach_msg (send+receive): return 0x%x", (unsigned)rc);
 			return -1;
 		}
+		t0 = hb_trap_time(t.t0);
+		t1 = hb_trap_time(t.t1);
 		stamp = (uint64_t)m.stamp[1] << 32 | m.stamp[0];
 		if (shared.kind == HB_IPC_ONEWAY_REQUEST)
 			sample = stamp - t0;

@@ -17,6 +17,7 @@ typedef int32_t hb_kern_return_t;
 
 #define HB_PORT_NULL 0u
 #define HB_KERN_SUCCESS 0
+#define HB_KERN_INVALID_ARGUMENT 4 /* what kern_invalid, behind every unassigned trap, returns */
 
 /* <mach/message.h>: the header every message starts with (mach_msg_header_t). */
 struct hb_msg_header {
@@ -103,6 +104,11 @@ struct hb_i386_thread_state {
 #define HB_TRAP_VM_ALLOCATE (-65)             /* syscall_vm_allocate */
 #define HB_TRAP_MACH_PORT_DEALLOCATE (-73)    /* syscall_mach_port_deallocate */
 #define HB_TRAP_MACH_PORT_INSERT_RIGHT (-74) /* syscall_mach_port_insert_right */
+/*
+ * No trap: slot 100 of the 130-entry trap table (kern/syscall_sw.c), one of the unassigned slots
+ * that hold kern_invalid. Numbers beyond the table raise an invalid-opcode exception instead.
+ */
+#define HB_TRAP_UNASSIGNED (-100)
 
 /* mach_msg_trap(msg, option, send_size, rcv_size, rcv_name, timeout, notify) */
 int32_t hb_mach_msg_trap(void *msg, uint32_t option, uint32_t send_size, uint32_t rcv_size, hb_port_t rcv_name,

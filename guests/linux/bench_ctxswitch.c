@@ -3,11 +3,19 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 
 #include "benchmarks.h"
 #include "futex.h"
 #include "pin.h"
-#include "timer.h"
+#include "raw_syscall.h"
+#include "window.h"
+
+/* sched_yield without the C library (always 0 on Linux). */
+static inline void yield(void)
+{
+	hb_raw_syscall0(SYS_sched_yield);
+}
 
 /* futex hand-off: whose turn it is, or that a side gave up. */
 enum { TURN_INITIATOR, TURN_PARTNER, TURN_ABORT };
@@ -76,7 +84,7 @@ static void *yield_partner(void *arg)
 	if (partner_arrive(p))
 		return NULL;
 	while (!__atomic_load_n(&p->done, __ATOMIC_RELAXED))
-		sched_yield();
+		yield();
 	return NULL;
 }
 
@@ -88,11 +96,11 @@ int hb_bench_ctxswitch_yield(const struct hb_bench *b, struct hb_run *r)
 	if (start(b, r, &p, &thread, yield_partner))
 		return -1;
 	for (uint32_t i = 0; i < r->warmup; i++)
-		sched_yield();
+		yield();
 	for (uint32_t i = 0; i < r->iterations; i++) {
-		uint64_t t0 = hb_timer_now();
+		uint64_t t0 = hb_window_start();
 
-		sched_yield();
+		yield();
 		uint64_t t1 = hb_timer_now();
 
 		r->samples[i] = t1 - t0;
@@ -192,7 +200,7 @@ int hb_bench_ctxswitch_futex(const struct hb_bench *b, struct hb_run *r)
 			return futex_failed(r, &p, thread, op, err);
 	}
 	for (uint32_t i = 0; i < r->iterations; i++) {
-		uint64_t t0 = hb_timer_now();
+		uint64_t t0 = hb_window_start();
 		int failed = futex_round(&p, &op, &err);
 		uint64_t t1 = hb_timer_now();
 

@@ -9,7 +9,6 @@
 
 #include "benchmarks.h"
 #include "pin.h"
-#include "timer.h"
 
 /* Shared with the responder; MAP_SHARED so a forked responder writes where the parent reads. */
 struct ipc_shared {
@@ -41,8 +40,8 @@ static void respond(const struct responder_args *a)
 {
 	const struct hb_ipc_mech *m = a->mech;
 	struct hb_ipc_chan *c = &a->sh->chan;
+	struct hb_ipc_fail f;
 	const char *op;
-	uint32_t msg;
 	int err;
 
 	if ((err = hb_pin_self(a->cpu))) {
@@ -57,19 +56,10 @@ static void respond(const struct responder_args *a)
 		op = m->send_op;
 		goto fail;
 	}
-	for (uint64_t i = 0; i < a->rounds; i++) {
-		if ((err = m->recv(c, HB_RESPONDER, &msg))) {
-			op = m->recv_op;
-			goto fail;
-		}
-		if (msg != HB_MSG_REQ)
-			return; /* the initiator gave up */
-		if ((err = m->send(c, HB_RESPONDER, HB_MSG_REQ))) {
-			op = m->send_op;
-			goto fail;
-		}
-	}
-	return;
+	if (!m->serve(c, a->rounds, &f) || !f.op)
+		return; /* done, or the initiator gave up */
+	op = f.op;
+	err = f.err;
 fail:
 	responder_failed(a, op, err);
 }
@@ -95,28 +85,12 @@ static int initiator_failed(struct hb_run *r, const struct hb_ipc_mech *m, struc
 	return hb_run_fail(r, op, err);
 }
 
-/* One request and its reply. Failures are handled out of line, after the caller's end timestamp. */
-static inline int round_trip(const struct hb_ipc_mech *m, struct hb_ipc_chan *c, const char **op,
-			     uint32_t *msg)
-{
-	int err = m->send(c, HB_INITIATOR, HB_MSG_REQ);
-
-	if (err) {
-		*op = m->send_op;
-		return err;
-	}
-	err = m->recv(c, HB_INITIATOR, msg);
-	if (err)
-		*op = m->recv_op;
-	return err;
-}
-
 static int initiate(struct hb_run *r, const struct hb_ipc_mech *m, struct ipc_shared *sh,
 		    const char *own_affinity)
 {
 	struct hb_ipc_chan *c = &sh->chan;
+	struct hb_ipc_fail f;
 	char affinity[160];
-	const char *op = NULL;
 	uint32_t msg = 0;
 	int err;
 
@@ -127,24 +101,9 @@ static int initiate(struct hb_run *r, const struct hb_ipc_mech *m, struct ipc_sh
 	snprintf(affinity, sizeof affinity, "%s;%s", own_affinity, sh->responder_affinity);
 	r->ready(r, affinity);
 
-	for (uint32_t i = 0; i < r->warmup; i++) {
-		if ((err = round_trip(m, c, &op, &msg)))
-			return initiator_failed(r, m, sh, op, err);
-		if (msg != HB_MSG_REQ)
-			return responder_gone(r, sh);
-	}
-	for (uint32_t i = 0; i < r->iterations; i++) {
-		uint64_t t0 = hb_timer_now();
-
-		err = round_trip(m, c, &op, &msg);
-		uint64_t t1 = hb_timer_now();
-
-		if (err)
-			return initiator_failed(r, m, sh, op, err);
-		if (msg != HB_MSG_REQ)
-			return responder_gone(r, sh);
-		r->samples[i] = t1 - t0;
-	}
+	/* The mechanism's own loops: see ipc_mech.h for what lies between the timer reads. */
+	if (m->rounds(c, r->warmup, NULL, &f) || m->rounds(c, r->iterations, r->samples, &f))
+		return f.op ? initiator_failed(r, m, sh, f.op, f.err) : responder_gone(r, sh);
 	return 0;
 }
 

@@ -1,4 +1,7 @@
+#include <sys/syscall.h>
+
 #include "benchmarks.h"
+#include "raw_syscall.h"
 
 /* GNU C predefines `unix` as 1, which would turn the macro argument below into a number. */
 #undef unix
@@ -7,6 +10,9 @@
 	static const struct hb_ipc_variant ipc_##mech##_##mode = { &hb_ipc_##mech, is_process }
 
 #define VARIANTS(mech) VARIANT(mech, thread, 0); VARIANT(mech, process, 1)
+
+static const long nr_getppid = SYS_getppid;
+static const long nr_unassigned = HB_SYSCALL_UNASSIGNED;
 
 VARIANTS(pipe);
 VARIANTS(futex);
@@ -39,6 +45,17 @@ const struct hb_bench hb_linux_benches[] = {
 		.participants = 1,
 		.cpu = { 0 },
 		.run = hb_bench_syscall_null,
+		.arg = &nr_getppid,
+	},
+	{
+		.metric = "syscall.null.enosys",
+		.mechanism = "unassigned system call number 100000 (-ENOSYS)",
+		.ops_per_sample = 1,
+		.vcpus = 1,
+		.participants = 1,
+		.cpu = { 0 },
+		.run = hb_bench_syscall_null,
+		.arg = &nr_unassigned,
 	},
 	IPC4(pipe),
 	IPC4(futex),

@@ -1,7 +1,13 @@
 /*
- * The MINIX payload's benchmarks that need nothing but POSIX: getpid() and pipes between two
- * processes. MINIX passes both through its servers (PM for getpid, VFS for pipes), so these are
- * message round trips too, just not ones we choose the far end of.
+ * The MINIX payload's pipe benchmarks: one byte each way between two processes. MINIX passes
+ * every pipe read and write to VFS (and PFS), so these are message round trips too, just not ones
+ * we choose the far end of.
+ *
+ * In the timed window (and in the responder's loop, which runs inside it) each read and write is
+ * the C library's read()/write() without its bookkeeping: the VFS request message is built
+ * before the first timer read, sent with ipc_sendrec, and its reply checked after the second
+ * read (as _syscall would: minix/lib/libc/sys/read.c, write.c, syscall.c). Built elsewhere (a
+ * Linux host, for testing) the same code calls read() and write().
  *
  * No shared memory between the two processes (MINIX's anonymous MAP_SHARED is not something to
  * lean on): a failing responder reports over the pipe it answers on.
@@ -23,33 +29,6 @@
  */
 #define AFFINITY_ONE "0"
 #define AFFINITY_TWO "0;0"
-
-/* Keeps the compiler from treating a result as unused; getpid() is not pure, but be sure. */
-static volatile pid_t sink;
-
-/*
- * getpid() is one ipc_sendrec round trip to PM (minix/lib/libc/sys/getpid.c: _syscall(PM_PROC_NR,
- * PM_GETPID)); libc caches nothing. MINIX has no system call that the kernel answers itself for a
- * user process, so this is the nearest thing to a null system call.
- */
-int hb_bench_getpid(const struct hb_bench *b, struct hb_run *r)
-{
-	uint32_t i;
-
-	(void)b;
-	r->ready(r, AFFINITY_ONE);
-	for (i = 0; i < r->warmup; i++)
-		sink = getpid();
-	for (i = 0; i < r->iterations; i++) {
-		uint64_t t0 = hb_timer_now();
-		pid_t pid = getpid();
-		uint64_t t1 = hb_timer_now();
-
-		sink = pid;
-		r->samples[i] = t1 - t0;
-	}
-	return 0;
-}
 
 /* One byte each way, as the Linux payload's pipe mechanism sends them. */
 enum { MSG_READY = 'R', MSG_REQ = 'Q', MSG_ABORT = 'X' };
@@ -108,9 +87,108 @@ static int read_all(int fd, void *buf, size_t len)
 	return 0;
 }
 
+#ifdef __minix
+#include <lib.h> /* message, ipc_sendrec(), VFS_PROC_NR, VFS_READ, VFS_WRITE */
+
+/* A read or write of len bytes at buf, as read() and write() put it to VFS. */
+struct pipe_op {
+	message m;
+	int type, fd;
+	void *buf;
+	size_t len;
+};
+
+static void pipe_op_init(struct pipe_op *op, int type, int fd, void *buf, size_t len)
+{
+	op->type = type;
+	op->fd = fd;
+	op->buf = buf;
+	op->len = len;
+}
+
+/* Before the window: the request as read()/write() build it (the reply overwrites it). */
+static void pipe_op_prepare(struct pipe_op *op)
+{
+	memset(&op->m, 0, sizeof op->m);
+	op->m.m_type = op->type;
+	op->m.m_lc_vfs_readwrite.fd = op->fd;
+	op->m.m_lc_vfs_readwrite.len = op->len;
+	op->m.m_lc_vfs_readwrite.buf = (vir_bytes)op->buf;
+}
+
+/* In the window: the request and VFS's reply. Returns ipc_sendrec's result (0: a reply came). */
+static inline int pipe_op_call(struct pipe_op *op)
+{
+	return ipc_sendrec(VFS_PROC_NR, &op->m);
+}
+
+/* After the window: the byte count, or -1 with errno set, as read()/write() return them. */
+static ssize_t pipe_op_result(const struct pipe_op *op, int rc)
+{
+	int status = rc != 0 ? rc : op->m.m_type;
+
+	if (status < 0) {
+		errno = -status;
+		return -1;
+	}
+	return status;
+}
+#define PIPE_READ VFS_READ
+#define PIPE_WRITE VFS_WRITE
+#else
+/* Elsewhere: read() and write() themselves, in the window. */
+struct pipe_op {
+	int type, fd;
+	void *buf;
+	size_t len;
+	ssize_t n;
+};
+#define PIPE_READ 0
+#define PIPE_WRITE 1
+
+static void pipe_op_init(struct pipe_op *op, int type, int fd, void *buf, size_t len)
+{
+	op->type = type;
+	op->fd = fd;
+	op->buf = buf;
+	op->len = len;
+}
+
+static void pipe_op_prepare(struct pipe_op *op)
+{
+	(void)op;
+}
+
+static inline int pipe_op_call(struct pipe_op *op)
+{
+	op->n = op->type == PIPE_READ ? read(op->fd, op->buf, op->len) : write(op->fd, op->buf, op->len);
+	return 0;
+}
+
+static ssize_t pipe_op_result(const struct pipe_op *op, int rc)
+{
+	(void)rc;
+	return op->n;
+}
+#endif
+
+/* A pipe_op's outcome as write_byte()/read_byte() report it: 0, EPIPE at end of file, EIO, or errno. */
+static int pipe_op_error(const struct pipe_op *op, int rc)
+{
+	ssize_t n = pipe_op_result(op, rc);
+
+	if (n == 1)
+		return 0;
+	if (n == 0)
+		return op->type == PIPE_READ ? EPIPE : EIO;
+	return n > 0 ? EIO : errno;
+}
+
 /* The forked child: answers every request until rounds are done or the initiator goes away. */
 static void respond(int rfd, int wfd, uint64_t rounds)
 {
+	char reply = MSG_REQ;
+	struct pipe_op rd, wr;
 	struct failure f;
 	const char *op;
 	uint64_t i;
@@ -121,8 +199,14 @@ static void respond(int rfd, int wfd, uint64_t rounds)
 		op = "write";
 		goto fail;
 	}
+	pipe_op_init(&rd, PIPE_READ, rfd, &c, 1);
+	pipe_op_init(&wr, PIPE_WRITE, wfd, &reply, 1);
 	for (i = 0; i < rounds; i++) {
-		if ((err = read_byte(rfd, &c))) {
+		pipe_op_prepare(&rd);
+		pipe_op_prepare(&wr);
+		if ((err = pipe_op_error(&rd, pipe_op_call(&rd))) == EINTR)
+			err = read_byte(rfd, &c);
+		if (err) {
 			if (err == EPIPE)
 				_exit(0); /* the initiator gave up and closed its end */
 			op = "read";
@@ -130,7 +214,9 @@ static void respond(int rfd, int wfd, uint64_t rounds)
 		}
 		if (c != MSG_REQ)
 			_exit(0);
-		if ((err = write_byte(wfd, MSG_REQ))) {
+		if ((err = pipe_op_error(&wr, pipe_op_call(&wr))) == EINTR)
+			err = write_byte(wfd, MSG_REQ);
+		if (err) {
 			op = "write";
 			goto fail;
 		}
@@ -168,16 +254,24 @@ static int responder_gone(struct hb_run *r, int rfd, char c)
 	return hb_run_fail(r, "responder: stopped without a reason", 0);
 }
 
-/* One request and its reply. Failures are handled out of line, after the caller's end timestamp. */
-static inline int round_trip(int wfd, int rfd, char *c, const char **op)
+/*
+ * One request and its reply, both messages prepared by the caller before its first timer read;
+ * failures are handled out of line, after its second. An interrupted call is made again with the
+ * plain helpers (no signal is expected; a round that needed it is no sample to trust, but rare).
+ */
+static inline int round_trip(struct pipe_op *wr, struct pipe_op *rd, int wfd, int rfd, char *c, const char **op)
 {
-	int err = write_byte(wfd, MSG_REQ);
+	int err = pipe_op_error(wr, pipe_op_call(wr));
 
+	if (err == EINTR)
+		err = write_byte(wfd, MSG_REQ);
 	if (err) {
 		*op = "write";
 		return err;
 	}
-	err = read_byte(rfd, c);
+	err = pipe_op_error(rd, pipe_op_call(rd));
+	if (err == EINTR)
+		err = read_byte(rfd, c);
 	if (err)
 		*op = "read";
 	return err;
@@ -194,6 +288,8 @@ static int round_failed(struct hb_run *r, int rfd, const char *op, int err, char
 
 static int initiate(struct hb_run *r, int wfd, int rfd)
 {
+	char req = MSG_REQ;
+	struct pipe_op wr, rd;
 	const char *op = NULL;
 	uint32_t i;
 	char c = 0;
@@ -208,19 +304,21 @@ static int initiate(struct hb_run *r, int wfd, int rfd)
 	memset(r->samples, 0, (size_t)r->iterations * sizeof *r->samples);
 	r->ready(r, AFFINITY_TWO);
 
-	for (i = 0; i < r->warmup; i++) {
-		if ((err = round_trip(wfd, rfd, &c, &op)) || c != MSG_REQ)
-			return round_failed(r, rfd, op, err, c);
-	}
-	for (i = 0; i < r->iterations; i++) {
-		uint64_t t0 = hb_timer_now();
-		uint64_t t1;
+	pipe_op_init(&wr, PIPE_WRITE, wfd, &req, 1);
+	pipe_op_init(&rd, PIPE_READ, rfd, &c, 1);
+	for (i = 0; i < r->warmup + r->iterations; i++) {
+		uint64_t t0, t1;
 
-		err = round_trip(wfd, rfd, &c, &op);
+		pipe_op_prepare(&wr);
+		pipe_op_prepare(&rd);
+		c = 0;
+		t0 = hb_timer_now();
+		err = round_trip(&wr, &rd, wfd, rfd, &c, &op);
 		t1 = hb_timer_now();
 		if (err || c != MSG_REQ)
 			return round_failed(r, rfd, op, err, c);
-		r->samples[i] = t1 - t0;
+		if (i >= r->warmup)
+			r->samples[i - r->warmup] = t1 - t0;
 	}
 	return 0;
 }

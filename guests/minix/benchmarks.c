@@ -19,6 +19,17 @@ const struct hb_minix_bench hb_minix_benches[] = {
 	},
 	{
 		.b = {
+			.metric = "syscall.null.ebadcall",
+			.mechanism = "IPC trap with a call number the kernel has not (EBADCALL from do_ipc)",
+			.ops_per_sample = 1,
+			.vcpus = 1,
+			.participants = 1,
+			.cpu = { 0 },
+			.run = hb_bench_ebadcall,
+		},
+	},
+	{
+		.b = {
 			.metric = "ipc.roundtrip.minixsendrec.process.same",
 			.mechanism = "ipc_sendrec to a system service",
 			.ops_per_sample = 1,

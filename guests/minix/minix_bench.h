@@ -15,13 +15,17 @@ struct hb_minix_bench {
 	int (*unavailable)(char *buf, size_t size);
 };
 
-/* bench_posix.c: plain POSIX, so they also run (and are tested) on a Linux host. */
-int hb_bench_getpid(const struct hb_bench *b, struct hb_run *r);
+/*
+ * bench_posix.c: pipes between two processes; plain POSIX apart from the MINIX-only way the
+ * timed window sends its messages, so it also builds on a Linux host.
+ */
 int hb_bench_pipe_pingpong(const struct hb_bench *b, struct hb_run *r);
 
-/* bench_sendrec.c: MINIX kernel IPC to hb_service. */
+/* bench_sendrec.c: MINIX kernel IPC: to hb_service, to PM (getpid), and a call the kernel has not. */
 int hb_sendrec_unavailable(char *buf, size_t size);
 int hb_bench_sendrec(const struct hb_bench *b, struct hb_run *r);
+int hb_bench_getpid(const struct hb_bench *b, struct hb_run *r);
+int hb_bench_ebadcall(const struct hb_bench *b, struct hb_run *r);
 
 extern const struct hb_minix_bench hb_minix_benches[];
 extern const size_t hb_minix_bench_count;

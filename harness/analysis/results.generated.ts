@@ -24,7 +24,7 @@ export interface ResultsDocument {
    */
   peers?: PeerEntry[];
   /**
-   * The comparison across systems in report.md: per metric class and unit, every guest's figures with their ratio to the baseline guest's fastest figure of the same placement. Absent in files written before it existed.
+   * The comparison across systems in report.md: per metric class and unit, every guest's figures with their ratio to the baseline guest's figure of the same placement (its headline figure of the class where it has one, e.g. syscall.null, else its fastest). Absent in files written before it existed.
    */
   comparison?: {
     /**
@@ -306,7 +306,7 @@ export interface CrossOsRow {
    */
   ci95: [number, number];
   /**
-   * The figure's ratio to the baseline guest's fastest figure of the same placement, or why there is none.
+   * The figure's ratio to the baseline guest's figure of the same placement (its headline figure of the class where it has one, else its fastest), or why there is none.
    */
   ratio:
     | {

@@ -71,7 +71,7 @@ export interface Bootstrap {
  */
 export interface Report {
   /**
-   * Name of the guest the cross-OS ratios are taken against (each figure / that guest's fastest figure of the same kind, or its headline figure, named as the kind, where it has one). Default: the first guest with figures.
+   * Name of the guest the cross-OS ratios are taken against (each figure / that guest's figure of the same kind: its headline figure of the class where it has one, e.g. syscall.null, else its fastest). Default: the first guest with figures.
    */
   baseline?: string;
 }

@@ -40,7 +40,7 @@ export function crossOsMarkdown(tables: readonly CrossOsTable[], noteOf: (row: C
   const out = [
     '## Across systems',
     '',
-    `Median per operation with its 95% CI. Ratio = the figure / **${baseline}**'s fastest figure of the same kind (same placement), or its headline figure where the kind has one, ` +
+    `Median per operation with its 95% CI. Ratio = the figure / **${baseline}**'s figure of the same kind (same placement): its headline figure of the class where it has one (e.g. \`syscall.null\`), else its fastest; ` +
       'with a bootstrap CI of the ratio of medians (hierarchical over boots when there are several). Figures in different units are in separate tables and never compared.',
     '',
   ];

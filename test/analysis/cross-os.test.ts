@@ -95,7 +95,7 @@ describe('cross-OS tables', () => {
   it('renders in report.md with unit, mode and the baseline named', () => {
     const text = crossOsMarkdown(crossOsTables(figures, { bootstrap })).join('\n');
     expect(text).to.contain('## Across systems');
-    expect(text).to.contain("Ratio = the figure / **linux**'s fastest figure of the same kind");
+    expect(text).to.contain("Ratio = the figure / **linux**'s figure of the same kind (same placement): its headline figure of the class");
     expect(text).to.contain('### Null system call (guest-instructions)');
     expect(text).to.contain('Mode: tcg-icount.');
     expect(text).to.contain('| sel4 | sel4-mech | — | 3 | 15 | [15, 16] | 0.500 | [0.500, 0.500] | linux linux-mech (30) |');

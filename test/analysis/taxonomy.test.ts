@@ -9,6 +9,8 @@ describe('metric taxonomy', () => {
     ['ipc.roundtrip.minixsendrec.process.same', 'ipc.roundtrip', 'processes, same CPU'],
     ['syscall.null', 'syscall.null', ''],
     ['syscall.null.nbsendnull', 'syscall.null', ''],
+    ['syscall.null.enosys', 'syscall.null', ''],
+    ['syscall.null.invalidtrap', 'syscall.null', ''],
     ['ctxswitch.yield', 'ctxswitch', ''],
   ];
   for (const [metric, classId, variant] of cases) {

@@ -11,6 +11,7 @@ import type { PublishedReference } from '../../harness/published/types.js';
 const GUEST_METRICS: Record<string, string[]> = {
   linux: [
     'syscall.null',
+    'syscall.null.enosys',
     ...['pipe', 'futex', 'eventfd', 'unix'].flatMap((mech) =>
       ['thread', 'process'].flatMap((mode) => ['same', 'cross'].map((place) => `ipc.roundtrip.${mech}.${mode}.${place}`)),
     ),
@@ -26,9 +27,10 @@ const GUEST_METRICS: Record<string, string[]> = {
     'ipc.roundtrip.sel4call.process.same',
     'ctxswitch.yield',
   ],
-  minix: ['syscall.null', 'ipc.roundtrip.minixsendrec.process.same', 'ipc.roundtrip.pipe.process.same', 'ctxswitch.pipe'],
+  minix: ['syscall.null', 'syscall.null.ebadcall', 'ipc.roundtrip.minixsendrec.process.same', 'ipc.roundtrip.pipe.process.same', 'ctxswitch.pipe'],
   gnumach: [
     'syscall.null',
+    'syscall.null.invalidtrap',
     'ipc.roundtrip.machmsg.thread.same',
     'ipc.oneway.machmsg.thread.same',
     'ipc.oneway.machmsgreply.thread.same',

@@ -9,6 +9,7 @@ import { writeTempConfig } from '../support/temp-config.js';
 const BENCHMARKS = { iterations: 200, warmup: 20, include: ['*'] };
 const METRICS = [
   'syscall.null',
+  'syscall.null.invalidtrap',
   'ipc.roundtrip.machmsg.thread.same',
   'ipc.oneway.machmsg.thread.same',
   'ipc.oneway.machmsgreply.thread.same',
@@ -74,6 +75,8 @@ describe('@guest GNU Mach guest under QEMU', function () {
       expect(figure('ipc.roundtrip.machmsg.process.same').median).to.be.within(1000, 10_000);
       expect(figure('syscall.null').median).to.be.within(100, 1000);
       expect(figure('syscall.null').mechanism).to.match(/^mach_task_self trap/);
+      // The bare trap path (kern_invalid) is far below mach_task_self's port-right work.
+      expect(figure('syscall.null.invalidtrap').median).to.be.within(10, figure('syscall.null').median / 2);
       expect(figure('ctxswitch.handoff').median).to.be.within(200, 5000);
       // The one-way halves add up to about the round trip (each also reads the timer once more).
       const halves = figure('ipc.oneway.machmsg.thread.same').median + figure('ipc.oneway.machmsgreply.thread.same').median;

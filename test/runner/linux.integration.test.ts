@@ -65,6 +65,7 @@ describe('@guest Linux guest under QEMU', function () {
       const metrics = outcome.results.map((r) => r.metric);
       expect(metrics).to.include.members([
         'syscall.null',
+        'syscall.null.enosys',
         'ctxswitch.yield',
         'ctxswitch.futex',
         'ipc.roundtrip.pipe.thread.same',
@@ -160,7 +161,8 @@ describe('@guest Linux guest under QEMU', function () {
       ]);
       // Measured on this kernel (Debian 6.1.0-56-cloud, QEMU 7.2 tcg-icount): sched-pipe 0.814 (ours at
       // 200 iterations catches the first ~1000 round trips of a fresh process pair, 10.7k instructions;
-      // perf's 100000 loops average the settled 13.1k), syscall-basic 1.017. Bands around those.
+      // perf's 100000 loops average the settled 13.1k), syscall-basic 0.983 (ours the bare `syscall`
+      // instruction, perf's glibc getppid() and its loop). Bands around those.
       const bands: Record<string, [number, number]> = { 'sched-pipe': [0.6, 1.2], 'syscall-basic': [0.85, 1.2] };
       for (const p of outcome.peers) {
         expect(p.reason, p.reason).to.equal(undefined);

@@ -15,7 +15,7 @@ export async function crossOsSection(tables: readonly CrossOsTable[], colors: Gu
   const out = [
     '<section id="across-systems">',
     '<h2>Across systems</h2>',
-    `<p>Median per operation with its 95% CI (whiskers). Ratio = the figure / <strong>${escapeHtml(baseline)}</strong>'s fastest figure of the same kind (same placement), or its headline figure where the kind has one, ` +
+    `<p>Median per operation with its 95% CI (whiskers). Ratio = the figure / <strong>${escapeHtml(baseline)}</strong>'s figure of the same kind (same placement): its headline figure of the class where it has one (e.g. syscall.null), else its fastest; ` +
       'with a bootstrap CI of the ratio of medians (hierarchical over boots when there are several). Figures in different units are in separate charts and never compared.</p>',
   ];
   for (const [i, table] of tables.entries()) {

@@ -57,7 +57,7 @@ export function methodologyFacts(doc: ResultsDocument, manifests: readonly Manif
   if (crossOs.length > 0) {
     facts.push([
       'cross-OS ratio',
-      `figure / **${crossOs[0]!.baseline}**'s fastest figure of the same kind (same placement), or its headline figure where the kind has one; bootstrap CI of the ratio of medians, hierarchical over boots when there are several`,
+      `figure / **${crossOs[0]!.baseline}**'s figure of the same kind (same placement), its headline figure of the class where it has one (e.g. syscall.null), else its fastest; bootstrap CI of the ratio of medians, hierarchical over boots when there are several`,
     ]);
   }
   facts.push([
