@@ -18,6 +18,7 @@
 
 #include "bench.h"
 #include "benchmarks.h"
+#include "cpu_up.h"
 #include "data_channel.h"
 #include "fault.h"
 #include "options.h"
@@ -343,10 +344,12 @@ static void read_cmdline(struct hb_options *o)
 static void usage(FILE *f, const char *argv0)
 {
 	fprintf(f,
-		"usage: %s [--iterations N] [--warmup N] [--bench GLOB[,GLOB...]] [--data PATH] [--peers perf]\n"
-		"Defaults come from hb.iterations=, hb.warmup=, hb.bench=, hb.data=, hb.peers= in /proc/cmdline,\n"
+		"usage: %s [--iterations N] [--warmup N] [--bench GLOB[,GLOB...]] [--data PATH] [--peers perf] [--cpuup pause]\n"
+		"Defaults come from hb.iterations=, hb.warmup=, hb.bench=, hb.data=, hb.peers=, hb.cpuup= in /proc/cmdline,\n"
 		"else 10000, 1000, '*', /dev/ttyS1 and none. --peers perf runs perf bench sched pipe and\n"
-		"perf bench syscall basic (" HB_PERF_PATH ") after the benchmarks, for comparison.\n",
+		"perf bench syscall basic (" HB_PERF_PATH ") after the benchmarks, for comparison. --cpuup pause\n"
+		"first brings every offline CPU online, spinning on PAUSE meanwhile (what SMP guests under QEMU's\n"
+		"-icount need, see cpu_up.h).\n",
 		argv0);
 }
 
@@ -372,6 +375,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, "hb: %s\n", err);
 		usage(rc < 0 ? stderr : stdout, argv[0]);
 		return rc < 0 ? 2 : 0;
+	}
+	/* Before the affinity mask is read: the CPUs brought up here are the benchmarks' to use. */
+	if (o.cpu_up != HB_CPU_UP_NONE) {
+		rc = hb_cpu_up(o.cpu_up, err, sizeof err);
+		if (rc < 0)
+			fprintf(stderr, "hb: bringing CPUs online: %s; benchmarks that need them are skipped\n", err);
+		else
+			fprintf(stderr, "hb: brought %d CPU(s) online, %ld online now\n", rc, sysconf(_SC_NPROCESSORS_ONLN));
 	}
 	if ((rc = hb_pin_init())) {
 		fprintf(stderr, "hb: sched_getaffinity: %s\n", strerror(rc));

@@ -8,6 +8,7 @@ void hb_options_defaults(struct hb_options *o)
 	hb_settings_defaults(&o->settings);
 	snprintf(o->data, sizeof o->data, "/dev/ttyS1");
 	o->peers = 0;
+	o->cpu_up = HB_CPU_UP_NONE;
 	o->fault = HB_FAULT_NONE;
 }
 
@@ -43,6 +44,8 @@ static int set_option(struct hb_options *o, const char *name, const char *value,
 
 	if (rc > 0 && !strcmp(name, "peers"))
 		return set_peers(o, value, value_len, err, err_size);
+	if (rc > 0 && !strcmp(name, "cpuup"))
+		return hb_cpu_up_parse(value, value_len, &o->cpu_up, err, err_size);
 	if (rc > 0 && !strcmp(name, "fault"))
 		return hb_fault_parse(value, value_len, &o->fault, err, err_size);
 	if (rc <= 0 || strcmp(name, "data"))
@@ -85,7 +88,7 @@ int hb_options_from_argv(struct hb_options *o, int argc, char **argv, char *err,
 		if (!strcmp(arg, "--help") || !strcmp(arg, "-h"))
 			return 1;
 		if (strncmp(arg, "--", 2) != 0 || i + 1 >= argc) {
-			snprintf(err, err_size, "'%s': expected --iterations, --warmup, --bench, --data or --peers with a value", arg);
+			snprintf(err, err_size, "'%s': expected --iterations, --warmup, --bench, --data, --peers or --cpuup with a value", arg);
 			return -1;
 		}
 		int rc = set_option(o, arg + 2, argv[i + 1], strlen(argv[i + 1]), err, err_size);

@@ -60,7 +60,7 @@ function provenanceChanges(before: Record<string, string>, after: Record<string,
  */
 export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry: GuestManifest, context: RunGuestContext): Promise<GuestOutcome> {
   const { config, accel, emit } = context;
-  const { vcpus, note } = effectiveVcpus(accel, guest.vcpus);
+  const { vcpus, note } = effectiveVcpus(accel, guest.vcpus, adapter.icountSmp);
   const accumulator = new GuestAccumulator(guest, accel, note, config, context.totalBoots);
   for (const kept of entry.boots) {
     const stream = context.keptStreams?.get(kept.boot);

@@ -45,7 +45,7 @@ export type Availability = { available: true } | { available: false; reason: str
 export interface PrepareContext {
   cacheDir: string;
   accel: Accel;
-  /** vCPUs the guest will get, which can be fewer than configured (icount guests are uniprocessor). */
+  /** vCPUs the guest will get, which can be fewer than configured (most icount guests are uniprocessor). */
   vcpus: number;
   /** The run's timeouts, for adapters whose console steps need their own. */
   timeouts: Timeouts;
@@ -127,6 +127,12 @@ export interface GuestAdapter {
    * per-guest rules are generated from this).
    */
   readonly deployMethods?: readonly DeployMethod[];
+  /**
+   * The guest boots more than one vCPU under tcg-icount (its `prepare` works around QEMU 7.2's
+   * round-robin starving the secondary vCPUs at SMP bring-up, harness/qemu/accel.ts
+   * effectiveVcpus); without it such guests are made uniprocessor.
+   */
+  readonly icountSmp?: boolean;
   /** Whether the user-supplied parts exist; when not, why and how to provide them. */
   availability(guest: GuestConfig): Promise<Availability>;
   /** Builds whatever is missing (cached) and returns how to boot it. */

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsoleSession } from '../console/session.js';
 import type { DeployStep } from '../deploy/types.js';
 import type { PreparedGuest } from '../guests/adapter.js';
-import { pinThread, readThreadAffinity, type VcpuAffinity } from '../host/affinity.js';
+import { pinThread, readThreadAffinity, threadPins, type VcpuAffinity } from '../host/affinity.js';
 import { loadSnapshot, otherLoad, type LoadSnapshot } from '../host/load.js';
 import { interruptionReason, raceAbort } from '../lifecycle/interrupt.js';
 import { qemuArgv } from '../qemu/argv.js';
@@ -178,13 +178,14 @@ class QemuBoot {
     });
   }
 
-  /** Each vCPU thread pinned to the host CPU the config gives it, and its affinity read back. */
+  /** Each vCPU thread pinned to the host CPUs the config gives its vCPUs (threadPins), and the affinity read back. */
   private async pin(qmp: QmpClient, qemu: QemuProcess): Promise<void> {
     const { guest, emit } = this.options;
-    for (const { cpuIndex, threadId } of await queryVcpuThreads(qmp)) {
-      const requested = guest.pin?.[cpuIndex];
-      if (requested !== undefined) await pinThread(threadId, requested);
-      this.affinity.push({ vcpu: cpuIndex, threadId, hostCpus: await readThreadAffinity(qemu.pid!, threadId), requested });
+    const vcpus = await queryVcpuThreads(qmp);
+    for (const [threadId, cpus] of threadPins(vcpus, guest.pin)) await pinThread(threadId, cpus);
+    // Read back once every thread is pinned: vCPUs that share a thread share its affinity.
+    for (const { cpuIndex, threadId } of vcpus) {
+      this.affinity.push({ vcpu: cpuIndex, threadId, hostCpus: await readThreadAffinity(qemu.pid!, threadId), requested: guest.pin?.[cpuIndex] });
     }
     emit({ type: 'vcpus-pinned', guest: guest.name, affinity: this.affinity });
   }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { ADAPTERS } from '../../harness/guests/registry.js';
 import { chooseAccel, effectiveVcpus, FALLBACK_ACCEL } from '../../harness/qemu/accel.js';
 
 describe('accelerator choice', () => {
@@ -18,11 +19,21 @@ describe('accelerator choice', () => {
     expect(decision.reason).to.contain('printed nothing within 15 s');
   });
 
-  it('icount guests are uniprocessor, with the reason', () => {
+  it('icount guests are uniprocessor, with the reason, unless their adapter brings up SMP itself', () => {
     expect(effectiveVcpus('tcg-icount', 2).vcpus).to.equal(1);
     expect(effectiveVcpus('tcg-icount', 2).note).to.match(/uniprocessor/);
+    expect(effectiveVcpus('tcg-icount', 2, false).vcpus).to.equal(1);
     expect(effectiveVcpus('tcg-icount', 1)).to.deep.equal({ vcpus: 1 });
     expect(effectiveVcpus('tcg', 2)).to.deep.equal({ vcpus: 2 });
     expect(effectiveVcpus('kvm', 4)).to.deep.equal({ vcpus: 4 });
+  });
+
+  it('keeps the configured vCPUs of an icount guest whose adapter works around the SMP bring-up hang', () => {
+    expect(effectiveVcpus('tcg-icount', 2, true)).to.deep.equal({ vcpus: 2 });
+    expect(effectiveVcpus('tcg-icount', 1, true)).to.deep.equal({ vcpus: 1 });
+  });
+
+  it('only the Linux initramfs adapter says it does', () => {
+    expect(ADAPTERS.filter((a) => a.icountSmp).map((a) => a.id)).to.deep.equal(['linux']);
   });
 });

@@ -27,7 +27,7 @@ export function registerBuild(program: Command): void {
         const prepared = await adapterFor(guest).prepare(guest, {
           cacheDir: config.cacheDir,
           accel: opts.accel,
-          vcpus: effectiveVcpus(opts.accel, guest.vcpus).vcpus,
+          vcpus: effectiveVcpus(opts.accel, guest.vcpus, adapterFor(guest).icountSmp).vcpus,
           timeouts: config.timeouts,
           log: (message) => process.stderr.write(`[${guest.name}] ${message}\n`),
         });

@@ -1,4 +1,5 @@
 import type { BenchmarkSelection, GuestConfig, Peer } from '../../config/types.js';
+import type { Accel } from '../../units.js';
 import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
 import { buildInitramfs } from './initramfs.js';
 import { fetchDebianKernel } from './kernel.js';
@@ -11,15 +12,28 @@ import { isPayloadFault, testFaultFor, TEST_FAULT_ENV, type TestFault } from '..
 export const DEFAULT_KERNEL_PACKAGE = 'linux-image-cloud-amd64';
 
 /**
- * Kernel command line: console on ttyS0, data on ttyS1 (the payload's default), the mitigations
- * setting, settings as hb.* words, and hb.peers=perf when the peer cross-check is on.
+ * Kernel command-line words for an SMP guest under tcg-icount (docs/icount-smp.md). QEMU 7.2 runs
+ * icount vCPUs round-robin in one thread, each turn lasting to the next timer deadline, so vCPU 1
+ * runs only when vCPU 0 executes PAUSE or HLT first; the kernel's boot CPU waits for each starting
+ * CPU in a loop that calls schedule() and does neither, and the boot hangs. So the kernel boots
+ * one CPU (maxcpus=1; the others stay present) and the payload brings the rest online through
+ * sysfs while spinning on PAUSE (hb.cpuup=pause, guests/linux/cpu_up.h). Nothing for other guests.
  */
-export function linuxAppend(benchmarks: BenchmarkSelection, peers: readonly Peer[] = [], mitigations?: string): string {
+export function icountSmpWords(accel: Accel, vcpus: number): string[] {
+  return accel === 'tcg-icount' && vcpus > 1 ? ['maxcpus=1', 'hb.cpuup=pause'] : [];
+}
+
+/**
+ * Kernel command line: console on ttyS0, data on ttyS1 (the payload's default), `kernelWords`
+ * (the mitigations setting, icountSmpWords for an SMP guest under icount), settings as hb.* words,
+ * and hb.peers=perf when the peer cross-check is on.
+ */
+export function linuxAppend(benchmarks: BenchmarkSelection, peers: readonly Peer[] = [], kernelWords: readonly string[] = []): string {
   return [
     'console=ttyS0',
     // With -no-reboot a panic ends QEMU at once instead of waiting for the boot timeout.
     'panic=-1',
-    ...mitigationsWords(mitigations),
+    ...kernelWords,
     ...payloadSettingWords(benchmarks),
     ...(peers.length > 0 ? [`hb.peers=${peers.join(',')}`] : []),
   ].join(' ');
@@ -41,6 +55,8 @@ export const linuxAdapter: GuestAdapter = {
   displayName: 'Linux',
   deployMethods: ['initramfs'],
   peers: ['perf'],
+  // Its payload brings the CPUs up itself under icount (icountSmpWords).
+  icountSmp: true,
   image: {
     description: 'Image settings for `os: linux` (`variant: initramfs`, the default). The harness downloads the kernel package into cacheDir and builds an initramfs around the benchmark payload.',
     properties: {
@@ -84,7 +100,7 @@ export const linuxAdapter: GuestAdapter = {
     const initramfs = await buildInitramfs(context.cacheDir, payload.path, perf ? { perf } : {});
     const fault = testFaultFor(guest.name);
     if (fault) context.log(`linux: TEST-ONLY fault injection from ${TEST_FAULT_ENV}: ${fault}`);
-    const append = linuxAppend(guest.benchmarks, peers, guest.image.mitigations);
+    const append = linuxAppend(guest.benchmarks, peers, [...mitigationsWords(guest.image.mitigations), ...icountSmpWords(context.accel, context.vcpus)]);
     return {
       boot: {
         qemuBinary: 'qemu-system-x86_64',
