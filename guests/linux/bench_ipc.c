@@ -52,6 +52,11 @@ static void respond(const struct responder_args *a)
 		op = "sched_getaffinity";
 		goto fail;
 	}
+	/* Inherited from the initiator already; set here too so a responder never depends on that. */
+	if ((err = hb_sched_batch_self(1))) {
+		op = "sched_setscheduler(SCHED_BATCH)";
+		goto fail;
+	}
 	if ((err = m->send(c, HB_RESPONDER, HB_MSG_READY))) {
 		op = m->send_op;
 		goto fail;
@@ -123,6 +128,24 @@ static int reap(struct hb_run *r, pid_t pid, int rc)
 /*
  * The caller (participant 0) measures; the responder is a thread or a forked child. Both sides
  * count the same warm-up + timed rounds, so the responder ends by itself after the last reply.
+ *
+ * Both sides run SCHED_BATCH (fair class, priority 0, as SCHED_OTHER) so that a wake-up never
+ * preempts the waker and every round trip takes the path docs/metrics.md describes: the request
+ * wakes the responder, the initiator goes on to block waiting for the reply, the responder runs,
+ * replies (waking the initiator) and blocks again. Under SCHED_OTHER, CFS preempts the waker at
+ * once when the waker's vruntime exceeds the wakee's by more than the wake-up granularity
+ * (check_preempt_wakeup; 1 ms x f, f = 1 + log2 of the online CPUs, at most 4). A new thread or
+ * process starts a slice (3 ms x f for two tasks, START_DEBIT) beyond its creator, so at first
+ * the initiator preempts the responder each time the reply wakes it (the responder, left
+ * runnable, then finds the next request without sleeping: one sleep and one wake-up per round
+ * instead of two); the gap shrinks by the difference in CPU time the two sides take per round,
+ * and once under the granularity neither side preempts and both block, for good. When that
+ * happens depends on the CPU count and the mechanism, not on anything measured: under tcg-icount
+ * a same-vCPU pipe pair switched after ~1050 round trips with one CPU online and ~2400 with two
+ * (10569 -> 13031 instructions), futex, eventfd and unix sockets likewise (docs/metrics.md).
+ * A SCHED_BATCH wakee never preempts at wake-up, so every sample takes the steady path, in any
+ * guest; what is left out is that check itself (about 65 instructions a wake-up). A cross-vCPU
+ * wakee finds its CPU idle, which a fair task preempts whatever its policy: unchanged.
  */
 int hb_bench_ipc_roundtrip(const struct hb_bench *b, struct hb_run *r)
 {
@@ -140,10 +163,15 @@ int hb_bench_ipc_roundtrip(const struct hb_bench *b, struct hb_run *r)
 		return hb_run_fail(r, "sched_setaffinity", err);
 	if ((err = hb_affinity_self(own_affinity, sizeof own_affinity)))
 		return hb_run_fail(r, "sched_getaffinity", err);
+	/* Before the responder is created, which inherits it; undone below for the next benchmark. */
+	if ((err = hb_sched_batch_self(1)))
+		return hb_run_fail(r, "sched_setscheduler(SCHED_BATCH)", err);
 
 	sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (sh == MAP_FAILED)
-		return hb_run_fail(r, "mmap", errno);
+	if (sh == MAP_FAILED) {
+		rc = hb_run_fail(r, "mmap", errno);
+		goto batch;
+	}
 	sh->chan.shared = v->process;
 	if ((err = m->open(&sh->chan))) {
 		rc = hb_run_fail(r, m->open_op, err);
@@ -174,5 +202,7 @@ close:
 	m->close(&sh->chan);
 unmap:
 	munmap(sh, sizeof *sh);
+batch:
+	hb_sched_batch_self(0);
 	return rc;
 }

@@ -64,3 +64,11 @@ int hb_pin_restore(void)
 {
 	return sched_setaffinity(0, sizeof startup_set, &startup_set) ? errno : 0;
 }
+
+int hb_sched_batch_self(int batch)
+{
+	struct sched_param param = { .sched_priority = 0 };
+
+	/* pid 0 is the calling thread: the policy is per thread, and inherited by threads and forks. */
+	return sched_setscheduler(0, batch ? SCHED_BATCH : SCHED_OTHER, &param) ? errno : 0;
+}
