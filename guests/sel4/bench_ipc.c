@@ -4,8 +4,10 @@
  * 0, as sel4bench's). Every system call that bounds a window is made by hb_sel4_timed() (timed.h):
  * a timer read right before the syscall instruction and one right after the kernel returns, in
  * whichever of the two threads it returns to. The one-way variants pair the client's read with
- * the server's (both read the one CPU's TSC); the server leaves its timestamps in memory the two
- * share, outside its windows.
+ * the server's; the server leaves its timestamps in memory the two share, outside its windows.
+ * In the cross variants the server runs on core 1 and the client on core 0 (an SMP kernel): both
+ * then read their own core's TSC, which under tcg-icount is the one instruction count of the
+ * machine, and every Call and reply goes through the slowpath and an IPI to the other core.
  */
 #include "bench_ipc.h"
 #include "benchmarks.h"
@@ -125,6 +127,7 @@ int hb_bench_ipc(const struct hb_bench *b, struct hb_run *r)
 	const struct hb_ipc_variant *v = b->arg;
 	struct hb_thread *client = hb_thread_get(0), *server = hb_thread_get(1);
 	seL4_CPtr vspace = seL4_CapInitThreadVSpace;
+	char affinity[24];
 	int rc;
 
 	if (v->server_in_own_vspace) {
@@ -136,9 +139,14 @@ int hb_bench_ipc(const struct hb_bench *b, struct hb_run *r)
 	}
 	current.r = r;
 	current.kind = v->kind;
-	r->ready(r, "0;0");
+	/* The client is on core 0 (b->cpu[0]), where the driver runs; the server where b->cpu[1] says. */
+	if (hb_thread_set_core(server, b->cpu[1], failure, sizeof failure))
+		return hb_run_fail(r, failure, 0);
+	hb_fmt(affinity, sizeof affinity, "%u;%u", b->cpu[0], b->cpu[1]);
+	r->ready(r, affinity);
 	/*
-	 * The server starts first, so it is already waiting when the client's first Call comes. As
+	 * The server starts first, so it is already waiting when the client's first Call comes (on
+	 * another core it runs at once and may not be: then the first, untimed Call waits for it). As
 	 * sel4bench sets up its IPC benchmarks, the client has the FPU and the server has not: every
 	 * switch to the server then turns the FPU off and every switch back finds the client still
 	 * its owner, with no FPU state saved or loaded.

@@ -6,7 +6,7 @@ static const struct hb_ipc_variant roundtrip_process = { HB_IPC_ROUNDTRIP, 1 };
 static const struct hb_ipc_variant call_thread = { HB_IPC_ONEWAY_CALL, 0 };
 static const struct hb_ipc_variant reply_thread = { HB_IPC_ONEWAY_REPLY, 0 };
 
-/* Client (the measuring participant 0) and server share vCPU 0: seL4 here runs on one CPU. */
+/* Client (the measuring participant 0) and server share vCPU 0. */
 #define IPC(name, mech, variant)                                                \
 	{                                                                       \
 		.metric = name,                                                 \
@@ -15,6 +15,22 @@ static const struct hb_ipc_variant reply_thread = { HB_IPC_ONEWAY_REPLY, 0 };
 		.vcpus = 1,                                                     \
 		.participants = 2,                                              \
 		.cpu = { 0, 0 },                                                \
+		.run = hb_bench_ipc,                                            \
+		.arg = &variant,                                                \
+	}
+
+/*
+ * The client on vCPU 0, the server on vCPU 1: an SMP kernel (KernelMaxNumNodes=2) on 2 vCPUs;
+ * skipped on a kernel that runs on one CPU.
+ */
+#define IPC_CROSS(name, mech, variant)                                          \
+	{                                                                       \
+		.metric = name,                                                 \
+		.mechanism = mech,                                              \
+		.ops_per_sample = 1,                                            \
+		.vcpus = 2,                                                     \
+		.participants = 2,                                              \
+		.cpu = { 0, 1 },                                                \
 		.run = hb_bench_ipc,                                            \
 		.arg = &variant,                                                \
 	}
@@ -51,6 +67,9 @@ const struct hb_bench hb_sel4_benches[] = {
 		.cpu = { 0, 0 },
 		.run = hb_bench_ctxswitch_yield,
 	},
+	IPC_CROSS("ipc.roundtrip.sel4call.thread.cross", "seL4_Call/seL4_ReplyRecv", roundtrip_thread),
+	IPC_CROSS("ipc.oneway.sel4call.thread.cross", "seL4_Call", call_thread),
+	IPC_CROSS("ipc.oneway.sel4reply.thread.cross", "seL4_ReplyRecv", reply_thread),
 };
 
 const size_t hb_sel4_bench_count = sizeof hb_sel4_benches / sizeof hb_sel4_benches[0];

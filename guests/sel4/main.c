@@ -49,7 +49,12 @@
 #else
 #define KERNEL_FASTPATH "no fastpath"
 #endif
-#define KERNEL_DESC "seL4 " KERNEL_BUILD " (x86_64 pc99, non-MCS, " KERNEL_FASTPATH ")"
+#ifdef CONFIG_ENABLE_SMP_SUPPORT
+#define KERNEL_SMP ", SMP"
+#else
+#define KERNEL_SMP ""
+#endif
+#define KERNEL_DESC "seL4 " KERNEL_BUILD " (x86_64 pc99, non-MCS, " KERNEL_FASTPATH KERNEL_SMP ")"
 
 /* Static: the record buffer is 64 KiB, more than the boot stack should carry. */
 static struct hb_wire wire;
@@ -118,8 +123,14 @@ static void check_timer(const seL4_BootInfo *bi, struct hb_stream_facts *f)
 static void run_one(const struct hb_driver *d, const struct hb_bench *b, const char *setup_problem)
 {
 	struct hb_outcome out;
+	char reason[160];
 
-	if (setup_problem[0]) {
+	if (b->vcpus > hb_cores) {
+		hb_fmt(reason, sizeof reason, "needs %u CPUs, the kernel runs on %u (an SMP kernel, "
+		       "KernelMaxNumNodes=2, on 2 vCPUs has them)", b->vcpus, hb_cores);
+		hb_emit_reason(d->wire, HB_REC_SKIP, b->metric, reason);
+		hb_printf("hb-sel4: %s: skipped: %s\n", b->metric, reason);
+	} else if (setup_problem[0]) {
 		hb_fail_bench(d, b, setup_problem);
 		hb_printf("hb-sel4: %s: error: %s\n", b->metric, setup_problem);
 	} else if (hb_run_bench(d, b, &out)) {
@@ -206,6 +217,7 @@ void hb_sel4_main(seL4_BootInfo *bi)
 
 	check_timer(bi, &facts);
 	facts.cpus_online = bi->numNodes;
+	hb_cores = (unsigned)bi->numNodes;
 	hb_emit_stream_begin(&wire, &facts);
 	for (size_t i = 0; i < hb_sel4_bench_count; i++) {
 		const struct hb_bench *b = &hb_sel4_benches[i];

@@ -17,6 +17,8 @@ static struct hb_tls_area tls_areas[HB_THREADS];
 static struct hb_thread threads[HB_THREADS];
 static seL4_CPtr driver_ep;
 
+unsigned hb_cores = 1;
+
 struct hb_thread *hb_thread_get(unsigned index)
 {
 	return index < HB_THREADS ? &threads[index] : NULL;
@@ -96,6 +98,15 @@ int hb_thread_start(struct hb_thread *t, seL4_CPtr vspace, hb_thread_fn fn, void
 		hb_fmt(why, why_size, "TCB_SetFlags of worker %u failed: seL4 error %d", t->index, (int)err);
 		return -1;
 	}
+#ifdef CONFIG_ENABLE_SMP_SUPPORT
+	/* Before WriteRegisters resumes it, so that it starts where it is to run. */
+	err = seL4_TCB_SetAffinity(t->tcb, t->core);
+	if (err) {
+		hb_fmt(why, why_size, "TCB_SetAffinity of worker %u to core %u failed: seL4 error %d", t->index,
+		       t->core, (int)err);
+		return -1;
+	}
+#endif
 	memset(&regs, 0, sizeof regs);
 	regs.rip = (seL4_Word)thread_main;
 	/* As if thread_main had been called: the ABI wants rsp + 8 16-byte aligned on entry. */
@@ -109,6 +120,17 @@ int hb_thread_start(struct hb_thread *t, seL4_CPtr vspace, hb_thread_fn fn, void
 		hb_fmt(why, why_size, "TCB_WriteRegisters of worker %u failed: seL4 error %d", t->index, (int)err);
 		return -1;
 	}
+	return 0;
+}
+
+int hb_thread_set_core(struct hb_thread *t, unsigned core, char *why, size_t why_size)
+{
+	if (core >= hb_cores) {
+		hb_fmt(why, why_size, "worker %u cannot run on core %u: the kernel runs on %u core(s)", t->index,
+		       core, hb_cores);
+		return -1;
+	}
+	t->core = core;
 	return 0;
 }
 
@@ -169,6 +191,8 @@ int hb_thread_wait(struct hb_thread *t, char *why, size_t why_size)
 
 void hb_threads_stop(void)
 {
-	for (unsigned i = 0; i < HB_THREADS; i++)
+	for (unsigned i = 0; i < HB_THREADS; i++) {
 		seL4_TCB_Suspend(threads[i].tcb);
+		threads[i].core = 0;
+	}
 }

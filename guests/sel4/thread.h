@@ -28,7 +28,12 @@ struct hb_thread {
 	seL4_IPCBuffer *ipc;
 	uintptr_t stack_top;
 	struct hb_tls_area *tls;
+	/* The CPU it runs on from its next hb_thread_start (hb_thread_set_core); 0 by default. */
+	unsigned core;
 };
+
+/* CPUs the kernel runs on (bootinfo's numNodes): 1 on a uniprocessor kernel. Set by the driver. */
+extern unsigned hb_cores;
 
 /* Returns 0, or -1 with the reason in why. */
 typedef int (*hb_thread_fn)(void *arg);
@@ -46,6 +51,14 @@ int hb_thread_start(struct hb_thread *t, seL4_CPtr vspace, hb_thread_fn fn, void
 		    size_t why_size);
 
 /*
+ * Puts t on CPU core from its next hb_thread_start, which sets the kernel's affinity before it
+ * resumes the thread (seL4_TCB_SetAffinity, on an SMP kernel only). A worker on another core than
+ * the driver's 0 runs as soon as it is started, not when the driver blocks. hb_threads_stop puts
+ * every worker back on core 0. 0, or -1 with the reason in why (no such core).
+ */
+int hb_thread_set_core(struct hb_thread *t, unsigned core, char *why, size_t why_size);
+
+/*
  * Turns t's FPU off (seL4_TCBFlag_fpuDisabled) until its next hb_thread_start, which turns it on
  * again as the kernel creates threads. A thread without the FPU costs the kernel no FPU hand-over
  * when it is switched to; no worker uses the FPU (CFLAGS has -mgeneral-regs-only). Call it after
@@ -59,7 +72,7 @@ int hb_thread_fpu_off(struct hb_thread *t, char *why, size_t why_size);
  */
 int hb_thread_wait(struct hb_thread *t, char *why, size_t why_size);
 
-/* Suspends every worker, whatever it was doing, ready for the next start. */
+/* Suspends every worker, whatever it was doing, ready for the next start (on core 0). */
 void hb_threads_stop(void);
 
 #endif

@@ -128,9 +128,10 @@ export interface GuestAdapter {
    */
   readonly deployMethods?: readonly DeployMethod[];
   /**
-   * The guest boots more than one vCPU under tcg-icount (its `prepare` works around QEMU 7.2's
-   * round-robin starving the secondary vCPUs at SMP bring-up, harness/qemu/accel.ts
-   * effectiveVcpus); without it such guests are made uniprocessor.
+   * The guest boots more than one vCPU under tcg-icount: its `prepare` works around QEMU 7.2's
+   * round-robin starving the secondary vCPUs at SMP bring-up (Linux), or its kernel was seen to come
+   * up without help, deterministically (seL4; harness/qemu/accel.ts effectiveVcpus,
+   * docs/icount-smp.md). Without it such guests are made uniprocessor.
    */
   readonly icountSmp?: boolean;
   /** Whether the user-supplied parts exist; when not, why and how to provide them. */

@@ -67,9 +67,10 @@ export async function chooseAccel(choice: AccelChoice, probe: () => Promise<{ ok
  * vCPUs the guest can have under an accelerator. QEMU 7.2 runs icount vCPUs round-robin in one
  * thread and gives the running one every instruction up to the next timer deadline, so a vCPU
  * runs only while those before it pause or halt, and an OS whose boot CPU waits for the others
- * without either hangs at SMP bring-up (docs/icount-smp.md). Only a guest whose adapter works
- * around that (`icountSmp`, e.g. Linux bringing its CPUs up from the payload) keeps its vCPUs;
- * every other icount guest is uniprocessor and its cross-vCPU benchmarks are skipped.
+ * without either hangs at SMP bring-up (docs/icount-smp.md). Only a guest whose adapter says it
+ * comes up (`icountSmp`: Linux bringing its CPUs up from the payload, seL4 whose kernel does it
+ * itself) keeps its vCPUs; every other icount guest is uniprocessor and its cross-vCPU benchmarks
+ * are skipped.
  */
 export function effectiveVcpus(accel: Accel, requested: number, icountSmp = false): { vcpus: number; note?: string } {
   if (accel === 'tcg-icount' && requested > 1 && !icountSmp) {

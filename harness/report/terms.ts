@@ -55,12 +55,17 @@ function mitigationTerms(guest: GuestManifest, info: Record<string, string>): Pi
   };
 }
 
+/** An SMP seL4 kernel's suffix (its same-CPU figures are not a uniprocessor kernel's); nothing for a uniprocessor one or an older manifest. */
+function smp(maxNumNodes: string | undefined): string {
+  return maxNumNodes !== undefined && Number(maxNumNodes) > 1 ? `, SMP (${maxNumNodes} nodes)` : '';
+}
+
 function kernelBuild(guest: GuestManifest, info: Record<string, string>): Pick<GuestTerms, 'kernelBuild' | 'debugBuild'> {
   const p = guest.provenance ?? {};
   if (p['sel4Version'] !== undefined) {
     const debug = p['sel4DebugBuild'] === 'yes';
     return {
-      kernelBuild: `seL4 ${p['sel4Version']}, ${debug ? 'debug' : 'release'}, fastpath ${p['sel4Fastpath'] === 'yes' ? 'on' : 'off'}`,
+      kernelBuild: `seL4 ${p['sel4Version']}, ${debug ? 'debug' : 'release'}, fastpath ${p['sel4Fastpath'] === 'yes' ? 'on' : 'off'}${smp(p['sel4MaxNumNodes'])}`,
       debugBuild: debug,
     };
   }

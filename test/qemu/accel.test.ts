@@ -33,7 +33,7 @@ describe('accelerator choice', () => {
     expect(effectiveVcpus('tcg-icount', 1, true)).to.deep.equal({ vcpus: 1 });
   });
 
-  it('only the Linux initramfs adapter says it does', () => {
-    expect(ADAPTERS.filter((a) => a.icountSmp).map((a) => a.id)).to.deep.equal(['linux']);
+  it('only the Linux initramfs and seL4 adapters say they do', () => {
+    expect(ADAPTERS.filter((a) => a.icountSmp).map((a) => a.id)).to.deep.equal(['linux', 'sel4']);
   });
 });

@@ -67,6 +67,14 @@ describe('report/terms', () => {
     expect(sel4.debugBuild).to.equal(false);
   });
 
+  it('says when a seL4 kernel was built for SMP, and nothing for a uniprocessor one', () => {
+    const withNodes = (nodes: string) =>
+      terms({ os: 'sel4', provenance: { sel4Version: '16.0.0-dev', sel4DebugBuild: 'no', sel4Fastpath: 'yes', sel4MaxNumNodes: nodes } }, { kernel: 'seL4' })
+        .kernelBuild;
+    expect(withNodes('2')).to.equal('seL4 16.0.0-dev, release, fastpath on, SMP (2 nodes)');
+    expect(withNodes('1')).to.equal('seL4 16.0.0-dev, release, fastpath on');
+  });
+
   it('gives the timer with the range of overheads subtracted, and the payload compiler with its flags', () => {
     expect(linuxDefault.timer).to.match(/^rdtscp\+lfence.*; overhead 9–11 subtracted$/);
     expect(linuxDefault.payload).to.equal('gcc 12.2.0, -O2 -static');

@@ -5,7 +5,7 @@ import { debugExitArgs, fwCfgStringArgs } from '../../qemu/argv.js';
 import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
 import { buildPayload, listFiles, settingLines } from '../payload-build.js';
 import { payloadSettingWords } from '../settings.js';
-import { configProblems, diagnoseConsole, GEN_CONFIG, inspectSel4Build } from './build-dir.js';
+import { configProblems, diagnoseConsole, GEN_CONFIG, inspectSel4Build, maxNodes } from './build-dir.js';
 import { elf32Kernel } from './kernel32.js';
 import { sel4Mitigations } from './mitigations.js';
 import { CPU_MODEL_SETTING } from '../settings.js';
@@ -33,6 +33,9 @@ export const sel4Adapter: GuestAdapter = {
   reach: 'qemu',
   id: 'sel4',
   displayName: 'seL4',
+  // An SMP kernel brings its second CPU up by itself under tcg-icount, deterministically
+  // (docs/icount-smp.md); a uniprocessor kernel leaves it parked and skips the *.cross benchmarks.
+  icountSmp: true,
   image: {
     description: 'Image settings for `os: sel4`. The kernel is the user\'s own build (seL4 is not packaged anywhere the harness can download from); the harness builds its root task against that build and converts the kernel to elf32 for QEMU. See docs/guests/sel4.md for what the build must be configured with.',
     properties: {
@@ -62,7 +65,7 @@ export const sel4Adapter: GuestAdapter = {
   },
   reproduction: {
     title: 'seL4',
-    text: `seL4 cannot be downloaded by the harness. Build a seL4 kernel (x86_64, pc99, non-MCS, uniprocessor, at least 230 bootinfo untyped slots; under TCG also PCID support off and the FXSAVE FPU mode) as \`docs/guests/sel4.md\` of the checkout describes, and point \`image.buildDir\` in \`config.yaml\` (or \`${SEL4_BUILD_DIR_ENV}\`) at its build directory. Its version, build options and kernel hash as this run used them are listed under "Images and payloads" above.`,
+    text: `seL4 cannot be downloaded by the harness. Build a seL4 kernel (x86_64, pc99, non-MCS, uniprocessor or, for the cross-CPU IPC figures on 2 vCPUs, SMP with 2 nodes, at least 230 bootinfo untyped slots; under TCG also PCID support off and the FXSAVE FPU mode) as \`docs/guests/sel4.md\` of the checkout describes, and point \`image.buildDir\` in \`config.yaml\` (or \`${SEL4_BUILD_DIR_ENV}\`) at its build directory. Its version, build options and kernel hash as this run used them are listed under "Images and payloads" above.`,
   },
 
   async availability(guest: GuestConfig): Promise<Availability> {
@@ -107,6 +110,7 @@ export const sel4Adapter: GuestAdapter = {
         sel4SourceDir: build.sourceDir,
         sel4DebugBuild: build.config.has('CONFIG_DEBUG_BUILD') ? 'yes' : 'no',
         sel4Fastpath: build.config.has('CONFIG_FASTPATH') ? 'yes' : 'no',
+        sel4MaxNumNodes: String(maxNodes(build.config)),
         mitigations: sel4Mitigations(build.config),
         kernelSha256: kernel.sha256,
         payloadCompiler: rootTask.compiler,
