@@ -6,7 +6,7 @@
 const LAYERS = [
   ['cli'],
   ['runner', 'published', 'compare'],
-  ['executor'],
+  ['executor', 'anatomy'],
   ['session'],
   ['guests'],
   ['deploy'],

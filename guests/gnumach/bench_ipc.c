@@ -10,6 +10,7 @@
  * just after it returns (the client always; the server in the one-way variants), and messages are
  * built before the first read and looked at after the second.
  */
+#include "anatomy.h"
 #include "benchmarks.h"
 #include "fmt.h"
 #include "mach.h"
@@ -103,6 +104,8 @@ static int client(struct hb_run *r, hb_port_t reply_port)
 		uint64_t t0, t1, stamp, sample;
 		int32_t rc;
 
+		if (i == r->warmup)
+			hb_anatomy_begin();
 		m.head.bits = HB_MSGH_BITS(HB_MSG_TYPE_COPY_SEND, HB_MSG_TYPE_MAKE_SEND_ONCE);
 		m.head.size = sizeof m;
 		m.head.remote = shared.service;
@@ -128,6 +131,7 @@ static int client(struct hb_run *r, hb_port_t reply_port)
 		if (i >= r->warmup)
 			r->samples[i - r->warmup] = sample;
 	}
+	hb_anatomy_end();
 	return 0;
 }
 

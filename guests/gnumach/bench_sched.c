@@ -1,4 +1,5 @@
 /* Traps that do next to nothing, and thread_switch hand-offs between two threads. */
+#include "anatomy.h"
 #include "benchmarks.h"
 #include "fmt.h"
 #include "thread.h"
@@ -22,12 +23,15 @@ int hb_bench_syscall_task_self(const struct hb_bench *b, struct hb_run *r)
 	(void)b;
 	r->ready(r, "0");
 	for (uint64_t i = 0; i < rounds; i++) {
+		if (i == r->warmup)
+			hb_anatomy_begin();
 		hb_port_t name = (hb_port_t)hb_trap_timed(&frame, t.t0, t.t1);
 
 		hb_mach_port_deallocate(self, name);
 		if (i >= r->warmup)
 			r->samples[i - r->warmup] = hb_trap_time(t.t1) - hb_trap_time(t.t0);
 	}
+	hb_anatomy_end();
 	return 0;
 }
 
@@ -48,10 +52,13 @@ int hb_bench_syscall_invalid_trap(const struct hb_bench *b, struct hb_run *r)
 	(void)b;
 	r->ready(r, "0");
 	for (uint64_t i = 0; i < rounds; i++) {
+		if (i == r->warmup)
+			hb_anatomy_begin();
 		rc = hb_trap_timed(&frame, t.t0, t.t1);
 		if (i >= r->warmup)
 			r->samples[i - r->warmup] = hb_trap_time(t.t1) - hb_trap_time(t.t0);
 	}
+	hb_anatomy_end();
 	if (rc != HB_KERN_INVALID_ARGUMENT) {
 		hb_fmt(failure, sizeof failure, "trap %d: returned %d, not KERN_INVALID_ARGUMENT", HB_TRAP_UNASSIGNED, (int)rc);
 		return hb_run_fail(r, failure, 0);
@@ -89,10 +96,13 @@ int hb_bench_ctxswitch_handoff(const struct hb_bench *b, struct hb_run *r)
 	}
 	frame = (struct hb_trap_frame){ HB_TRAP_THREAD_SWITCH, { partner.thread, HB_SWITCH_OPTION_NONE, 0 } };
 	for (uint64_t i = 0; i < rounds; i++) {
+		if (i == r->warmup)
+			hb_anatomy_begin();
 		hb_trap_timed(&frame, t.t0, t.t1);
 		if (i >= r->warmup)
 			r->samples[i - r->warmup] = hb_trap_time(t.t1) - hb_trap_time(t.t0);
 	}
+	hb_anatomy_end();
 	hb_partner_stop(&partner);
 	return 0;
 }

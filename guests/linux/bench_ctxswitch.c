@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <sys/syscall.h>
 
+#include "anatomy.h"
 #include "benchmarks.h"
 #include "futex.h"
 #include "pin.h"
@@ -97,6 +98,7 @@ int hb_bench_ctxswitch_yield(const struct hb_bench *b, struct hb_run *r)
 		return -1;
 	for (uint32_t i = 0; i < r->warmup; i++)
 		yield();
+	hb_anatomy_begin();
 	for (uint32_t i = 0; i < r->iterations; i++) {
 		uint64_t t0 = hb_window_start();
 
@@ -105,6 +107,7 @@ int hb_bench_ctxswitch_yield(const struct hb_bench *b, struct hb_run *r)
 
 		r->samples[i] = t1 - t0;
 	}
+	hb_anatomy_end();
 	__atomic_store_n(&p.done, 1, __ATOMIC_RELAXED);
 	pthread_join(thread, NULL);
 	return 0;
@@ -199,6 +202,7 @@ int hb_bench_ctxswitch_futex(const struct hb_bench *b, struct hb_run *r)
 		if (futex_round(&p, &op, &err))
 			return futex_failed(r, &p, thread, op, err);
 	}
+	hb_anatomy_begin();
 	for (uint32_t i = 0; i < r->iterations; i++) {
 		uint64_t t0 = hb_window_start();
 		int failed = futex_round(&p, &op, &err);
@@ -208,6 +212,7 @@ int hb_bench_ctxswitch_futex(const struct hb_bench *b, struct hb_run *r)
 			return futex_failed(r, &p, thread, op, err);
 		r->samples[i] = t1 - t0;
 	}
+	hb_anatomy_end();
 	pthread_join(thread, NULL);
 	return 0;
 }

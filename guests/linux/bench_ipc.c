@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "anatomy.h"
 #include "benchmarks.h"
 #include "pin.h"
 
@@ -107,7 +108,12 @@ static int initiate(struct hb_run *r, const struct hb_ipc_mech *m, struct ipc_sh
 	r->ready(r, affinity);
 
 	/* The mechanism's own loops: see ipc_mech.h for what lies between the timer reads. */
-	if (m->rounds(c, r->warmup, NULL, &f) || m->rounds(c, r->iterations, r->samples, &f))
+	if (m->rounds(c, r->warmup, NULL, &f))
+		return f.op ? initiator_failed(r, m, sh, f.op, f.err) : responder_gone(r, sh);
+	hb_anatomy_begin();
+	err = m->rounds(c, r->iterations, r->samples, &f);
+	hb_anatomy_end();
+	if (err)
 		return f.op ? initiator_failed(r, m, sh, f.op, f.err) : responder_gone(r, sh);
 	return 0;
 }

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <sys/syscall.h>
 
+#include "anatomy.h"
 #include "benchmarks.h"
 #include "pin.h"
 #include "raw_syscall.h"
@@ -33,6 +34,7 @@ int hb_bench_syscall_null(const struct hb_bench *b, struct hb_run *r)
 
 	for (uint32_t i = 0; i < r->warmup; i++)
 		rc = hb_raw_syscall0(nr);
+	hb_anatomy_begin();
 	for (uint32_t i = 0; i < r->iterations; i++) {
 		uint64_t t0 = hb_window_start();
 
@@ -41,6 +43,7 @@ int hb_bench_syscall_null(const struct hb_bench *b, struct hb_run *r)
 
 		r->samples[i] = t1 - t0;
 	}
+	hb_anatomy_end();
 	/* Checked once, after the loop: every call returns the same. */
 	if (expect_enosys ? rc != -ENOSYS : rc < 0)
 		return hb_run_fail(r, expect_enosys ? "unassigned system call: not ENOSYS" : "getppid", rc < 0 ? (int)-rc : 0);

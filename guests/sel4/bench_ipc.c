@@ -10,6 +10,7 @@
  * machine, and every Call and reply goes through the slowpath and an IPI to the other core.
  */
 #include "bench_ipc.h"
+#include "anatomy.h"
 #include "benchmarks.h"
 #include "fmt.h"
 #include "kobj.h"
@@ -65,6 +66,8 @@ static inline __attribute__((always_inline)) void client_calls(const int rdtscp,
 	for (uint64_t i = 0; i <= rounds; i++) {
 		uint64_t k = i, sample;
 
+		if (i == r->warmup)
+			hb_anatomy_begin();
 		hb_sel4_timed(rdtscp, 0, seL4_SysCall, ipc_ep, 0, NULL, &w);
 		if (x->kind == HB_IPC_ONEWAY_CALL) {
 			sample = server_after - w.before;
@@ -80,6 +83,7 @@ static inline __attribute__((always_inline)) void client_calls(const int rdtscp,
 		if (k >= r->warmup && k < rounds)
 			r->samples[k - r->warmup] = sample;
 	}
+	hb_anatomy_end();
 }
 
 static int ipc_client(void *arg)

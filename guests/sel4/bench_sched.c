@@ -1,4 +1,5 @@
 /* Scheduler paths: seL4_Yield alone and two workers yielding to each other; a null NBSend. */
+#include "anatomy.h"
 #include "benchmarks.h"
 #include "thread.h"
 #include "timed.h"
@@ -17,10 +18,13 @@ static inline __attribute__((always_inline)) void yield_loop(const int rdtscp, s
 	struct hb_window w;
 
 	for (uint64_t i = 0; i < rounds; i++) {
+		if (i == r->warmup)
+			hb_anatomy_begin();
 		hb_sel4_timed(rdtscp, 0, seL4_SysYield, 0, 0, NULL, &w);
 		if (i >= r->warmup)
 			r->samples[i - r->warmup] = w.after - w.before;
 	}
+	hb_anatomy_end();
 }
 
 static int yield_timed(void *arg)
@@ -53,10 +57,13 @@ static inline __attribute__((always_inline)) void nbsend_loop(const int rdtscp, 
 	struct hb_window w;
 
 	for (uint64_t i = 0; i < rounds; i++) {
+		if (i == r->warmup)
+			hb_anatomy_begin();
 		hb_sel4_timed(rdtscp, 0, seL4_SysNBSend, seL4_CapNull, 0, NULL, &w);
 		if (i >= r->warmup)
 			r->samples[i - r->warmup] = w.after - w.before;
 	}
+	hb_anatomy_end();
 }
 
 static int nbsend_timed(void *arg)

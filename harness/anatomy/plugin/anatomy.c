@@ -1,0 +1,477 @@
+/*
+ * The cost-anatomy TCG plugin (docs/anatomy.md): where a benchmark's instructions go.
+ *
+ * The payloads mark each benchmark's timed loop with two 8-byte NOPs (guests/common/anatomy.h):
+ * 0f 1f 84 00 01 00 42 48 begins a region, ...02... ends it. Inside a region every user-mode timer
+ * read (rdtscp 0f 01 f9, rdtsc 0f 31) toggles a window open or closed: the payloads read the timer
+ * at each window's start and end. Kernel timer reads (Linux's sched_clock reads the TSC when it
+ * schedules) are not the payload's and toggle nothing. While a window is open the plugin counts
+ * executed instructions (user and kernel apart, by virtual address), memory accesses, privilege
+ * transitions by kind, CR3 writes and executions per translation block. At exit it writes one JSON
+ * document to the file its `out` argument names.
+ *
+ * Counting is cheap where it runs on every instruction of the boot: inline additions to global
+ * counters (no helper call), read at each window's start and end. Only the rare instructions that
+ * matter (timer reads, marks, transitions, CR3 writes) get a callback, and every translation block
+ * one callback that counts its executions while a window is open. Under -icount the vCPUs run one
+ * at a time (round robin in one thread), so nothing here needs a lock.
+ *
+ * Arguments (-plugin anatomy.so,out=FILE,bits=64,kernel=0xffff800000000000,top=64):
+ *   out     the JSON file (required)
+ *   bits    64 or 32: how the guest's code decodes (REX prefixes exist only in 64-bit code)
+ *   kernel  lowest kernel virtual address; an instruction at or above it is kernel
+ *   top     how many translation-block addresses each region's histogram keeps (most instructions first)
+ *
+ * The QEMU plugin API (version 1, QEMU 7.2) is declared below, as far as this file uses it: Debian
+ * ships no qemu-plugin.h.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the QEMU 7.2 plugin API, our own declarations ---- */
+
+typedef uint64_t qemu_plugin_id_t;
+struct qemu_plugin_tb;
+struct qemu_plugin_insn;
+struct qemu_info_t;
+
+enum qemu_plugin_cb_flags { QEMU_PLUGIN_CB_NO_REGS, QEMU_PLUGIN_CB_R_REGS, QEMU_PLUGIN_CB_RW_REGS };
+enum qemu_plugin_mem_rw { QEMU_PLUGIN_MEM_R = 1, QEMU_PLUGIN_MEM_W = 2, QEMU_PLUGIN_MEM_RW = 3 };
+enum qemu_plugin_op { QEMU_PLUGIN_INLINE_ADD_U64 };
+
+typedef void (*hb_tb_trans_cb)(qemu_plugin_id_t id, struct qemu_plugin_tb *tb);
+typedef void (*hb_vcpu_udata_cb)(unsigned int vcpu_index, void *userdata);
+typedef void (*hb_udata_cb)(qemu_plugin_id_t id, void *userdata);
+
+extern void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id, hb_tb_trans_cb cb);
+extern size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
+extern uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *tb);
+extern struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb, size_t idx);
+extern const void *qemu_plugin_insn_data(const struct qemu_plugin_insn *insn);
+extern size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
+extern uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
+extern void qemu_plugin_register_vcpu_tb_exec_cb(struct qemu_plugin_tb *tb, hb_vcpu_udata_cb cb,
+						 enum qemu_plugin_cb_flags flags, void *userdata);
+extern void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn, hb_vcpu_udata_cb cb,
+						   enum qemu_plugin_cb_flags flags, void *userdata);
+extern void qemu_plugin_register_vcpu_insn_exec_inline(struct qemu_plugin_insn *insn, enum qemu_plugin_op op,
+						       void *ptr, uint64_t imm);
+extern void qemu_plugin_register_vcpu_mem_inline(struct qemu_plugin_insn *insn, enum qemu_plugin_mem_rw rw,
+						 enum qemu_plugin_op op, void *ptr, uint64_t imm);
+extern void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, hb_udata_cb cb, void *userdata);
+extern void qemu_plugin_outs(const char *string);
+
+#define HB_EXPORT __attribute__((visibility("default")))
+
+HB_EXPORT int qemu_plugin_version = 1;
+
+/* ---- what is counted ---- */
+
+enum hb_kind {
+	HB_K_SYSCALL,
+	HB_K_SYSRET,
+	HB_K_SYSENTER,
+	HB_K_SYSEXIT,
+	HB_K_INT,
+	HB_K_IRET,
+	HB_K_LCALL,
+	HB_K_NTRANS, /* transitions above, the rest below */
+	HB_K_CR3 = HB_K_NTRANS,
+	HB_K_TIMER,
+	HB_K_BEGIN,
+	HB_K_END,
+	HB_K_NONE,
+};
+
+static const char *const trans_names[HB_K_NTRANS] = { "syscall", "sysret", "sysenter", "sysexit", "int", "iret", "lcall" };
+
+/* One translation of a block: its address, size and executions while a window was open. */
+struct hb_tb {
+	uint64_t vaddr;
+	uint64_t insns;
+	uint64_t execs;
+	struct hb_tb *next;
+};
+
+struct hb_hist {
+	uint64_t vaddr, execs, insns;
+};
+
+struct hb_region {
+	uint64_t timer_reads, windows, user, kernel, mem, cr3;
+	uint64_t trans[HB_K_NTRANS];
+	int ended;
+	struct hb_hist *top;
+	size_t ntop;
+	uint64_t *sizes; /* instructions of each window, in order; sorted at the region's end */
+	size_t nsizes, cap_sizes;
+};
+
+/* Inline counters: every instruction and memory access of the whole run. */
+static uint64_t count_user, count_kernel, count_mem;
+
+static struct {
+	char *out;
+	int bits;
+	uint64_t kernel;
+	size_t top;
+} opt = { NULL, 64, 0xffff800000000000ull, 64 };
+
+static int in_region, window_open;
+static uint64_t snap_user, snap_kernel, snap_mem;
+static struct hb_region *regions;
+static size_t nregions, cap_regions;
+static struct hb_tb *tbs; /* every translation, newest first */
+static uint64_t unbalanced_marks;
+
+static struct hb_region *current(void)
+{
+	return &regions[nregions - 1];
+}
+
+/* ---- decoding the few instructions that matter ---- */
+
+static enum hb_kind classify(const uint8_t *b, size_t n)
+{
+	size_t i = 0;
+	int rex_w = 0;
+
+	if (n == 8 && b[0] == 0x0f && b[1] == 0x1f && b[2] == 0x84 && b[3] == 0x00 && b[5] == 0x00 &&
+	    b[6] == 0x42 && b[7] == 0x48) {
+		if (b[4] == 0x01)
+			return HB_K_BEGIN;
+		if (b[4] == 0x02)
+			return HB_K_END;
+	}
+	/* Legacy prefixes, then (64-bit code only) one REX prefix. */
+	while (i < n && (b[i] == 0x66 || b[i] == 0x67 || b[i] == 0xf0 || b[i] == 0xf2 || b[i] == 0xf3 ||
+			 b[i] == 0x2e || b[i] == 0x36 || b[i] == 0x3e || b[i] == 0x26 || b[i] == 0x64 || b[i] == 0x65))
+		i++;
+	if (opt.bits == 64 && i < n && (b[i] & 0xf0) == 0x40) {
+		rex_w = (b[i] & 0x08) != 0;
+		i++;
+	}
+	(void)rex_w;
+	if (i >= n)
+		return HB_K_NONE;
+	switch (b[i]) {
+	case 0xcc: /* int3 */
+	case 0xcd: /* int n */
+	case 0xce: /* into */
+		return HB_K_INT;
+	case 0xcf: /* iret, iretq */
+		return HB_K_IRET;
+	case 0x9a: /* lcall ptr16:32 (32-bit code) */
+		return HB_K_LCALL;
+	case 0xff: /* ff /3: lcall m16:32 */
+		return i + 1 < n && ((b[i + 1] >> 3) & 7) == 3 ? HB_K_LCALL : HB_K_NONE;
+	case 0x0f:
+		if (i + 1 >= n)
+			return HB_K_NONE;
+		switch (b[i + 1]) {
+		case 0x05:
+			return HB_K_SYSCALL;
+		case 0x07:
+			return HB_K_SYSRET;
+		case 0x34:
+			return HB_K_SYSENTER;
+		case 0x35:
+			return HB_K_SYSEXIT;
+		case 0x31:
+			return HB_K_TIMER; /* rdtsc */
+		case 0x01:
+			return i + 2 < n && b[i + 2] == 0xf9 ? HB_K_TIMER : HB_K_NONE; /* rdtscp */
+		case 0x22: /* mov to a control register: reg field 3 is CR3 */
+			return i + 2 < n && ((b[i + 2] >> 3) & 7) == 3 ? HB_K_CR3 : HB_K_NONE;
+		default:
+			return HB_K_NONE;
+		}
+	default:
+		return HB_K_NONE;
+	}
+}
+
+/* ---- regions and windows ---- */
+
+static void window_toggle(void)
+{
+	struct hb_region *r = current();
+
+	r->timer_reads++;
+	if (!window_open) {
+		snap_user = count_user;
+		snap_kernel = count_kernel;
+		snap_mem = count_mem;
+		window_open = 1;
+		return;
+	}
+	r->user += count_user - snap_user;
+	r->kernel += count_kernel - snap_kernel;
+	r->mem += count_mem - snap_mem;
+	r->windows++;
+	window_open = 0;
+	if (r->nsizes == r->cap_sizes) {
+		size_t cap = r->cap_sizes ? 2 * r->cap_sizes : 1024;
+		uint64_t *more = realloc(r->sizes, cap * sizeof *more);
+
+		if (!more)
+			return;
+		r->sizes = more;
+		r->cap_sizes = cap;
+	}
+	r->sizes[r->nsizes++] = count_user - snap_user + count_kernel - snap_kernel;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+static int by_insns(const void *a, const void *b)
+{
+	const struct hb_hist *x = a, *y = b;
+
+	if (x->insns != y->insns)
+		return x->insns < y->insns ? 1 : -1;
+	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
+}
+
+static int by_vaddr(const void *a, const void *b)
+{
+	const struct hb_hist *x = a, *y = b;
+
+	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
+}
+
+/* The region's histogram: executions per block address (translations merged), the top opt.top kept. */
+static void collect_histogram(struct hb_region *r)
+{
+	size_t n = 0, k = 0;
+	struct hb_hist *h;
+
+	for (struct hb_tb *t = tbs; t; t = t->next)
+		n += t->execs != 0;
+	h = calloc(n ? n : 1, sizeof *h);
+	if (!h)
+		return;
+	for (struct hb_tb *t = tbs; t; t = t->next) {
+		if (!t->execs)
+			continue;
+		h[k++] = (struct hb_hist){ t->vaddr, t->execs, t->execs * t->insns };
+		t->execs = 0;
+	}
+	qsort(h, n, sizeof *h, by_vaddr);
+	k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (k && h[k - 1].vaddr == h[i].vaddr) {
+			h[k - 1].execs += h[i].execs;
+			h[k - 1].insns += h[i].insns;
+		} else {
+			h[k++] = h[i];
+		}
+	}
+	qsort(h, k, sizeof *h, by_insns);
+	r->ntop = k < opt.top ? k : opt.top;
+	r->top = h;
+}
+
+static void region_begin(void)
+{
+	if (in_region) {
+		unbalanced_marks++;
+		return;
+	}
+	if (nregions == cap_regions) {
+		size_t cap = cap_regions ? 2 * cap_regions : 64;
+		struct hb_region *more = realloc(regions, cap * sizeof *regions);
+
+		if (!more)
+			return;
+		regions = more;
+		cap_regions = cap;
+	}
+	memset(&regions[nregions++], 0, sizeof *regions);
+	for (struct hb_tb *t = tbs; t; t = t->next)
+		t->execs = 0;
+	in_region = 1;
+	window_open = 0;
+}
+
+static void region_end(void)
+{
+	if (!in_region) {
+		unbalanced_marks++;
+		return;
+	}
+	current()->ended = 1;
+	collect_histogram(current());
+	qsort(current()->sizes, current()->nsizes, sizeof *current()->sizes, by_value);
+	in_region = 0;
+	window_open = 0;
+}
+
+/* ---- callbacks ---- */
+
+static void on_special(unsigned int vcpu, void *udata)
+{
+	uintptr_t v = (uintptr_t)udata;
+	enum hb_kind kind = (enum hb_kind)(v >> 1);
+	int user = v & 1;
+
+	(void)vcpu;
+	if (kind == HB_K_BEGIN) {
+		region_begin();
+		return;
+	}
+	if (kind == HB_K_END) {
+		region_end();
+		return;
+	}
+	if (!in_region)
+		return;
+	if (kind == HB_K_TIMER) {
+		if (user)
+			window_toggle();
+		return;
+	}
+	if (!window_open)
+		return;
+	if (kind == HB_K_CR3)
+		current()->cr3++;
+	else if (kind < HB_K_NTRANS)
+		current()->trans[kind]++;
+}
+
+static void on_tb(unsigned int vcpu, void *udata)
+{
+	(void)vcpu;
+	if (window_open)
+		((struct hb_tb *)udata)->execs++;
+}
+
+static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+{
+	size_t n = qemu_plugin_tb_n_insns(tb);
+	struct hb_tb *t = calloc(1, sizeof *t);
+
+	(void)id;
+	if (t) {
+		t->vaddr = qemu_plugin_tb_vaddr(tb);
+		t->insns = n;
+		t->next = tbs;
+		tbs = t;
+		qemu_plugin_register_vcpu_tb_exec_cb(tb, on_tb, QEMU_PLUGIN_CB_NO_REGS, t);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+		uint64_t va = qemu_plugin_insn_vaddr(insn);
+		int user = va < opt.kernel;
+		enum hb_kind kind = classify(qemu_plugin_insn_data(insn), qemu_plugin_insn_size(insn));
+
+		qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
+							   user ? &count_user : &count_kernel, 1);
+		qemu_plugin_register_vcpu_mem_inline(insn, QEMU_PLUGIN_MEM_RW, QEMU_PLUGIN_INLINE_ADD_U64, &count_mem, 1);
+		if (kind != HB_K_NONE)
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_special, QEMU_PLUGIN_CB_NO_REGS,
+							       (void *)(uintptr_t)((uintptr_t)kind << 1 | (uintptr_t)user));
+	}
+}
+
+/* ---- the report ---- */
+
+static void write_report(qemu_plugin_id_t id, void *udata)
+{
+	FILE *f;
+
+	(void)id, (void)udata;
+	if (in_region)
+		region_end();
+	f = fopen(opt.out, "w");
+	if (!f) {
+		qemu_plugin_outs("anatomy: cannot write the output file\n");
+		return;
+	}
+	fprintf(f, "{\n  \"plugin\": \"anatomy\",\n  \"format\": 1,\n  \"bits\": %d,\n  \"kernelBase\": \"0x%llx\",\n",
+		opt.bits, (unsigned long long)opt.kernel);
+	fprintf(f, "  \"unbalancedMarks\": %llu,\n  \"regions\": [", (unsigned long long)unbalanced_marks);
+	for (size_t i = 0; i < nregions; i++) {
+		const struct hb_region *r = &regions[i];
+
+		fprintf(f, "%s\n    {\"index\": %zu, \"ended\": %s, \"timerReads\": %llu, \"windows\": %llu, ", i ? "," : "", i,
+			r->ended ? "true" : "false", (unsigned long long)r->timer_reads, (unsigned long long)r->windows);
+		fprintf(f, "\"instructions\": %llu, \"user\": %llu, \"kernel\": %llu, \"memAccesses\": %llu, \"cr3Writes\": %llu,\n",
+			(unsigned long long)(r->user + r->kernel), (unsigned long long)r->user, (unsigned long long)r->kernel,
+			(unsigned long long)r->mem, (unsigned long long)r->cr3);
+		fprintf(f, "     \"transitions\": {");
+		for (int k = 0; k < HB_K_NTRANS; k++)
+			fprintf(f, "%s\"%s\": %llu", k ? ", " : "", trans_names[k], (unsigned long long)r->trans[k]);
+		fprintf(f, "},\n     \"windowSizes\": [");
+		/* Each distinct window size with how many windows had it, smallest first. */
+		for (size_t j = 0, first = 1; j < r->nsizes; first = 0) {
+			size_t k = j;
+
+			while (k < r->nsizes && r->sizes[k] == r->sizes[j])
+				k++;
+			fprintf(f, "%s[%llu, %zu]", first ? "" : ", ", (unsigned long long)r->sizes[j], k - j);
+			j = k;
+		}
+		fprintf(f, "],\n     \"blocks\": [");
+		for (size_t j = 0; j < r->ntop; j++)
+			fprintf(f, "%s{\"address\": \"0x%llx\", \"executions\": %llu, \"instructions\": %llu}", j ? ", " : "",
+				(unsigned long long)r->top[j].vaddr, (unsigned long long)r->top[j].execs,
+				(unsigned long long)r->top[j].insns);
+		fprintf(f, "]}");
+	}
+	fprintf(f, "\n  ]\n}\n");
+	fclose(f);
+}
+
+/* ---- arguments and installation ---- */
+
+static int parse_arg(const char *a)
+{
+	const char *eq = strchr(a, '=');
+	size_t klen = eq ? (size_t)(eq - a) : strlen(a);
+	const char *v = eq ? eq + 1 : "";
+	char *end;
+
+	if (klen == 3 && !strncmp(a, "out", 3)) {
+		opt.out = strdup(v);
+		return opt.out ? 0 : -1;
+	}
+	if (klen == 4 && !strncmp(a, "bits", 4)) {
+		opt.bits = (int)strtol(v, &end, 10);
+		return *end || (opt.bits != 32 && opt.bits != 64) ? -1 : 0;
+	}
+	if (klen == 6 && !strncmp(a, "kernel", 6)) {
+		opt.kernel = strtoull(v, &end, 0);
+		return *end || !*v ? -1 : 0;
+	}
+	if (klen == 3 && !strncmp(a, "top", 3)) {
+		opt.top = (size_t)strtoull(v, &end, 10);
+		return *end || !*v ? -1 : 0;
+	}
+	return -1;
+}
+
+HB_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_info_t *info, int argc, char **argv)
+{
+	(void)info;
+	for (int i = 0; i < argc; i++) {
+		if (parse_arg(argv[i])) {
+			fprintf(stderr, "anatomy: bad argument '%s' (out=FILE, bits=32|64, kernel=ADDRESS, top=N)\n", argv[i]);
+			return -1;
+		}
+	}
+	if (!opt.out) {
+		fprintf(stderr, "anatomy: no out=FILE argument\n");
+		return -1;
+	}
+	qemu_plugin_register_vcpu_tb_trans_cb(id, on_translate);
+	qemu_plugin_register_atexit_cb(id, write_report, NULL);
+	return 0;
+}

@@ -1,0 +1,100 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GuestConfig, RunConfig } from '../config/types.js';
+import type { GuestAdapter } from '../guests/adapter.js';
+import { effectiveVcpus } from '../qemu/accel.js';
+import { chooseCpuModel, escapeOptionValue } from '../qemu/argv.js';
+import type { EventSink } from '../lifecycle/events.js';
+import { qemuSession } from '../session/qemu-session.js';
+import type { SessionResult } from '../session/types.js';
+import { buildAnatomyPlugin, type BuiltPlugin } from './plugin-build.js';
+import { parseAnatomyReport, type AnatomyRegion, type AnatomyReport } from './report.js';
+
+/** How each OS's code decodes and where its kernel begins (the plugin's bits= and kernel=). */
+export const ANATOMY_TARGETS: Partial<Record<GuestConfig['os'], { bits: 32 | 64; kernelBase: string }>> = {
+  // x86_64 kernels live in the top half of the address space.
+  linux: { bits: 64, kernelBase: '0xffff800000000000' },
+  sel4: { bits: 64, kernelBase: '0xffff800000000000' },
+  // Debian's i386 GNU Mach is linked at 0xc1000000 (its ELF's first LOAD); user tasks lie below 0xc0000000.
+  gnumach: { bits: 32, kernelBase: '0xc0000000' },
+};
+
+/** The -plugin argument that loads the plugin for a guest of `os`, writing its JSON to outFile. */
+export function anatomyPluginArgs(os: GuestConfig['os'], pluginPath: string, outFile: string, top = 64): string[] {
+  const target = ANATOMY_TARGETS[os];
+  if (!target) throw new Error(`expected a guest OS the anatomy plugin knows (${Object.keys(ANATOMY_TARGETS).join(', ')}), got ${os}`);
+  const args = [
+    `file=${escapeOptionValue(pluginPath)}`,
+    `out=${escapeOptionValue(outFile)}`,
+    `bits=${target.bits}`,
+    `kernel=${target.kernelBase}`,
+    `top=${top}`,
+  ];
+  return ['-plugin', args.join(',')];
+}
+
+/** A region with the benchmark it belongs to: the payload runs its benchmarks, and marks their loops, in stream order. */
+export interface AnatomyMetric extends AnatomyRegion {
+  metric: string;
+  opsPerSample: number;
+}
+
+export interface AnatomyBoot {
+  report: AnatomyReport;
+  /** Regions matched to the benchmarks that completed, in order. */
+  metrics: AnatomyMetric[];
+  session: SessionResult;
+  plugin: BuiltPlugin;
+}
+
+/**
+ * Regions matched to the stream's benchmarks in order. Every benchmark that produced samples ran
+ * exactly one marked loop; one that was skipped before its loop has none.
+ */
+export function matchRegions(report: AnatomyReport, benchmarks: SessionResult['stream']['benchmarks']): AnatomyMetric[] {
+  const ended = report.regions.filter((r) => r.ended);
+  if (ended.length !== benchmarks.length) {
+    throw new Error(`expected one marked region per benchmark (${benchmarks.length}), got ${ended.length} (of ${report.regions.length} regions)`);
+  }
+  return ended.map((region, i) => ({ ...region, metric: benchmarks[i]!.metric, opsPerSample: benchmarks[i]!.opsPerSample }));
+}
+
+export interface AnatomyBootOptions {
+  config: RunConfig;
+  guest: GuestConfig;
+  adapter: GuestAdapter;
+  /** Where the boot's console.log, data.bin and anatomy.json go. */
+  dir: string;
+  emit: EventSink;
+  signal?: AbortSignal;
+}
+
+/**
+ * One boot of the guest under tcg-icount with the anatomy plugin loaded: the same image and payload
+ * as its timed boots, plus `-plugin`. The plugin's JSON goes to `<dir>/anatomy.json`.
+ */
+export async function runAnatomyBoot(options: AnatomyBootOptions): Promise<AnatomyBoot> {
+  const { config, guest, adapter, dir, emit, signal } = options;
+  const accel = 'tcg-icount';
+  const { vcpus } = effectiveVcpus(accel, guest.vcpus, adapter.icountSmp);
+  const cpu = chooseCpuModel(accel, config.cpuModel, guest.image.cpuModel);
+  const log = (message: string) => emit({ type: 'guest-preparing', guest: guest.name, message });
+  const prepared = await adapter.prepare(guest, { cacheDir: config.cacheDir, accel, vcpus, timeouts: config.timeouts, log });
+  if (prepared.target) throw new Error(`expected a guest booted under QEMU for the anatomy plugin, got ${guest.name}, an SSH target`);
+  const plugin = await buildAnatomyPlugin(config.cacheDir);
+  const outFile = join(dir, 'anatomy.json');
+  await rm(outFile, { force: true });
+  const boot = { ...prepared.boot, extraArgs: [...(prepared.boot.extraArgs ?? []), ...anatomyPluginArgs(guest.os, plugin.path, outFile)] };
+  const session = await qemuSession({ ...prepared, boot }, accel, vcpus, cpu.model).run({
+    guest,
+    boot: 1,
+    boots: 1,
+    guestDir: dir,
+    timeouts: config.timeouts,
+    emit,
+    signal,
+  });
+  if (session.error) throw new Error(`the anatomy boot of ${guest.name} failed: ${session.error.message}`, { cause: session.error });
+  const report = parseAnatomyReport(await readFile(outFile, 'utf8'));
+  return { report, metrics: matchRegions(report, session.stream.benchmarks), session, plugin };
+}

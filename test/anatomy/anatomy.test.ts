@@ -1,0 +1,90 @@
+import { expect } from 'chai';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runAnatomyBoot, type AnatomyBoot } from '../../harness/anatomy/run.js';
+import { instructionsPerWindow, windowMedian } from '../../harness/anatomy/report.js';
+import type { ResultEntry } from '../../harness/analysis/results.generated.js';
+import { loadConfig } from '../../harness/config/index.js';
+import { adapterFor } from '../../harness/guests/registry.js';
+import { runBenchmarks } from '../../harness/runner/run.js';
+import { writeTempConfig } from '../support/temp-config.js';
+
+const BENCHMARKS = { iterations: 200, warmup: 20 };
+
+/**
+ * The plugin on a real guest: its instructions per window of each benchmark's region against the
+ * median of the same benchmark timed without it, under tcg-icount. A window runs from the first
+ * timer read to the second, so it holds the reads themselves, which the timer overhead (the
+ * smallest back-to-back delta, subtracted from every sample) takes out: plugin = median + overhead.
+ * The plugin keeps every window's size, so its median is compared: the mean differs where a few
+ * windows hold a timer interrupt (the pipe round trip's do).
+ */
+async function compare(guest: Record<string, unknown>, metrics: string[]): Promise<{ boot: AnatomyBoot; timed: Map<string, ResultEntry>; dir: string }> {
+  const { dir, file } = await writeTempConfig({
+    accel: 'tcg-icount',
+    timeouts: { bootSeconds: 300, benchmarkSeconds: 300, shutdownSeconds: 30 },
+    bootstrap: { resamples: 200, seed: 1 },
+    guests: [{ ...guest, benchmarks: { ...BENCHMARKS, include: metrics } }],
+  });
+  const config = await loadConfig(file);
+  const outcome = await runBenchmarks(config, { emit: () => undefined });
+  expect(outcome.failed, JSON.stringify(outcome.failed)).to.deep.equal([]);
+  const timed = new Map(outcome.results.map((r) => [r.metric, r]));
+  const plugged = join(dir, 'anatomy');
+  await mkdir(plugged, { recursive: true });
+  const guestConfig = config.guests[0]!;
+  const boot = await runAnatomyBoot({ config, guest: guestConfig, adapter: adapterFor(guestConfig), dir: plugged, emit: () => undefined });
+  return { boot, timed, dir };
+}
+
+function check(boot: AnatomyBoot, timed: Map<string, ResultEntry>, metrics: string[]): void {
+  expect(boot.report.unbalancedMarks).to.equal(0);
+  expect(boot.metrics.map((m) => m.metric)).to.have.members(metrics);
+  for (const m of boot.metrics) {
+    const t = timed.get(m.metric)!;
+    expect(m.windows, m.metric).to.equal(BENCHMARKS.iterations);
+    expect(m.timerReads, m.metric).to.equal(2 * BENCHMARKS.iterations);
+    expect(m.user + m.kernel, m.metric).to.equal(m.instructions);
+    const raw = t.median * t.opsPerSample + t.timerOverhead.subtracted;
+    console.log(
+      `      ${m.metric}: plugin median ${windowMedian(m)} (mean ${instructionsPerWindow(m)}) per window; timed median ${t.median} + overhead ${t.timerOverhead.subtracted} = ${raw}`,
+    );
+    expect(windowMedian(m), m.metric).to.equal(raw);
+    expect(m.kernel, `${m.metric}: kernel instructions`).to.be.greaterThan(0);
+  }
+}
+
+describe('@guest the anatomy plugin on real guests, against the timed medians (tcg-icount)', function () {
+  this.timeout(20 * 60_000);
+  const dirs: string[] = [];
+
+  after(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('Linux: syscall.null and ipc.roundtrip.pipe.thread.same', async () => {
+    const metrics = ['syscall.null', 'ipc.roundtrip.pipe.thread.same'];
+    const { boot, timed, dir } = await compare({ name: 'linux', os: 'linux', vcpus: 1, pin: [0], memoryMiB: 512 }, metrics);
+    dirs.push(dir);
+    check(boot, timed, metrics);
+    const nullCall = boot.metrics.find((m) => m.metric === 'syscall.null');
+    const pipe = boot.metrics.find((m) => m.metric === 'ipc.roundtrip.pipe.thread.same');
+    // One getppid per window: one syscall and one sysret. With page-table isolation (Debian's default
+    // on a CPU model open to Meltdown, as the Nehalem-class one is) the entry and the exit each write CR3.
+    expect(nullCall!.transitions.syscall / nullCall!.windows).to.equal(1);
+    expect(nullCall!.transitions.sysret / nullCall!.windows).to.equal(1);
+    expect(nullCall!.cr3Writes / nullCall!.windows).to.be.oneOf([0, 2]);
+    // write + read on a pipe, between two threads of one process.
+    expect(pipe!.transitions.syscall / pipe!.windows).to.be.at.least(2);
+  });
+
+  it('GNU Mach: syscall.null and ipc.roundtrip.machmsg.thread.same', async () => {
+    const metrics = ['syscall.null', 'ipc.roundtrip.machmsg.thread.same'];
+    const { boot, timed, dir } = await compare({ name: 'gnumach', os: 'gnumach', vcpus: 1, pin: [0], memoryMiB: 256 }, metrics);
+    dirs.push(dir);
+    check(boot, timed, metrics);
+    // Each trap is one lcall through the call gate.
+    const trap = boot.metrics.find((m) => m.metric === 'syscall.null')!;
+    expect(trap.transitions.lcall / trap.windows).to.equal(1);
+  });
+});
