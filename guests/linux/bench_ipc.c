@@ -91,6 +91,18 @@ static int initiator_failed(struct hb_run *r, const struct hb_ipc_mech *m, struc
 	return hb_run_fail(r, op, err);
 }
 
+/* The timed rounds between the anatomy marks (anatomy.h): nothing but the call when they are empty. */
+static inline __attribute__((always_inline)) int timed_rounds(const struct hb_ipc_mech *m, struct hb_ipc_chan *c,
+							       struct hb_run *r, struct hb_ipc_fail *f)
+{
+	int rc;
+
+	hb_anatomy_begin();
+	rc = m->rounds(c, r->iterations, r->samples, f);
+	hb_anatomy_end();
+	return rc;
+}
+
 static int initiate(struct hb_run *r, const struct hb_ipc_mech *m, struct ipc_shared *sh,
 		    const char *own_affinity)
 {
@@ -108,12 +120,7 @@ static int initiate(struct hb_run *r, const struct hb_ipc_mech *m, struct ipc_sh
 	r->ready(r, affinity);
 
 	/* The mechanism's own loops: see ipc_mech.h for what lies between the timer reads. */
-	if (m->rounds(c, r->warmup, NULL, &f))
-		return f.op ? initiator_failed(r, m, sh, f.op, f.err) : responder_gone(r, sh);
-	hb_anatomy_begin();
-	err = m->rounds(c, r->iterations, r->samples, &f);
-	hb_anatomy_end();
-	if (err)
+	if (m->rounds(c, r->warmup, NULL, &f) || timed_rounds(m, c, r, &f))
 		return f.op ? initiator_failed(r, m, sh, f.op, f.err) : responder_gone(r, sh);
 	return 0;
 }

@@ -70,8 +70,9 @@ export interface AnatomyBootOptions {
 }
 
 /**
- * One boot of the guest under tcg-icount with the anatomy plugin loaded: the same image and payload
- * as its timed boots, plus `-plugin`. The plugin's JSON goes to `<dir>/anatomy.json`.
+ * One boot of the guest under tcg-icount with the anatomy plugin loaded: the same image as its timed
+ * boots, its payload built with the region marks (-DHB_ANATOMY), plus `-plugin`. The plugin's JSON
+ * goes to `<dir>/anatomy.json`.
  */
 export async function runAnatomyBoot(options: AnatomyBootOptions): Promise<AnatomyBoot> {
   const { config, guest, adapter, dir, emit, signal } = options;
@@ -79,7 +80,7 @@ export async function runAnatomyBoot(options: AnatomyBootOptions): Promise<Anato
   const { vcpus } = effectiveVcpus(accel, guest.vcpus, adapter.icountSmp);
   const cpu = chooseCpuModel(accel, config.cpuModel, guest.image.cpuModel);
   const log = (message: string) => emit({ type: 'guest-preparing', guest: guest.name, message });
-  const prepared = await adapter.prepare(guest, { cacheDir: config.cacheDir, accel, vcpus, timeouts: config.timeouts, log });
+  const prepared = await adapter.prepare(guest, { cacheDir: config.cacheDir, accel, vcpus, timeouts: config.timeouts, log, anatomy: true });
   if (prepared.target) throw new Error(`expected a guest booted under QEMU for the anatomy plugin, got ${guest.name}, an SSH target`);
   const plugin = await buildAnatomyPlugin(config.cacheDir);
   const outFile = join(dir, 'anatomy.json');

@@ -50,6 +50,16 @@ export interface PrepareContext {
   /** The run's timeouts, for adapters whose console steps need their own. */
   timeouts: Timeouts;
   log: (message: string) => void;
+  /**
+   * Build the payload with the cost-anatomy marks (-DHB_ANATOMY, guests/common/anatomy.h) for a
+   * boot with the anatomy plugin (docs/anatomy.md); never for a timed boot. Adapters without marks ignore it.
+   */
+  anatomy?: boolean;
+}
+
+/** The payload flags of an anatomy boot (PrepareContext.anatomy). */
+export function anatomyFlags(context: Pick<PrepareContext, 'anatomy'>): string[] {
+  return context.anatomy ? ['-DHB_ANATOMY'] : [];
 }
 
 /** What an image path must name when it exists. */

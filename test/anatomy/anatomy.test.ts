@@ -17,7 +17,12 @@ const BENCHMARKS = { iterations: 200, warmup: 20 };
  * timer read to the second, so it holds the reads themselves, which the timer overhead (the
  * smallest back-to-back delta, subtracted from every sample) takes out: plugin = median + overhead.
  * The plugin keeps every window's size, so its median is compared: the mean differs where a few
- * windows hold a timer interrupt (the pipe round trip's do).
+ * windows hold a timer interrupt. The plugin's boot runs the payload built with the region marks
+ * (-DHB_ANATOMY), two instructions more per benchmark outside every window, and under icount that
+ * moves the guest's clock: where a benchmark has two common paths (Linux's pipe round trip: 14
+ * instructions apart, which one a sample takes depending on the scheduler's clock), the share of
+ * each can change. So a benchmark with one path is compared exactly, one with several by asking
+ * that the timed median be a window size at least a tenth of the plugin's windows had.
  */
 async function compare(guest: Record<string, unknown>, metrics: string[]): Promise<{ boot: AnatomyBoot; timed: Map<string, ResultEntry>; dir: string }> {
   const { dir, file } = await writeTempConfig({
@@ -37,7 +42,7 @@ async function compare(guest: Record<string, unknown>, metrics: string[]): Promi
   return { boot, timed, dir };
 }
 
-function check(boot: AnatomyBoot, timed: Map<string, ResultEntry>, metrics: string[]): void {
+function check(boot: AnatomyBoot, timed: Map<string, ResultEntry>, metrics: string[], severalPaths: string[] = []): void {
   expect(boot.report.unbalancedMarks).to.equal(0);
   expect(boot.metrics.map((m) => m.metric)).to.have.members(metrics);
   for (const m of boot.metrics) {
@@ -49,7 +54,12 @@ function check(boot: AnatomyBoot, timed: Map<string, ResultEntry>, metrics: stri
     console.log(
       `      ${m.metric}: plugin median ${windowMedian(m)} (mean ${instructionsPerWindow(m)}) per window; timed median ${t.median} + overhead ${t.timerOverhead.subtracted} = ${raw}`,
     );
-    expect(windowMedian(m), m.metric).to.equal(raw);
+    if (severalPaths.includes(m.metric)) {
+      const common = m.windowSizes.filter(([, count]) => count >= m.windows / 10).map(([size]) => size);
+      expect(common, `${m.metric}: window sizes of at least a tenth of the windows`).to.include(raw);
+    } else {
+      expect(windowMedian(m), m.metric).to.equal(raw);
+    }
     expect(m.kernel, `${m.metric}: kernel instructions`).to.be.greaterThan(0);
   }
 }
@@ -66,7 +76,7 @@ describe('@guest the anatomy plugin on real guests, against the timed medians (t
     const metrics = ['syscall.null', 'ipc.roundtrip.pipe.thread.same'];
     const { boot, timed, dir } = await compare({ name: 'linux', os: 'linux', vcpus: 1, pin: [0], memoryMiB: 512 }, metrics);
     dirs.push(dir);
-    check(boot, timed, metrics);
+    check(boot, timed, metrics, ['ipc.roundtrip.pipe.thread.same']);
     const nullCall = boot.metrics.find((m) => m.metric === 'syscall.null');
     const pipe = boot.metrics.find((m) => m.metric === 'ipc.roundtrip.pipe.thread.same');
     // One getppid per window: one syscall and one sysret. With page-table isolation (Debian's default

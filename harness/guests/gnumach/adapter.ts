@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import type { GuestConfig } from '../../config/types.js';
 import { sha256File } from '../../hash.js';
 import { debugExitArgs, escapeOptionValue, fwCfgStringArgs } from '../../qemu/argv.js';
-import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
+import { anatomyFlags, type Availability, type GuestAdapter, type PrepareContext, type PreparedGuest } from '../adapter.js';
 import { buildPayload, compilerUnavailable } from '../payload-build.js';
 import { CPU_MODEL_SETTING, payloadSettingWords } from '../settings.js';
 import { GNUMACH_PACKAGE, gnuMachKernel } from './image.js';
@@ -112,7 +112,7 @@ export const gnumachAdapter: GuestAdapter = {
       context.log(`gnumach: kernel ${fetched.package.name} ${fetched.package.version} (i386)`);
     }
     context.log('gnumach: building payload');
-    const payload = await buildPayload({ os: 'gnumach', cacheDir: context.cacheDir, extraFlags: await freestandingIncludeFlags() });
+    const payload = await buildPayload({ os: 'gnumach', cacheDir: context.cacheDir, extraFlags: [...(await freestandingIncludeFlags()), ...anatomyFlags(context)] });
     return {
       boot: {
         qemuBinary: 'qemu-system-x86_64',

@@ -1,6 +1,6 @@
 import type { BenchmarkSelection, GuestConfig, Peer } from '../../config/types.js';
 import type { Accel } from '../../units.js';
-import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
+import { anatomyFlags, type Availability, type GuestAdapter, type PrepareContext, type PreparedGuest } from '../adapter.js';
 import { buildInitramfs } from './initramfs.js';
 import { fetchDebianKernel } from './kernel.js';
 import { fetchPerfTree } from './perf.js';
@@ -90,7 +90,7 @@ export const linuxAdapter: GuestAdapter = {
     context.log(`linux: kernel from Debian package ${kernelPackage}`);
     const kernel = await fetchDebianKernel(kernelPackage, context.cacheDir);
     context.log(`linux: building payload`);
-    const payload = await buildPayload({ os: 'linux', cacheDir: context.cacheDir });
+    const payload = await buildPayload({ os: 'linux', cacheDir: context.cacheDir, extraFlags: anatomyFlags(context) });
     const peers = guest.peers ?? [];
     let perf;
     if (peers.includes('perf')) {

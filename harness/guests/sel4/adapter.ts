@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GuestConfig } from '../../config/types.js';
 import { debugExitArgs, fwCfgStringArgs } from '../../qemu/argv.js';
-import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
+import { anatomyFlags, type Availability, type GuestAdapter, type PrepareContext, type PreparedGuest } from '../adapter.js';
 import { buildPayload, listFiles, settingLines } from '../payload-build.js';
 import { payloadSettingWords } from '../settings.js';
 import { configProblems, diagnoseConsole, GEN_CONFIG, inspectSel4Build, maxNodes } from './build-dir.js';
@@ -94,7 +94,7 @@ export const sel4Adapter: GuestAdapter = {
     const rootTask = await buildPayload({
       os: 'sel4',
       cacheDir: context.cacheDir,
-      extraFlags: includes.map((dir) => `-I${dir}`),
+      extraFlags: [...includes.map((dir) => `-I${dir}`), ...anatomyFlags(context)],
       extraInputs: [join(build.buildDir, GEN_CONFIG), ...generated],
     });
     return {
