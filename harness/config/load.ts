@@ -73,6 +73,7 @@ function toRunConfig(config: ValidatedConfig, file: string, text: string, schema
       vcpus: guest.vcpus,
       memoryMiB: guest.memoryMiB,
       pin: guest.pin === undefined ? undefined : [...guest.pin],
+      ...(guest.anatomy === undefined ? {} : { anatomy: guest.anatomy }),
       benchmarks: {
         boots: guest.benchmarks.boots,
         iterations: guest.benchmarks.iterations,

@@ -207,6 +207,10 @@ export interface Guest {
   pin?: number[];
   benchmarks?: BenchmarkSelection;
   /**
+   * Cost anatomy (docs/anatomy.md): after the timed boots, one more boot under tcg-icount with the payload built with its region marks and QEMU's anatomy TCG plugin loaded; the plugin's JSON goes to guests/<name>/anatomy.json in the run directory. The timed boots are unchanged. `harness run --anatomy` turns it on for every guest. Linux (initramfs), GNU Mach and seL4 only; ignored, with a warning, for others. Default false (absent).
+   */
+  anatomy?: boolean;
+  /**
    * Other tools whose benchmarks of the same operations run in the same boot after ours, reported beside our figures with the ratio (report.md "Peer cross-check", results.json `peers`). `perf`: Debian's linux-perf (the version built with the guest kernel) and the shared libraries it loads are downloaded with apt-get into cacheDir and added to the initramfs (about 34 MB more), and the payload runs `perf bench sched pipe` (against ipc.roundtrip.pipe.process.same) and `perf bench syscall basic` (against syscall.null) with the larger of `iterations` and 100000 loops each, pinned to vCPU 0 (docs/methodology.md, "Peer cross-check"). A peer that fails is reported, never fails our figures. Linux guests only. Default `[]` (none).
    *
    * Items: A peer tool: `perf`.

@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { ANATOMY_TARGETS, runAnatomyBoot } from '../anatomy/run.js';
 import { join } from 'node:path';
 import type { BootManifest, GuestManifest } from '../rundir/manifest.js';
 import type { GuestConfig, RunConfig } from '../config/types.js';
@@ -41,6 +42,8 @@ export interface RunGuestContext {
   totalBoots: number;
   /** Recorded in each boot's manifest entry: the job that ran it. */
   job: string;
+  /** After the timed boots, one anatomy boot (docs/anatomy.md) whose JSON goes to guests/<name>/anatomy.json. */
+  anatomy?: boolean;
 }
 
 /** Provenance keys whose values differ between two preparations of a guest's image. */
@@ -81,9 +84,39 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
     // An ssh target (prepared.target) runs the payload on its own machine; every other guest boots under QEMU.
     const session = prepared.target ? sshSession(prepared.target) : qemuSession(prepared, accel, vcpus, cpu?.model);
     for (const boot of todo) await runBoot(guest, entry, session, boot, accumulator, context);
+    if (context.anatomy) await anatomyBoot(guest, adapter, context);
   }
   settleGuest(entry);
   return accumulator.outcome;
+}
+
+/**
+ * The anatomy boot: the guest once more under tcg-icount with its marked payload and the plugin
+ * (harness/anatomy/run.ts), in guests/<name>/anatomy-boot/, the plugin's JSON copied to
+ * guests/<name>/anatomy.json. It never changes the figures; a guest the plugin does not know, or a
+ * boot that fails, is a warning.
+ */
+async function anatomyBoot(guest: GuestConfig, adapter: GuestAdapter, context: RunGuestContext): Promise<void> {
+  const { config, emit, signal } = context;
+  const guestRoot = join(context.runDir, 'guests', guest.name);
+  if (adapter.reach !== 'qemu' || !ANATOMY_TARGETS[guest.os]) {
+    emit({
+      type: 'host-warning',
+      guest: guest.name,
+      warning: `no anatomy boot: the anatomy plugin knows only QEMU guests of ${Object.keys(ANATOMY_TARGETS).join(', ')}`,
+    });
+    return;
+  }
+  const dir = join(guestRoot, 'anatomy-boot');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  try {
+    await runAnatomyBoot({ config, guest, adapter, dir, emit, ...(signal ? { signal } : {}) });
+    await copyFile(join(dir, 'anatomy.json'), join(guestRoot, 'anatomy.json'));
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    emit({ type: 'host-warning', guest: guest.name, warning: `the anatomy boot failed: ${(error as Error).message}` });
+  }
 }
 
 /**

@@ -32,6 +32,8 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** The run was started before and is being finished (`harness run --resume`): keep what it finished. */
   resumed?: boolean;
+  /** `harness run --anatomy`: an anatomy boot after every guest's timed boots (local executor). */
+  anatomy?: boolean;
   /** The jobs to run, when not the config's whole plan: a Slurm job's body runs one. */
   jobs?: Job[];
   /** Whether to write the report files beside manifest.json; a Slurm job's own directory has only its manifest and data. Default true. */

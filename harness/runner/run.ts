@@ -15,6 +15,8 @@ export type { RunOutcome } from '../executor/types.js';
 export interface RunOptions {
   /** Overrides the config's accel. */
   accel?: AccelChoice;
+  /** An anatomy boot (docs/anatomy.md) after each guest's timed boots, as if every guest said `anatomy: true`. */
+  anatomy?: boolean;
   emit: EventSink;
   command?: string[];
   /**
@@ -71,6 +73,6 @@ export async function resumeRun(runDir: string, options: Omit<RunOptions, 'accel
 }
 
 function executeOptions(options: Omit<RunOptions, 'accel' | 'executor'>, accel: AccelChoice): ExecuteOptions {
-  const { emit, command, signal } = options;
-  return { emit, accel, ...(command ? { command } : {}), ...(signal ? { signal } : {}) };
+  const { emit, command, signal, anatomy } = options;
+  return { emit, accel, ...(command ? { command } : {}), ...(signal ? { signal } : {}), ...(anatomy ? { anatomy } : {}) };
 }

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runAnatomyBoot, type AnatomyBoot } from '../../harness/anatomy/run.js';
-import { instructionsPerWindow, windowMedian } from '../../harness/anatomy/report.js';
+import { instructionsPerWindow, parseAnatomyReport, windowMedian } from '../../harness/anatomy/report.js';
 import type { ResultEntry } from '../../harness/analysis/results.generated.js';
 import { loadConfig } from '../../harness/config/index.js';
 import { adapterFor } from '../../harness/guests/registry.js';
@@ -96,5 +96,23 @@ describe('@guest the anatomy plugin on real guests, against the timed medians (t
     // Each trap is one lcall through the call gate.
     const trap = boot.metrics.find((m) => m.metric === 'syscall.null')!;
     expect(trap.transitions.lcall / trap.windows).to.equal(1);
+  });
+
+  it('`anatomy: true`: one more boot after the timed ones, its JSON in the run directory, the figures unchanged', async () => {
+    const metrics = ['syscall.null'];
+    const guest = { name: 'gnumach', os: 'gnumach', vcpus: 1, pin: [0], memoryMiB: 256 };
+    const { dir, file } = await writeTempConfig({
+      accel: 'tcg-icount',
+      timeouts: { bootSeconds: 300, benchmarkSeconds: 300, shutdownSeconds: 30 },
+      bootstrap: { resamples: 200, seed: 1 },
+      guests: [{ ...guest, anatomy: true, benchmarks: { ...BENCHMARKS, include: metrics } }],
+    });
+    dirs.push(dir);
+    const outcome = await runBenchmarks(await loadConfig(file), { emit: () => undefined });
+    expect(outcome.failed, JSON.stringify(outcome.failed)).to.deep.equal([]);
+    expect(outcome.results.map((r) => [r.metric, r.median])).to.deep.equal([['syscall.null', 430]]);
+    const report = parseAnatomyReport(await readFile(join(outcome.runDir, 'guests', 'gnumach', 'anatomy.json'), 'utf8'));
+    expect(report.regions).to.have.length(1);
+    expect(windowMedian(report.regions[0]!)).to.equal(430 + 7);
   });
 });

@@ -261,7 +261,7 @@ describe('loadConfig', () => {
         yaml: 'guests:\n  - name: a\n    os: linux\n    memory: 512 #<\n',
         path: 'guests[0].memory',
         column: 5,
-        expected: /^no key 'memory' \(allowed: name, os, reach, variant, vcpus, memoryMiB, pin, benchmarks, peers, image, deploy, target\)$/,
+        expected: /^no key 'memory' \(allowed: name, os, reach, variant, vcpus, memoryMiB, pin, benchmarks, anatomy, peers, image, deploy, target\)$/,
         got: "key 'memory'",
       },
       {

@@ -52,7 +52,11 @@ export function registerRun(program: Command, context: CommandContext): void {
       'finish the run in RUN_DIR that was interrupted (SIGINT, SIGTERM) or killed: boots that finished are kept, the rest run (see docs/reliability.md)',
     )
     .option('--json', 'print every run event and then the summary as JSON lines on stdout, and nothing for people (see docs/progress.md)')
-    .action(async (file: string | undefined, opts: { accel?: AccelChoice; executor?: ExecutorKind; json?: boolean; resume?: string }) => {
+    .option(
+      '--anatomy',
+      "after each guest's timed boots, one more boot with the cost-anatomy plugin (tcg-icount; guests/<name>/anatomy.json, see docs/anatomy.md), as `anatomy: true` would",
+    )
+    .action(async (file: string | undefined, opts: { accel?: AccelChoice; executor?: ExecutorKind; json?: boolean; resume?: string; anatomy?: boolean }) => {
       if (opts.resume !== undefined && file !== undefined)
         throw new UsageError(
           `expected either a config or --resume RUN_DIR, got both (${file} and --resume ${opts.resume}); a resumed run uses the config it was started with`,
@@ -77,7 +81,7 @@ export function registerRun(program: Command, context: CommandContext): void {
         outcome =
           opts.resume !== undefined
             ? await resumeRun(opts.resume, options)
-            : await runBenchmarks(await loadConfig(file!), { ...options, accel: opts.accel, executor: opts.executor });
+            : await runBenchmarks(await loadConfig(file!), { ...options, accel: opts.accel, executor: opts.executor, anatomy: opts.anatomy === true });
       } catch (error) {
         reporter.abort(error);
         throw error;

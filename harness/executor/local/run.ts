@@ -165,6 +165,7 @@ class LocalRun {
         boots: record.boots,
         totalBoots: bootsOfGuest(guest, this.config.executor.split),
         job: record.id,
+        anatomy: this.options.anatomy === true || guest.anatomy === true,
         save: async (outcome) => {
           for (const { boot, stream } of outcome.boots) streams.set(boot, stream);
           this.perGuest.set(guest.name, outcome);
