@@ -11,6 +11,12 @@ export interface BootSpec {
   kernel: string | undefined;
   initrd?: string;
   append?: string;
+  /**
+   * QEMU's working directory, against which relative paths in `kernel` and `initrd` are opened; for
+   * a guest that is handed those strings themselves (a multiboot kernel's command line and module
+   * lines), so its figures do not depend on where the cache lies. Default: the harness's own.
+   */
+  cwd?: string;
   /** Devices and options the guest needs beyond the common ones, e.g. a debug-exit port. */
   extraArgs?: string[];
 }

@@ -56,9 +56,9 @@ export class QemuProcess {
    * at the terminal reaches only the harness, which stops QEMU itself and records why. Without
    * setpriv, execa's `cleanup` kills QEMU when the harness exits (but not when it is SIGKILLed).
    */
-  static start(binary: string, args: string[]): QemuProcess {
+  static start(binary: string, args: string[], cwd?: string): QemuProcess {
     const wrapper = parentDeathWrapper();
-    const options = { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', reject: false, all: false } as const;
+    const options = { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', reject: false, all: false, ...(cwd ? { cwd } : {}) } as const;
     const child: Child =
       wrapper.length > 0
         ? execa(wrapper[0]!, [...wrapper.slice(1), binary, ...args], { ...options, detached: true, cleanup: false })

@@ -131,7 +131,7 @@ class QemuBoot {
       argv: this.argv,
       vcpus: this.options.vcpus,
     });
-    const qemu = QemuProcess.start(prepared.boot.qemuBinary, argv);
+    const qemu = QemuProcess.start(prepared.boot.qemuBinary, argv, prepared.boot.cwd);
     this.qemu = qemu;
     try {
       const exitedFirst = qemu.exited.then((exit) => {

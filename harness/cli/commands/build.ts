@@ -31,8 +31,10 @@ export function registerBuild(program: Command): void {
           timeouts: config.timeouts,
           log: (message) => process.stderr.write(`[${guest.name}] ${message}\n`),
         });
+        // A guest QEMU runs in a directory of its own (boot.cwd) names its files relative to it.
+        const where = prepared.boot.cwd ? ` (in ${prepared.boot.cwd})` : '';
         process.stdout.write(
-          `${guest.name}: kernel ${prepared.boot.kernel ?? '(boots from disk)'}\n${guest.name}: initrd ${prepared.boot.initrd ?? '(none)'}\n`,
+          `${guest.name}: kernel ${prepared.boot.kernel ?? '(boots from disk)'}${where}\n${guest.name}: initrd ${prepared.boot.initrd ?? '(none)'}\n`,
         );
       }
     });

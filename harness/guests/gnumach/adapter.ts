@@ -6,7 +6,7 @@ import { debugExitArgs, escapeOptionValue, fwCfgStringArgs } from '../../qemu/ar
 import { anatomyFlags, type Availability, type GuestAdapter, type PrepareContext, type PreparedGuest } from '../adapter.js';
 import { buildPayload, compilerUnavailable } from '../payload-build.js';
 import { CPU_MODEL_SETTING, payloadSettingWords } from '../settings.js';
-import { GNUMACH_PACKAGE, gnuMachKernel } from './image.js';
+import { BOOT_KERNEL_NAME, BOOT_PAYLOAD_NAME, bootDirectory, GNUMACH_PACKAGE, gnuMachKernel } from './image.js';
 
 /** fw_cfg file the payload reads its hb.* settings from, as the seL4 root task does. */
 export const SETTINGS_FW_CFG = 'opt/hb/cmdline';
@@ -113,17 +113,21 @@ export const gnumachAdapter: GuestAdapter = {
     }
     context.log('gnumach: building payload');
     const payload = await buildPayload({ os: 'gnumach', cacheDir: context.cacheDir, extraFlags: [...(await freestandingIncludeFlags()), ...anatomyFlags(context)] });
+    const bootDir = await bootDirectory(context.cacheDir, kernel.path, payload.path);
     return {
       boot: {
         qemuBinary: 'qemu-system-x86_64',
-        kernel: kernel.path,
-        initrd: bootScriptLine(payload.path),
+        // Short names in bootDir, so the strings the kernel is handed do not depend on the cache's path.
+        cwd: bootDir,
+        kernel: BOOT_KERNEL_NAME,
+        initrd: bootScriptLine(BOOT_PAYLOAD_NAME),
         append: GNUMACH_APPEND,
         extraArgs: [...debugExitArgs(), ...fwCfgStringArgs(SETTINGS_FW_CFG, payloadSettingWords(guest.benchmarks).join(' '))],
       },
       provenance: {
         ...kernelProvenance,
         kernelSha256: kernel.sha256,
+        qemuWorkingDirectory: bootDir,
         mitigations: GNUMACH_MITIGATIONS,
         // Debian builds GNU Mach with its kernel debugger (KDB) and assertions (docs/guests/gnumach.md).
         kernelDebugBuild: 'yes',

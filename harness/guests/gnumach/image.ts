@@ -1,10 +1,10 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { cachedDirectory } from '../../cache/atomic.js';
 import type { DebianPackage } from '../../debian/packages.js';
 import { packageKey } from '../../debian/spec.js';
-import { sha256File } from '../../hash.js';
+import { sha256File, sha256Hex } from '../../hash.js';
 import { fetchGnuMachPackages } from './packages.js';
 
 /**
@@ -71,4 +71,24 @@ async function recordedVersion(dir: string): Promise<string> {
   } catch {
     return '';
   }
+}
+
+/** The names QEMU is given for the kernel and the payload, relative to the boot directory. */
+export const BOOT_KERNEL_NAME = 'gnumach';
+export const BOOT_PAYLOAD_NAME = 'payload';
+
+/**
+ * A directory holding `gnumach` and `payload`, links to the kernel and the payload, for QEMU to
+ * run in. QEMU hands the multiboot kernel its own path as the start of its command line and each
+ * module's path as the start of its line, and the kernel copies and parses both: with absolute
+ * paths, GNU Mach's figures moved with the length of the cache's path (a hand-off by one
+ * instruction). Given these two short names from this directory instead, the guest sees the same
+ * strings wherever the cache lies. One directory per kernel and payload, in the cache.
+ */
+export async function bootDirectory(cacheDir: string, kernel: string, payload: string): Promise<string> {
+  const key = sha256Hex(`${kernel}\0${payload}`).slice(0, 16);
+  return cachedDirectory(join(cacheDir, 'gnumach', 'boot'), key, async (dir) => {
+    await symlink(kernel, join(dir, BOOT_KERNEL_NAME));
+    await symlink(payload, join(dir, BOOT_PAYLOAD_NAME));
+  });
 }

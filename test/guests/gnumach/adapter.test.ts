@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import type { GuestConfig } from '../../../harness/config/types.js';
 import { bootScriptLine, diagnoseConsole, gnumachAdapter, GNUMACH_APPEND } from '../../../harness/guests/gnumach/adapter.js';
-import { kernelFileName } from '../../../harness/guests/gnumach/image.js';
+import { mkdtemp, readlink, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BOOT_KERNEL_NAME, BOOT_PAYLOAD_NAME, bootDirectory, kernelFileName } from '../../../harness/guests/gnumach/image.js';
 import { adapterFor } from '../../../harness/guests/registry.js';
 
 function guest(image: Record<string, string>): GuestConfig {
@@ -25,6 +28,20 @@ describe('GNU Mach adapter', () => {
     expect(await gnumachAdapter.availability(guest({}))).to.deep.equal({ available: true });
     const missing = await gnumachAdapter.availability(guest({ kernel: '/nonexistent/gnumach' }));
     expect(missing).to.include({ available: false, reason: 'GNU Mach kernel not found at /nonexistent/gnumach (image.kernel)' });
+  });
+
+  it('gives QEMU a boot directory of short names linked to the kernel and payload, the same one for the same files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hb-gnumach-boot-'));
+    try {
+      const [kernel, payload] = [join(dir, 'some', 'long', 'kernel-path'), join(dir, 'payloads', 'abc', 'payload')];
+      const first = await bootDirectory(join(dir, 'cache'), kernel, payload);
+      expect(await readlink(join(first, BOOT_KERNEL_NAME))).to.equal(kernel);
+      expect(await readlink(join(first, BOOT_PAYLOAD_NAME))).to.equal(payload);
+      expect(await bootDirectory(join(dir, 'cache'), kernel, payload)).to.equal(first);
+      expect(await bootDirectory(join(dir, 'cache'), kernel, `${payload}2`)).not.to.equal(first);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads the console for known trouble', () => {
