@@ -98,14 +98,6 @@ struct pipe_op {
 	size_t len;
 };
 
-static void pipe_op_init(struct pipe_op *op, int type, int fd, void *buf, size_t len)
-{
-	op->type = type;
-	op->fd = fd;
-	op->buf = buf;
-	op->len = len;
-}
-
 /* Before the window: the request as read()/write() build it (the reply overwrites it). */
 static void pipe_op_prepare(struct pipe_op *op)
 {
@@ -146,14 +138,6 @@ struct pipe_op {
 #define PIPE_READ 0
 #define PIPE_WRITE 1
 
-static void pipe_op_init(struct pipe_op *op, int type, int fd, void *buf, size_t len)
-{
-	op->type = type;
-	op->fd = fd;
-	op->buf = buf;
-	op->len = len;
-}
-
 static void pipe_op_prepare(struct pipe_op *op)
 {
 	(void)op;
@@ -171,6 +155,15 @@ static ssize_t pipe_op_result(const struct pipe_op *op, int rc)
 	return op->n;
 }
 #endif
+
+/* Both kinds of pipe_op: which call, on which descriptor, with which buffer. */
+static void pipe_op_init(struct pipe_op *op, int type, int fd, void *buf, size_t len)
+{
+	op->type = type;
+	op->fd = fd;
+	op->buf = buf;
+	op->len = len;
+}
 
 /* A pipe_op's outcome as write_byte()/read_byte() report it: 0, EPIPE at end of file, EIO, or errno. */
 static int pipe_op_error(const struct pipe_op *op, int rc)

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GuestConfig, RunConfig } from '../config/types.js';
-import type { GuestAdapter } from '../guests/adapter.js';
+import type { AnatomyTarget, GuestAdapter } from '../guests/adapter.js';
 import { effectiveVcpus } from '../qemu/accel.js';
 import { chooseCpuModel, escapeOptionValue } from '../qemu/argv.js';
 import type { EventSink } from '../lifecycle/events.js';
@@ -10,19 +10,8 @@ import type { SessionResult } from '../session/types.js';
 import { buildAnatomyPlugin, type BuiltPlugin } from './plugin-build.js';
 import { parseAnatomyReport, type AnatomyRegion, type AnatomyReport } from './report.js';
 
-/** How each OS's code decodes and where its kernel begins (the plugin's bits= and kernel=). */
-export const ANATOMY_TARGETS: Partial<Record<GuestConfig['os'], { bits: 32 | 64; kernelBase: string }>> = {
-  // x86_64 kernels live in the top half of the address space.
-  linux: { bits: 64, kernelBase: '0xffff800000000000' },
-  sel4: { bits: 64, kernelBase: '0xffff800000000000' },
-  // Debian's i386 GNU Mach is linked at 0xc1000000 (its ELF's first LOAD); user tasks lie below 0xc0000000.
-  gnumach: { bits: 32, kernelBase: '0xc0000000' },
-};
-
-/** The -plugin argument that loads the plugin for a guest of `os`, writing its JSON to outFile. */
-export function anatomyPluginArgs(os: GuestConfig['os'], pluginPath: string, outFile: string, top = 64): string[] {
-  const target = ANATOMY_TARGETS[os];
-  if (!target) throw new Error(`expected a guest OS the anatomy plugin knows (${Object.keys(ANATOMY_TARGETS).join(', ')}), got ${os}`);
+/** The -plugin argument that loads the plugin for a guest read as `target` says, writing its JSON to outFile. */
+export function anatomyPluginArgs(target: AnatomyTarget, pluginPath: string, outFile: string, top = 64): string[] {
   const args = [
     `file=${escapeOptionValue(pluginPath)}`,
     `out=${escapeOptionValue(outFile)}`,
@@ -82,10 +71,11 @@ export async function runAnatomyBoot(options: AnatomyBootOptions): Promise<Anato
   const log = (message: string) => emit({ type: 'guest-preparing', guest: guest.name, message });
   const prepared = await adapter.prepare(guest, { cacheDir: config.cacheDir, accel, vcpus, timeouts: config.timeouts, log, anatomy: true });
   if (prepared.target) throw new Error(`expected a guest booted under QEMU for the anatomy plugin, got ${guest.name}, an SSH target`);
+  if (!adapter.anatomy) throw new Error(`expected a guest whose payload marks its timed loops for the anatomy plugin, got ${guest.name} (${adapter.id})`);
   const plugin = await buildAnatomyPlugin(config.cacheDir);
   const outFile = join(dir, 'anatomy.json');
   await rm(outFile, { force: true });
-  const boot = { ...prepared.boot, extraArgs: [...(prepared.boot.extraArgs ?? []), ...anatomyPluginArgs(guest.os, plugin.path, outFile)] };
+  const boot = { ...prepared.boot, extraArgs: [...(prepared.boot.extraArgs ?? []), ...anatomyPluginArgs(adapter.anatomy, plugin.path, outFile)] };
   const session = await qemuSession({ ...prepared, boot }, accel, vcpus, cpu.model).run({
     guest,
     boot: 1,

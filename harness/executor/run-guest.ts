@@ -1,9 +1,10 @@
 import { copyFile, mkdir, rm } from 'node:fs/promises';
-import { ANATOMY_TARGETS, runAnatomyBoot } from '../anatomy/run.js';
+import { runAnatomyBoot } from '../anatomy/run.js';
 import { join } from 'node:path';
 import type { BootManifest, GuestManifest } from '../rundir/manifest.js';
 import type { GuestConfig, RunConfig } from '../config/types.js';
 import type { GuestAdapter, PreparedGuest } from '../guests/adapter.js';
+import { ADAPTERS } from '../guests/registry.js';
 import { readHostConditions } from '../host/conditions.js';
 import { effectiveVcpus } from '../qemu/accel.js';
 import { chooseCpuModel } from '../qemu/argv.js';
@@ -78,7 +79,7 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
     recordGuestSetup(entry, { accel, vcpusUsed: vcpus, ...(note ? { vcpusNote: note } : {}), ...(cpu ? { cpu } : {}) });
     if (cpu?.override) {
       const warning = `CPU model ${cpu.model} (image.cpuModel) instead of the run's ${cpu.override.runModel}: its figures are not on the same terms as the other guests'`;
-      emit({ type: 'host-warning', guest: guest.name, warning });
+      emit({ type: 'guest-warning', guest: guest.name, warning });
     }
     const prepared = await prepareGuest(guest, adapter, entry, vcpus, context);
     // An ssh target (prepared.target) runs the payload on its own machine; every other guest boots under QEMU.
@@ -99,12 +100,9 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
 async function anatomyBoot(guest: GuestConfig, adapter: GuestAdapter, context: RunGuestContext): Promise<void> {
   const { config, emit, signal } = context;
   const guestRoot = join(context.runDir, 'guests', guest.name);
-  if (adapter.reach !== 'qemu' || !ANATOMY_TARGETS[guest.os]) {
-    emit({
-      type: 'host-warning',
-      guest: guest.name,
-      warning: `no anatomy boot: the anatomy plugin knows only QEMU guests of ${Object.keys(ANATOMY_TARGETS).join(', ')}`,
-    });
+  if (adapter.reach !== 'qemu' || !adapter.anatomy) {
+    const known = ADAPTERS.filter((a) => a.anatomy).map((a) => a.id);
+    emit({ type: 'guest-warning', guest: guest.name, warning: `no anatomy boot: the anatomy plugin knows only guests of ${known.join(', ')}` });
     return;
   }
   const dir = join(guestRoot, 'anatomy-boot');
@@ -115,7 +113,7 @@ async function anatomyBoot(guest: GuestConfig, adapter: GuestAdapter, context: R
     await copyFile(join(dir, 'anatomy.json'), join(guestRoot, 'anatomy.json'));
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    emit({ type: 'host-warning', guest: guest.name, warning: `the anatomy boot failed: ${(error as Error).message}` });
+    emit({ type: 'guest-warning', guest: guest.name, warning: `the anatomy boot failed: ${(error as Error).message}` });
   }
 }
 

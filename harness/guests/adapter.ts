@@ -68,6 +68,13 @@ export function anatomyFlags(context: Pick<PrepareContext, 'anatomy'>): string[]
   return context.anatomy ? ['-DHB_ANATOMY'] : [];
 }
 
+/** How the cost-anatomy plugin reads a guest (docs/anatomy.md): how its code decodes, where its kernel begins. */
+export interface AnatomyTarget {
+  bits: 32 | 64;
+  /** Lowest kernel virtual address, hex: instructions at or above it count as the kernel's. */
+  kernelBase: string;
+}
+
 /** What an image path must name when it exists. */
 export type PathKind = 'file' | 'directory';
 
@@ -150,6 +157,11 @@ export interface GuestAdapter {
    * docs/icount-smp.md). Without it such guests are made uniprocessor.
    */
   readonly icountSmp?: boolean;
+  /**
+   * For a guest whose payload marks its timed loops (built with -DHB_ANATOMY when
+   * PrepareContext.anatomy is set): what the anatomy plugin needs to read it. Undefined: no anatomy boot.
+   */
+  readonly anatomy?: AnatomyTarget;
   /** Whether the user-supplied parts exist; when not, why and how to provide them. */
   availability(guest: GuestConfig): Promise<Availability>;
   /** Builds whatever is missing (cached) and returns how to boot it. */

@@ -16,6 +16,7 @@ export type RunEvent =
   | { type: 'guest-skipped'; guest: string; reason: string; howTo?: string }
   | { type: 'guest-preparing'; guest: string; message: string }
   | { type: 'host-warning'; guest: string; warning: string }
+  | { type: 'guest-warning'; guest: string; warning: string }
   | { type: 'guest-booting'; guest: string; boot: number; boots: number; argv: string[]; vcpus: number }
   | { type: 'vcpus-pinned'; guest: string; affinity: VcpuAffinity[] }
   | { type: 'guest-started'; guest: string; boot: number; kernel: string }

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { anatomyPluginArgs, matchRegions } from '../../harness/anatomy/run.js';
+import { gnumachAdapter } from '../../harness/guests/gnumach/adapter.js';
+import { linuxAdapter } from '../../harness/guests/linux/adapter.js';
+import { minixAdapter } from '../../harness/guests/minix/adapter.js';
 import { instructionsPerWindow, parseAnatomyReport, windowMedian, type AnatomyRegion } from '../../harness/anatomy/report.js';
 import type { RawBenchmark } from '../../harness/wire/stream.js';
 
@@ -67,11 +70,11 @@ describe('the anatomy plugin report', () => {
   });
 
   it('gives the plugin the decoding and kernel base of the guest OS, escaping commas in paths', () => {
-    expect(anatomyPluginArgs('gnumach', '/c/anatomy.so', '/r,x/anatomy.json')).to.deep.equal([
+    expect(anatomyPluginArgs(gnumachAdapter.anatomy!, '/c/anatomy.so', '/r,x/anatomy.json')).to.deep.equal([
       '-plugin',
       'file=/c/anatomy.so,out=/r,,x/anatomy.json,bits=32,kernel=0xc0000000,top=64',
     ]);
-    expect(anatomyPluginArgs('linux', '/p.so', '/o.json', 8)[1]).to.equal('file=/p.so,out=/o.json,bits=64,kernel=0xffff800000000000,top=8');
-    expect(() => anatomyPluginArgs('minix', '/p.so', '/o.json')).to.throw(/anatomy plugin knows/);
+    expect(anatomyPluginArgs(linuxAdapter.anatomy!, '/p.so', '/o.json', 8)[1]).to.equal('file=/p.so,out=/o.json,bits=64,kernel=0xffff800000000000,top=8');
+    expect(minixAdapter.anatomy).to.equal(undefined);
   });
 });

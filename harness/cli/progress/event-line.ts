@@ -14,6 +14,8 @@ export function eventLine(event: RunEvent): string | undefined {
       return `[${event.guest}] skipped: ${event.reason}${event.howTo ? `; ${event.howTo}` : ''}`;
     case 'host-warning':
       return `[${event.guest}] host: ${event.warning}`;
+    case 'guest-warning':
+      return `[${event.guest}] warning: ${event.warning}`;
     case 'guest-preparing':
       return `[${event.guest}] ${event.message}`;
     case 'guest-booting':

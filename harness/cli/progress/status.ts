@@ -72,6 +72,7 @@ export class RunProgress {
       case 'run-start':
       case 'accel-chosen':
       case 'host-warning':
+      case 'guest-warning':
       case 'job-submitted':
       case 'job-state':
         return;

@@ -61,6 +61,8 @@ export const gnumachAdapter: GuestAdapter = {
   reach: 'qemu',
   id: 'gnumach',
   displayName: 'GNU Mach',
+  // Debian's i386 GNU Mach is linked at 0xc1000000 (its ELF's first LOAD); user tasks lie below 0xc0000000.
+  anatomy: { bits: 32, kernelBase: '0xc0000000' },
   image: {
     description: 'Image settings for `os: gnumach`. The harness downloads Debian\'s i386 GNU Mach kernel package into cacheDir with a private apt configuration (the host\'s dpkg architectures are left alone), and boots it with the payload as the boot script\'s only task (no Hurd servers). See docs/guests/gnumach.md.',
     properties: {

@@ -54,6 +54,8 @@ export const linuxAdapter: GuestAdapter = {
   id: 'linux',
   displayName: 'Linux',
   deployMethods: ['initramfs'],
+  // x86_64 kernels live in the top half of the address space.
+  anatomy: { bits: 64, kernelBase: '0xffff800000000000' },
   peers: ['perf'],
   // Its payload brings the CPUs up itself under icount (icountSmpWords).
   icountSmp: true,

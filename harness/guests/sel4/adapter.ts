@@ -33,6 +33,8 @@ export const sel4Adapter: GuestAdapter = {
   reach: 'qemu',
   id: 'sel4',
   displayName: 'seL4',
+  // x86_64 kernels live in the top half of the address space.
+  anatomy: { bits: 64, kernelBase: '0xffff800000000000' },
   // An SMP kernel brings its second CPU up by itself under tcg-icount, deterministically
   // (docs/icount-smp.md); a uniprocessor kernel leaves it parked and skips the *.cross benchmarks.
   icountSmp: true,
