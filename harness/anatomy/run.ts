@@ -8,7 +8,8 @@ import type { EventSink } from '../lifecycle/events.js';
 import { qemuSession } from '../session/qemu-session.js';
 import type { SessionResult } from '../session/types.js';
 import { buildAnatomyPlugin, type BuiltPlugin } from './plugin-build.js';
-import { parseAnatomyReport, type AnatomyRegion, type AnatomyReport } from './report.js';
+import type { AnatomyDocument, AnatomyMetric, AnatomyReport } from '../analysis/anatomy.js';
+import { parseAnatomyReport } from './report.js';
 
 /** The -plugin argument that loads the plugin for a guest read as `target` says, writing its JSON to outFile. */
 export function anatomyPluginArgs(target: AnatomyTarget, pluginPath: string, outFile: string, top = 64): string[] {
@@ -22,11 +23,7 @@ export function anatomyPluginArgs(target: AnatomyTarget, pluginPath: string, out
   return ['-plugin', args.join(',')];
 }
 
-/** A region with the benchmark it belongs to: the payload runs its benchmarks, and marks their loops, in stream order. */
-export interface AnatomyMetric extends AnatomyRegion {
-  metric: string;
-  opsPerSample: number;
-}
+export type { AnatomyMetric };
 
 export interface AnatomyBoot {
   report: AnatomyReport;
@@ -88,4 +85,19 @@ export async function runAnatomyBoot(options: AnatomyBootOptions): Promise<Anato
   if (session.error) throw new Error(`the anatomy boot of ${guest.name} failed: ${session.error.message}`, { cause: session.error });
   const report = parseAnatomyReport(await readFile(outFile, 'utf8'));
   return { report, metrics: matchRegions(report, session.stream.benchmarks), session, plugin };
+}
+
+/** What the run directory keeps of an anatomy boot (guests/<name>/anatomy.json), the reports' raw input. */
+export function anatomyDocument(guest: GuestConfig, adapter: GuestAdapter, boot: AnatomyBoot, symbolSources: string[] = []): AnatomyDocument {
+  const { report } = boot;
+  return {
+    format: 'harness-anatomy/1',
+    guest: guest.name,
+    os: adapter.id,
+    bits: report.bits,
+    kernelBase: report.kernelBase,
+    unbalancedMarks: report.unbalancedMarks,
+    symbolSources,
+    metrics: boot.metrics,
+  };
 }

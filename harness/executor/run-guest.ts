@@ -1,5 +1,5 @@
-import { copyFile, mkdir, rm } from 'node:fs/promises';
-import { runAnatomyBoot } from '../anatomy/run.js';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { anatomyDocument, runAnatomyBoot } from '../anatomy/run.js';
 import { join } from 'node:path';
 import type { BootManifest, GuestManifest } from '../rundir/manifest.js';
 import type { GuestConfig, RunConfig } from '../config/types.js';
@@ -93,8 +93,8 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
 
 /**
  * The anatomy boot: the guest once more under tcg-icount with its marked payload and the plugin
- * (harness/anatomy/run.ts), in guests/<name>/anatomy-boot/, the plugin's JSON copied to
- * guests/<name>/anatomy.json. It never changes the figures; a guest the plugin does not know, or a
+ * (harness/anatomy/run.ts), in guests/<name>/anatomy-boot/ (the plugin's own JSON there too), its
+ * regions matched to the benchmarks in guests/<name>/anatomy.json (harness/analysis/anatomy.ts). It never changes the figures; a guest the plugin does not know, or a
  * boot that fails, is a warning.
  */
 async function anatomyBoot(guest: GuestConfig, adapter: GuestAdapter, context: RunGuestContext): Promise<void> {
@@ -109,8 +109,8 @@ async function anatomyBoot(guest: GuestConfig, adapter: GuestAdapter, context: R
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   try {
-    await runAnatomyBoot({ config, guest, adapter, dir, emit, ...(signal ? { signal } : {}) });
-    await copyFile(join(dir, 'anatomy.json'), join(guestRoot, 'anatomy.json'));
+    const boot = await runAnatomyBoot({ config, guest, adapter, dir, emit, ...(signal ? { signal } : {}) });
+    await writeFile(join(guestRoot, 'anatomy.json'), `${JSON.stringify(anatomyDocument(guest, adapter, boot), null, 1)}\n`);
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     emit({ type: 'guest-warning', guest: guest.name, warning: `the anatomy boot failed: ${(error as Error).message}` });
