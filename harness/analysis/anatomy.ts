@@ -51,10 +51,19 @@ export interface AnatomyReport {
   regions: AnatomyRegion[];
 }
 
+/** The instructions of one function inside a region's windows: its blocks' summed, named from the guest's symbols. */
+export interface AnatomyFunction {
+  /** The function's name; user-space functions are prefixed with their image (`payload:`), unnamed code is `?` plus the image. */
+  symbol: string;
+  instructions: number;
+}
+
 /** A region with the benchmark it belongs to: the payload runs its benchmarks, and marks their loops, in stream order. */
 export interface AnatomyMetric extends AnatomyRegion {
   metric: string;
   opsPerSample: number;
+  /** The region's functions, most instructions first (absent when no symbols were found). */
+  functions?: AnatomyFunction[];
 }
 
 /** guests/<name>/anatomy.json: the harness's record of one guest's anatomy boot, the reports' raw input. */
