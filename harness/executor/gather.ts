@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { GuestManifest, JobRecord, Manifest } from '../rundir/manifest.js';
 import type { RunConfig } from '../config/types.js';
@@ -35,8 +35,8 @@ export async function readFinishedJob(runDir: string, jobId: string): Promise<Ma
 }
 
 /**
- * Takes a finished job into the run: its boot directories are moved (renamed, on the shared
- * filesystem) from jobs/ID/guests/ into guests/, its boots added to the guest's entry of the run's
+ * Takes a finished job into the run: its boot directories (and its guest's anatomy boot, if it did
+ * it) are moved (renamed, on the shared filesystem) from jobs/ID/guests/ into guests/, its boots added to the guest's entry of the run's
  * manifest, and the job's record given its host, accelerator and outcome.
  */
 export async function gatherJob(runDir: string, manifest: Manifest, record: JobRecord, job: Manifest): Promise<void> {
@@ -59,6 +59,7 @@ export async function gatherJob(runDir: string, manifest: Manifest, record: JobR
     });
     gatherBoot(entry, { ...boot, job: record.id });
   }
+  await gatherAnatomy(runDir, record.id, from.name);
   const first = entry.hostConditions === undefined;
   for (const key of ['accel', 'vcpusUsed', 'vcpusNote', 'cpuModel', 'cpuModelOverride', 'qemuVersion', 'provenance', 'hostConditions'] as const) {
     if (entry[key] === undefined && from[key] !== undefined) Object.assign(entry, { [key]: structuredClone(from[key]) });
@@ -80,6 +81,27 @@ export async function gatherJob(runDir: string, manifest: Manifest, record: JobR
     setGuestStatus(entry, 'failed', failedJob?.reason ?? from.reason ?? failedBoot?.reason);
   } else {
     setGuestStatus(entry, 'done');
+  }
+}
+
+/**
+ * The guest's anatomy boot (docs/anatomy.md), when this job did it: anatomy-boot/ and then
+ * anatomy.json (whose presence says the boot ended) move to guests/<name>/, as a local run has them.
+ */
+async function gatherAnatomy(runDir: string, jobId: string, guest: string): Promise<void> {
+  for (const name of ['anatomy-boot', 'anatomy.json']) {
+    const source = join(jobDirectory(runDir, jobId), 'guests', guest, name);
+    const target = join(runDir, 'guests', guest, name);
+    const present = await access(source).then(
+      () => true,
+      () => false,
+    );
+    if (!present) continue;
+    await mkdir(dirname(target), { recursive: true });
+    await rm(target, { recursive: true, force: true });
+    await rename(source, target).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`expected ${source} to move into the run directory, could not: ${error.message}`, { cause: error });
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { anatomyDocument, runAnatomyBoot } from '../anatomy/run.js';
 import { join } from 'node:path';
 import type { BootManifest, GuestManifest } from '../rundir/manifest.js';
@@ -74,6 +74,8 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
   const todo = context.boots.filter((boot) => !entry.boots.some((kept) => kept.boot === boot));
   if (todo.length === 0) {
     await context.save(accumulator.outcome);
+    // Resumed after the timed boots but before the anatomy boot ended (interrupted during it): it is still to do.
+    if (context.anatomy && !(await anatomyWritten(context.runDir, guest.name))) await anatomyBoot(guest, adapter, context);
   } else {
     const cpu = guest.reach === 'ssh' ? undefined : chooseCpuModel(accel, config.cpuModel, guest.image.cpuModel);
     recordGuestSetup(entry, { accel, vcpusUsed: vcpus, ...(note ? { vcpusNote: note } : {}), ...(cpu ? { cpu } : {}) });
@@ -89,6 +91,14 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
   }
   settleGuest(entry);
   return accumulator.outcome;
+}
+
+/** Whether the guest's anatomy boot has written guests/<name>/anatomy.json, its last step. */
+async function anatomyWritten(runDir: string, guest: string): Promise<boolean> {
+  return access(join(runDir, 'guests', guest, 'anatomy.json')).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**

@@ -32,7 +32,11 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** The run was started before and is being finished (`harness run --resume`): keep what it finished. */
   resumed?: boolean;
-  /** `harness run --anatomy`: an anatomy boot after every guest's timed boots (local executor). */
+  /**
+   * `harness run --anatomy` (manifest `anatomy`): an anatomy boot for every guest, done by its last
+   * job after that job's timed boots. A Slurm job is given it by `harness job`, which reads the
+   * run's manifest; a resume, by the manifest too.
+   */
   anatomy?: boolean;
   /** The jobs to run, when not the config's whole plan: a Slurm job's body runs one. */
   jobs?: Job[];

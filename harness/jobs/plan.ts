@@ -72,3 +72,12 @@ export function guestForJob(guest: GuestConfig, job: Pick<Job, 'include' | 'peer
 export function bootsOfGuest(guest: GuestConfig, split: JobSplit): number {
   return benchmarkSets(guest, split).length * guest.benchmarks.boots;
 }
+
+/**
+ * Whether `job` is the last of its guest's jobs in `plan`: the one that does the guest's anatomy
+ * boot (docs/anatomy.md), so that a guest cut into several jobs gets one, not one per job (which
+ * would overwrite each other's, or, under Slurm, run at once).
+ */
+export function isGuestsLastJob(plan: readonly Job[], job: Pick<Job, 'id' | 'guest'>): boolean {
+  return plan.filter((j) => j.guest === job.guest).at(-1)?.id === job.id;
+}

@@ -128,6 +128,12 @@ export interface Manifest {
   project: ProjectRevision & { nodeVersion: string };
   config: { file: string; sha256: string; copy: string };
   accel: { requested: AccelChoice; chosen?: Accel; reason?: string };
+  /**
+   * `harness run --anatomy`: every guest gets an anatomy boot (docs/anatomy.md), as if each said
+   * `anatomy: true`. Kept here, as `accel.requested` is, for what reads the run later rather than its
+   * command line: a Slurm job (`harness job`) and `harness run --resume`. Absent when not asked for.
+   */
+  anatomy?: true;
   bootstrap: { resamples: number; seed: number; method: string };
   /** Where the jobs ran and how each went (absent in runs made before jobs existed). */
   executor?: { kind: ExecutorKind; jobs: JobRecord[] };

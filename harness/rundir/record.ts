@@ -13,7 +13,8 @@ import { readProjectRevision } from './provenance.js';
  */
 
 /** A run's manifest as it starts: nothing run yet. */
-export async function newManifest(config: RunConfig, runId: string, requested: AccelChoice, command: string[]): Promise<Manifest> {
+/** A new run's manifest; `anatomy` when the run was asked for anatomy boots on the command line (`--anatomy`). */
+export async function newManifest(config: RunConfig, runId: string, requested: AccelChoice, command: string[], anatomy = false): Promise<Manifest> {
   return {
     schemaVersion: 1,
     runId,
@@ -24,6 +25,7 @@ export async function newManifest(config: RunConfig, runId: string, requested: A
     project: { ...(await readProjectRevision()), nodeVersion: process.version },
     config: { file: config.file, sha256: config.sha256, copy: 'config.yaml' },
     accel: { requested },
+    ...(anatomy ? { anatomy: true as const } : {}),
     bootstrap: {
       resamples: config.bootstrap.resamples,
       seed: config.bootstrap.seed,

@@ -46,7 +46,8 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
   }
   const { runId, runDir } = created;
   const requested = options.accel ?? config.accel;
-  const manifest = await newManifest(config, runId, requested, options.command ?? []);
+  // Recorded, so that the run's Slurm jobs and its resumes do what this command line asked.
+  const manifest = await newManifest(config, runId, requested, options.command ?? [], options.anatomy === true);
   const configCopy = join(runDir, 'config.yaml');
   await copyFile(config.file, configCopy).catch((error: unknown) => {
     throw new RunDirectoryWriteError(configCopy, error);
@@ -60,16 +61,18 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
  * What finished is kept (a local run's boots, recomputed from their data.bin exactly as `harness
  * report` would; a Slurm run's gathered jobs) and the rest is run. The config must be the one the
  * run was started with (same SHA-256) and the images the same (same provenance), so the result is
- * the run an uninterrupted invocation would have written. The manifest records each resume.
+ * the run an uninterrupted invocation would have written, anatomy boots included if the run was
+ * started with --anatomy (manifest `anatomy`). The manifest records each resume.
  */
-export async function resumeRun(runDir: string, options: Omit<RunOptions, 'accel' | 'executor'>): Promise<RunOutcome> {
+export async function resumeRun(runDir: string, options: Omit<RunOptions, 'accel' | 'executor' | 'anatomy'>): Promise<RunOutcome> {
   const manifest = await readRunManifest(runDir);
   const executor = executorFor(manifest.executor?.kind ?? 'local');
   const after = executor.resumeReason(runDir, manifest);
   const config = await loadRunConfig(manifest);
   await executor.preflight(config);
   markResumed(manifest, { command: options.command ?? [], after, reused: executor.reusedBoots(manifest) });
-  return executor.execute(config, runDir, manifest, { ...executeOptions(options, manifest.accel.requested), resumed: true });
+  const anatomy = manifest.anatomy === true;
+  return executor.execute(config, runDir, manifest, { ...executeOptions({ ...options, anatomy }, manifest.accel.requested), resumed: true });
 }
 
 function executeOptions(options: Omit<RunOptions, 'accel' | 'executor'>, accel: AccelChoice): ExecuteOptions {

@@ -74,6 +74,14 @@ describe('exit codes of the CLI', function () {
     expect(result.stderr).to.match(/^harness: expected either a config or --resume RUN_DIR, got both/m);
   });
 
+  it('exits 2 for --anatomy with --resume: a resumed run keeps the anatomy boots it was started with', async () => {
+    const { dir } = await writeTempConfig({ guests: [{ name: 'l', os: 'linux' }] });
+    dirs.push(dir);
+    const result = await harness(['run', '--resume', join(dir, 'results', 'x'), '--anatomy']);
+    expect(result.exitCode, result.stderr).to.equal(ExitCode.USAGE);
+    expect(result.stderr).to.match(/^harness: expected no --anatomy with --resume: a resumed run does the anatomy boots its first command line asked for/m);
+  });
+
   it('exits 3 when Slurm is not there for --executor slurm, before anything is written', async () => {
     const { dir, file } = await writeTempConfig({ guests: [{ name: 'l', os: 'linux' }] });
     dirs.push(dir);

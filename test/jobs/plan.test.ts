@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { GuestConfig, RunConfig } from '../../harness/config/types.js';
-import { bootsOfGuest, guestForJob, planJobs } from '../../harness/jobs/plan.js';
+import { bootsOfGuest, guestForJob, isGuestsLastJob, planJobs } from '../../harness/jobs/plan.js';
 
 function guest(name: string, boots: number, include: string[], peers: GuestConfig['peers'] = []): GuestConfig {
   return { name, os: 'linux', vcpus: 1, memoryMiB: 256, pin: undefined, benchmarks: { boots, iterations: 100, warmup: 10, include }, peers, image: {} };
@@ -47,5 +47,10 @@ describe('planJobs', () => {
     expect(guestForJob(linux, second!).benchmarks.include).to.deep.equal(['ipc.*']);
     expect(guestForJob(linux, second!).peers).to.deep.equal([]);
     expect(linux.benchmarks.include).to.deep.equal(['syscall.null', 'ipc.*']);
+  });
+
+  it("names each guest's last job, the one that does its anatomy boot", () => {
+    const plan = planJobs(config([guest('linux', 2, ['syscall.null', 'ipc.*']), guest('mach', 1, ['*'])], { benchmarks: 'byInclude', bootsPerJob: 1 }));
+    expect(plan.filter((job) => isGuestsLastJob(plan, job)).map((j) => j.id)).to.deep.equal(['linux.s2.b4', 'mach']);
   });
 });

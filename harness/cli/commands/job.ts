@@ -49,6 +49,8 @@ export function registerJob(program: Command, context: CommandContext): void {
           command: context.argv.slice(1),
           signal: controller.signal,
           accel: manifest.accel.requested,
+          // The run's --anatomy reaches its jobs through its manifest, as its --accel does.
+          anatomy: manifest.anatomy === true,
         });
         const ended = outcome.interrupted ?? (outcome.failed.length > 0 ? `ended with ${outcome.failed.length} failure(s)` : 'done');
         process.stderr.write(

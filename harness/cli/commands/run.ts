@@ -54,7 +54,7 @@ export function registerRun(program: Command, context: CommandContext): void {
     .option('--json', 'print every run event and then the summary as JSON lines on stdout, and nothing for people (see docs/progress.md)')
     .option(
       '--anatomy',
-      "after each guest's timed boots, one more boot with the cost-anatomy plugin (tcg-icount; guests/<name>/anatomy.json, see docs/anatomy.md), as `anatomy: true` would",
+      "after each guest's timed boots, one more boot with the cost-anatomy plugin (tcg-icount; guests/<name>/anatomy.json, see docs/anatomy.md), as `anatomy: true` would; under either executor, and kept by --resume (not given with it)",
     )
     .action(async (file: string | undefined, opts: { accel?: AccelChoice; executor?: ExecutorKind; json?: boolean; resume?: string; anatomy?: boolean }) => {
       if (opts.resume !== undefined && file !== undefined)
@@ -65,6 +65,10 @@ export function registerRun(program: Command, context: CommandContext): void {
         throw new UsageError('expected no --accel with --resume: a resumed run keeps the accelerator it was started with');
       if (opts.resume !== undefined && opts.executor !== undefined)
         throw new UsageError('expected no --executor with --resume: a resumed run keeps the executor it was started with');
+      if (opts.resume !== undefined && opts.anatomy === true)
+        throw new UsageError(
+          'expected no --anatomy with --resume: a resumed run does the anatomy boots its first command line asked for (manifest.json `anatomy`), and no others',
+        );
       if (opts.resume === undefined && file === undefined)
         throw new UsageError('expected a config file (e.g. configs/linux.yaml) or --resume RUN_DIR, got neither');
       const kind = chooseReporterKind({ json: opts.json === true, isTTY: process.stderr.isTTY === true, term: process.env.TERM });

@@ -2,7 +2,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunConfig } from '../../config/types.js';
 import { adapterFor, kvmProbeAdapter } from '../../guests/registry.js';
-import { bootsOfGuest, guestForJob, planJobs } from '../../jobs/plan.js';
+import { bootsOfGuest, guestForJob, isGuestsLastJob, planJobs } from '../../jobs/plan.js';
 import { raceAbort, RunInterruptedError } from '../../lifecycle/interrupt.js';
 import { chooseAccel, probeKvm, type AccelDecision } from '../../qemu/accel.js';
 import type { NotRun } from '../../analysis/results.js';
@@ -165,7 +165,8 @@ class LocalRun {
         boots: record.boots,
         totalBoots: bootsOfGuest(guest, this.config.executor.split),
         job: record.id,
-        anatomy: this.options.anatomy === true || guest.anatomy === true,
+        // The whole plan, not this invocation's jobs: a Slurm job runs one job of it.
+        anatomy: (this.options.anatomy === true || guest.anatomy === true) && isGuestsLastJob(planJobs(this.config), record),
         save: async (outcome) => {
           for (const { boot, stream } of outcome.boots) streams.set(boot, stream);
           this.perGuest.set(guest.name, outcome);
