@@ -16,7 +16,7 @@ import type { EventSink } from '../lifecycle/events.js';
 import { qemuSession } from '../session/qemu-session.js';
 import { sshSession } from '../session/ssh-session.js';
 import type { Session, SessionResult } from '../session/types.js';
-import { addBoot, addHostWarning, recordGuestSetup, recordHostConditions, recordImage, settleGuest } from '../rundir/record.js';
+import { addBoot, addHostWarning, recordAnatomy, recordGuestSetup, recordHostConditions, recordImage, settleGuest } from '../rundir/record.js';
 
 /** Busy fraction of the pinned CPUs, beyond QEMU's own, above which a boot is reported as disturbed. */
 export const OTHER_LOAD_WARNING = 0.1;
@@ -85,7 +85,7 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
     // An ssh target (prepared.target) runs the payload on its own machine; every other guest boots under QEMU.
     const session = prepared.target ? sshSession(prepared.target) : qemuSession(prepared, accel, vcpus, cpu?.model);
     for (const boot of todo) await runBoot(guest, entry, session, boot, accumulator, context);
-    if (context.anatomy) await anatomyBoot(guest, adapter, context);
+    if (context.anatomy) await anatomyBoot(guest, adapter, entry, context);
   }
   settleGuest(entry);
   return accumulator.outcome;
@@ -97,7 +97,7 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
  * regions matched to the benchmarks in guests/<name>/anatomy.json (harness/analysis/anatomy.ts). It never changes the figures; a guest the plugin does not know, or a
  * boot that fails, is a warning.
  */
-async function anatomyBoot(guest: GuestConfig, adapter: GuestAdapter, context: RunGuestContext): Promise<void> {
+async function anatomyBoot(guest: GuestConfig, adapter: GuestAdapter, entry: GuestManifest, context: RunGuestContext): Promise<void> {
   const { config, emit, signal } = context;
   const guestRoot = join(context.runDir, 'guests', guest.name);
   if (adapter.reach !== 'qemu' || !adapter.anatomy) {
@@ -106,11 +106,15 @@ async function anatomyBoot(guest: GuestConfig, adapter: GuestAdapter, context: R
     return;
   }
   const dir = join(guestRoot, 'anatomy-boot');
+  // The manifest names the document (a raw input of the reports) only once this boot has written it.
+  recordAnatomy(entry, undefined);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   try {
     const boot = await runAnatomyBoot({ config, guest, adapter, dir, emit, ...(signal ? { signal } : {}) });
-    await writeFile(join(guestRoot, 'anatomy.json'), `${JSON.stringify(anatomyDocument(guest, adapter, boot), null, 1)}\n`);
+    const document = anatomyDocument(guest, adapter, boot);
+    await writeFile(join(guestRoot, 'anatomy.json'), `${JSON.stringify(document, null, 1)}\n`);
+    recordAnatomy(entry, document.metrics.length);
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     emit({ type: 'guest-warning', guest: guest.name, warning: `the anatomy boot failed: ${(error as Error).message}` });
