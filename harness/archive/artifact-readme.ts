@@ -38,7 +38,7 @@ const TOP_LEVEL: Record<string, string> = {
   'results.schema.json': 'JSON Schema of `results.json`.',
   'results.csv': 'The figures of `results.json`, one row per guest and metric.',
   'samples.csv': 'Every raw sample decoded from the data channels: `guest,boot,metric,index,raw_ticks` (timer overhead not subtracted).',
-  'report.md': 'The report: cross-OS tables, then per guest its figures and how each was obtained.',
+  'report.md': 'The report: cross-OS tables, the cost anatomy when there is one, then per guest its figures and how each was obtained.',
   'report.html': 'The report as a web page.',
 };
 
@@ -48,6 +48,9 @@ function describe(path: string, configCopy: string): string {
   if (/^guests\/[^/]+\/boot-\d+\/console\.log$/.test(path)) return "The guest's serial console (first serial port) during this boot.";
   if (/^guests\/[^/]+\/boot-\d+\/data\.bin$/.test(path))
     return 'Raw data channel (second serial port) of this boot, in the wire format of `guests/common/wire.h`: the samples every figure is computed from.';
+  if (/^guests\/[^/]+\/anatomy\.json$/.test(path))
+    return "The guest's cost anatomy (docs/anatomy.md): the anatomy plugin's counts per benchmark region, from one extra boot under tcg-icount; the reports' \"Cost anatomy\" section is derived from it.";
+  if (/^guests\/[^/]+\/anatomy-boot\//.test(path)) return "The anatomy boot's console, data channel and the plugin's own JSON (docs/anatomy.md).";
   return 'Written by the run; not described by this harness version.';
 }
 

@@ -59,7 +59,11 @@ export async function gatherJob(runDir: string, manifest: Manifest, record: JobR
     });
     gatherBoot(entry, { ...boot, job: record.id });
   }
-  await gatherAnatomy(runDir, record.id, from.name);
+  // The job's anatomy document, if it wrote one, and the manifest's word for it move together.
+  if (await gatherAnatomy(runDir, record.id, from.name)) {
+    if (from.anatomy) entry.anatomy = structuredClone(from.anatomy);
+    else delete entry.anatomy;
+  }
   const first = entry.hostConditions === undefined;
   for (const key of ['accel', 'vcpusUsed', 'vcpusNote', 'cpuModel', 'cpuModelOverride', 'qemuVersion', 'provenance', 'hostConditions'] as const) {
     if (entry[key] === undefined && from[key] !== undefined) Object.assign(entry, { [key]: structuredClone(from[key]) });
@@ -87,8 +91,10 @@ export async function gatherJob(runDir: string, manifest: Manifest, record: JobR
 /**
  * The guest's anatomy boot (docs/anatomy.md), when this job did it: anatomy-boot/ and then
  * anatomy.json (whose presence says the boot ended) move to guests/<name>/, as a local run has them.
+ * Whether the document moved.
  */
-async function gatherAnatomy(runDir: string, jobId: string, guest: string): Promise<void> {
+async function gatherAnatomy(runDir: string, jobId: string, guest: string): Promise<boolean> {
+  let moved = false;
   for (const name of ['anatomy-boot', 'anatomy.json']) {
     const source = join(jobDirectory(runDir, jobId), 'guests', guest, name);
     const target = join(runDir, 'guests', guest, name);
@@ -102,7 +108,9 @@ async function gatherAnatomy(runDir: string, jobId: string, guest: string): Prom
     await rename(source, target).catch((error: NodeJS.ErrnoException) => {
       throw new Error(`expected ${source} to move into the run directory, could not: ${error.message}`, { cause: error });
     });
+    moved = name === 'anatomy.json';
   }
+  return moved;
 }
 
 /** The run's entry for a guest, made (without boots) from a job's when the run has none yet. */

@@ -1,4 +1,4 @@
-import { access, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { anatomyDocument, runAnatomyBoot } from '../anatomy/run.js';
 import { join } from 'node:path';
 import type { BootManifest, GuestManifest } from '../rundir/manifest.js';
@@ -16,7 +16,7 @@ import type { EventSink } from '../lifecycle/events.js';
 import { qemuSession } from '../session/qemu-session.js';
 import { sshSession } from '../session/ssh-session.js';
 import type { Session, SessionResult } from '../session/types.js';
-import { addBoot, addHostWarning, recordGuestSetup, recordHostConditions, recordImage, settleGuest } from '../rundir/record.js';
+import { addBoot, addHostWarning, recordAnatomy, recordGuestSetup, recordHostConditions, recordImage, settleGuest } from '../rundir/record.js';
 
 /** Busy fraction of the pinned CPUs, beyond QEMU's own, above which a boot is reported as disturbed. */
 export const OTHER_LOAD_WARNING = 0.1;
@@ -75,7 +75,8 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
   if (todo.length === 0) {
     await context.save(accumulator.outcome);
     // Resumed after the timed boots but before the anatomy boot ended (interrupted during it): it is still to do.
-    if (context.anatomy && !(await anatomyWritten(context.runDir, guest.name))) await anatomyBoot(guest, adapter, context);
+    // The manifest names the document only once it is written (recordAnatomy), so it says whether it was.
+    if (context.anatomy && entry.anatomy === undefined) await anatomyBoot(guest, adapter, entry, context);
   } else {
     const cpu = guest.reach === 'ssh' ? undefined : chooseCpuModel(accel, config.cpuModel, guest.image.cpuModel);
     recordGuestSetup(entry, { accel, vcpusUsed: vcpus, ...(note ? { vcpusNote: note } : {}), ...(cpu ? { cpu } : {}) });
@@ -87,27 +88,19 @@ export async function runGuest(guest: GuestConfig, adapter: GuestAdapter, entry:
     // An ssh target (prepared.target) runs the payload on its own machine; every other guest boots under QEMU.
     const session = prepared.target ? sshSession(prepared.target) : qemuSession(prepared, accel, vcpus, cpu?.model);
     for (const boot of todo) await runBoot(guest, entry, session, boot, accumulator, context);
-    if (context.anatomy) await anatomyBoot(guest, adapter, context);
+    if (context.anatomy) await anatomyBoot(guest, adapter, entry, context);
   }
   settleGuest(entry);
   return accumulator.outcome;
 }
 
-/** Whether the guest's anatomy boot has written guests/<name>/anatomy.json, its last step. */
-async function anatomyWritten(runDir: string, guest: string): Promise<boolean> {
-  return access(join(runDir, 'guests', guest, 'anatomy.json')).then(
-    () => true,
-    () => false,
-  );
-}
-
 /**
  * The anatomy boot: the guest once more under tcg-icount with its marked payload and the plugin
  * (harness/anatomy/run.ts), in guests/<name>/anatomy-boot/ (the plugin's own JSON there too), its
- * regions matched to the benchmarks in guests/<name>/anatomy.json (harness/analysis/anatomy.ts). It never changes the figures; a guest the plugin does not know, or a
- * boot that fails, is a warning.
+ * regions matched to the benchmarks in guests/<name>/anatomy.json (harness/analysis/anatomy.ts).
+ * It never changes the figures; a guest the plugin does not know, or a boot that fails, is a warning.
  */
-async function anatomyBoot(guest: GuestConfig, adapter: GuestAdapter, context: RunGuestContext): Promise<void> {
+async function anatomyBoot(guest: GuestConfig, adapter: GuestAdapter, entry: GuestManifest, context: RunGuestContext): Promise<void> {
   const { config, emit, signal } = context;
   const guestRoot = join(context.runDir, 'guests', guest.name);
   if (adapter.reach !== 'qemu' || !adapter.anatomy) {
@@ -116,11 +109,15 @@ async function anatomyBoot(guest: GuestConfig, adapter: GuestAdapter, context: R
     return;
   }
   const dir = join(guestRoot, 'anatomy-boot');
+  // The manifest names the document (a raw input of the reports) only once this boot has written it.
+  recordAnatomy(entry, undefined);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   try {
     const boot = await runAnatomyBoot({ config, guest, adapter, dir, emit, ...(signal ? { signal } : {}) });
-    await writeFile(join(guestRoot, 'anatomy.json'), `${JSON.stringify(anatomyDocument(guest, adapter, boot), null, 1)}\n`);
+    const document = anatomyDocument(guest, adapter, boot);
+    await writeFile(join(guestRoot, 'anatomy.json'), `${JSON.stringify(document, null, 1)}\n`);
+    recordAnatomy(entry, document.metrics.length);
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     emit({ type: 'guest-warning', guest: guest.name, warning: `the anatomy boot failed: ${(error as Error).message}` });

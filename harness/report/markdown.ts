@@ -1,4 +1,6 @@
 import { crossOsMarkdown } from './cross-os-markdown.js';
+import { anatomyMarkdown } from './anatomy-markdown.js';
+import type { AnatomyDocument } from '../analysis/anatomy.js';
 import type { CrossOsTable } from '../analysis/cross-os.js';
 import { formatCi, formatFigure, markdownTable } from './format.js';
 import { unitCaveat } from '../units.js';
@@ -64,10 +66,15 @@ export function termsByGuest(context: ReportContext): Map<string, GuestTerms> {
 }
 
 /**
- * report.md: the terms of comparison, then the comparison across systems first (one table per metric class), then one section
- * per guest with how each figure was obtained, units and accelerator mode stated throughout.
+ * report.md: the terms of comparison, then the comparison across systems first (one table per metric class), the cost
+ * anatomy when a guest has one, then one section per guest with how each figure was obtained, units and accelerator mode stated throughout.
  */
-export function reportMarkdown(doc: ResultsDocument, context: ReportContext, crossOs: readonly CrossOsTable[]): string {
+export function reportMarkdown(
+  doc: ResultsDocument,
+  context: ReportContext,
+  crossOs: readonly CrossOsTable[],
+  anatomy: readonly AnatomyDocument[] = [],
+): string {
   const out: string[] = [
     context.mergedFrom.length > 0 ? `# Merged report ${doc.runId}` : `# Benchmark run ${doc.runId}`,
     '',
@@ -81,6 +88,7 @@ export function reportMarkdown(doc: ResultsDocument, context: ReportContext, cro
   for (const line of context.executors) out.push(`Executor: ${line}.`, '');
   out.push(...termsMarkdown(context.guests));
   out.push(...crossOsMarkdown(crossOs, crossOsTermsNote(termsByGuest(context))));
+  out.push(...anatomyMarkdown(anatomy));
   for (const guest of context.guests) {
     const rows = doc.results.filter((r) => r.guest === guest.name);
     out.push(`## ${guest.name}`, '');

@@ -5,6 +5,7 @@ import type { RunData } from './regenerate.js';
 import type { ResultsDocument } from '../analysis/results.js';
 import type { BootStream } from '../analysis/figure-samples.js';
 import type { RunFilesInput } from './run-files.js';
+import type { AnatomyDocument } from '../analysis/anatomy.js';
 
 /** One run given to a merge, and which of its guests to take (all when absent). */
 export interface MergeSource {
@@ -41,6 +42,7 @@ export function mergeRuns(sources: readonly MergeSource[], options: MergeOptions
   const from: MergedFrom[] = [];
   const manifests: Manifest[] = [];
   const streams: BootStream[] = [];
+  const anatomy: AnatomyDocument[] = [];
   const doc: ResultsDocument = { ...sources[0]!.data.doc, runId: options.runId, complete: true, results: [], skipped: [], failed: [], peers: [] };
   for (const { data, guests: wanted } of sources) {
     const available = data.manifest.guests.map((g) => g.name);
@@ -62,6 +64,7 @@ export function mergeRuns(sources: readonly MergeSource[], options: MergeOptions
     doc.peers!.push(...keep(data.doc.peers ?? []));
     doc.complete &&= data.doc.complete;
     streams.push(...keep(data.streams));
+    anatomy.push(...data.anatomy.filter((a) => picked.includes(a.guest)));
     manifests.push({ ...data.manifest, guests: data.manifest.guests.filter((g) => picked.includes(g.name)) });
     from.push({ dir: data.dir, runId: data.manifest.runId, guests: picked });
   }
@@ -69,7 +72,7 @@ export function mergeRuns(sources: readonly MergeSource[], options: MergeOptions
   if (options.baseline !== undefined && !seen.has(options.baseline)) {
     throw new MergeError(`expected the baseline to be one of the merged guests (${[...seen.keys()].join(', ')}), got ${options.baseline}`);
   }
-  return { input: { manifests, doc, streams, bootstrap: sameBootstrap(sources), baseline: options.baseline }, from };
+  return { input: { manifests, doc, streams, bootstrap: sameBootstrap(sources), baseline: options.baseline, anatomy }, from };
 }
 
 function checkModes(manifests: readonly Manifest[], allowMixed: boolean): void {

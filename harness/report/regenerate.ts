@@ -10,6 +10,8 @@ import { groupGuestName, hostGroups } from '../analysis/host-groups.js';
 import { RESULTS_SCHEMA_VERSION, type ResultsDocument } from '../analysis/results.js';
 import type { BootStream } from '../analysis/figure-samples.js';
 import { renderRunFiles, type RunFile } from './run-files.js';
+import type { AnatomyDocument } from '../analysis/anatomy.js';
+import { readAnatomyDocuments } from './anatomy-input.js';
 
 /** What a run directory holds that every report is derived from. */
 export interface RunData {
@@ -19,6 +21,8 @@ export interface RunData {
   /** results.json as written, with figures and peers recomputed from the raw data. */
   doc: ResultsDocument;
   streams: BootStream[];
+  /** The anatomy documents the manifest records, checked (anatomy-input.ts). */
+  anatomy: AnatomyDocument[];
 }
 
 async function readJson<T>(path: string, what: string): Promise<T> {
@@ -38,7 +42,7 @@ async function readJson<T>(path: string, what: string): Promise<T> {
 /**
  * Reads a run directory back to its raw data: the manifest, the config copy, and each boot's
  * data.bin (as many bytes as the runner decoded). Figures and peers are recomputed from those
- * bytes; what was not computed (guests or benchmarks skipped or failed, and why) is taken from
+ * bytes, and the guests' anatomy documents are read as the manifest records them; what was not computed (guests or benchmarks skipped or failed, and why) is taken from
  * results.json as written. A data.bin that no longer reads as the runner read it (damaged since,
  * or a record beyond what the config asked for) gives figures only from the records before the
  * damage, and a `failed` entry naming the byte offset.
@@ -87,7 +91,8 @@ export async function loadRunData(dir: string): Promise<RunData> {
       streams.push(...ofGroup);
     }
   }
-  return { dir, manifest, config, doc, streams };
+  const anatomy = await readAnatomyDocuments(dir, manifest);
+  return { dir, manifest, config, doc, streams, anatomy };
 }
 
 /** The report files of a run directory, derived again from its raw data. */
@@ -99,5 +104,6 @@ export async function regenerateRunFiles(dir: string, options: { baseline?: stri
     streams: data.streams,
     bootstrap: data.config.bootstrap,
     baseline: options.baseline ?? data.config.report.baseline,
+    anatomy: data.anatomy,
   });
 }

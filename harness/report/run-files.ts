@@ -12,6 +12,7 @@ import { reportMarkdown, type ReportContext } from './markdown.js';
 import type { ResultEntry, ResultsDocument } from '../analysis/results.js';
 import { guestTerms } from './terms.js';
 import { describeTimer, timerFacts } from '../analysis/timer.js';
+import type { AnatomyDocument } from '../analysis/anatomy.js';
 
 export interface RunFilesInput {
   /** The run's manifest; for a report merged from several runs, each source run's, in order. */
@@ -21,6 +22,8 @@ export interface RunFilesInput {
   bootstrap: BootstrapConfig;
   /** Guest the cross-OS ratios are taken against; default the first guest with figures. */
   baseline?: string;
+  /** The guests' anatomy documents (guests/<name>/anatomy.json, report/anatomy-input.ts); absent is the same as none. */
+  anatomy?: readonly AnatomyDocument[];
 }
 
 export interface RunFile {
@@ -42,12 +45,13 @@ export async function renderRunFiles(input: RunFilesInput): Promise<RunFile[]> {
   const figures = figureSamplesFromStreams(doc, input.streams);
   const crossOs = crossOsTables(figures, { baseline: input.baseline, bootstrap: input.bootstrap });
   const context = reportContext(manifests, doc.results);
+  const anatomy = input.anatomy ?? [];
   return [
     { name: 'results.json', content: resultsJson(doc, crossOs) },
     { name: 'results.csv', content: resultsCsv(doc.results, crossOs) },
     { name: 'samples.csv', content: samplesCsv(input.streams) },
-    { name: 'report.md', content: reportMarkdown(doc, context, crossOs) },
-    { name: 'report.html', content: await reportHtml({ doc, context, figures, crossOs, manifests }) },
+    { name: 'report.md', content: reportMarkdown(doc, context, crossOs, anatomy) },
+    { name: 'report.html', content: await reportHtml({ doc, context, figures, crossOs, manifests, anatomy }) },
   ];
 }
 

@@ -8,6 +8,7 @@ import { RESULTS_SCHEMA_VERSION, type NotRun, type ResultEntry, type ResultsDocu
 import type { BootStream } from '../analysis/figure-samples.js';
 import { renderRunFiles } from './run-files.js';
 import { projectRoot } from '../paths.js';
+import { readAnatomyDocuments } from './anatomy-input.js';
 
 export const RESULTS_SCHEMA_FILE = 'results.schema.json';
 export const resultsSchemaPath = join(projectRoot, 'harness', 'analysis', RESULTS_SCHEMA_FILE);
@@ -50,6 +51,8 @@ export async function writeRunOutputs(runDir: string, outputs: RunOutputs, optio
     streams: outputs.streams,
     bootstrap: outputs.bootstrap,
     baseline: outputs.baseline,
+    // Read back from the run directory, as `harness report` reads them, so both give the same bytes.
+    anatomy: await readAnatomyDocuments(runDir, manifest),
   });
   const schemaCopy = join(runDir, RESULTS_SCHEMA_FILE);
   await copyFile(resultsSchemaPath, schemaCopy).catch((error: unknown) => {

@@ -54,6 +54,17 @@ export interface GuestManifest {
   /** Governor, boost, SMT siblings, isolation and load of the pinned CPUs, with warnings. */
   hostConditions?: HostConditions;
   boots: BootManifest[];
+  /**
+   * Set when the guest's anatomy boot (docs/anatomy.md) wrote its document, guests/<name>/anatomy.json:
+   * a raw input of the reports from then on. Absent when none was asked for, or it failed.
+   */
+  anatomy?: GuestAnatomy;
+}
+
+/** What the manifest says of a guest's anatomy document, checked when the document is read. */
+export interface GuestAnatomy {
+  /** The document's `metrics`: one per benchmark the anatomy boot matched a region to. */
+  metrics: number;
 }
 
 /** Why a run stopped before its end: set when a signal stopped it, cleared when it is resumed. */

@@ -11,13 +11,16 @@ export interface RawInput {
 }
 
 /**
- * The files regenerateRunFiles reads from a run directory, named by its manifest. Both archive and
+ * The files regenerateRunFiles reads from a run directory, named by its manifest: the manifest, the
+ * results, the config copy, each boot's data channel, and each anatomy document the manifest records. Both archive and
  * verify check these paths before anything reads them: an archive's manifest is not to be trusted
  * to name only files inside it.
  */
 export function rawInputs(manifest: Manifest): RawInput[] {
   const inputs: RawInput[] = [{ path: 'manifest.json' }, { path: 'results.json' }, { path: manifest.config?.copy ?? 'config.yaml' }];
   for (const guest of manifest.guests ?? []) {
+    // Every document the manifest records is read (report/anatomy-input.ts), whatever the guest's boots.
+    if (guest.anatomy) inputs.push({ path: anatomyPath(guest.name) });
     // The same guests regenerateRunFiles reads boots of.
     if (guest.status === 'skipped' || !guest.accel) continue;
     for (const boot of guest.boots) {
@@ -25,6 +28,11 @@ export function rawInputs(manifest: Manifest): RawInput[] {
     }
   }
   return inputs;
+}
+
+/** Where a guest's anatomy document lies in the run directory (docs/anatomy.md). */
+export function anatomyPath(guest: string): string {
+  return `guests/${guest}/anatomy.json`;
 }
 
 /** Whether a path stays inside the folder it is relative to: no absolute path, no `..`, no empty or `.` part. */

@@ -147,6 +147,15 @@ export function addHostWarning(entry: GuestManifest, warning: string): void {
   entry.hostConditions?.warnings.push(warning);
 }
 
+/**
+ * The guest's anatomy document was written (its metric count), or there is none (undefined): an
+ * anatomy boot that failed, or one run again, must not leave the manifest naming an older document.
+ */
+export function recordAnatomy(entry: GuestManifest, metrics: number | undefined): void {
+  if (metrics === undefined) delete entry.anatomy;
+  else entry.anatomy = { metrics };
+}
+
 /** A boot that has just run, after the guest's earlier ones. */
 export function addBoot(entry: GuestManifest, boot: BootManifest): void {
   entry.boots.push(boot);

@@ -8,6 +8,7 @@ import type { BootStream } from '../../harness/analysis/figure-samples.js';
 import { writeRunOutputs } from '../../harness/report/write.js';
 import { readDataChannel } from '../../harness/wire/data-channel.js';
 import { sampleStream } from '../wire/encode.js';
+import type { AnatomyDocument } from '../../harness/analysis/anatomy.js';
 
 export const SYNTHETIC_RUN_ID = '2026-01-02T03-04-05Z-synthetic-abc123';
 
@@ -19,9 +20,13 @@ function values(boot: number): number[] {
 /**
  * A run directory as the runner would leave it after one Linux guest booted twice under
  * tcg-icount, built without QEMU: data.bin from the test wire encoder, the reports written by the
- * runner's own writer from figures computed the runner's way, so regenerating them matches.
+ * runner's own writer from figures computed the runner's way, so regenerating them matches. With
+ * `anatomy`, the guest has that anatomy document too, recorded in the manifest.
  */
-export async function writeSyntheticRun(root: string, options: { complete?: boolean; os?: 'linux' | 'linux-disk' } = {}): Promise<string> {
+export async function writeSyntheticRun(
+  root: string,
+  options: { complete?: boolean; os?: 'linux' | 'linux-disk'; anatomy?: AnatomyDocument } = {},
+): Promise<string> {
   // `linux-disk`: a run from before os, reach and variant were kept apart, which recorded the
   // earlier spelling in its config copy and manifest (the payload's STREAM_BEGIN says linux either way).
   const os = options.os ?? 'linux';
@@ -83,9 +88,12 @@ export async function writeSyntheticRun(root: string, options: { complete?: bool
         qemuVersion: 'QEMU emulator version 7.2.0',
         provenance: { kernelPackage: 'linux-image-test', kernelSha256: 'ab'.repeat(32) },
         boots,
+        ...(options.anatomy ? { anatomy: { metrics: options.anatomy.metrics.length } } : {}),
       },
     ],
   };
+  // As the anatomy boot writes it (harness/executor/run-guest.ts), before the reports that read it.
+  if (options.anatomy) await writeFile(join(runDir, 'guests', 'linux', 'anatomy.json'), `${JSON.stringify(options.anatomy, null, 1)}\n`);
   const figures = guestFigures({ name: 'linux', os }, 'tcg-icount', streams, config);
   await writeRunOutputs(runDir, {
     manifest,

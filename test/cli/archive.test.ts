@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { projectRoot } from '../../harness/paths.js';
 import { writeSyntheticRun } from '../archive/synthetic-run.js';
 import { flipByte, tamper } from '../archive/tamper.js';
+import { linuxAnatomy } from '../report/anatomy-fixture.js';
 
 // The package's own bin, as `npx harness` runs it (npm test compiles dist/ first).
 const harness = (args: string[]) => execa('node', [join(projectRoot, 'bin', 'harness.js'), ...args], { reject: false, cwd: projectRoot });
@@ -43,6 +44,19 @@ describe('harness archive / verify CLI', function () {
     expect(verified.exitCode).to.equal(1);
     expect(verified.stdout).to.match(/^samples\.csv +FAILED: mismatch +FAILED: differs from line \d+$/m);
     expect(verified.stderr).to.match(/^harness: expected every file of .*tampered\.tar\.gz to verify, got 2 failures:\n {2}samples\.csv: checksum mismatch/);
+  });
+
+  it('harness report regenerates the reports of a run with an anatomy document byte-identical, and archive and verify carry it', async () => {
+    const dir = await writeSyntheticRun(join(root, 'anatomy'), { anatomy: linuxAnatomy() });
+    const reported = await harness(['report', dir]);
+    expect(reported.exitCode, reported.stderr).to.equal(0);
+    for (const file of ['report.md', 'report.html', 'results.json']) expect(reported.stdout).to.include(`${file}: unchanged\n`);
+    const archived = await harness(['archive', dir]);
+    expect(archived.exitCode, archived.stderr).to.equal(0);
+    const verified = await harness(['verify', `${dir}.tar.gz`]);
+    expect(verified.exitCode, verified.stderr).to.equal(0);
+    expect(verified.stdout).to.match(/^guests\/linux\/anatomy\.json +ok$/m);
+    expect(verified.stdout).to.match(/^report\.md +ok +byte-identical$/m);
   });
 
   it('exits 1 with expected and got for a directory that is not a run', async () => {

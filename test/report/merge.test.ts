@@ -6,6 +6,7 @@ import { mergeRuns, type MergeSource } from '../../harness/report/merge.js';
 import type { RunData } from '../../harness/report/regenerate.js';
 import type { Accel } from '../../harness/units.js';
 import { resultEntry } from '../support/result-entry.js';
+import { gnumachAnatomy } from './anatomy-fixture.js';
 
 function run(runId: string, guests: { name: string; accel: Accel }[], bootstrap = { resamples: 500, seed: 1 }): RunData {
   const manifestGuests: GuestManifest[] = guests.map(({ name, accel }) => ({
@@ -37,6 +38,8 @@ function run(runId: string, guests: { name: string; accel: Accel }[], bootstrap 
     config,
     doc,
     streams: guests.map(({ name }) => ({ guest: name, boot: 1, stream: { info: {}, benchmarks: [], skipped: [], failed: [], peers: [], complete: true } })),
+    // Each guest has an anatomy document: a merge keeps those of the guests it takes.
+    anatomy: guests.map(({ name }) => ({ ...gnumachAnatomy(), guest: name })),
   };
 }
 
@@ -62,6 +65,7 @@ describe('merging runs into one report', () => {
     expect(input.doc.results.map((r) => r.guest)).to.deep.equal(['linux', 'sel4']);
     expect(input.doc.skipped.map((s) => s.guest)).to.deep.equal(['linux', 'sel4']);
     expect(input.streams.map((s) => s.guest)).to.deep.equal(['linux', 'sel4']);
+    expect(input.anatomy?.map((d) => d.guest)).to.deep.equal(['linux', 'sel4']);
     expect(input.manifests.map((m) => m.guests.map((g) => g.name))).to.deep.equal([['linux'], ['sel4']]);
     expect(from).to.deep.equal([
       { dir: '/runs/a', runId: 'a', guests: ['linux'] },

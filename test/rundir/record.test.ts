@@ -9,6 +9,7 @@ import {
   markInterrupted,
   markResumed,
   recordAccel,
+  recordAnatomy,
   recordGuestSetup,
   recordHostConditions,
   setJobState,
@@ -115,5 +116,13 @@ describe('the run record: the manifest changed through named operations', () => 
     const m = manifest();
     recordAccel(m, 'tcg-icount', 'no /dev/kvm');
     expect(m.accel).to.deep.equal({ requested: 'auto', chosen: 'tcg-icount', reason: 'no /dev/kvm' });
+  });
+
+  it('an anatomy document is recorded with its metric count, and dropped when there is none (again)', () => {
+    const entry = guestEntry({ name: 'gnumach', os: 'gnumach', vcpus: 1 });
+    recordAnatomy(entry, 7);
+    expect(entry.anatomy).to.deep.equal({ metrics: 7 });
+    recordAnatomy(entry, undefined);
+    expect(entry).not.to.have.property('anatomy');
   });
 });

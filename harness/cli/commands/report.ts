@@ -52,6 +52,7 @@ export function registerReport(program: Command): void {
           streams: data.streams,
           bootstrap: data.config.bootstrap,
           baseline: opts.baseline ?? data.config.report.baseline,
+          anatomy: data.anatomy,
         });
         process.stdout.write(`${(await writeFiles(data.dir, files)).join('\n')}\nreports regenerated from raw data in ${data.dir}\n`);
         return;

@@ -6,6 +6,8 @@ import { crossOsTermsNote, TERMS_HEADERS, TERMS_INTRO, termsRow } from '../terms
 import type { ResultsDocument } from '../../analysis/results.js';
 import { guestColors } from './chart-theme.js';
 import { crossOsSection } from './cross-os-section.js';
+import { ANATOMY_SECTION_ID, anatomySection } from './anatomy-section.js';
+import type { AnatomyDocument } from '../../analysis/anatomy.js';
 import { environmentFacts, GUEST_ENVIRONMENT_HEADERS, guestEnvironmentRow } from './environment.js';
 import { escapeHtml, inlineMarkdown } from './escape.js';
 import { guestSection, slug } from './guest-section.js';
@@ -22,6 +24,8 @@ export interface HtmlReportInput {
   crossOs: readonly CrossOsTable[];
   /** The run's manifest, or each source run's for a merged report. */
   manifests: readonly Manifest[];
+  /** The guests' anatomy documents; absent is the same as none. */
+  anatomy?: readonly AnatomyDocument[];
 }
 
 /** report.md's terms of comparison, as a table. */
@@ -40,6 +44,23 @@ function termsSection(context: ReportContext): string {
   ].join('\n');
 }
 
+/** The page's sections, in order, as [id, label]: only those the report has. */
+function tableOfContents(input: HtmlReportInput, guests: readonly { id: string; name: string }[]): [string, string][] {
+  const { doc, context, crossOs } = input;
+  const ifAny = (count: number, id: string, label: string): [string, string][] => (count > 0 ? [[id, label]] : []);
+  return [
+    ...ifAny(context.guests.length, 'terms', 'Terms of comparison'),
+    ...ifAny(crossOs.length, 'across-systems', 'Across systems'),
+    ...ifAny(input.anatomy?.length ?? 0, ANATOMY_SECTION_ID, 'Cost anatomy'),
+    ['environment', 'Environment'],
+    ['methodology', 'Methodology'],
+    ...guests.map((g): [string, string] => [g.id, g.name]),
+    ...ifAny((doc.peers ?? []).length, 'peers', 'Peer cross-check'),
+    ...ifAny(doc.skipped.length, 'skipped', 'Skipped'),
+    ...ifAny(doc.failed.length, 'failed', 'Failed'),
+  ];
+}
+
 /**
  * Nothing may be fetched: the file is self-contained (styles and SVGs inline, no scripts), and
  * this policy makes a browser refuse any request it would otherwise make.
@@ -53,6 +74,7 @@ const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'";
  */
 export async function reportHtml(input: HtmlReportInput): Promise<string> {
   const { doc, context, figures, crossOs, manifests } = input;
+  const anatomy = input.anatomy ?? [];
   const merged = context.mergedFrom.length > 0;
   const colors = guestColors([...context.guests.map((g) => g.name), ...figures.map((f) => f.entry.guest)]);
   const guests = [];
@@ -69,16 +91,7 @@ export async function reportHtml(input: HtmlReportInput): Promise<string> {
       ),
     });
   }
-  const toc = [
-    ...(context.guests.length > 0 ? [['terms', 'Terms of comparison']] : []),
-    ...(crossOs.length > 0 ? [['across-systems', 'Across systems']] : []),
-    ['environment', 'Environment'],
-    ['methodology', 'Methodology'],
-    ...guests.map((g) => [g.id, g.name]),
-    ...((doc.peers ?? []).length > 0 ? [['peers', 'Peer cross-check']] : []),
-    ...(doc.skipped.length > 0 ? [['skipped', 'Skipped']] : []),
-    ...(doc.failed.length > 0 ? [['failed', 'Failed']] : []),
-  ];
+  const toc = tableOfContents(input, guests);
   const environment = [
     '<section id="environment">',
     '<h2>Environment</h2>',
@@ -104,9 +117,10 @@ export async function reportHtml(input: HtmlReportInput): Promise<string> {
     ...(doc.complete ? [] : ['<p class="banner"><strong>Incomplete run:</strong> some guests or benchmarks did not finish (see below).</p>']),
     '<p>Figures are per operation, after subtracting the timer overhead once per sample (measured in the guest: the smallest of many timed windows with nothing in them, or on seL4 with a NOP in place of the system call; see docs/metrics.md). ' +
       'The 95% CI is a bootstrap interval of the median; with several boots, a hierarchical one (boots, then samples within boots). See docs/methodology.md.</p>',
-    `<nav class="toc">${toc.map(([href, label]) => `<a href="#${href}">${escapeHtml(label!)}</a>`).join('')}</nav>`,
+    `<nav class="toc">${toc.map(([href, label]) => `<a href="#${href}">${escapeHtml(label)}</a>`).join('')}</nav>`,
     termsSection(context),
     await crossOsSection(crossOs, colors, crossOsTermsNote(termsByGuest(context))),
+    anatomySection(anatomy),
     ...environment,
     ...methodology,
     ...guests.map((g) => g.html),

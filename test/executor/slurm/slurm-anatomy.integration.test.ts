@@ -80,5 +80,8 @@ describe('@guest harness run --executor slurm --anatomy on a real single-node Sl
     expect(doc.metrics.map((m) => m.metric)).to.deep.equal(['ipc.roundtrip.machmsg.thread.same']);
     expect(await exists(join(guestDir, 'anatomy-boot', 'anatomy.json')), "the plugin's own JSON").to.equal(true);
     expect(await exists(join(runDir, 'jobs', 'gnumach.s2', 'guests', 'gnumach', 'anatomy.json')), 'left in the job directory').to.equal(false);
+    // The run's manifest names the document, so the reports read it.
+    expect(manifest.guests.find((g) => g.name === 'gnumach')!.anatomy).to.deep.equal({ metrics: 1 });
+    expect(await readFile(join(runDir, 'report.md'), 'utf8')).to.contain('## Cost anatomy');
   });
 });
