@@ -25,7 +25,8 @@
  * in between stay inside the window and the others lie outside every window. The cycle is the
  * begin mark's sixth byte (the displacement's second): P << 4 | A << 2 | B, so 1 <= P <= 15 and
  * 0 <= A < B <= 3, B < P; 0 (hb_anatomy_begin's byte) means P = 2, A = 0, B = 1. It is a byte of
- * the instruction, so the arguments must be constants (hence a macro, not a function).
+ * the instruction, so the arguments must be constants (hence a macro, not a function; it refuses
+ * a cycle out of those bounds at compile time).
  *
  * hb_anatomy_end_if(cond) ends the region inside a loop, where the loop runs further than its
  * samples (seL4's one-way reply needs one Call more). Without HB_ANATOMY it is nothing at all, not
@@ -41,11 +42,15 @@
 #define HB_ANATOMY_CYCLE(p, a, b) ((p) << 4 | (a) << 2 | (b))
 
 #ifdef HB_ANATOMY
-#define hb_anatomy_begin_cycle(p, a, b)                                                              \
-	__asm__ __volatile__(".byte 0x0f, 0x1f, 0x84, 0x00, 0x01, %c0, 0x42, 0x48"                   \
-			     :                                                                       \
-			     : "n"(HB_ANATOMY_CYCLE(p, a, b))                                        \
-			     : "memory")
+#define hb_anatomy_begin_cycle(p, a, b)                                                                  \
+	do {                                                                                             \
+		_Static_assert((p) >= 1 && (p) <= 15 && 0 <= (a) && (a) < (b) && (b) <= 3 && (b) < (p),   \
+			       "hb_anatomy_begin_cycle: 1 <= P <= 15, 0 <= A < B <= 3, B < P");           \
+		__asm__ __volatile__(".byte 0x0f, 0x1f, 0x84, 0x00, 0x01, %c0, 0x42, 0x48"               \
+				     :                                                                   \
+				     : "n"(HB_ANATOMY_CYCLE(p, a, b))                                    \
+				     : "memory");                                                        \
+	} while (0)
 
 static inline __attribute__((always_inline)) void hb_anatomy_begin(void)
 {
