@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "anatomy.h"
 #include "minix_bench.h"
 #include "timer.h"
 
@@ -302,6 +303,8 @@ static int initiate(struct hb_run *r, int wfd, int rfd)
 	for (i = 0; i < r->warmup + r->iterations; i++) {
 		uint64_t t0, t1;
 
+		if (i == r->warmup)
+			hb_anatomy_begin();
 		pipe_op_prepare(&wr);
 		pipe_op_prepare(&rd);
 		c = 0;
@@ -313,6 +316,7 @@ static int initiate(struct hb_run *r, int wfd, int rfd)
 		if (i >= r->warmup)
 			r->samples[i - r->warmup] = t1 - t0;
 	}
+	hb_anatomy_end();
 	return 0;
 }
 

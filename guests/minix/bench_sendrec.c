@@ -25,6 +25,7 @@
 #include <minix/ipcconst.h> /* SEND, RECEIVE, SENDREC, NOTIFY, SENDNB, SENDA, IPCVEC_INTR */
 #include <minix/rs.h>   /* minix_rs_lookup() */
 
+#include "anatomy.h"
 #include "hb_service.h"
 #include "minix_bench.h"
 #include "timer.h"
@@ -97,6 +98,7 @@ int hb_bench_sendrec(const struct hb_bench *b, struct hb_run *r)
 		if (rc != 0 || m.m_type != HB_SVC_REPLY)
 			return sendrec_failed(r, rc, m.m_type);
 	}
+	hb_anatomy_begin();
 	for (i = 0; i < r->iterations; i++) {
 		uint64_t t0, t1;
 
@@ -108,6 +110,7 @@ int hb_bench_sendrec(const struct hb_bench *b, struct hb_run *r)
 			return sendrec_failed(r, rc, m.m_type);
 		r->samples[i] = t1 - t0;
 	}
+	hb_anatomy_end();
 	return 0;
 }
 
@@ -128,6 +131,8 @@ int hb_bench_getpid(const struct hb_bench *b, struct hb_run *r)
 	for (i = 0; i < r->warmup + r->iterations; i++) {
 		uint64_t t0, t1;
 
+		if (i == r->warmup)
+			hb_anatomy_begin();
 		memset(&m, 0, sizeof m);
 		m.m_type = PM_GETPID;
 		t0 = hb_timer_now();
@@ -138,6 +143,7 @@ int hb_bench_getpid(const struct hb_bench *b, struct hb_run *r)
 		if (i >= r->warmup)
 			r->samples[i - r->warmup] = t1 - t0;
 	}
+	hb_anatomy_end();
 	return 0;
 }
 
@@ -175,6 +181,8 @@ int hb_bench_ebadcall(const struct hb_bench *b, struct hb_run *r)
 		int call = HB_IPC_NO_CALL;
 		message *mp = &m;
 
+		if (i == r->warmup)
+			hb_anatomy_begin();
 		rc = PM_PROC_NR;
 		t0 = hb_timer_now();
 		/* As the _intr stubs: the kernel keeps every register but eax (the result). */
@@ -183,6 +191,7 @@ int hb_bench_ebadcall(const struct hb_bench *b, struct hb_run *r)
 		if (i >= r->warmup)
 			r->samples[i - r->warmup] = t1 - t0;
 	}
+	hb_anatomy_end();
 	/* The kernel returns its errors negated; without _SYSTEM <errno.h> has them positive. */
 	if (rc != -EBADCALL)
 		return hb_run_fail(r, "IPC trap with no call: not EBADCALL", rc < 0 ? -rc : rc);

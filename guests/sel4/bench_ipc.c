@@ -51,6 +51,23 @@ int hb_bench_objects_init(char *why, size_t why_size)
 static volatile uint64_t server_before, server_after;
 
 /*
+ * The anatomy region's begin mark (anatomy.h). In the one-way variants both threads read the
+ * timer, four reads a round: the client's before its Call, the server's as its ReplyRecv returns
+ * with that Call, the server's before its next ReplyRecv (the reply), the client's after the Call.
+ * The Call's sample spans reads 0 to 1, the reply's 2 to 3 (taken one Call later, but its reads are
+ * of this round). The round trip's server reads no timer, so its reads pair up as usual.
+ */
+static inline __attribute__((always_inline)) void anatomy_begin(enum hb_ipc_kind kind)
+{
+	if (kind == HB_IPC_ONEWAY_CALL)
+		hb_anatomy_begin_cycle(4, 0, 1);
+	else if (kind == HB_IPC_ONEWAY_REPLY)
+		hb_anatomy_begin_cycle(4, 2, 3);
+	else
+		hb_anatomy_begin();
+}
+
+/*
  * The client's Calls. A Call's one-way sample is the server's `after` less the client's `before`
  * of that Call. A ReplyRecv's is the client's `after` of a Call less the server's `before` of the
  * reply to it, which the server stores only when its ReplyRecv returns with the next Call: so
@@ -67,8 +84,13 @@ static inline __attribute__((always_inline)) void client_calls(const int rdtscp,
 		uint64_t k = i, sample;
 
 		if (i == r->warmup)
-			hb_anatomy_begin();
+			anatomy_begin(x->kind);
 		hb_sel4_timed(rdtscp, 0, seL4_SysCall, ipc_ep, 0, NULL, &w);
+		/*
+		 * The region ends with the last kept sample's reads, before the Call made for the reply
+		 * variant's last sample: one window a sample in every variant.
+		 */
+		hb_anatomy_end_if(i + 1 == rounds);
 		if (x->kind == HB_IPC_ONEWAY_CALL) {
 			sample = server_after - w.before;
 		} else if (x->kind == HB_IPC_ONEWAY_REPLY) {
@@ -83,7 +105,6 @@ static inline __attribute__((always_inline)) void client_calls(const int rdtscp,
 		if (k >= r->warmup && k < rounds)
 			r->samples[k - r->warmup] = sample;
 	}
-	hb_anatomy_end();
 }
 
 static int ipc_client(void *arg)

@@ -39,6 +39,14 @@ const metric: JSONSchemaType<AnatomyMetric> = {
     index: count,
     ended: { type: 'boolean' },
     timerReads: count,
+    // The begin mark's cycle (absent from a plugin older than it: PAIRED_READS).
+    cycle: {
+      type: 'object',
+      properties: { reads: { type: 'integer', minimum: 1 }, open: count, close: count },
+      required: ['reads', 'open', 'close'],
+      additionalProperties: false,
+      nullable: true,
+    },
     windows: count,
     instructions: count,
     user: count,

@@ -18,6 +18,22 @@ export interface AnatomyBlock {
   symbol?: string;
 }
 
+/**
+ * Which of a region's user-mode timer reads bound its windows (the begin mark's cycle,
+ * guests/common/anatomy.h): the reads come in cycles of `reads`, counted from the region's first,
+ * and each cycle's read `open` opens the window that its read `close` closes. { reads: 2, open: 0,
+ * close: 1 } where only the measuring thread reads the timer; { reads: 4, open: 0 or 2, close: 1 or
+ * 3 } in a one-way IPC, where both do (client, server, server, client).
+ */
+export interface AnatomyCycle {
+  reads: number;
+  open: number;
+  close: number;
+}
+
+/** The cycle of a region whose begin mark names none: every two reads one window. */
+export const PAIRED_READS: AnatomyCycle = { reads: 2, open: 0, close: 1 };
+
 /** One marked region: one benchmark's timed loop, in the order the payload ran them. */
 export interface AnatomyRegion {
   index: number;
@@ -25,6 +41,8 @@ export interface AnatomyRegion {
   ended: boolean;
   /** User-mode timer reads inside the region. */
   timerReads: number;
+  /** Which reads bound the windows; absent from a plugin older than the cycle, which paired them (PAIRED_READS). */
+  cycle?: AnatomyCycle;
   /** Timed windows: one per sample. */
   windows: number;
   /** Everything below counts only what executed while a window was open. */
@@ -36,7 +54,7 @@ export interface AnatomyRegion {
   transitions: Record<TransitionKind, number>;
   /** Each distinct window size (instructions, timer reads included) with how many windows had it, smallest first. */
   windowSizes: [number, number][];
-  /** The blocks with the most instructions, most first. */
+  /** Every block executed inside a window (at most the plugin's `top` of them when it was given one), most instructions first. */
   blocks: AnatomyBlock[];
 }
 

@@ -1,7 +1,7 @@
-import type { AnatomyReport } from '../analysis/anatomy.js';
+import { PAIRED_READS, type AnatomyReport } from '../analysis/anatomy.js';
 
-export { instructionsPerWindow, windowMedian, TRANSITION_KINDS } from '../analysis/anatomy.js';
-export type { AnatomyBlock, AnatomyRegion, AnatomyReport, TransitionKind } from '../analysis/anatomy.js';
+export { instructionsPerWindow, windowMedian, PAIRED_READS, TRANSITION_KINDS } from '../analysis/anatomy.js';
+export type { AnatomyBlock, AnatomyCycle, AnatomyRegion, AnatomyReport, TransitionKind } from '../analysis/anatomy.js';
 
 /** Parses and checks the plugin's output (the types: harness/analysis/anatomy.ts). */
 export function parseAnatomyReport(text: string): AnatomyReport {
@@ -9,5 +9,7 @@ export function parseAnatomyReport(text: string): AnatomyReport {
   if (doc.plugin !== 'anatomy' || doc.format !== 1 || !Array.isArray(doc.regions)) {
     throw new Error(`expected the anatomy plugin's JSON (plugin "anatomy", format 1, regions), got ${text.slice(0, 80)}`);
   }
+  // A plugin from before the cycle paired every two reads, which is what its absence means.
+  for (const region of doc.regions) region.cycle ??= { ...PAIRED_READS };
   return doc;
 }

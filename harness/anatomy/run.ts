@@ -11,15 +11,14 @@ import { buildAnatomyPlugin, type BuiltPlugin } from './plugin-build.js';
 import type { AnatomyDocument, AnatomyMetric, AnatomyReport } from '../analysis/anatomy.js';
 import { parseAnatomyReport } from './report.js';
 
-/** The -plugin argument that loads the plugin for a guest read as `target` says, writing its JSON to outFile. */
-export function anatomyPluginArgs(target: AnatomyTarget, pluginPath: string, outFile: string, top = 64): string[] {
-  const args = [
-    `file=${escapeOptionValue(pluginPath)}`,
-    `out=${escapeOptionValue(outFile)}`,
-    `bits=${target.bits}`,
-    `kernel=${target.kernelBase}`,
-    `top=${top}`,
-  ];
+/**
+ * The -plugin argument that loads the plugin for a guest read as `target` says, writing its JSON to
+ * outFile. Without `top` the plugin writes every block executed inside a window: the host names them
+ * by symbol and sums them per function, which a top few would leave short.
+ */
+export function anatomyPluginArgs(target: AnatomyTarget, pluginPath: string, outFile: string, top?: number): string[] {
+  const args = [`file=${escapeOptionValue(pluginPath)}`, `out=${escapeOptionValue(outFile)}`, `bits=${target.bits}`, `kernel=${target.kernelBase}`];
+  if (top !== undefined) args.push(`top=${top}`);
   return ['-plugin', args.join(',')];
 }
 

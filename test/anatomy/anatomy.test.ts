@@ -2,8 +2,9 @@ import { expect } from 'chai';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runAnatomyBoot, type AnatomyBoot } from '../../harness/anatomy/run.js';
-import { instructionsPerWindow, parseAnatomyReport, windowMedian } from '../../harness/anatomy/report.js';
-import type { AnatomyDocument } from '../../harness/analysis/anatomy.js';
+import { instructionsPerWindow, PAIRED_READS, parseAnatomyReport, windowMedian } from '../../harness/anatomy/report.js';
+import type { AnatomyCycle, AnatomyDocument } from '../../harness/analysis/anatomy.js';
+import { SEL4_BUILD_DIR_ENV } from '../../harness/guests/sel4/adapter.js';
 import type { ResultEntry } from '../../harness/analysis/results.generated.js';
 import { loadConfig } from '../../harness/config/index.js';
 import { adapterFor } from '../../harness/guests/registry.js';
@@ -43,13 +44,26 @@ async function compare(guest: Record<string, unknown>, metrics: string[]): Promi
   return { boot, timed, dir };
 }
 
+/**
+ * The one-way IPC benchmarks, where both threads read the timer (four reads a round: client,
+ * server, server, client) and a sample spans the first two or the last two.
+ */
+const cycles: Record<string, AnatomyCycle> = {
+  'ipc.oneway.machmsg.thread.same': { reads: 4, open: 0, close: 1 },
+  'ipc.oneway.machmsgreply.thread.same': { reads: 4, open: 2, close: 3 },
+  'ipc.oneway.sel4call.thread.same': { reads: 4, open: 0, close: 1 },
+  'ipc.oneway.sel4reply.thread.same': { reads: 4, open: 2, close: 3 },
+};
+
 function check(boot: AnatomyBoot, timed: Map<string, ResultEntry>, metrics: string[], severalPaths: string[] = []): void {
   expect(boot.report.unbalancedMarks).to.equal(0);
   expect(boot.metrics.map((m) => m.metric)).to.have.members(metrics);
   for (const m of boot.metrics) {
     const t = timed.get(m.metric)!;
+    // One window a sample; every sample's cycle of reads (two, four where both threads read) inside the region.
     expect(m.windows, m.metric).to.equal(BENCHMARKS.iterations);
-    expect(m.timerReads, m.metric).to.equal(2 * BENCHMARKS.iterations);
+    expect(m.timerReads, m.metric).to.equal(m.cycle!.reads * BENCHMARKS.iterations);
+    expect(m.cycle, m.metric).to.deep.equal(cycles[m.metric] ?? PAIRED_READS);
     expect(m.user + m.kernel, m.metric).to.equal(m.instructions);
     const raw = t.median * t.opsPerSample + t.timerOverhead.subtracted;
     console.log(
@@ -89,14 +103,41 @@ describe('@guest the anatomy plugin on real guests, against the timed medians (t
     expect(pipe!.transitions.syscall / pipe!.windows).to.be.at.least(2);
   });
 
-  it('GNU Mach: syscall.null and ipc.roundtrip.machmsg.thread.same', async () => {
-    const metrics = ['syscall.null', 'ipc.roundtrip.machmsg.thread.same'];
+  it('GNU Mach: syscall.null, ipc.roundtrip.machmsg.thread.same and the one-way halves', async () => {
+    const metrics = ['syscall.null', 'ipc.roundtrip.machmsg.thread.same', 'ipc.oneway.machmsg.thread.same', 'ipc.oneway.machmsgreply.thread.same'];
     const { boot, timed, dir } = await compare({ name: 'gnumach', os: 'gnumach', vcpus: 1, pin: [0], memoryMiB: 256 }, metrics);
     dirs.push(dir);
     check(boot, timed, metrics);
     // Each trap is one lcall through the call gate.
     const trap = boot.metrics.find((m) => m.metric === 'syscall.null')!;
     expect(trap.transitions.lcall / trap.windows).to.equal(1);
+    // A one-way window holds one trap of each side: the client's request (or the server's reply) entering, the other's returning.
+    for (const metric of ['ipc.oneway.machmsg.thread.same', 'ipc.oneway.machmsgreply.thread.same']) {
+      const half = boot.metrics.find((m) => m.metric === metric)!;
+      expect(half.transitions.lcall / half.windows, metric).to.equal(1);
+    }
+  });
+
+  it('seL4: the system calls, the round trip and the one-way halves', async function () {
+    const buildDir = process.env[SEL4_BUILD_DIR_ENV];
+    if (!buildDir) {
+      console.log(`      (skipped: ${SEL4_BUILD_DIR_ENV} is not set; point it at a seL4 kernel build directory, see docs/guests/sel4.md)`);
+      this.skip();
+    }
+    const metrics = [
+      'syscall.null',
+      'syscall.null.nbsendnull',
+      'ipc.roundtrip.sel4call.thread.same',
+      'ipc.oneway.sel4call.thread.same',
+      'ipc.oneway.sel4reply.thread.same',
+      'ctxswitch.yield',
+    ];
+    const { boot, timed, dir } = await compare({ name: 'sel4', os: 'sel4', vcpus: 1, pin: [0], memoryMiB: 512, image: { buildDir } }, metrics);
+    dirs.push(dir);
+    check(boot, timed, metrics);
+    // Every window enters the kernel once per system call in it: one, or two in a round trip and a yield ping-pong.
+    const call = boot.metrics.find((m) => m.metric === 'ipc.oneway.sel4call.thread.same')!;
+    expect(call.transitions.syscall / call.windows).to.equal(1);
   });
 
   it('`anatomy: true`: one more boot after the timed ones, its JSON in the run directory, the figures unchanged', async () => {

@@ -13,6 +13,7 @@ function region(index: number, sizes: [number, number][], ended = true): Anatomy
     index,
     ended,
     timerReads: 2 * windows,
+    cycle: { reads: 2, open: 0, close: 1 },
     windows,
     instructions,
     user: 7 * windows,
@@ -65,6 +66,16 @@ describe('the anatomy plugin report', () => {
     expect(() => matchRegions(report, [bench('syscall.null')])).to.throw(/one marked region per benchmark \(1\), got 2/);
   });
 
+  it('reads the cycle of timer reads each region was given, and takes a region without one as pairing them', () => {
+    const oneway = { ...region(0, [[1606, 2]]), timerReads: 8, cycle: { reads: 4, open: 0, close: 1 } };
+    const { cycle: _, ...older } = region(1, [[437, 2]]);
+    const doc = { plugin: 'anatomy', format: 1, bits: 32, kernelBase: '0xc0000000', unbalancedMarks: 0, regions: [oneway, older] };
+    expect(parseAnatomyReport(JSON.stringify(doc)).regions.map((r) => r.cycle)).to.deep.equal([
+      { reads: 4, open: 0, close: 1 },
+      { reads: 2, open: 0, close: 1 },
+    ]);
+  });
+
   it("refuses a document that is not the plugin's", () => {
     expect(() => parseAnatomyReport('{"regions": []}')).to.throw(/anatomy plugin's JSON/);
   });
@@ -72,7 +83,7 @@ describe('the anatomy plugin report', () => {
   it('gives the plugin the decoding and kernel base of the guest OS, escaping commas in paths', () => {
     expect(anatomyPluginArgs(gnumachAdapter.anatomy!, '/c/anatomy.so', '/r,x/anatomy.json')).to.deep.equal([
       '-plugin',
-      'file=/c/anatomy.so,out=/r,,x/anatomy.json,bits=32,kernel=0xc0000000,top=64',
+      'file=/c/anatomy.so,out=/r,,x/anatomy.json,bits=32,kernel=0xc0000000',
     ]);
     expect(anatomyPluginArgs(linuxAdapter.anatomy!, '/p.so', '/o.json', 8)[1]).to.equal('file=/p.so,out=/o.json,bits=64,kernel=0xffff800000000000,top=8');
     expect(minixAdapter.anatomy).to.equal(undefined);

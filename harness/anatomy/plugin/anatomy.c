@@ -2,10 +2,15 @@
  * The cost-anatomy TCG plugin (docs/anatomy.md): where a benchmark's instructions go.
  *
  * The payloads mark each benchmark's timed loop with two 8-byte NOPs (guests/common/anatomy.h):
- * 0f 1f 84 00 01 00 42 48 begins a region, ...02... ends it. Inside a region every user-mode timer
- * read (rdtscp 0f 01 f9, rdtsc 0f 31) toggles a window open or closed: the payloads read the timer
- * at each window's start and end. Kernel timer reads (Linux's sched_clock reads the TSC when it
- * schedules) are not the payload's and toggle nothing. While a window is open the plugin counts
+ * 0f 1f 84 00 01 CC 42 48 begins a region, 0f 1f 84 00 02 00 42 48 ends it. Inside a region the
+ * user-mode timer reads (rdtscp 0f 01 f9, rdtsc 0f 31) open and close the windows: the payloads
+ * read the timer at each sample's start and end. Which reads do is the begin mark's cycle byte CC
+ * (P << 4 | A << 2 | B): the reads come in cycles of P, counted from the region's first, and each
+ * cycle's read A opens a window that its read B closes. 00 means P = 2, A = 0, B = 1 (every read
+ * toggles): only the measuring thread reads the timer. A one-way IPC, where the partner reads it too
+ * (client, server, server, client), says P = 4 and A, B = 0, 1 or 2, 3; reads between A and B stay
+ * inside the window. Kernel timer reads (Linux's sched_clock reads the TSC when it schedules) are
+ * not the payload's and count for nothing. While a window is open the plugin counts
  * executed instructions (user and kernel apart, by virtual address), memory accesses, privilege
  * transitions by kind, CR3 writes and executions per translation block. At exit it writes one JSON
  * document to the file its `out` argument names.
@@ -16,11 +21,12 @@
  * one callback that counts its executions while a window is open. Under -icount the vCPUs run one
  * at a time (round robin in one thread), so nothing here needs a lock.
  *
- * Arguments (-plugin anatomy.so,out=FILE,bits=64,kernel=0xffff800000000000,top=64):
+ * Arguments (-plugin anatomy.so,out=FILE,bits=64,kernel=0xffff800000000000[,top=N]):
  *   out     the JSON file (required)
  *   bits    64 or 32: how the guest's code decodes (REX prefixes exist only in 64-bit code)
  *   kernel  lowest kernel virtual address; an instruction at or above it is kernel
- *   top     how many translation-block addresses each region's histogram keeps (most instructions first)
+ *   top     at most this many blocks per region in the output (most instructions first); default
+ *           0: every block executed inside a window, for the host to aggregate into functions
  *
  * The QEMU plugin API (version 1, QEMU 7.2) is declared below, as far as this file uses it: Debian
  * ships no qemu-plugin.h.
@@ -87,19 +93,32 @@ enum hb_kind {
 
 static const char *const trans_names[HB_K_NTRANS] = { "syscall", "sysret", "sysenter", "sysexit", "int", "iret", "lcall" };
 
-/* One translation of a block: its address, size and executions while a window was open. */
+/*
+ * A block as the guest ran it: its start address and size, with its executions while a window was
+ * open. Every translation of the same (address, size) shares one, so a block retranslated after a
+ * TB flush or in another address space at the same address is one entry; the same address with
+ * another size (icount ends a block early at an I/O instruction, a page boundary cuts one) is
+ * another, so that executions times size is what ran. The table of them is bounded by the guest's
+ * code that runs, not by how long it runs or how often QEMU retranslates.
+ */
 struct hb_tb {
 	uint64_t vaddr;
 	uint64_t insns;
 	uint64_t execs;
-	struct hb_tb *next;
 };
 
 struct hb_hist {
 	uint64_t vaddr, execs, insns;
 };
 
+/* The reads that bound a window (the begin mark's cycle byte, anatomy.h). */
+struct hb_cycle {
+	unsigned reads, open, close;
+};
+
 struct hb_region {
+	struct hb_cycle cycle;
+	unsigned phase; /* the next user timer read's index in its cycle */
 	uint64_t timer_reads, windows, user, kernel, mem, cr3;
 	uint64_t trans[HB_K_NTRANS];
 	int ended;
@@ -117,13 +136,15 @@ static struct {
 	int bits;
 	uint64_t kernel;
 	size_t top;
-} opt = { NULL, 64, 0xffff800000000000ull, 64 };
+} opt = { NULL, 64, 0xffff800000000000ull, 0 };
 
 static int in_region, window_open;
 static uint64_t snap_user, snap_kernel, snap_mem;
 static struct hb_region *regions;
 static size_t nregions, cap_regions;
-static struct hb_tb *tbs; /* every translation, newest first */
+/* Open addressing, power-of-two capacity, at most half full; the entries never move (QEMU holds them). */
+static struct hb_tb **tbs;
+static size_t ntbs, cap_tbs;
 static uint64_t unbalanced_marks;
 
 static struct hb_region *current(void)
@@ -138,11 +159,10 @@ static enum hb_kind classify(const uint8_t *b, size_t n)
 	size_t i = 0;
 	int rex_w = 0;
 
-	if (n == 8 && b[0] == 0x0f && b[1] == 0x1f && b[2] == 0x84 && b[3] == 0x00 && b[5] == 0x00 &&
-	    b[6] == 0x42 && b[7] == 0x48) {
+	if (n == 8 && b[0] == 0x0f && b[1] == 0x1f && b[2] == 0x84 && b[3] == 0x00 && b[6] == 0x42 && b[7] == 0x48) {
 		if (b[4] == 0x01)
-			return HB_K_BEGIN;
-		if (b[4] == 0x02)
+			return HB_K_BEGIN; /* b[5]: the cycle */
+		if (b[4] == 0x02 && b[5] == 0x00)
 			return HB_K_END;
 	}
 	/* Legacy prefixes, then (64-bit code only) one REX prefix. */
@@ -195,18 +215,23 @@ static enum hb_kind classify(const uint8_t *b, size_t n)
 
 /* ---- regions and windows ---- */
 
-static void window_toggle(void)
+/* A user timer read inside a region: the cycle's read A opens a window, its read B closes it. */
+static void timer_read(void)
 {
 	struct hb_region *r = current();
+	unsigned j = r->phase;
 
 	r->timer_reads++;
-	if (!window_open) {
+	r->phase = (j + 1) % r->cycle.reads;
+	if (j == r->cycle.open) {
 		snap_user = count_user;
 		snap_kernel = count_kernel;
 		snap_mem = count_mem;
 		window_open = 1;
 		return;
 	}
+	if (j != r->cycle.close || !window_open)
+		return;
 	r->user += count_user - snap_user;
 	r->kernel += count_kernel - snap_kernel;
 	r->mem += count_mem - snap_mem;
@@ -247,19 +272,24 @@ static int by_vaddr(const void *a, const void *b)
 	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
 }
 
-/* The region's histogram: executions per block address (translations merged), the top opt.top kept. */
+/*
+ * The region's histogram: executions and instructions per block address (sizes merged), every
+ * block executed inside a window (opt.top of them when it is set), most instructions first.
+ */
 static void collect_histogram(struct hb_region *r)
 {
 	size_t n = 0, k = 0;
 	struct hb_hist *h;
 
-	for (struct hb_tb *t = tbs; t; t = t->next)
-		n += t->execs != 0;
+	for (size_t i = 0; i < cap_tbs; i++)
+		n += tbs[i] && tbs[i]->execs;
 	h = calloc(n ? n : 1, sizeof *h);
 	if (!h)
 		return;
-	for (struct hb_tb *t = tbs; t; t = t->next) {
-		if (!t->execs)
+	for (size_t i = 0; i < cap_tbs; i++) {
+		struct hb_tb *t = tbs[i];
+
+		if (!t || !t->execs)
 			continue;
 		h[k++] = (struct hb_hist){ t->vaddr, t->execs, t->execs * t->insns };
 		t->execs = 0;
@@ -275,11 +305,70 @@ static void collect_histogram(struct hb_region *r)
 		}
 	}
 	qsort(h, k, sizeof *h, by_insns);
-	r->ntop = k < opt.top ? k : opt.top;
+	r->ntop = opt.top && opt.top < k ? opt.top : k;
 	r->top = h;
 }
 
-static void region_begin(void)
+/* The begin mark's cycle byte (anatomy.h); 0, or one that makes no sense, is the pairwise default. */
+static struct hb_cycle decode_cycle(unsigned byte)
+{
+	struct hb_cycle c = { byte >> 4, (byte >> 2) & 3, byte & 3 };
+
+	if (c.open >= c.close || c.close >= c.reads)
+		return (struct hb_cycle){ 2, 0, 1 };
+	return c;
+}
+
+static uint64_t tb_hash(uint64_t vaddr, uint64_t insns)
+{
+	uint64_t h = (vaddr ^ insns << 52) * 0x9e3779b97f4a7c15ull;
+
+	return h ^ h >> 29;
+}
+
+/* Doubles the table (rehashing the pointers; the entries stay where they are). */
+static int tbs_grow(void)
+{
+	size_t cap = cap_tbs ? 2 * cap_tbs : 4096;
+	struct hb_tb **more = calloc(cap, sizeof *more);
+
+	if (!more)
+		return -1;
+	for (size_t i = 0; i < cap_tbs; i++) {
+		size_t j;
+
+		if (!tbs[i])
+			continue;
+		for (j = tb_hash(tbs[i]->vaddr, tbs[i]->insns) & (cap - 1); more[j]; j = (j + 1) & (cap - 1))
+			;
+		more[j] = tbs[i];
+	}
+	free(tbs);
+	tbs = more;
+	cap_tbs = cap;
+	return 0;
+}
+
+/* The entry of the block at vaddr of insns instructions, made on its first translation; NULL without memory. */
+static struct hb_tb *tb_entry(uint64_t vaddr, uint64_t insns)
+{
+	size_t j;
+
+	if (2 * (ntbs + 1) > cap_tbs && tbs_grow())
+		return NULL;
+	for (j = tb_hash(vaddr, insns) & (cap_tbs - 1); tbs[j]; j = (j + 1) & (cap_tbs - 1))
+		if (tbs[j]->vaddr == vaddr && tbs[j]->insns == insns)
+			return tbs[j];
+	tbs[j] = calloc(1, sizeof *tbs[j]);
+	if (!tbs[j])
+		return NULL;
+	tbs[j]->vaddr = vaddr;
+	tbs[j]->insns = insns;
+	ntbs++;
+	return tbs[j];
+}
+
+static void region_begin(unsigned cycle)
 {
 	if (in_region) {
 		unbalanced_marks++;
@@ -295,8 +384,10 @@ static void region_begin(void)
 		cap_regions = cap;
 	}
 	memset(&regions[nregions++], 0, sizeof *regions);
-	for (struct hb_tb *t = tbs; t; t = t->next)
-		t->execs = 0;
+	current()->cycle = decode_cycle(cycle);
+	for (size_t i = 0; i < cap_tbs; i++)
+		if (tbs[i])
+			tbs[i]->execs = 0;
 	in_region = 1;
 	window_open = 0;
 }
@@ -319,12 +410,12 @@ static void region_end(void)
 static void on_special(unsigned int vcpu, void *udata)
 {
 	uintptr_t v = (uintptr_t)udata;
-	enum hb_kind kind = (enum hb_kind)(v >> 1);
+	enum hb_kind kind = (enum hb_kind)(v >> 1 & 0x7f);
 	int user = v & 1;
 
 	(void)vcpu;
 	if (kind == HB_K_BEGIN) {
-		region_begin();
+		region_begin((unsigned)(v >> 8 & 0xff));
 		return;
 	}
 	if (kind == HB_K_END) {
@@ -335,7 +426,7 @@ static void on_special(unsigned int vcpu, void *udata)
 		return;
 	if (kind == HB_K_TIMER) {
 		if (user)
-			window_toggle();
+			timer_read();
 		return;
 	}
 	if (!window_open)
@@ -356,28 +447,25 @@ static void on_tb(unsigned int vcpu, void *udata)
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	size_t n = qemu_plugin_tb_n_insns(tb);
-	struct hb_tb *t = calloc(1, sizeof *t);
+	struct hb_tb *t = tb_entry(qemu_plugin_tb_vaddr(tb), n);
 
 	(void)id;
-	if (t) {
-		t->vaddr = qemu_plugin_tb_vaddr(tb);
-		t->insns = n;
-		t->next = tbs;
-		tbs = t;
+	if (t)
 		qemu_plugin_register_vcpu_tb_exec_cb(tb, on_tb, QEMU_PLUGIN_CB_NO_REGS, t);
-	}
 	for (size_t i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
 		uint64_t va = qemu_plugin_insn_vaddr(insn);
 		int user = va < opt.kernel;
-		enum hb_kind kind = classify(qemu_plugin_insn_data(insn), qemu_plugin_insn_size(insn));
+		const uint8_t *bytes = qemu_plugin_insn_data(insn);
+		enum hb_kind kind = classify(bytes, qemu_plugin_insn_size(insn));
+		/* udata: user bit, kind above it, the begin mark's cycle byte above that. */
+		uintptr_t udata = (uintptr_t)(kind == HB_K_BEGIN ? bytes[5] : 0) << 8 | (uintptr_t)kind << 1 | (uintptr_t)user;
 
 		qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
 							   user ? &count_user : &count_kernel, 1);
 		qemu_plugin_register_vcpu_mem_inline(insn, QEMU_PLUGIN_MEM_RW, QEMU_PLUGIN_INLINE_ADD_U64, &count_mem, 1);
 		if (kind != HB_K_NONE)
-			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_special, QEMU_PLUGIN_CB_NO_REGS,
-							       (void *)(uintptr_t)((uintptr_t)kind << 1 | (uintptr_t)user));
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, on_special, QEMU_PLUGIN_CB_NO_REGS, (void *)udata);
 	}
 }
 
@@ -403,6 +491,8 @@ static void write_report(qemu_plugin_id_t id, void *udata)
 
 		fprintf(f, "%s\n    {\"index\": %zu, \"ended\": %s, \"timerReads\": %llu, \"windows\": %llu, ", i ? "," : "", i,
 			r->ended ? "true" : "false", (unsigned long long)r->timer_reads, (unsigned long long)r->windows);
+		fprintf(f, "\"cycle\": {\"reads\": %u, \"open\": %u, \"close\": %u}, ", r->cycle.reads, r->cycle.open,
+			r->cycle.close);
 		fprintf(f, "\"instructions\": %llu, \"user\": %llu, \"kernel\": %llu, \"memAccesses\": %llu, \"cr3Writes\": %llu,\n",
 			(unsigned long long)(r->user + r->kernel), (unsigned long long)r->user, (unsigned long long)r->kernel,
 			(unsigned long long)r->mem, (unsigned long long)r->cr3);
