@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 # qemu-system-x86: every guest runs under its qemu-system-x86_64 (the 32-bit GNU Mach and MINIX too);
 # busybox-static + cpio: the Linux guest's initramfs; gcc + libc6-dev: the statically linked payloads
 # (the GNU Mach payload is gcc -m32 -ffreestanding -nostdinc with gcc's own headers only, so it needs
-# no gcc-multilib; its i386 kernel package is fetched by the harness with a private apt configuration); binutils: objcopy (seL4 kernels) and readelf (the
-# libraries perf needs); util-linux: taskset pins vCPU threads; procps: tests look for leftover QEMUs;
+# no gcc-multilib; its i386 kernel package is fetched by the harness with a private apt configuration); binutils: objcopy (seL4 kernels), readelf (the
+# libraries perf needs) and nm (the anatomy's symbols, docs/anatomy.md); util-linux: taskset pins vCPU threads; procps: tests look for leftover QEMUs;
 # chromium: the test that opens report.html in a real browser (driven by playwright-core), with
 # fonts-liberation: Helvetica-metric fonts, the widths the charts are laid out with.
 # The Debian disk guest and ssh targets (docs/guests/linux-disk.md, docs/ssh-target.md): mmdebstrap

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GuestConfig, RunConfig } from '../config/types.js';
-import type { AnatomyTarget, GuestAdapter } from '../guests/adapter.js';
+import type { AnatomyTarget, GuestAdapter, PrepareContext } from '../guests/adapter.js';
 import { effectiveVcpus } from '../qemu/accel.js';
 import { chooseCpuModel, escapeOptionValue } from '../qemu/argv.js';
 import type { EventSink } from '../lifecycle/events.js';
@@ -10,6 +10,7 @@ import type { SessionResult } from '../session/types.js';
 import { buildAnatomyPlugin, type BuiltPlugin } from './plugin-build.js';
 import type { AnatomyDocument, AnatomyMetric, AnatomyReport } from '../analysis/anatomy.js';
 import { parseAnatomyReport } from './report.js';
+import { applySymbols, type NamedMetrics } from './symbols.js';
 
 /**
  * The -plugin argument that loads the plugin for a guest read as `target` says, writing its JSON to
@@ -28,6 +29,8 @@ export interface AnatomyBoot {
   report: AnatomyReport;
   /** Regions matched to the benchmarks that completed, in order. */
   metrics: AnatomyMetric[];
+  /** Where the blocks' names came from, one line per image (empty when the adapter has no symbols). */
+  symbolSources: string[];
   session: SessionResult;
   plugin: BuiltPlugin;
 }
@@ -65,7 +68,8 @@ export async function runAnatomyBoot(options: AnatomyBootOptions): Promise<Anato
   const { vcpus } = effectiveVcpus(accel, guest.vcpus, adapter.icountSmp);
   const cpu = chooseCpuModel(accel, config.cpuModel, guest.image.cpuModel);
   const log = (message: string) => emit({ type: 'guest-preparing', guest: guest.name, message });
-  const prepared = await adapter.prepare(guest, { cacheDir: config.cacheDir, accel, vcpus, timeouts: config.timeouts, log, anatomy: true });
+  const context: PrepareContext = { cacheDir: config.cacheDir, accel, vcpus, timeouts: config.timeouts, log, anatomy: true };
+  const prepared = await adapter.prepare(guest, context);
   if (prepared.target) throw new Error(`expected a guest booted under QEMU for the anatomy plugin, got ${guest.name}, an SSH target`);
   if (!adapter.anatomy) throw new Error(`expected a guest whose payload marks its timed loops for the anatomy plugin, got ${guest.name} (${adapter.id})`);
   const plugin = await buildAnatomyPlugin(config.cacheDir);
@@ -83,11 +87,27 @@ export async function runAnatomyBoot(options: AnatomyBootOptions): Promise<Anato
   });
   if (session.error) throw new Error(`the anatomy boot of ${guest.name} failed: ${session.error.message}`, { cause: session.error });
   const report = parseAnatomyReport(await readFile(outFile, 'utf8'));
-  return { report, metrics: matchRegions(report, session.stream.benchmarks), session, plugin };
+  const named = await nameMetrics(matchRegions(report, session.stream.benchmarks), adapter.anatomy, guest, context);
+  return { report, ...named, session, plugin };
+}
+
+/**
+ * The metrics with their blocks named from the guest's own symbols (harness/anatomy/symbols.ts),
+ * when its adapter can find them. Symbols are a help, not a figure: finding none, or failing to,
+ * leaves the blocks unnamed and says so in symbolSources, never fails the boot.
+ */
+async function nameMetrics(metrics: AnatomyMetric[], target: AnatomyTarget, guest: GuestConfig, context: PrepareContext): Promise<NamedMetrics> {
+  if (!target.symbols) return { metrics, symbolSources: [] };
+  try {
+    return applySymbols(metrics, await target.symbols(guest, context), BigInt(target.kernelBase));
+  } catch (error) {
+    context.log(`anatomy: no symbols: ${(error as Error).message}`);
+    return { metrics, symbolSources: [`none: finding the symbols failed: ${(error as Error).message}`] };
+  }
 }
 
 /** What the run directory keeps of an anatomy boot (guests/<name>/anatomy.json), the reports' raw input. */
-export function anatomyDocument(guest: GuestConfig, adapter: GuestAdapter, boot: AnatomyBoot, symbolSources: string[] = []): AnatomyDocument {
+export function anatomyDocument(guest: GuestConfig, adapter: GuestAdapter, boot: AnatomyBoot): AnatomyDocument {
   const { report } = boot;
   return {
     format: 'harness-anatomy/1',
@@ -96,7 +116,7 @@ export function anatomyDocument(guest: GuestConfig, adapter: GuestAdapter, boot:
     bits: report.bits,
     kernelBase: report.kernelBase,
     unbalancedMarks: report.unbalancedMarks,
-    symbolSources,
+    symbolSources: boot.symbolSources,
     metrics: boot.metrics,
   };
 }

@@ -7,7 +7,7 @@ import { cachedDirectory } from '../cache/atomic.js';
 import { withApt, type Apt, type AptOptions } from './apt.js';
 import { matchStanzas, parseStanzas, type Stanza } from './control.js';
 import { aptArgument, checkSpec, packageKey, type PackageSpec } from './spec.js';
-import { sha256File } from '../hash.js';
+import { sha256File, sha256Hex } from '../hash.js';
 
 /** A package as apt's index describes it, before it is downloaded. */
 export interface ResolvedPackage {
@@ -41,6 +41,17 @@ export interface FetchedPackage extends DebianPackage {
 
 export type DebianOptions = AptOptions;
 
+export interface FetchOptions extends DebianOptions {
+  cacheDir: string;
+  /**
+   * Only these members of the package's file system (tar patterns, e.g.
+   * `./usr/lib/debug/boot/System.map-*`), for a package far larger than the few files wanted from it
+   * (a kernel's -dbg package: 1.7 GB unpacked, for a 4 MB System.map). Such an entry is cached apart
+   * from the whole package's.
+   */
+  only?: readonly string[];
+}
+
 /** The record each package's cache entry keeps next to its unpacked tree. */
 const RECORD = 'package.json';
 
@@ -63,11 +74,11 @@ export async function packageKnown(spec: PackageSpec, options: DebianOptions = {
  * keyed by name, exact version and architecture, built atomically (harness/cache/atomic.ts), and
  * reused by every later fetch of that version. Versions left out are apt's candidates.
  */
-export async function fetchPackages(specs: readonly PackageSpec[], options: DebianOptions & { cacheDir: string }): Promise<FetchedPackage[]> {
-  return byArchitecture(specs, options, (apt, group) => fetchWith(apt, group, options.cacheDir, options.log ?? (() => undefined)));
+export async function fetchPackages(specs: readonly PackageSpec[], options: FetchOptions): Promise<FetchedPackage[]> {
+  return byArchitecture(specs, options, (apt, group) => fetchWith(apt, group, options));
 }
 
-export async function fetchPackage(spec: PackageSpec, options: DebianOptions & { cacheDir: string }): Promise<FetchedPackage> {
+export async function fetchPackage(spec: PackageSpec, options: FetchOptions): Promise<FetchedPackage> {
   const [fetched] = await fetchPackages([spec], options);
   return fetched!;
 }
@@ -126,19 +137,22 @@ const keyOf = (p: ResolvedPackage) => packageKey(p.name, p.version, p.architectu
  * directory, then each entry is built from its .deb. An entry that turns out to be missing after
  * all (removed meanwhile) downloads its own .deb.
  */
-async function fetchWith(apt: Apt, specs: readonly PackageSpec[], cacheDir: string, log: (message: string) => void): Promise<FetchedPackage[]> {
+async function fetchWith(apt: Apt, specs: readonly PackageSpec[], options: FetchOptions): Promise<FetchedPackage[]> {
+  const { cacheDir, only } = options;
+  const log = options.log ?? (() => undefined);
   const resolved = await resolveWith(apt, specs);
   const root = packagesCache(cacheDir);
+  const entryKey = (p: ResolvedPackage) => (only ? `${keyOf(p)}.only-${sha256Hex(only.join('\0')).slice(0, 12)}` : keyOf(p));
   // Only a finished entry is ever in place under its key (atomic.ts), so its record means it is whole.
-  const absent = [...new Map(resolved.filter((p) => !existsSync(join(root, keyOf(p), RECORD))).map((p) => [keyOf(p), p])).values()];
+  const absent = [...new Map(resolved.filter((p) => !existsSync(join(root, entryKey(p), RECORD))).map((p) => [keyOf(p), p])).values()];
   const staging = absent.length > 0 ? await mkdtemp(join(tmpdir(), 'hb-debian-')) : undefined;
   try {
     const staged = staging ? await download(apt, absent, staging, log) : new Map<string, string>();
     const fetched: FetchedPackage[] = [];
     for (const pkg of resolved) {
-      const dir = await cachedDirectory(root, keyOf(pkg), async (work) => {
+      const dir = await cachedDirectory(root, entryKey(pkg), async (work) => {
         const deb = staged.get(keyOf(pkg)) ?? (await download(apt, [pkg], join(work, 'download'), log)).get(keyOf(pkg))!;
-        await unpack(pkg, deb, work);
+        await unpack(pkg, deb, work, only);
         await rm(join(work, 'download'), { recursive: true, force: true });
       });
       fetched.push(await readRecord(dir));
@@ -184,7 +198,7 @@ async function debFields(deb: string): Promise<Stanza> {
 }
 
 /** Checks the .deb is the package apt's index described, unpacks it into `work/root` and records it. */
-async function unpack(pkg: ResolvedPackage, deb: string, work: string): Promise<void> {
+async function unpack(pkg: ResolvedPackage, deb: string, work: string, only: readonly string[] | undefined): Promise<void> {
   const fields = await debFields(deb);
   const got = `${fields['Package']} ${fields['Version']} ${fields['Architecture']}`;
   if (got !== `${pkg.name} ${pkg.version} ${pkg.architecture}`) {
@@ -195,11 +209,7 @@ async function unpack(pkg: ResolvedPackage, deb: string, work: string): Promise<
     throw new Error(`expected ${deb} to have the SHA-256 apt's index gives, ${pkg.sha256}, got ${sha256}`);
   }
   await mkdir(join(work, 'root'));
-  try {
-    await execa('dpkg-deb', ['-x', deb, join(work, 'root')]);
-  } catch (error) {
-    throw new Error(`expected dpkg-deb -x to unpack ${deb}, it failed`, { cause: error });
-  }
+  await (only ? extractMembers(deb, join(work, 'root'), only) : unpackAll(deb, join(work, 'root')));
   const record: DebianPackage = {
     name: pkg.name,
     version: pkg.version,
@@ -209,6 +219,23 @@ async function unpack(pkg: ResolvedPackage, deb: string, work: string): Promise<
     depends: fields['Depends'] ?? '',
   };
   await writeFile(join(work, RECORD), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+async function unpackAll(deb: string, root: string): Promise<void> {
+  try {
+    await execa('dpkg-deb', ['-x', deb, root]);
+  } catch (error) {
+    throw new Error(`expected dpkg-deb -x to unpack ${deb}, it failed`, { cause: error });
+  }
+}
+
+/** The package's members that match `only`, out of its file system's tar stream (dpkg-deb --fsys-tarfile). */
+async function extractMembers(deb: string, root: string, only: readonly string[]): Promise<void> {
+  try {
+    await execa('dpkg-deb', ['--fsys-tarfile', deb]).pipe('tar', ['-x', '-C', root, '--wildcards', ...only]);
+  } catch (error) {
+    throw new Error(`expected ${deb} to hold ${only.join(', ')}, extracting them failed`, { cause: error });
+  }
 }
 
 const debName = (path: string) => path.slice(path.lastIndexOf('/') + 1);

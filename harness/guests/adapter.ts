@@ -68,11 +68,40 @@ export function anatomyFlags(context: Pick<PrepareContext, 'anatomy'>): string[]
   return context.anatomy ? ['-DHB_ANATOMY'] : [];
 }
 
+/**
+ * One image's symbols for naming the anatomy's blocks (docs/anatomy.md, "Symbols"): the kernel's or
+ * the payload's, as `nm -n` prints them (a System.map is the same format). The adapter only finds
+ * and reads them; harness/anatomy/symbols.ts parses them and resolves the addresses.
+ */
+export interface AnatomySymbols {
+  /** Whose code: `kernel` names blocks at or above the target's kernelBase, `user` those below. */
+  space: 'kernel' | 'user';
+  /** Prefixed to every name from this image: '' for the kernel, 'payload:' for the payload. */
+  prefix: string;
+  /** For the document's symbolSources: the file and the package or build it comes from. */
+  description: string;
+  /** `nm -n` lines (address, type, name); undefined when the symbols could not be had (see `missing`). */
+  nmText?: string;
+  /** Why there are no symbols (no debug package, no ELF): the blocks stay unnamed, the boot goes on. */
+  missing?: string;
+  /**
+   * The kernel runs at an offset from its link addresses unknown to the host (KASLR), a multiple
+   * of this alignment: it is found from the executed blocks themselves (harness/anatomy/symbols.ts).
+   */
+  randomizedAlign?: number;
+}
+
 /** How the cost-anatomy plugin reads a guest (docs/anatomy.md): how its code decodes, where its kernel begins. */
 export interface AnatomyTarget {
   bits: 32 | 64;
   /** Lowest kernel virtual address, hex: instructions at or above it count as the kernel's. */
   kernelBase: string;
+  /**
+   * The symbols of the kernel and payload of the guest `prepare` gave for this context (the
+   * anatomy boot's): one entry per image, with `missing` set rather than a rejection when an image
+   * has none. Undefined: the blocks stay unnamed.
+   */
+  symbols?: (guest: GuestConfig, context: PrepareContext) => Promise<AnatomySymbols[]>;
 }
 
 /** What an image path must name when it exists. */

@@ -3,7 +3,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runAnatomyBoot, type AnatomyBoot } from '../../harness/anatomy/run.js';
 import { instructionsPerWindow, PAIRED_READS, parseAnatomyReport, windowMedian } from '../../harness/anatomy/report.js';
-import type { AnatomyCycle, AnatomyDocument } from '../../harness/analysis/anatomy.js';
+import type { AnatomyCycle, AnatomyDocument, AnatomyMetric } from '../../harness/analysis/anatomy.js';
 import { SEL4_BUILD_DIR_ENV } from '../../harness/guests/sel4/adapter.js';
 import type { ResultEntry } from '../../harness/analysis/results.generated.js';
 import { loadConfig } from '../../harness/config/index.js';
@@ -79,6 +79,15 @@ function check(boot: AnatomyBoot, timed: Map<string, ResultEntry>, metrics: stri
   }
 }
 
+/** Each metric's top functions, for whoever reads the test's output. */
+function showFunctions(boot: AnatomyBoot): void {
+  for (const line of boot.symbolSources) console.log(`      symbols: ${line}`);
+  for (const m of boot.metrics) {
+    const top = (m.functions ?? []).slice(0, 12).map((f) => `${f.symbol} ${((100 * f.instructions) / m.instructions).toFixed(1)}%`);
+    console.log(`      ${m.metric}: ${top.join(', ')}`);
+  }
+}
+
 describe('@guest the anatomy plugin on real guests, against the timed medians (tcg-icount)', function () {
   this.timeout(20 * 60_000);
   const dirs: string[] = [];
@@ -101,6 +110,23 @@ describe('@guest the anatomy plugin on real guests, against the timed medians (t
     expect(nullCall!.cr3Writes / nullCall!.windows).to.be.oneOf([0, 2]);
     // write + read on a pipe, between two threads of one process.
     expect(pipe!.transitions.syscall / pipe!.windows).to.be.at.least(2);
+    // Named from the -dbg package's System.map at the KASLR offset found from the blocks, and the payload's ELF.
+    showFunctions(boot);
+    expect(boot.symbolSources[0]).to.match(/^System\.map of linux-image-.*-dbg .*: \d+ functions, KASLR offset 0x[0-9a-f]+ /);
+    expect(boot.symbolSources[1]).to.match(/^payload .*: \d+ functions$/);
+    const top = (m: AnatomyMetric) => (m.functions ?? []).slice(0, 10).map((f) => f.symbol);
+    expect(top(nullCall!)).to.include.members(['entry_SYSCALL_64', 'do_syscall_64', 'syscall_return_via_sysret']);
+    expect(nullCall!.functions!.some((f) => f.symbol.startsWith('payload:hb_bench_syscall'))).to.equal(true);
+    expect(top(pipe!)).to.include('entry_SYSCALL_64');
+    for (const m of boot.metrics) {
+      const named = m.blocks.filter((b) => b.symbol !== undefined).reduce((n, b) => n + b.instructions, 0);
+      const listed = m.blocks.reduce((n, b) => n + b.instructions, 0);
+      expect(named / listed, `${m.metric}: share of the listed blocks' instructions with a name`).to.be.greaterThan(0.99);
+      expect(
+        m.functions!.reduce((n, f) => n + f.instructions, 0),
+        `${m.metric}: functions add up to the region`,
+      ).to.equal(m.instructions);
+    }
   });
 
   it('GNU Mach: syscall.null, ipc.roundtrip.machmsg.thread.same and the one-way halves', async () => {
@@ -116,6 +142,12 @@ describe('@guest the anatomy plugin on real guests, against the timed medians (t
       const half = boot.metrics.find((m) => m.metric === metric)!;
       expect(half.transitions.lcall / half.windows, metric).to.equal(1);
     }
+    // Debian's kernel is stripped and its -dbg package is another build (docs/anatomy.md, "Symbols"):
+    // the kernel's blocks stay unnamed, the payload's are named, and the boot goes on.
+    showFunctions(boot);
+    expect(boot.symbolSources[0]).to.match(/-dbg .*: none \(its kernel is another build than the booted one/);
+    expect(boot.symbolSources[1]).to.match(/^payload .*: \d+ functions$/);
+    expect(trap.functions!.map((f) => f.symbol)).to.include.members(['?kernel', 'payload:hb_bench_syscall_task_self']);
   });
 
   it('seL4: the system calls, the round trip and the one-way halves', async function () {
@@ -158,5 +190,7 @@ describe('@guest the anatomy plugin on real guests, against the timed medians (t
     const doc = JSON.parse(await readFile(join(outcome.runDir, 'guests', 'gnumach', 'anatomy.json'), 'utf8')) as AnatomyDocument;
     expect([doc.format, doc.guest, doc.os]).to.deep.equal(['harness-anatomy/1', 'gnumach', 'gnumach']);
     expect(doc.metrics.map((m) => [m.metric, windowMedian(m)])).to.deep.equal([['syscall.null', 430 + 7]]);
+    expect(doc.symbolSources).to.have.length(2);
+    expect(doc.metrics[0]!.functions?.length).to.be.greaterThan(0);
   });
 });

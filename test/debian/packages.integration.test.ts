@@ -52,6 +52,19 @@ describe('@host Debian packages fetched with apt', function () {
     expect((await stat(join(entry, '.complete'))).mtimeMs).to.equal(marker);
   });
 
+  it('keeps only the members asked for, in an entry of its own, and says when none match', async () => {
+    const hello = await fetchPackage({ name: 'hello' }, { cacheDir, only: ['./usr/bin/*'] });
+    const files = await readdir(hello.root, { recursive: true });
+    expect(files.sort()).to.deep.equal(['usr', 'usr/bin', 'usr/bin/hello']);
+    expect(hello.root).to.match(/hello_.*\.only-[0-9a-f]{12}[/\\]root$/);
+    const whole = await fetchPackage({ name: 'hello' }, { cacheDir });
+    expect(whole.root, 'the whole package is another entry').to.not.equal(hello.root);
+    expect(existsSync(join(whole.root, 'usr', 'share', 'doc', 'hello'))).to.equal(true);
+    let error: Error | undefined;
+    await fetchPackage({ name: 'hello' }, { cacheDir, only: ['./no/such/member'] }).catch((e: Error) => (error = e));
+    expect(error?.message).to.match(/^expected \S*hello_.*\.deb to hold \.\/no\/such\/member, extracting them failed/);
+  });
+
   it("fetches another architecture through a private apt kept in the cache, leaving the host's dpkg as it was", async () => {
     const foreign = host === 'i386' ? 'amd64' : 'i386';
     const before = (await execa('dpkg', ['--print-foreign-architectures'])).stdout;

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { execa } from 'execa';
 import type { GuestConfig } from '../../config/types.js';
 import { sha256File } from '../../hash.js';
 import { debugExitArgs, escapeOptionValue, fwCfgStringArgs } from '../../qemu/argv.js';
-import { anatomyFlags, type Availability, type GuestAdapter, type PrepareContext, type PreparedGuest } from '../adapter.js';
-import { buildPayload, compilerUnavailable } from '../payload-build.js';
+import { type Availability, type GuestAdapter, type PrepareContext, type PreparedGuest } from '../adapter.js';
 import { CPU_MODEL_SETTING, payloadSettingWords } from '../settings.js';
+import { gnuMachAnatomySymbols } from './anatomy-symbols.js';
+import { buildGnuMachPayload } from './payload.js';
 import { BOOT_KERNEL_NAME, BOOT_PAYLOAD_NAME, bootDirectory, GNUMACH_PACKAGE, gnuMachKernel } from './image.js';
 
 /** fw_cfg file the payload reads its hb.* settings from, as the seL4 root task does. */
@@ -24,20 +24,6 @@ export const GNUMACH_APPEND = 'console=com0';
 export function bootScriptLine(payload: string): string {
   if (/\s/.test(payload)) throw new Error(`expected a payload path without blanks (the boot script splits at them), got ${payload}`);
   return `${escapeOptionValue(payload)} \${host-port} \${device-port} $(task-create) $(task-resume)`;
-}
-
-/**
- * Flags for a build that sees no C library header: gcc's own include directory only, which has
- * the freestanding headers (stddef.h, stdint.h, stdarg.h) for -m32 with or without gcc-multilib.
- */
-export async function freestandingIncludeFlags(compiler = 'gcc'): Promise<string[]> {
-  let stdout: string;
-  try {
-    ({ stdout } = await execa(compiler, ['-print-file-name=include']));
-  } catch (error) {
-    throw compilerUnavailable(compiler, 'the gnumach payload', error);
-  }
-  return ['-nostdinc', '-isystem', stdout.trim()];
 }
 
 /** Known signs of trouble on the console, and what they mean. */
@@ -62,7 +48,7 @@ export const gnumachAdapter: GuestAdapter = {
   id: 'gnumach',
   displayName: 'GNU Mach',
   // Debian's i386 GNU Mach is linked at 0xc1000000 (its ELF's first LOAD); user tasks lie below 0xc0000000.
-  anatomy: { bits: 32, kernelBase: '0xc0000000' },
+  anatomy: { bits: 32, kernelBase: '0xc0000000', symbols: gnuMachAnatomySymbols },
   image: {
     description: 'Image settings for `os: gnumach`. The harness downloads Debian\'s i386 GNU Mach kernel package into cacheDir with a private apt configuration (the host\'s dpkg architectures are left alone), and boots it with the payload as the boot script\'s only task (no Hurd servers). See docs/guests/gnumach.md.',
     properties: {
@@ -114,7 +100,7 @@ export const gnumachAdapter: GuestAdapter = {
       context.log(`gnumach: kernel ${fetched.package.name} ${fetched.package.version} (i386)`);
     }
     context.log('gnumach: building payload');
-    const payload = await buildPayload({ os: 'gnumach', cacheDir: context.cacheDir, extraFlags: [...(await freestandingIncludeFlags()), ...anatomyFlags(context)] });
+    const payload = await buildGnuMachPayload(context);
     const bootDir = await bootDirectory(context.cacheDir, kernel.path, payload.path);
     return {
       boot: {

@@ -1,6 +1,7 @@
 import type { BenchmarkSelection, GuestConfig, Peer } from '../../config/types.js';
 import type { Accel } from '../../units.js';
 import { anatomyFlags, type Availability, type GuestAdapter, type PrepareContext, type PreparedGuest } from '../adapter.js';
+import { linuxAnatomySymbols } from './anatomy-symbols.js';
 import { buildInitramfs } from './initramfs.js';
 import { fetchDebianKernel } from './kernel.js';
 import { fetchPerfTree } from './perf.js';
@@ -55,7 +56,7 @@ export const linuxAdapter: GuestAdapter = {
   displayName: 'Linux',
   deployMethods: ['initramfs'],
   // x86_64 kernels live in the top half of the address space.
-  anatomy: { bits: 64, kernelBase: '0xffff800000000000' },
+  anatomy: { bits: 64, kernelBase: '0xffff800000000000', symbols: linuxAnatomySymbols },
   peers: ['perf'],
   // Its payload brings the CPUs up itself under icount (icountSmpWords).
   icountSmp: true,

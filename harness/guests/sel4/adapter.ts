@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { GuestConfig } from '../../config/types.js';
 import { debugExitArgs, fwCfgStringArgs } from '../../qemu/argv.js';
-import { anatomyFlags, type Availability, type GuestAdapter, type PrepareContext, type PreparedGuest } from '../adapter.js';
-import { buildPayload, listFiles, settingLines } from '../payload-build.js';
+import { type Availability, type GuestAdapter, type PrepareContext, type PreparedGuest } from '../adapter.js';
 import { payloadSettingWords } from '../settings.js';
+import { sel4AnatomySymbols } from './anatomy-symbols.js';
 import { configProblems, diagnoseConsole, GEN_CONFIG, inspectSel4Build, maxNodes } from './build-dir.js';
+import { buildRootTask, expandIncludes, SEL4_BUILD_DIR_ENV, sel4BuildDir } from './root-task.js';
 import { elf32Kernel } from './kernel32.js';
 import { sel4Mitigations } from './mitigations.js';
 import { CPU_MODEL_SETTING } from '../settings.js';
@@ -13,20 +14,9 @@ import { CPU_MODEL_SETTING } from '../settings.js';
 /** fw_cfg file the root task reads its hb.* settings from: it has no command line of its own. */
 export const SETTINGS_FW_CFG = 'opt/hb/cmdline';
 
-export const SEL4_BUILD_DIR_ENV = 'SEL4_BUILD_DIR';
-
 const HOW_TO = `build a seL4 kernel (x86_64, pc99, non-MCS) as described in docs/guests/sel4.md and set ${SEL4_BUILD_DIR_ENV} or image.buildDir to its build directory`;
 
-/** The configured build directory, else the environment's; relative environment paths are taken from the working directory. */
-export function sel4BuildDir(guest: GuestConfig, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const fromEnv = env[SEL4_BUILD_DIR_ENV];
-  return guest.image.buildDir ?? (fromEnv ? resolve(fromEnv) : undefined);
-}
-
-/** guests/sel4/INCLUDES lines with ${BUILD} and ${SOURCE} filled in. */
-export function expandIncludes(lines: readonly string[], buildDir: string, sourceDir: string): string[] {
-  return lines.map((line) => line.replaceAll('${BUILD}', buildDir).replaceAll('${SOURCE}', sourceDir));
-}
+export { expandIncludes, SEL4_BUILD_DIR_ENV, sel4BuildDir };
 
 export const sel4Adapter: GuestAdapter = {
   os: 'sel4',
@@ -34,7 +24,7 @@ export const sel4Adapter: GuestAdapter = {
   id: 'sel4',
   displayName: 'seL4',
   // x86_64 kernels live in the top half of the address space.
-  anatomy: { bits: 64, kernelBase: '0xffff800000000000' },
+  anatomy: { bits: 64, kernelBase: '0xffff800000000000', symbols: sel4AnatomySymbols },
   // An SMP kernel brings its second CPU up by itself under tcg-icount, deterministically
   // (docs/icount-smp.md); a uniprocessor kernel leaves it parked and skips the *.cross benchmarks.
   icountSmp: true,
@@ -89,16 +79,8 @@ export const sel4Adapter: GuestAdapter = {
     }
     context.log(`sel4: kernel ${build.version} from ${build.buildDir}`);
     const kernel = await elf32Kernel(build.kernelElf, context.cacheDir);
-    const includes = expandIncludes(await settingLines('sel4', 'INCLUDES'), build.buildDir, build.sourceDir);
-    // Invocation numbers are generated per kernel configuration, so the root task is built for this build.
-    const generated = (await Promise.all(includes.filter((dir) => dir.startsWith(build.buildDir) && existsSync(dir)).map(listFiles))).flat();
     context.log('sel4: building root task');
-    const rootTask = await buildPayload({
-      os: 'sel4',
-      cacheDir: context.cacheDir,
-      extraFlags: [...includes.map((dir) => `-I${dir}`), ...anatomyFlags(context)],
-      extraInputs: [join(build.buildDir, GEN_CONFIG), ...generated],
-    });
+    const rootTask = await buildRootTask(build, context);
     return {
       boot: {
         qemuBinary: 'qemu-system-x86_64',

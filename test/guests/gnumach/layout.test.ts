@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { freestandingIncludeFlags } from '../../../harness/guests/gnumach/adapter.js';
+import { freestandingIncludeFlags } from '../../../harness/guests/gnumach/payload.js';
 import { fetchGnuMachPackages } from '../../../harness/guests/gnumach/packages.js';
 import { guestsDir, projectRoot } from '../../../harness/paths.js';
 import { parseMsgids, parseTraps, replyBytes, requestBytes, routineArguments } from './mig.js';
