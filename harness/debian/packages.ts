@@ -232,7 +232,8 @@ async function unpackAll(deb: string, root: string): Promise<void> {
 /** The package's members that match `only`, out of its file system's tar stream (dpkg-deb --fsys-tarfile). */
 async function extractMembers(deb: string, root: string, only: readonly string[]): Promise<void> {
   try {
-    await execa('dpkg-deb', ['--fsys-tarfile', deb]).pipe('tar', ['-x', '-C', root, '--wildcards', ...only]);
+    // Not buffered: the tar stream is the whole package (over a GB for a kernel's -dbg), more than execa's maxBuffer.
+    await execa('dpkg-deb', ['--fsys-tarfile', deb], { buffer: false }).pipe('tar', ['-x', '-C', root, '--wildcards', ...only]);
   } catch (error) {
     throw new Error(`expected ${deb} to hold ${only.join(', ')}, extracting them failed`, { cause: error });
   }
