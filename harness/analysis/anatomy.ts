@@ -54,7 +54,10 @@ export interface AnatomyRegion {
   transitions: Record<TransitionKind, number>;
   /** Each distinct window size (instructions, timer reads included) with how many windows had it, smallest first. */
   windowSizes: [number, number][];
-  /** Every block executed inside a window (at most the plugin's `top` of them when it was given one), most instructions first. */
+  /**
+   * Blocks executed inside a window, most instructions first: every one in the plugin's JSON (at most
+   * its `top` when given one), the first DOCUMENT_BLOCKS in the harness's document (harness/anatomy/run.ts).
+   */
   blocks: AnatomyBlock[];
 }
 

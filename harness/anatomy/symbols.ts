@@ -123,7 +123,7 @@ export function nameBlocks(blocks: readonly AnatomyBlock[], tables: readonly Sym
 }
 
 /** At most this many functions per metric; the rest, and whatever no reported block holds, is one `(other)` line. */
-export const TOP_FUNCTIONS = 40;
+export const TOP_FUNCTIONS = 100;
 
 /** The line that holds the instructions of the functions after the top ones and of the blocks the plugin did not list. */
 export const OTHER_FUNCTIONS = '(other)';

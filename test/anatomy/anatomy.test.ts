@@ -65,6 +65,11 @@ function check(boot: AnatomyBoot, timed: Map<string, ResultEntry>, metrics: stri
     expect(m.timerReads, m.metric).to.equal(m.cycle!.reads * BENCHMARKS.iterations);
     expect(m.cycle, m.metric).to.deep.equal(cycles[m.metric] ?? PAIRED_READS);
     expect(m.user + m.kernel, m.metric).to.equal(m.instructions);
+    // Each block's instructions are what it ran inside the windows, partly run blocks included: they add up exactly.
+    expect(
+      m.blocks.reduce((sum, b) => sum + b.instructions, 0),
+      `${m.metric}: the blocks' instructions`,
+    ).to.equal(m.instructions);
     const raw = t.median * t.opsPerSample + t.timerOverhead.subtracted;
     console.log(
       `      ${m.metric}: plugin median ${windowMedian(m)} (mean ${instructionsPerWindow(m)}) per window; timed median ${t.median} + overhead ${t.timerOverhead.subtracted} = ${raw}`,

@@ -94,17 +94,18 @@ enum hb_kind {
 static const char *const trans_names[HB_K_NTRANS] = { "syscall", "sysret", "sysenter", "sysexit", "int", "iret", "lcall" };
 
 /*
- * A block as the guest ran it: its start address and size, with its executions while a window was
- * open. Every translation of the same (address, size) shares one, so a block retranslated after a
- * TB flush or in another address space at the same address is one entry; the same address with
- * another size (icount ends a block early at an I/O instruction, a page boundary cuts one) is
- * another, so that executions times size is what ran. The table of them is bounded by the guest's
- * code that runs, not by how long it runs or how often QEMU retranslates.
+ * A block as the guest ran it: its start address and size, with its executions (starts) while a
+ * window was open and the instructions it ran inside windows. Every translation of the same
+ * (address, size) shares one, so a block retranslated after a TB flush or in another address space
+ * at the same address is one entry; the same address with another size (icount ends a block early
+ * at an I/O instruction, a page boundary cuts one) is another. The table of them is bounded by the
+ * guest's code that runs, not by how long it runs or how often QEMU retranslates.
  */
 struct hb_tb {
 	uint64_t vaddr;
 	uint64_t insns;
 	uint64_t execs;
+	uint64_t ran; /* instructions it executed inside windows: exact, see on_tb() */
 };
 
 struct hb_hist {
@@ -146,6 +147,21 @@ static size_t nregions, cap_regions;
 static struct hb_tb **tbs;
 static size_t ntbs, cap_tbs;
 static uint64_t unbalanced_marks;
+/*
+ * The block executing now and the instruction count when it started (or when the window opened in
+ * it). Each block's instructions inside windows are the count's growth until the next block starts,
+ * or the window closes, not executions times size: a block left early (an interrupt, an exception,
+ * a context switch's exit from the TB) ran only part of itself. The vCPUs take turns in one thread
+ * under -icount, switching between blocks, so one "now" serves them all; summed over a window's
+ * blocks this telescopes to the window's size exactly.
+ */
+static struct hb_tb *cur_tb;
+static uint64_t cur_start;
+
+static uint64_t count_all(void)
+{
+	return count_user + count_kernel;
+}
 
 static struct hb_region *current(void)
 {
@@ -227,11 +243,14 @@ static void timer_read(void)
 		snap_user = count_user;
 		snap_kernel = count_kernel;
 		snap_mem = count_mem;
+		cur_start = count_all();
 		window_open = 1;
 		return;
 	}
 	if (j != r->cycle.close || !window_open)
 		return;
+	if (cur_tb)
+		cur_tb->ran += count_all() - cur_start;
 	r->user += count_user - snap_user;
 	r->kernel += count_kernel - snap_kernel;
 	r->mem += count_mem - snap_mem;
@@ -282,17 +301,17 @@ static void collect_histogram(struct hb_region *r)
 	struct hb_hist *h;
 
 	for (size_t i = 0; i < cap_tbs; i++)
-		n += tbs[i] && tbs[i]->execs;
+		n += tbs[i] && (tbs[i]->execs || tbs[i]->ran);
 	h = calloc(n ? n : 1, sizeof *h);
 	if (!h)
 		return;
 	for (size_t i = 0; i < cap_tbs; i++) {
 		struct hb_tb *t = tbs[i];
 
-		if (!t || !t->execs)
+		if (!t || !(t->execs || t->ran))
 			continue;
-		h[k++] = (struct hb_hist){ t->vaddr, t->execs, t->execs * t->insns };
-		t->execs = 0;
+		h[k++] = (struct hb_hist){ t->vaddr, t->execs, t->ran };
+		t->execs = t->ran = 0;
 	}
 	qsort(h, n, sizeof *h, by_vaddr);
 	k = 0;
@@ -387,7 +406,7 @@ static void region_begin(unsigned cycle)
 	current()->cycle = decode_cycle(cycle);
 	for (size_t i = 0; i < cap_tbs; i++)
 		if (tbs[i])
-			tbs[i]->execs = 0;
+			tbs[i]->execs = tbs[i]->ran = 0;
 	in_region = 1;
 	window_open = 0;
 }
@@ -437,11 +456,20 @@ static void on_special(unsigned int vcpu, void *udata)
 		current()->trans[kind]++;
 }
 
+/* A block starts: the one before it ran until now (see cur_tb). */
 static void on_tb(unsigned int vcpu, void *udata)
 {
+	struct hb_tb *t = udata;
+	uint64_t now = count_all();
+
 	(void)vcpu;
-	if (window_open)
-		((struct hb_tb *)udata)->execs++;
+	if (window_open) {
+		if (cur_tb)
+			cur_tb->ran += now - cur_start;
+		t->execs++;
+	}
+	cur_tb = t;
+	cur_start = now;
 }
 
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
