@@ -177,6 +177,12 @@ describe('@guest the anatomy plugin on real guests, against the timed medians (t
     // Every window enters the kernel once per system call in it: one, or two in a round trip and a yield ping-pong.
     const call = boot.metrics.find((m) => m.metric === 'ipc.oneway.sel4call.thread.same')!;
     expect(call.transitions.syscall / call.windows).to.equal(1);
+    // Named from the build's kernel.elf and the root task.
+    showFunctions(boot);
+    expect(boot.symbolSources[0]).to.match(/kernel\.elf.*: \d+ functions$/);
+    // The IPC fastpath (inlined into c_handle_syscall) behind the syscall entry; a null syscall's slow path goes through the scheduler.
+    expect(call.functions!.slice(0, 2).map((f) => f.symbol)).to.deep.equal(['c_handle_syscall', 'handle_fastsyscall']);
+    expect(boot.metrics.find((m) => m.metric === 'syscall.null')!.functions!.map((f) => f.symbol)).to.include.members(['slowpath', 'schedule']);
   });
 
   it('`anatomy: true`: one more boot after the timed ones, its JSON in the run directory, the figures unchanged', async () => {
