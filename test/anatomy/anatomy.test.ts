@@ -157,6 +157,24 @@ describe('@guest the anatomy plugin on real guests, against the timed medians (t
     expect(trap.functions!.map((f) => f.symbol)).to.include.members(['?kernel', 'payload:hb_bench_syscall_task_self']);
   });
 
+  it("GNU Mach with a kernel of the user's own that keeps its symbols (GNUMACH_SYMBOLS_KERNEL): the trap path by name", async function () {
+    const kernel = process.env['GNUMACH_SYMBOLS_KERNEL'];
+    if (!kernel) {
+      console.log('      (skipped: GNUMACH_SYMBOLS_KERNEL is not set; point it at an unstripped i386 GNU Mach kernel, see docs/anatomy.md, "Symbols")');
+      this.skip();
+    }
+    const metrics = ['syscall.null.invalidtrap', 'ipc.roundtrip.machmsg.thread.same'];
+    const { boot, timed, dir } = await compare({ name: 'gnumach', os: 'gnumach', vcpus: 1, pin: [0], memoryMiB: 256, image: { kernel } }, metrics);
+    dirs.push(dir);
+    check(boot, timed, metrics);
+    showFunctions(boot);
+    expect(boot.symbolSources[0]).to.match(/\(image\.kernel\): \d+ functions$/);
+    // The call gate's entry and the trap table's dispatch; mach_msg_trap on top of the round trip.
+    const invalid = boot.metrics.find((m) => m.metric === 'syscall.null.invalidtrap')!;
+    expect(invalid.functions!.map((f) => f.symbol)).to.include.members(['syscall', 'mach_call_call']);
+    expect(boot.metrics.find((m) => m.metric === 'ipc.roundtrip.machmsg.thread.same')!.functions![0]!.symbol).to.equal('mach_msg_trap');
+  });
+
   it('seL4: the system calls, the round trip and the one-way halves', async function () {
     const buildDir = process.env[SEL4_BUILD_DIR_ENV];
     if (!buildDir) {
