@@ -21,7 +21,10 @@ export const ANATOMY_HEADERS = [
 
 /** A count per operation: whole, or with two decimals where an interrupt in a few windows shows as a fraction. */
 export function formatPerOp(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(2).replace(/\.?0+$/, '');
+  if (Number.isInteger(value)) return String(value);
+  // A rare event (an interrupt's iret in a few windows) keeps a significant digit rather than showing as 0.
+  if (Math.abs(value) < 0.005) return value.toPrecision(1);
+  return value.toFixed(2).replace(/\.?0+$/, '');
 }
 
 /** The transitions per operation that occurred, e.g. "syscall 4, sysret 4"; "none" when there were none. */

@@ -55,6 +55,9 @@ describe('the cost anatomy in the reports', () => {
     ]);
     expect(formatPerOp(2.0078)).to.equal('2.01');
     expect(formatPerOp(4.0002)).to.equal('4');
+    // An interrupt's iret in one window of 10 000 is not shown as 0.
+    expect(formatPerOp(0.0001)).to.equal('0.0001');
+    expect(formatPerOp(0.0042)).to.equal('0.004');
   });
 
   it('sets each kind of operation side by side: the headline metric, else the cheapest of the placement most guests have', () => {
