@@ -1,4 +1,4 @@
-import { TRANSITION_KINDS, type AnatomyMetric, type TransitionKind } from './anatomy.js';
+import { TRANSITION_KINDS, UNNAMED_CODE, type AnatomyMetric, type TransitionKind } from './anatomy.js';
 import { classifyMetric, METRIC_CLASSES } from './taxonomy.js';
 
 /** A region's figures per operation: its totals / windows / operations per sample (one window is one sample). */
@@ -12,8 +12,10 @@ export interface AnatomyPerOp {
   memAccesses: number;
   /** The first functions of the region, each with its share of the region's instructions (0–1); empty when the document names none. */
   topFunctions: { symbol: string; share: number }[];
-  /** How many functions the region's instructions ran in; undefined when the document names none. */
+  /** How many named functions the region's instructions ran in; undefined when the document names none. */
   functionCount?: number;
+  /** Whether some of the region's code has no name (a stripped kernel, code outside every symbol). */
+  unnamedCode?: boolean;
 }
 
 /** How many of a region's functions a report lists. */
@@ -35,7 +37,8 @@ export function anatomyPerOp(metric: AnatomyMetric): AnatomyPerOp | undefined {
     topFunctions: (functions ?? [])
       .slice(0, TOP_FUNCTIONS)
       .map((f) => ({ symbol: f.symbol, share: metric.instructions > 0 ? f.instructions / metric.instructions : 0 })),
-    ...(functions ? { functionCount: functions.length } : {}),
+    ...(functions ? { functionCount: metric.functionCount ?? functions.filter((f) => !UNNAMED_CODE.test(f.symbol)).length } : {}),
+    ...(functions?.some((f) => f.symbol.startsWith('?')) ? { unnamedCode: true } : {}),
   };
 }
 

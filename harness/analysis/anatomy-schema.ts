@@ -60,6 +60,7 @@ const metric: JSONSchemaType<AnatomyMetric> = {
     },
     blocks: { type: 'array', items: block },
     functions: { type: 'array', items: func, nullable: true },
+    functionCount: { type: 'integer', minimum: 0, nullable: true },
   },
   required: [
     'metric',

@@ -72,6 +72,9 @@ export interface AnatomyReport {
   regions: AnatomyRegion[];
 }
 
+/** Names in `functions` that are not one function: code no symbol names (`?kernel`, `?payload`), and the rest of a long list (`(other)`). */
+export const UNNAMED_CODE = /^(\?|\(other\)$)/;
+
 /** The instructions of one function inside a region's windows: its blocks' summed, named from the guest's symbols. */
 export interface AnatomyFunction {
   /** The function's name; user-space functions are prefixed with their image (`payload:`), unnamed code is `?` plus the image. */
@@ -85,6 +88,8 @@ export interface AnatomyMetric extends AnatomyRegion {
   opsPerSample: number;
   /** The region's functions, most instructions first (absent when no symbols were found). */
   functions?: AnatomyFunction[];
+  /** How many named functions the region's blocks lie in, all of them (`functions` lists the first ones); absent when no symbols were found. */
+  functionCount?: number;
 }
 
 /** guests/<name>/anatomy.json: the harness's record of one guest's anatomy boot, the reports' raw input. */

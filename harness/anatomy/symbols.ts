@@ -180,7 +180,8 @@ export function applySymbols(metrics: readonly AnatomyMetric[], sources: readonl
   if (tables.length === 0) return { metrics: [...metrics], symbolSources };
   const named = metrics.map((metric) => {
     const blocks = nameBlocks(metric.blocks, tables, kernelBase);
-    return { ...metric, blocks, functions: sumFunctions({ blocks, instructions: metric.instructions }, kernelBase) };
+    const functionCount = new Set(blocks.flatMap((b) => (b.symbol === undefined ? [] : [b.symbol]))).size;
+    return { ...metric, blocks, functions: sumFunctions({ blocks, instructions: metric.instructions }, kernelBase), functionCount };
   });
   return { metrics: named, symbolSources };
 }

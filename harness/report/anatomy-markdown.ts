@@ -5,7 +5,8 @@ import { formatFigure, markdownTable } from './format.js';
 /** What the section is, in both reports. */
 export const ANATOMY_INTRO =
   "From one more boot of each guest with the cost-anatomy plugin (a QEMU TCG plugin), after its timed boots and always under tcg-icount whatever this run's mode: counts of guest instructions, per operation (the region's totals / its windows / operations per sample). " +
-  'A window runs from one timer read to the next, both included, so it holds the timed median plus the timer overhead. See docs/anatomy.md.';
+  'A window runs from the timer read that starts a sample to the one that ends it, both included, so its median is the timed median plus the timer overhead; ' +
+  'the figures here are means over the windows, which an interrupt in a few of them (an iret below 1) raises a little. See docs/anatomy.md.';
 
 export const ANATOMY_HEADERS = [
   'metric',
@@ -69,7 +70,9 @@ export function anatomyGuestNotes(doc: AnatomyDocument): string[] {
 /** One guest's figure in a comparison, e.g. "linux `syscall.null` = 12 user + 349 kernel = 361 instructions in 40 functions; syscall 1, sysret 1; 2 CR3 writes". */
 export function anatomyPickText(pick: AnatomyPick): string {
   const { perOp } = pick;
-  const functions = perOp.functionCount !== undefined ? ` in ${perOp.functionCount} function${perOp.functionCount === 1 ? '' : 's'}` : '';
+  const count = perOp.functionCount;
+  const named = count !== undefined ? ` in ${count} function${count === 1 ? '' : 's'}` : '';
+  const functions = perOp.unnamedCode ? `${named}${count ? ' and' : ''} code without symbols` : named;
   return (
     `${pick.guest} \`${pick.metric.metric}\` = ${formatFigure(perOp.user)} user + ${formatFigure(perOp.kernel)} kernel = ${formatFigure(perOp.instructions)} instructions${functions}; ` +
     `${formatTransitions(perOp)}; ${formatPerOp(perOp.cr3Writes)} CR3 writes`

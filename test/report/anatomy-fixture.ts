@@ -59,7 +59,10 @@ export function linuxAnatomy(): AnatomyDocument {
             { symbol: 'payload:bench_syscall', instructions: 120_000 },
             { symbol: '__x64_sys_getppid', instructions: 100_000 },
             { symbol: 'switch_mm_irqs_off', instructions: 90_000 },
+            { symbol: '(other)', instructions: 500_000 },
           ],
+          // More functions than the list has: it is cut after its first ones.
+          functionCount: 48,
         },
       ),
       metric(1, 'ipc.roundtrip.pipe.thread.same', { user: 47, kernel: 12882.7, cr3: 8.0006, mem: 7000 }, { syscall: 40002, sysret: 40002 }),
@@ -80,7 +83,20 @@ export function gnumachAnatomy(): AnatomyDocument {
     unbalancedMarks: 0,
     symbolSources: [],
     metrics: [
-      metric(0, 'syscall.null', { user: 7, kernel: 430, cr3: 0, mem: 256 }, { iret: 10001, lcall: 10000 }),
+      // A stripped kernel: its code has no name, the payload's has.
+      metric(
+        0,
+        'syscall.null',
+        { user: 7, kernel: 430, cr3: 0, mem: 256 },
+        { iret: 10001, lcall: 10000 },
+        {
+          functions: [
+            { symbol: '?kernel', instructions: 4_300_000 },
+            { symbol: 'payload:hb_bench_syscall_task_self', instructions: 70_000 },
+          ],
+          functionCount: 1,
+        },
+      ),
       metric(1, 'ipc.roundtrip.machmsg.thread.same', { user: 26, kernel: 2401.1, cr3: 0, mem: 1494.1 }, { iret: 20003, lcall: 20000 }),
       metric(2, 'ipc.roundtrip.machmsg.process.same', { user: 26, kernel: 1985.1, cr3: 2, mem: 1550.1 }, { iret: 20002, lcall: 20000 }),
       // A sample of the hand-off is two switches (opsPerSample 2).
