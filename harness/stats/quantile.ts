@@ -36,7 +36,7 @@ export function interpolate(a: number, b: number, fraction: number): number {
  * `sorted` must be in ascending order. That is not checked because the summary asks for seven
  * quantiles of the same array and an O(n) check per call would cost more than the lookups.
  */
-export function quantile(sorted: readonly number[], p: number): number {
+export function quantile(sorted: ArrayLike<number>, p: number): number {
   requireNonEmpty(sorted, 'quantile');
   if (!(p >= 0 && p <= 1)) {
     throw new RangeError(`quantile: expected p in [0, 1], got ${formatValue(p)}`);
@@ -47,7 +47,7 @@ export function quantile(sorted: readonly number[], p: number): number {
 }
 
 /** With an even count this is the mean of the middle two, as type 7 interpolates half-way between them. */
-export function median(sorted: readonly number[]): number {
+export function median(sorted: ArrayLike<number>): number {
   requireNonEmpty(sorted, 'median');
   return quantile(sorted, 0.5);
 }
