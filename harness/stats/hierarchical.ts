@@ -40,35 +40,52 @@ export interface PooledGroups {
   ranks: Uint32Array[];
 }
 
-export function poolGroups(groups: readonly (readonly number[])[], who: string): PooledGroups {
+export function poolGroups(groups: readonly ArrayLike<number>[], who: string): PooledGroups {
   if (groups.length === 0) {
     throw new RangeError(`${who}: expected at least one group, got none`);
   }
-  const values: number[] = [];
-  const groupOf: number[] = [];
+  let total = 0;
   groups.forEach((group, g) => {
     if (group.length === 0) {
       throw new RangeError(`${who}: expected at least one value in group ${g}, got an empty array`);
     }
     requireAllFinite(group, `${who} (group ${g})`);
-    for (const x of group) {
-      values.push(x);
-      groupOf.push(g);
-    }
+    total += group.length;
   });
 
-  // The index tie-break makes the order independent of sort stability; equal values are
-  // interchangeable for a median anyway.
-  const order = values.map((_, i) => i).sort((i, j) => values[i]! - values[j]! || i - j);
-  const sorted = new Float64Array(order.length);
-  const ranks = groups.map((group) => new Uint32Array(group.length));
-  const filled = new Array<number>(groups.length).fill(0);
-  order.forEach((i, rank) => {
-    const g = groupOf[i]!;
-    sorted[rank] = values[i]!;
-    ranks[g]![filled[g]!++] = rank;
+  const sorted = new Float64Array(total);
+  let at = 0;
+  for (const group of groups) {
+    sorted.set(group, at);
+    at += group.length;
+  }
+  sorted.sort();
+  // Each boot's values, sorted, take the next free rank of their value: ties go to earlier boots
+  // first, the order a sort by (value, position in the concatenation) gives, with no comparator.
+  const used = new Uint32Array(total);
+  const ranks = groups.map((group) => {
+    const own = Float64Array.from(group).sort();
+    const boot = new Uint32Array(own.length);
+    let start = firstAtLeast(sorted, own[0]!);
+    own.forEach((x, k) => {
+      while (sorted[start]! < x) start += 1;
+      boot[k] = start + used[start]!++;
+    });
+    return boot;
   });
   return { sorted, ranks };
+}
+
+/** First index k with sorted[k] >= x. */
+function firstAtLeast(sorted: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -93,7 +110,7 @@ export function createHierarchicalMedianSampler(pooled: PooledGroups): (random: 
   };
 }
 
-export function hierarchicalBootstrapMedianCi(groups: readonly (readonly number[])[], options: BootstrapOptions): [number, number] {
+export function hierarchicalBootstrapMedianCi(groups: readonly ArrayLike<number>[], options: BootstrapOptions): [number, number] {
   const who = 'hierarchicalBootstrapMedianCi';
   const pooled = poolGroups(groups, who);
   const { resamples, seed, confidence } = resolveBootstrapOptions(options, who);
@@ -131,7 +148,7 @@ export interface BetweenBootSpread {
  * How much the per-boot medians disagree. A large spread next to a narrow within-boot interval is
  * the signature of boot-level effects, and the reason to prefer the hierarchical interval.
  */
-export function betweenBootSpread(groups: readonly (readonly number[])[]): BetweenBootSpread {
+export function betweenBootSpread(groups: readonly ArrayLike<number>[]): BetweenBootSpread {
   const who = 'betweenBootSpread';
   if (groups.length === 0) {
     throw new RangeError(`${who}: expected at least one group, got none`);
@@ -141,7 +158,7 @@ export function betweenBootSpread(groups: readonly (readonly number[])[]): Betwe
       throw new RangeError(`${who}: expected at least one value in group ${g}, got an empty array`);
     }
     requireAllFinite(group, `${who} (group ${g})`);
-    return median([...group].sort((a, b) => a - b));
+    return median(Float64Array.from(group).sort());
   });
 
   const sorted = [...bootMedians].sort((a, b) => a - b);

@@ -1,14 +1,14 @@
 export { createRandom, randomInt } from './random.js';
-export { median, quantile } from './quantile.js';
+export { median, quantile, sortedMedianAbsoluteDeviation } from './quantile.js';
 export { bootstrapMedianCi, DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES } from './bootstrap.js';
 export type { BootstrapOptions } from './bootstrap.js';
-export { summarize } from './summary.js';
+export { summarize, summarizeSorted } from './summary.js';
 export type { Summary, SummaryOptions } from './summary.js';
 export { subtractOverhead } from './overhead.js';
 export type { OverheadCorrected } from './overhead.js';
 export { betweenBootSpread, hierarchicalBootstrapMedianCi } from './hierarchical.js';
 export type { BetweenBootSpread } from './hierarchical.js';
-export { classifyOutliers, MAD_SCALE, MODIFIED_Z_THRESHOLD, TUKEY_FACTOR } from './outliers.js';
+export { classifyOutliers, classifyOutliersSorted, MAD_SCALE, MODIFIED_Z_THRESHOLD, TUKEY_FACTOR } from './outliers.js';
 export type { OutlierCounts, OutlierMethod } from './outliers.js';
 export { detectSettling } from './warmup.js';
 export type { Settling, SettlingOptions } from './warmup.js';

@@ -30,7 +30,7 @@ export interface MannWhitney {
   p: number;
 }
 
-export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWhitney {
+export function mannWhitneyU(a: ArrayLike<number>, b: ArrayLike<number>): MannWhitney {
   const who = 'mannWhitneyU';
   requireNonEmpty(a, `${who} (a)`);
   requireNonEmpty(b, `${who} (b)`);
@@ -40,7 +40,7 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWh
   const na = a.length;
   const nb = b.length;
   const n = na + nb;
-  const pooled = [...a.map((value) => ({ value, fromA: true })), ...b.map((value) => ({ value, fromA: false }))];
+  const pooled = [...Array.from(a, (value) => ({ value, fromA: true })), ...Array.from(b, (value) => ({ value, fromA: false }))];
   pooled.sort((x, y) => x.value - y.value);
 
   let rankSumA = 0;

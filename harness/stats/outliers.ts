@@ -20,7 +20,7 @@
  * mostly one tick value", not "the data have many outliers".
  */
 
-import { median, quantile } from './quantile.js';
+import { median, quantile, sortedMedianAbsoluteDeviation } from './quantile.js';
 import { formatValue, requireAllFinite, requireNonEmpty } from './validate.js';
 
 export type OutlierMethod = 'mad' | 'tukey';
@@ -44,22 +44,25 @@ export const MODIFIED_Z_THRESHOLD = 3.5;
 /** Tukey's constant. */
 export const TUKEY_FACTOR = 1.5;
 
-export function classifyOutliers(values: readonly number[], method: OutlierMethod): OutlierCounts {
+export function classifyOutliers(values: ArrayLike<number>, method: OutlierMethod): OutlierCounts {
   const who = 'classifyOutliers';
   requireNonEmpty(values, who);
   requireAllFinite(values, who);
   if (method !== 'mad' && method !== 'tukey') {
     throw new RangeError(`${who}: expected method 'mad' or 'tukey', got ${formatValue(method)}`);
   }
+  return classifyOutliersSorted(Float64Array.from(values).sort(), method);
+}
 
-  const sorted = [...values].sort((a, b) => a - b);
+/** classifyOutliers() of values already sorted ascending and checked, without a copy. */
+export function classifyOutliersSorted(sorted: Float64Array, method: OutlierMethod): OutlierCounts {
   let lowFence: number;
   let highFence: number;
   let rule: string;
   let collapsed: string | undefined;
   if (method === 'mad') {
     const mid = median(sorted);
-    const mad = median(sorted.map((x) => Math.abs(x - mid)).sort((a, b) => a - b));
+    const mad = sortedMedianAbsoluteDeviation(sorted, mid);
     const reach = MODIFIED_Z_THRESHOLD * MAD_SCALE * mad;
     lowFence = mid - reach;
     highFence = mid + reach;

@@ -51,3 +51,28 @@ export function median(sorted: ArrayLike<number>): number {
   requireNonEmpty(sorted, 'median');
   return quantile(sorted, 0.5);
 }
+
+/**
+ * Median absolute deviation from `mid` (unscaled) of ascending values, equal to
+ * median(sort(|x - mid|)) bit for bit but with no array of deviations: the deviations of the
+ * values below `mid` ascend leftwards from it and those of the rest rightwards, so the two runs are
+ * merged from `mid` outwards up to the middle rank, O(n) and no allocation for a million values.
+ */
+export function sortedMedianAbsoluteDeviation(sorted: ArrayLike<number>, mid: number): number {
+  requireNonEmpty(sorted, 'sortedMedianAbsoluteDeviation');
+  const { lower, upper, fraction } = quantilePosition(sorted.length, 0.5);
+  let right = 0;
+  while (right < sorted.length && sorted[right]! < mid) right += 1;
+  let left = right - 1;
+  let atLower = NaN;
+  for (let rank = 0; rank <= upper; rank++) {
+    const fromLeft = left >= 0 ? Math.abs(sorted[left]! - mid) : Infinity;
+    const fromRight = right < sorted.length ? Math.abs(sorted[right]! - mid) : Infinity;
+    const next = fromLeft < fromRight ? fromLeft : fromRight;
+    if (fromLeft < fromRight) left -= 1;
+    else right += 1;
+    if (rank === lower) atLower = next;
+    if (rank === upper) return interpolate(atLower, next, fraction);
+  }
+  return atLower;
+}

@@ -59,8 +59,8 @@ export function bootstrapRatioOfMedians(a: ArrayLike<number>, b: ArrayLike<numbe
 }
 
 export function hierarchicalRatioOfMedians(
-  groupsA: readonly (readonly number[])[],
-  groupsB: readonly (readonly number[])[],
+  groupsA: readonly ArrayLike<number>[],
+  groupsB: readonly ArrayLike<number>[],
   options: BootstrapOptions,
 ): RatioOfMedians {
   const who = 'hierarchicalRatioOfMedians';

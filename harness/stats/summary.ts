@@ -6,7 +6,7 @@
 
 import { sortedMedianCi } from './bootstrap.js';
 import { resolveBootstrapOptions } from './bootstrap-options.js';
-import { median, quantile } from './quantile.js';
+import { median, quantile, sortedMedianAbsoluteDeviation } from './quantile.js';
 import { requireAllFinite, requireNonEmpty } from './validate.js';
 
 export interface Summary {
@@ -44,15 +44,16 @@ export function summarize(values: ArrayLike<number>, options: SummaryOptions): S
   requireAllFinite(values, 'summarize');
   const { confidence } = resolveBootstrapOptions({ resamples: options.resamples, seed: options.seed, confidence: 0.95 }, 'bootstrapMedianCi');
 
-  const sorted = Float64Array.from(values).sort();
+  return summarizeSorted(Float64Array.from(values).sort(), confidence);
+}
+
+/** summarize() of values already sorted ascending and checked: the caller's array is used as is. */
+export function summarizeSorted(sorted: Float64Array, confidence = 0.95): Summary {
   const n = sorted.length;
   const min = sorted[0]!;
   const max = sorted[n - 1]!;
   const mean = meanWithin(sorted, min, max);
   const mid = median(sorted);
-  const deviations = new Float64Array(n);
-  for (let k = 0; k < n; k++) deviations[k] = Math.abs(sorted[k]! - mid);
-  deviations.sort();
 
   return {
     n,
@@ -67,7 +68,7 @@ export function summarize(values: ArrayLike<number>, options: SummaryOptions): S
     p75: quantile(sorted, 0.75),
     p95: quantile(sorted, 0.95),
     p99: quantile(sorted, 0.99),
-    mad: median(deviations),
+    mad: sortedMedianAbsoluteDeviation(sorted, mid),
     ci95: sortedMedianCi(sorted, confidence),
   };
 }

@@ -18,7 +18,11 @@ export interface RawBenchmark {
   affinity: string;
   timerOverhead: number;
   timerOverheadAfter: number;
-  samples: number[];
+  /**
+   * Raw samples in the order taken: 8 bytes each (exact for every integer the wire allows, below
+   * 2^53), with no per-sample objects, so a million-sample benchmark is 8 MB, not a JS array's tens.
+   */
+  samples: Float64Array;
 }
 
 export interface SkippedBenchmark {
@@ -92,6 +96,22 @@ export const MAX_STREAM_PEERS = 16;
 export const MAX_ITERATIONS = 10_000_000;
 
 /**
+ * Room for samples at BENCH_BEGIN. Growing by doubling from here, rather than allocating all the
+ * announced iterations at once, keeps a forged BENCH_BEGIN (10^7 iterations and no samples) from
+ * costing 80 MB: memory follows what arrives.
+ */
+const INITIAL_SAMPLE_CAPACITY = 4096;
+
+/** A copy of `samples` with room for at least `needed`, doubling, never beyond `limit`. */
+function grown(samples: Float64Array, needed: number, limit: number): Float64Array {
+  let capacity = Math.max(samples.length, 1);
+  while (capacity < needed) capacity *= 2;
+  const next = new Float64Array(Math.min(capacity, limit));
+  next.set(samples);
+  return next;
+}
+
+/**
  * Checks record order and contents and collects a GuestStream. With an expectation (what the
  * config asked this guest for), records beyond it are rejected too; without one only the format
  * and order are checked. Every metric may be announced once per stream.
@@ -100,6 +120,8 @@ export class StreamAssembler {
   readonly stream: GuestStream = { info: {}, benchmarks: [], skipped: [], failed: [], peers: [], complete: false };
   private begun = false;
   private current: RawBenchmark | undefined;
+  /** Samples of the current benchmark received so far; its `samples` has room for at least these. */
+  private received = 0;
   private readonly announced = new Set<string>();
   private readonly peerRuns = new Set<string>();
 
@@ -174,8 +196,9 @@ export class StreamAssembler {
       affinity: f.text(WireKey.AFFINITY),
       timerOverhead: f.int(WireKey.OVERHEAD),
       timerOverheadAfter: Number.NaN,
-      samples: [],
+      samples: new Float64Array(Math.min(iterations, INITIAL_SAMPLE_CAPACITY)),
     };
+    this.received = 0;
     return { kind: 'benchmark-begin', metric: this.current.metric, iterations: this.current.iterations };
   }
 
@@ -183,14 +206,18 @@ export class StreamAssembler {
   private samples(record: WireRecord, at: number): StreamEvent {
     const bench = this.expectCurrent(record);
     const chunk = decodeSamples(record.payload, at);
-    if (chunk.first !== bench.samples.length) {
-      throw new WireError(at, `samples of ${bench.metric} from index ${bench.samples.length}`, `index ${chunk.first}`);
+    const received = this.received;
+    if (chunk.first !== received) {
+      throw new WireError(at, `samples of ${bench.metric} from index ${received}`, `index ${chunk.first}`);
     }
-    if (bench.samples.length + chunk.values.length > bench.iterations) {
-      throw new WireError(at, `at most ${bench.iterations} samples for ${bench.metric}`, `${bench.samples.length + chunk.values.length}`);
+    const total = received + chunk.values.length;
+    if (total > bench.iterations) {
+      throw new WireError(at, `at most ${bench.iterations} samples for ${bench.metric}`, `${total}`);
     }
-    for (const value of chunk.values) bench.samples.push(value);
-    return { kind: 'samples', metric: bench.metric, received: bench.samples.length, expected: bench.iterations };
+    if (total > bench.samples.length) bench.samples = grown(bench.samples, total, bench.iterations);
+    bench.samples.set(chunk.values, received);
+    this.received = total;
+    return { kind: 'samples', metric: bench.metric, received: total, expected: bench.iterations };
   }
 
   /** The current benchmark ends, with every sample it announced. */
@@ -200,9 +227,11 @@ export class StreamAssembler {
     const metric = f.metric();
     if (metric !== bench.metric) throw new WireError(at, `BENCH_END for ${bench.metric}`, `BENCH_END for ${metric}`);
     const count = f.int(WireKey.SAMPLES);
-    if (count !== bench.iterations || bench.samples.length !== bench.iterations) {
-      throw new WireError(at, `${bench.iterations} samples of ${metric}`, `${bench.samples.length} received, ${count} announced`);
+    if (count !== bench.iterations || this.received !== bench.iterations) {
+      throw new WireError(at, `${bench.iterations} samples of ${metric}`, `${this.received} received, ${count} announced`);
     }
+    // Room grows to exactly `iterations` (see grown()), so every sample slot is now filled.
+    bench.samples = bench.samples.subarray(0, this.received);
     bench.timerOverheadAfter = f.int(WireKey.OVERHEAD_AFTER);
     this.current = undefined;
     this.stream.benchmarks.push(bench);
