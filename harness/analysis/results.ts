@@ -1,10 +1,11 @@
 import type { BootstrapConfig, MethodologyConfig } from '../config/types.js';
 import {
-  betweenBootSpread,
+  betweenBootSpreadSorted,
   classifyOutliersSorted,
   detectSettling,
   hierarchicalBootstrapMedianCi,
   seriesStability,
+  sortAscending,
   subtractOverhead,
   summarizeSorted,
 } from '../stats/index.js';
@@ -85,7 +86,7 @@ function settledGroups(raws: readonly RawBenchmark[], subtracted: number, method
     if (settling?.atCap) unsettled.push(boot + 1);
     const settledAt = settling && !settling.atCap ? settling.settledAt : 0;
     droppedPerBoot.push(settledAt);
-    return corrected.values.subarray(settledAt).sort();
+    return sortAscending(corrected.values.subarray(settledAt));
   });
   return { groups, clamped, droppedPerBoot, unsettled };
 }
@@ -118,7 +119,7 @@ export function resultEntry(
   const subtracted = Math.min(...measured);
   const stability = seriesStability(measured, methodology.overheadTolerance);
   const { groups, clamped, droppedPerBoot, unsettled } = settledGroups(raws, subtracted, methodology);
-  const pooled = groups.length === 1 ? groups[0]! : concatenated(groups).sort();
+  const pooled = groups.length === 1 ? groups[0]! : sortAscending(concatenated(groups));
   const summary = summarizeSorted(pooled);
   const hierarchical = groups.length > 1;
   const outliers = classifyOutliersSorted(pooled, methodology.outliers);
@@ -136,7 +137,7 @@ export function resultEntry(
     ci95: hierarchical ? hierarchicalBootstrapMedianCi(groups, bootstrap) : summary.ci95,
     ciMethod: hierarchical ? 'hierarchical bootstrap' : 'bootstrap',
     boots: groups.length,
-    betweenBoots: betweenBootSpread(groups),
+    betweenBoots: betweenBootSpreadSorted(groups),
     iterations: first.iterations,
     warmup: first.warmup,
     settling: {

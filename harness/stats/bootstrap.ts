@@ -22,6 +22,7 @@ import { formatValue, requireAllFinite, requireInteger, requireNonEmpty } from '
 import { interpolate, quantilePosition } from './quantile.js';
 import { createRandom } from './random.js';
 import { distributionInterval, medianDistribution } from './exact-median.js';
+import { sortAscending } from './sort.js';
 
 export const DEFAULT_RESAMPLES = 2000;
 export const DEFAULT_CONFIDENCE = 0.95;
@@ -46,7 +47,7 @@ export function bootstrapMedianCi(values: ArrayLike<number>, options: BootstrapO
   if (!(confidence > 0 && confidence < 1)) {
     throw new RangeError(`${who}: expected confidence in (0, 1), got ${formatValue(confidence)}`);
   }
-  return sortedMedianCi(Float64Array.from(values).sort(), confidence);
+  return sortedMedianCi(sortAscending(Float64Array.from(values)), confidence);
 }
 
 /** The interval for values already sorted ascending (summarize() has sorted them): no copy, no checks. */

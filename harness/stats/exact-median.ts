@@ -92,16 +92,24 @@ function cellMasses(n: number, a: number, b: number): CellMasses {
   };
   const modeCell = Math.min(n - 1, Math.max(0, Math.floor(((a - 1) / Math.max(1, a + b - 2)) * n)));
   const peak = cell(modeCell);
-  let from = modeCell;
-  while (from > 0 && cell(from - 1) >= peak * NEGLIGIBLE) from -= 1;
-  let to = modeCell + 1;
-  while (to < n && cell(to) >= peak * NEGLIGIBLE) to += 1;
-  const mass = new Float64Array(to - from);
-  let total = 0;
-  for (let j = from; j < to; j++) {
-    mass[j - from] = cell(j);
-    total += mass[j - from]!;
+  // Walk out from the mode while cells matter, keeping each cell's mass (the density is unimodal).
+  const below: number[] = [];
+  for (let j = modeCell - 1; j >= 0; j--) {
+    const m = cell(j);
+    if (m < peak * NEGLIGIBLE) break;
+    below.push(m);
   }
+  const above: number[] = [];
+  for (let j = modeCell + 1; j < n; j++) {
+    const m = cell(j);
+    if (m < peak * NEGLIGIBLE) break;
+    above.push(m);
+  }
+  const from = modeCell - below.length;
+  const to = modeCell + 1 + above.length;
+  const mass = Float64Array.from([...below.reverse(), peak, ...above]);
+  let total = 0;
+  for (const m of mass) total += m;
   return { from, to, mass, total, density };
 }
 
@@ -116,7 +124,11 @@ export interface MedianIndexLaw {
   probability: Float64Array;
 }
 
-export function medianIndexLaw(n: number): MedianIndexLaw {
+/**
+ * With `sorted`, the pairs of one row whose upper values are equal (ties, the rule in timer data)
+ * are one entry, which keeps the law short without changing the distribution of values.
+ */
+export function medianIndexLaw(n: number, sorted?: ArrayLike<number>): MedianIndexLaw {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`medianIndexLaw: expected a count >= 1, got ${n}`);
   const r = Math.floor((n - 1) / 2);
   const cells = cellMasses(n, r + 1, n - r);
@@ -130,11 +142,11 @@ export function medianIndexLaw(n: number): MedianIndexLaw {
     }
     return { lower: index, upper: index, probability };
   }
-  return evenMedianLaw(n, r, cells);
+  return evenMedianLaw(n, r, cells, sorted);
 }
 
 /** The joint law of the indices of ranks r and r+1 for even n (see the module comment). */
-function evenMedianLaw(n: number, r: number, cells: CellMasses): MedianIndexLaw {
+function evenMedianLaw(n: number, r: number, cells: CellMasses, sorted: ArrayLike<number> | undefined): MedianIndexLaw {
   const lower: number[] = [];
   const upper: number[] = [];
   const probability: number[] = [];
@@ -148,21 +160,42 @@ function evenMedianLaw(n: number, r: number, cells: CellMasses): MedianIndexLaw 
     lower.push(i);
     upper.push(i);
     probability.push(Math.max(0, atI - exactlyAtI));
-    if (exactlyAtI === 0) continue;
     const q = n - i - 1;
+    // P(no draw in cells i+1 .. j-1 | N_i = r+1) = (1 − (j−i−1)/q)^s; the first draw above i lands
+    // in a run of equal values [j, end) with the difference of that at j and at end. A run is one
+    // entry, and the walk stops once what lies beyond is negligible.
     let noneBefore = 1;
-    for (let m = 0; i + m + 1 < n; m++) {
-      // P(no draw in the m cells after i) − P(none in m+1): each power is computed once.
-      const noneThrough = (1 - (m + 1) / q) ** s;
-      const gap = noneBefore - noneThrough;
-      noneBefore = noneThrough;
-      if (gap < NEGLIGIBLE && m > 0) break;
+    for (let j = i + 1; j < n && exactlyAtI * noneBefore >= NEGLIGIBLE;) {
+      const end = sorted === undefined ? j + 1 : endOfRun(sorted, j);
+      const noneThrough = end >= n ? 0 : (1 - (end - i - 1) / q) ** s;
       lower.push(i);
-      upper.push(i + m + 1);
-      probability.push(exactlyAtI * gap);
+      upper.push(j);
+      probability.push(exactlyAtI * (noneBefore - noneThrough));
+      noneBefore = noneThrough;
+      j = end;
     }
   }
   return { lower: Uint32Array.from(lower), upper: Uint32Array.from(upper), probability: Float64Array.from(probability) };
+}
+
+/** The first index after j whose value differs from sorted[j] (n if none), by galloping then bisecting. */
+function endOfRun(sorted: ArrayLike<number>, j: number): number {
+  const x = sorted[j];
+  const n = sorted.length;
+  let step = 1;
+  let lo = j;
+  while (lo + step < n && sorted[lo + step] === x) {
+    lo += step;
+    step *= 2;
+  }
+  let hi = Math.min(lo + step, n);
+  // sorted[lo] === x; sorted[hi] differs (or hi = n).
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] === x) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 /**
@@ -171,7 +204,7 @@ function evenMedianLaw(n: number, r: number, cells: CellMasses): MedianIndexLaw 
  * distribution's atoms are bit for bit the medians a resample could give.
  */
 export function medianDistribution(sorted: Float64Array): DiscreteDistribution {
-  const law = medianIndexLaw(sorted.length);
+  const law = medianIndexLaw(sorted.length, sorted);
   const count = law.probability.length;
   const raw = new Float64Array(count);
   for (let k = 0; k < count; k++) raw[k] = interpolate(sorted[law.lower[k]!]!, sorted[law.upper[k]!]!, law.lower[k] === law.upper[k] ? 0 : 0.5);

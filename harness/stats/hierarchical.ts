@@ -26,6 +26,7 @@ import { resolveBootstrapOptions } from './bootstrap-options.js';
 import type { BootstrapOptions } from './bootstrap.js';
 import { median } from './quantile.js';
 import { createRandom } from './random.js';
+import { sortAscending } from './sort.js';
 import { medianOfCounts, percentileInterval } from './resample.js';
 import { requireAllFinite } from './validate.js';
 
@@ -59,12 +60,12 @@ export function poolGroups(groups: readonly ArrayLike<number>[], who: string): P
     sorted.set(group, at);
     at += group.length;
   }
-  sorted.sort();
+  sortAscending(sorted);
   // Each boot's values, sorted, take the next free rank of their value: ties go to earlier boots
   // first, the order a sort by (value, position in the concatenation) gives, with no comparator.
   const used = new Uint32Array(total);
   const ranks = groups.map((group) => {
-    const own = Float64Array.from(group).sort();
+    const own = sortAscending(Float64Array.from(group));
     const boot = new Uint32Array(own.length);
     let start = firstAtLeast(sorted, own[0]!);
     own.forEach((x, k) => {
@@ -153,14 +154,19 @@ export function betweenBootSpread(groups: readonly ArrayLike<number>[]): Between
   if (groups.length === 0) {
     throw new RangeError(`${who}: expected at least one group, got none`);
   }
-  const bootMedians = groups.map((group, g) => {
+  const sorted = groups.map((group, g) => {
     if (group.length === 0) {
       throw new RangeError(`${who}: expected at least one value in group ${g}, got an empty array`);
     }
     requireAllFinite(group, `${who} (group ${g})`);
-    return median(Float64Array.from(group).sort());
+    return sortAscending(Float64Array.from(group));
   });
+  return betweenBootSpreadSorted(sorted);
+}
 
+/** betweenBootSpread() of groups each already sorted ascending and checked, without copies. */
+export function betweenBootSpreadSorted(groups: readonly Float64Array[]): BetweenBootSpread {
+  const bootMedians = groups.map((group) => median(group));
   const sorted = [...bootMedians].sort((a, b) => a - b);
   const min = sorted[0]!;
   const max = sorted[sorted.length - 1]!;

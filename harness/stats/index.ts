@@ -1,12 +1,13 @@
 export { createRandom, randomInt } from './random.js';
 export { median, quantile, sortedMedianAbsoluteDeviation } from './quantile.js';
+export { sortAscending } from './sort.js';
 export { bootstrapMedianCi, DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES } from './bootstrap.js';
 export type { BootstrapOptions } from './bootstrap.js';
 export { summarize, summarizeSorted } from './summary.js';
 export type { Summary, SummaryOptions } from './summary.js';
 export { subtractOverhead } from './overhead.js';
 export type { OverheadCorrected } from './overhead.js';
-export { betweenBootSpread, hierarchicalBootstrapMedianCi } from './hierarchical.js';
+export { betweenBootSpread, betweenBootSpreadSorted, hierarchicalBootstrapMedianCi } from './hierarchical.js';
 export type { BetweenBootSpread } from './hierarchical.js';
 export { classifyOutliers, classifyOutliersSorted, MAD_SCALE, MODIFIED_Z_THRESHOLD, TUKEY_FACTOR } from './outliers.js';
 export type { OutlierCounts, OutlierMethod } from './outliers.js';

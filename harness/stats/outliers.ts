@@ -21,6 +21,7 @@
  */
 
 import { median, quantile, sortedMedianAbsoluteDeviation } from './quantile.js';
+import { sortAscending } from './sort.js';
 import { formatValue, requireAllFinite, requireNonEmpty } from './validate.js';
 
 export type OutlierMethod = 'mad' | 'tukey';
@@ -51,7 +52,7 @@ export function classifyOutliers(values: ArrayLike<number>, method: OutlierMetho
   if (method !== 'mad' && method !== 'tukey') {
     throw new RangeError(`${who}: expected method 'mad' or 'tukey', got ${formatValue(method)}`);
   }
-  return classifyOutliersSorted(Float64Array.from(values).sort(), method);
+  return classifyOutliersSorted(sortAscending(Float64Array.from(values)), method);
 }
 
 /** classifyOutliers() of values already sorted ascending and checked, without a copy. */

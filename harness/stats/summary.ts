@@ -5,6 +5,7 @@
  */
 
 import { sortedMedianCi } from './bootstrap.js';
+import { sortAscending } from './sort.js';
 import { resolveBootstrapOptions } from './bootstrap-options.js';
 import { median, quantile, sortedMedianAbsoluteDeviation } from './quantile.js';
 import { requireAllFinite, requireNonEmpty } from './validate.js';
@@ -44,7 +45,7 @@ export function summarize(values: ArrayLike<number>, options: SummaryOptions): S
   requireAllFinite(values, 'summarize');
   const { confidence } = resolveBootstrapOptions({ resamples: options.resamples, seed: options.seed, confidence: 0.95 }, 'bootstrapMedianCi');
 
-  return summarizeSorted(Float64Array.from(values).sort(), confidence);
+  return summarizeSorted(sortAscending(Float64Array.from(values)), confidence);
 }
 
 /** summarize() of values already sorted ascending and checked: the caller's array is used as is. */
