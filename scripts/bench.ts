@@ -37,14 +37,20 @@ async function measure(phase: 'decode-stats' | 'report', dir: string): Promise<M
 const rate = (n: number, s: number | undefined) => (s === undefined ? 'n/a' : `${(n / s / 1e6).toFixed(2)} M/s`);
 const bytesPer = (m: Measured, n: number) => `${((m.maxRss - m.rssBefore) / n).toFixed(1)}`;
 
+interface Row {
+  n: number;
+  cells: string[];
+  peaks: [number, number];
+}
+
 /** Decode, statistics and report regeneration on one synthetic run of n samples. */
-async function syntheticRow(n: number, keep: boolean): Promise<string[]> {
+async function syntheticRow(n: number, keep: boolean): Promise<Row> {
   const dir = await mkdtemp(join(tmpdir(), `hb-bench-${n}-`));
   try {
     const dataBytes = await writeSyntheticRun(dir, n);
     const first = await measure('decode-stats', dir);
     const second = await measure('report', dir);
-    return [
+    const cells = [
       String(n),
       `${(dataBytes / n).toFixed(2)}`,
       `${first.decode!.toFixed(3)} s (${rate(n, first.decode)})`,
@@ -54,6 +60,7 @@ async function syntheticRow(n: number, keep: boolean): Promise<string[]> {
       bytesPer(first, n),
       bytesPer(second, n),
     ];
+    return { n, cells, peaks: [first.maxRss, second.maxRss] };
   } finally {
     if (keep) process.stdout.write(`kept ${dir}\n`);
     else await rm(dir, { recursive: true, force: true });
@@ -85,7 +92,7 @@ async function main(): Promise<void> {
   const sizes = sizesAt >= 0 ? args[sizesAt + 1]!.split(',').map(Number) : [1e5, 1e6, 1e7];
   const keep = args.includes('--keep');
   process.stdout.write(`## Host: decode, statistics and reports on synthetic streams (node ${process.version}; wall clock, noisy on a shared machine)\n\n`);
-  const rows: string[][] = [];
+  const rows: Row[] = [];
   for (const n of sizes) rows.push(await syntheticRow(n, keep));
   const header = [
     'samples',
@@ -97,7 +104,20 @@ async function main(): Promise<void> {
     'peak B/sample (decode+stats)',
     'peak B/sample (report)',
   ];
-  process.stdout.write(`${table(header, rows)}\n\n`);
+  process.stdout.write(
+    `${table(
+      header,
+      rows.map((r) => r.cells),
+    )}\n`,
+  );
+  process.stdout.write("(peak B/sample: the process's peak RSS above its RSS before the work, per sample: it includes a fixed cost that dominates at 10^5)\n");
+  // The slope between sizes leaves the fixed cost (code, heap reserve) out: what each further sample costs.
+  for (let k = 1; k < rows.length; k++) {
+    const [a, b] = [rows[k - 1]!, rows[k]!];
+    const slope = (i: 0 | 1) => ((b.peaks[i] - a.peaks[i]) / (b.n - a.n)).toFixed(1);
+    process.stdout.write(`marginal peak memory from ${a.n} to ${b.n} samples: ${slope(0)} B/sample (decode+stats), ${slope(1)} B/sample (report)\n`);
+  }
+  process.stdout.write('\n');
   process.stdout.write(`## Orchestration vs plain QEMU\n${await orchestrationRatio()}\n\n`);
   process.stdout.write(`## Boot to first record, serial channel rate\n${await bootToFirstRecord()}\n`);
 }

@@ -12,7 +12,7 @@ const NEWLINE = 0x0a;
  * million samples; the text is the same, `prefix,index,value` lines with values as String() writes them.
  */
 export function samplesCsv(streams: readonly BootStream[]): string {
-  const parts: { prefix: Buffer; samples: Float64Array }[] = [];
+  const parts: { prefix: Buffer; samples: ArrayLike<number> }[] = [];
   for (const { guest, boot, stream } of streams) {
     for (const bench of stream.benchmarks) {
       parts.push({ prefix: Buffer.from(`${csvField(guest)},${boot},${csvField(bench.metric)},`), samples: bench.samples });

@@ -29,8 +29,9 @@
  * polynomial densities of n ≤ 16 and within rounding for larger n, where β varies on a scale of
  * 1/√n ≫ 1/n. It is evaluated relative to its mode, and the normalising constant is the sum of the
  * cells, so no log-gamma is needed. Cells whose mass is below 1e-20 of the modal cell's are left
- * out (β is unimodal, so everything beyond them is smaller still), as are gaps m beyond the point
- * where the gap factor (about e^{-m}) falls below 1e-20: the omitted mass is below 1e-15. The work
+ * out (β is unimodal, so everything beyond them is smaller still), and a row's walk over j stops
+ * once the probability left beyond it (about e^{-m} of the row) is below 1e-20: the omitted mass is
+ * below 1e-15. The work
  * is O(√n) cells, independent of any resample count: a million samples take milliseconds.
  */
 

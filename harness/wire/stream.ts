@@ -19,11 +19,15 @@ export interface RawBenchmark {
   timerOverhead: number;
   timerOverheadAfter: number;
   /**
-   * Raw samples in the order taken: 8 bytes each (exact for every integer the wire allows, below
-   * 2^53), with no per-sample objects, so a million-sample benchmark is 8 MB, not a JS array's tens.
+   * Raw samples in the order taken, with no per-sample objects: 4 bytes each while every value fits
+   * in 32 bits (timer deltas nearly always do), widened to 8 (exact below 2^53, all the wire allows)
+   * at the first that does not. A million-sample benchmark is 4 MB, not a JS array's tens.
    */
-  samples: Float64Array;
+  samples: SampleArray;
 }
+
+/** Raw samples: unsigned 32-bit while they fit, else doubles. */
+export type SampleArray = Uint32Array | Float64Array;
 
 export interface SkippedBenchmark {
   metric: string;
@@ -96,19 +100,30 @@ export const MAX_STREAM_PEERS = 16;
 export const MAX_ITERATIONS = 10_000_000;
 
 /**
- * Room for samples at BENCH_BEGIN. Growing by doubling from here, rather than allocating all the
- * announced iterations at once, keeps a forged BENCH_BEGIN (10^7 iterations and no samples) from
- * costing 80 MB: memory follows what arrives.
+ * Room for samples at BENCH_BEGIN when no config vouches for the iterations announced. Growing by
+ * doubling from here, rather than allocating them all at once, keeps a forged BENCH_BEGIN (10^7
+ * iterations and no samples) from costing 80 MB: memory follows what arrives. With an expectation
+ * the count is the config's, and the room is allocated once, with no copies as it fills.
  */
 const INITIAL_SAMPLE_CAPACITY = 4096;
 
-/** A copy of `samples` with room for at least `needed`, doubling, never beyond `limit`. */
-function grown(samples: Float64Array, needed: number, limit: number): Float64Array {
+/**
+ * A copy of `samples` with room for at least `needed` (doubling, never beyond `limit`), as doubles
+ * when `wide` (a value of 2^32 or more has come), else of the same kind.
+ */
+function grown(samples: SampleArray, needed: number, limit: number, wide: boolean): SampleArray {
   let capacity = Math.max(samples.length, 1);
   while (capacity < needed) capacity *= 2;
-  const next = new Float64Array(Math.min(capacity, limit));
+  const length = Math.min(capacity, limit);
+  const next = wide || samples instanceof Float64Array ? new Float64Array(length) : new Uint32Array(length);
   next.set(samples);
   return next;
+}
+
+/** Whether any value needs more than 32 bits. */
+function needsDoubles(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i]! > 0xffffffff) return true;
+  return false;
 }
 
 /**
@@ -196,7 +211,8 @@ export class StreamAssembler {
       affinity: f.text(WireKey.AFFINITY),
       timerOverhead: f.int(WireKey.OVERHEAD),
       timerOverheadAfter: Number.NaN,
-      samples: new Float64Array(Math.min(iterations, INITIAL_SAMPLE_CAPACITY)),
+      // The config vouches for the count when there is one (checked above): room for all at once.
+      samples: new Uint32Array(asked ? iterations : Math.min(iterations, INITIAL_SAMPLE_CAPACITY)),
     };
     this.received = 0;
     return { kind: 'benchmark-begin', metric: this.current.metric, iterations: this.current.iterations };
@@ -214,7 +230,8 @@ export class StreamAssembler {
     if (total > bench.iterations) {
       throw new WireError(at, `at most ${bench.iterations} samples for ${bench.metric}`, `${total}`);
     }
-    if (total > bench.samples.length) bench.samples = grown(bench.samples, total, bench.iterations);
+    const wide = bench.samples instanceof Uint32Array && needsDoubles(chunk.values);
+    if (wide || total > bench.samples.length) bench.samples = grown(bench.samples, total, bench.iterations, wide);
     bench.samples.set(chunk.values, received);
     this.received = total;
     return { kind: 'samples', metric: bench.metric, received: total, expected: bench.iterations };

@@ -12,6 +12,7 @@ import { loadRunData } from '../../harness/report/regenerate.js';
 import { renderRunFiles } from '../../harness/report/run-files.js';
 import { writeAtomic } from '../../harness/rundir/atomic.js';
 import { readDataChannel } from '../../harness/wire/data-channel.js';
+import { streamExpectation } from '../../harness/wire/expectation.js';
 
 const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
 
@@ -24,7 +25,7 @@ async function decodeAndStats(dir: string): Promise<Record<string, number>> {
   const rssBefore = process.memoryUsage().rss;
   let started = process.hrtime.bigint();
   const bytes = await readFile(join(dir, 'guests', 'gnumach', 'boot-1', 'data.bin'));
-  const { stream, error } = readDataChannel(bytes);
+  const { stream, error } = readDataChannel(bytes, streamExpectation(config.guests[0]!));
   if (error) throw error;
   const decode = seconds(started);
   started = process.hrtime.bigint();

@@ -40,6 +40,24 @@ describe('stats/hierarchical', () => {
       }
     });
 
+    it('pools boots into the ranks a sort by (value, position in the concatenation) gives', () => {
+      const random = createRandom(6);
+      const cases = [uneven, [[2, 2, 2], [2, 1], [2]], Array.from({ length: 3 }, (_, g) => sample(40, () => g + Math.floor(5 * random())))];
+      for (const [c, groups] of cases.entries()) {
+        const values = groups.flat();
+        const owner = groups.flatMap((group, g) => group.map(() => g));
+        const order = values.map((_, i) => i).sort((i, j) => values[i]! - values[j]! || i - j);
+        const expected = groups.map(() => [] as number[]);
+        order.forEach((i, rank) => expected[owner[i]!]!.push(rank));
+        const pooled = poolGroups(groups, 'test');
+        expect(Array.from(pooled.sorted), `case ${c}`).to.deep.equal(order.map((i) => values[i]));
+        expect(
+          pooled.ranks.map((r) => Array.from(r)),
+          `case ${c}`,
+        ).to.deep.equal(expected);
+      }
+    });
+
     it('gives the percentile interval of the naive algorithm, exactly', () => {
       const medians = naiveHierarchicalMedians(uneven, 2000, 8).sort((a, b) => a - b);
       expect(hierarchicalBootstrapMedianCi(uneven, { seed: 8 })).to.deep.equal([quantile(medians, 0.025), quantile(medians, 0.975)]);
