@@ -5,7 +5,10 @@
  * reports, and peak memory per sample. Each measurement runs in a process of its own
  * (scripts/bench/measure.ts), so its peak RSS is its own.
  *
- *   npm run bench [-- --sizes 100000,1000000] [--keep]
+ *   npm run bench [-- --sizes 100000,1000000] [--boots 3] [--keep]
+ *
+ * --boots B spreads each size over B boots (n/B samples each), so the statistics take the
+ * hierarchical bootstrap's path; samples are counted over all boots.
  *
  * Timings are wall-clock on whatever else the machine is doing: read them as a rough figure, and
  * compare runs made on the same, quiet machine. No test depends on them.
@@ -44,10 +47,11 @@ interface Row {
 }
 
 /** Decode, statistics and report regeneration on one synthetic run of n samples. */
-async function syntheticRow(n: number, keep: boolean): Promise<Row> {
+async function syntheticRow(n: number, boots: number, keep: boolean): Promise<Row> {
   const dir = await mkdtemp(join(tmpdir(), `hb-bench-${n}-`));
   try {
-    const dataBytes = await writeSyntheticRun(dir, n);
+    // n samples in all, n / boots per boot (each boot's data.bin of that many).
+    const dataBytes = (await writeSyntheticRun(dir, n / boots, { boots })) * boots;
     const first = await measure('decode-stats', dir);
     const second = await measure('report', dir);
     const cells = [
@@ -91,9 +95,13 @@ async function main(): Promise<void> {
   const sizesAt = args.indexOf('--sizes');
   const sizes = sizesAt >= 0 ? args[sizesAt + 1]!.split(',').map(Number) : [1e5, 1e6, 1e7];
   const keep = args.includes('--keep');
-  process.stdout.write(`## Host: decode, statistics and reports on synthetic streams (node ${process.version}; wall clock, noisy on a shared machine)\n\n`);
+  const bootsAt = args.indexOf('--boots');
+  const boots = bootsAt >= 0 ? Number(args[bootsAt + 1]) : 1;
+  process.stdout.write(
+    `## Host: decode, statistics and reports on synthetic streams, ${boots} boot(s) (node ${process.version}; wall clock, noisy on a shared machine)\n\n`,
+  );
   const rows: Row[] = [];
-  for (const n of sizes) rows.push(await syntheticRow(n, keep));
+  for (const n of sizes) rows.push(await syntheticRow(n, boots, keep));
   const header = [
     'samples',
     'wire B/sample',

@@ -31,8 +31,8 @@
  * cells, so no log-gamma is needed. Cells whose mass is below 1e-20 of the modal cell's are left
  * out (β is unimodal, so everything beyond them is smaller still), and a row's walk over j stops
  * once the probability left beyond it (about e^{-m} of the row) is below 1e-20: the omitted mass is
- * below 1e-15. The work
- * is O(√n) cells, independent of any resample count: a million samples take milliseconds.
+ * below 1e-15. The work is O(√n) cells, independent of any resample count: a million samples take
+ * milliseconds.
  */
 
 import { interpolate } from './quantile.js';

@@ -7,7 +7,7 @@ export { summarize, summarizeSorted } from './summary.js';
 export type { Summary, SummaryOptions } from './summary.js';
 export { subtractOverhead } from './overhead.js';
 export type { OverheadCorrected } from './overhead.js';
-export { betweenBootSpread, betweenBootSpreadSorted, hierarchicalBootstrapMedianCi } from './hierarchical.js';
+export { betweenBootSpread, betweenBootSpreadSorted, hierarchicalBootstrapMedianCi, hierarchicalBootstrapMedianCiSorted } from './hierarchical.js';
 export type { BetweenBootSpread } from './hierarchical.js';
 export { classifyOutliers, classifyOutliersSorted, MAD_SCALE, MODIFIED_Z_THRESHOLD, TUKEY_FACTOR } from './outliers.js';
 export type { OutlierCounts, OutlierMethod } from './outliers.js';
