@@ -122,7 +122,7 @@ export function resultEntry(
   const pooled = groups.length === 1 ? groups[0]! : sortAscending(concatenated(groups));
   const summary = summarizeSorted(pooled);
   const hierarchical = groups.length > 1;
-  const outliers = classifyOutliersSorted(pooled, methodology.outliers);
+  const outliers = classifyOutliersSorted(pooled, methodology.outliers, summary);
   const unit = unitForAccel(accel);
   const caveat = unitCaveat(unit);
   return {

@@ -55,15 +55,19 @@ export function classifyOutliers(values: ArrayLike<number>, method: OutlierMetho
   return classifyOutliersSorted(sortAscending(Float64Array.from(values)), method);
 }
 
-/** classifyOutliers() of values already sorted ascending and checked, without a copy. */
-export function classifyOutliersSorted(sorted: Float64Array, method: OutlierMethod): OutlierCounts {
+/**
+ * classifyOutliers() of values already sorted ascending and checked, without a copy. `known` passes
+ * the median and MAD when the caller has them (summarizeSorted() computed the same numbers), to
+ * spare a pass over a million values.
+ */
+export function classifyOutliersSorted(sorted: Float64Array, method: OutlierMethod, known?: { median: number; mad: number }): OutlierCounts {
   let lowFence: number;
   let highFence: number;
   let rule: string;
   let collapsed: string | undefined;
   if (method === 'mad') {
-    const mid = median(sorted);
-    const mad = sortedMedianAbsoluteDeviation(sorted, mid);
+    const mid = known?.median ?? median(sorted);
+    const mad = known?.mad ?? sortedMedianAbsoluteDeviation(sorted, mid);
     const reach = MODIFIED_Z_THRESHOLD * MAD_SCALE * mad;
     lowFence = mid - reach;
     highFence = mid + reach;
