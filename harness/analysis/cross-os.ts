@@ -80,7 +80,7 @@ function baselineRatio(figure: FigureSamples, table: readonly FigureSamples[], b
     const ratio =
       figure.groups.length > 1 || against.groups.length > 1
         ? hierarchicalRatioOfMedians(against.groups, figure.groups, options)
-        : bootstrapRatioOfMedians(against.groups.flat(), figure.groups.flat(), options);
+        : bootstrapRatioOfMedians(against.groups[0]!, figure.groups[0]!, options);
     return {
       value: ratio.ratio,
       ci95: ratio.ci,

@@ -6,19 +6,31 @@ import type { ResultEntry, ResultsDocument } from './results.js';
 export interface FigureSamples {
   runId: string;
   entry: ResultEntry;
-  groups: number[][];
+  /** One typed array per boot, in sample order: 8 bytes a sample, views of one correction each. */
+  groups: Float64Array[];
+}
+
+/** Every boot's values in one array (what `groups.flat()` was for number[][]). */
+export function pooledValues(groups: readonly ArrayLike<number>[]): Float64Array {
+  const all = new Float64Array(groups.reduce((sum, g) => sum + g.length, 0));
+  let at = 0;
+  for (const g of groups) {
+    all.set(g, at);
+    at += g.length;
+  }
+  return all;
 }
 
 /**
  * The per-operation values a figure was computed from, given the raw ticks of each of its boots:
  * the overhead it subtracted, divided per operation, without the samples it found unsettled.
  */
-export function figureGroups(entry: ResultEntry, rawBoots: readonly (readonly number[])[]): number[][] {
+export function figureGroups(entry: ResultEntry, rawBoots: readonly ArrayLike<number>[]): Float64Array[] {
   if (rawBoots.length !== entry.boots) {
     throw new Error(`expected ${entry.boots} boots of samples for ${entry.guest} ${entry.metric}, got ${rawBoots.length}`);
   }
   return rawBoots.map((samples, i) =>
-    subtractOverhead(samples, entry.timerOverhead.subtracted, entry.opsPerSample).values.slice(entry.settling.droppedPerBoot[i] ?? 0),
+    subtractOverhead(samples, entry.timerOverhead.subtracted, entry.opsPerSample).values.subarray(entry.settling.droppedPerBoot[i] ?? 0),
   );
 }
 

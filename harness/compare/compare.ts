@@ -1,4 +1,5 @@
 import { bootstrapRatioOfMedians, hierarchicalRatioOfMedians, mannWhitneyU } from '../stats/index.js';
+import { pooledValues } from '../analysis/figure-samples.js';
 import type { FigureSamples } from './load-run.js';
 
 export interface CompareOptions {
@@ -39,8 +40,8 @@ export function compareFigures(a: FigureSamples, b: FigureSamples, options: Comp
   const hierarchical = a.groups.length > 1 || b.groups.length > 1;
   const ratio = hierarchical
     ? hierarchicalRatioOfMedians(a.groups, b.groups, { resamples: options.resamples, seed: options.seed })
-    : bootstrapRatioOfMedians(a.groups.flat(), b.groups.flat(), { resamples: options.resamples, seed: options.seed });
-  const p = mannWhitneyU(a.groups.flat(), b.groups.flat()).p;
+    : bootstrapRatioOfMedians(pooledValues(a.groups), pooledValues(b.groups), { resamples: options.resamples, seed: options.seed });
+  const p = mannWhitneyU(pooledValues(a.groups), pooledValues(b.groups)).p;
   const [low, high] = ratio.ci;
   const beyondNoise = Math.abs(ratio.ratio - 1) >= options.noiseThreshold;
   const ciExcludesOne = low > 1 || high < 1;

@@ -29,7 +29,8 @@ export async function newManifest(config: RunConfig, runId: string, requested: A
     bootstrap: {
       resamples: config.bootstrap.resamples,
       seed: config.bootstrap.seed,
-      method: `percentile bootstrap of the median (default ${DEFAULT_RESAMPLES} resamples)`,
+      // Resamples matter only with several boots: a one-boot interval is the exact bootstrap (docs/methodology.md).
+      method: `percentile bootstrap of the median: exact for one boot, resampled (default ${DEFAULT_RESAMPLES} resamples) over several boots`,
     },
     guests: [],
   };

@@ -1,23 +1,28 @@
 /**
  * Percentile bootstrap confidence interval of the median (Efron & Tibshirani 1993, ch. 13).
  *
- * Method: draw `resamples` resamples of n values with replacement from the n observations, take
- * the median of each, and report the (1-c)/2 and (1+c)/2 quantiles of those medians, with the
- * same type 7 quantile() used everywhere else. The median and a percentile interval are used
- * rather than mean ± t·s because timer samples are skewed with a long tail of interrupts and
- * preemptions, which the mean and a symmetric interval misrepresent.
+ * Method: the bootstrap distribution of the median (the law of the median of n values drawn with
+ * replacement from the n observations) is computed exactly from the order statistics
+ * (exact-median.ts: Maritz & Jarrett 1978; Efron 1982), and the interval is its (1-c)/2 and
+ * (1+c)/2 quantiles: what the resampling percentile bootstrap approaches as its resample count
+ * grows, with no Monte Carlo jitter and in O(√n) work instead of resamples × n random draws. The
+ * median and a percentile interval are used rather than mean ± t·s because timer samples are
+ * skewed with a long tail of interrupts and preemptions, which the mean and a symmetric interval
+ * misrepresent.
  *
- * Default resample count: 2000 (DEFAULT_RESAMPLES). Percentile intervals need on the order of a
- * thousand resamples (Efron & Tibshirani) because they read the 2.5% and 97.5% tails; 2000 keeps
- * that Monte Carlo jitter small next to run-to-run spread, and 100k samples take ~1.5 s.
+ * `resamples` and `seed` are still validated and accepted, for the hierarchical interval (which
+ * resamples) and for configs written before, but they no longer change this interval.
+ * resampleMedians() remains, the resampling reference the tests check the exact law against.
  *
- * Deterministic: the only randomness is createRandom(seed), so the same values and seed always
- * give the same interval, and an archived run can be re-summarised bit for bit.
+ * Deterministic: no randomness at all, so the same values always give the same interval, and an
+ * archived run can be re-summarised bit for bit.
  */
 
 import { formatValue, requireAllFinite, requireInteger, requireNonEmpty } from './validate.js';
-import { interpolate, quantile, quantilePosition } from './quantile.js';
+import { interpolate, quantilePosition } from './quantile.js';
 import { createRandom } from './random.js';
+import { distributionInterval, medianDistribution } from './exact-median.js';
+import { sortAscending } from './sort.js';
 
 export const DEFAULT_RESAMPLES = 2000;
 export const DEFAULT_CONFIDENCE = 0.95;
@@ -30,7 +35,7 @@ export interface BootstrapOptions {
   confidence?: number;
 }
 
-export function bootstrapMedianCi(values: readonly number[], options: BootstrapOptions): [number, number] {
+export function bootstrapMedianCi(values: ArrayLike<number>, options: BootstrapOptions): [number, number] {
   const who = 'bootstrapMedianCi';
   const { resamples = DEFAULT_RESAMPLES, seed, confidence = DEFAULT_CONFIDENCE } = options;
   requireNonEmpty(values, who);
@@ -42,16 +47,15 @@ export function bootstrapMedianCi(values: readonly number[], options: BootstrapO
   if (!(confidence > 0 && confidence < 1)) {
     throw new RangeError(`${who}: expected confidence in (0, 1), got ${formatValue(confidence)}`);
   }
+  return sortedMedianCi(sortAscending(Float64Array.from(values)), confidence);
+}
 
-  const sorted = Float64Array.from(values).sort();
-  const n = sorted.length;
-  const first = sorted[0] ?? NaN;
+/** The interval for values already sorted ascending (summarize() has sorted them): no copy, no checks. */
+export function sortedMedianCi(sorted: Float64Array, confidence: number): [number, number] {
+  const first = sorted[0]!;
   // Every resample of one value, or of equal values, is that value; skip the work.
-  if (sorted[n - 1] === first) return [first, first];
-
-  const medians = resampleMedians(sorted, resamples, seed);
-  medians.sort((a, b) => a - b);
-  return [quantile(medians, (1 - confidence) / 2), quantile(medians, (1 + confidence) / 2)];
+  if (sorted[sorted.length - 1] === first) return [first, first];
+  return distributionInterval(medianDistribution(sorted), confidence);
 }
 
 /**

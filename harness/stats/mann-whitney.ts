@@ -19,6 +19,7 @@
  */
 
 import { twoSidedNormalP } from './normal.js';
+import { sortAscending } from './sort.js';
 import { requireAllFinite, requireNonEmpty } from './validate.js';
 
 export interface MannWhitney {
@@ -30,7 +31,7 @@ export interface MannWhitney {
   p: number;
 }
 
-export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWhitney {
+export function mannWhitneyU(a: ArrayLike<number>, b: ArrayLike<number>): MannWhitney {
   const who = 'mannWhitneyU';
   requireNonEmpty(a, `${who} (a)`);
   requireNonEmpty(b, `${who} (b)`);
@@ -40,21 +41,7 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWh
   const na = a.length;
   const nb = b.length;
   const n = na + nb;
-  const pooled = [...a.map((value) => ({ value, fromA: true })), ...b.map((value) => ({ value, fromA: false }))];
-  pooled.sort((x, y) => x.value - y.value);
-
-  let rankSumA = 0;
-  let tieTerm = 0;
-  for (let start = 0; start < n;) {
-    let end = start + 1;
-    while (end < n && pooled[end]!.value === pooled[start]!.value) end += 1;
-    // Ranks start+1 .. end share their average.
-    const midrank = (start + 1 + end) / 2;
-    const t = end - start;
-    tieTerm += t * t * t - t;
-    for (let i = start; i < end; i++) if (pooled[i]!.fromA) rankSumA += midrank;
-    start = end;
-  }
+  const { rankSumA, tieTerm } = rankSums(a, b);
 
   const u = rankSumA - (na * (na + 1)) / 2;
   const mean = (na * nb) / 2;
@@ -63,4 +50,35 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWh
   const deviation = u - mean;
   const z = (deviation - Math.sign(deviation) * 0.5) / Math.sqrt(variance);
   return { u, z, p: twoSidedNormalP(z) };
+}
+
+/**
+ * Σ of a's midranks in the pooled sample and Σ(t³ − t) over its tie groups. Both samples are sorted
+ * (typed arrays: no object per value) and merged one tie group at a time, in ascending order, so
+ * the sums add the same terms in the same order as a sort of the pooled values would.
+ */
+function rankSums(a: ArrayLike<number>, b: ArrayLike<number>): { rankSumA: number; tieTerm: number } {
+  const sortedA = sortAscending(Float64Array.from(a));
+  const sortedB = sortAscending(Float64Array.from(b));
+  let i = 0;
+  let j = 0;
+  let rankSumA = 0;
+  let tieTerm = 0;
+  while (i < sortedA.length || j < sortedB.length) {
+    const value = Math.min(i < sortedA.length ? sortedA[i]! : Infinity, j < sortedB.length ? sortedB[j]! : Infinity);
+    const start = i + j;
+    let inA = 0;
+    while (i < sortedA.length && sortedA[i] === value) {
+      i += 1;
+      inA += 1;
+    }
+    while (j < sortedB.length && sortedB[j] === value) j += 1;
+    const end = i + j;
+    // Ranks start+1 .. end share their average.
+    const midrank = (start + 1 + end) / 2;
+    const t = end - start;
+    tieTerm += t * t * t - t;
+    for (let k = 0; k < inA; k++) rankSumA += midrank;
+  }
+  return { rankSumA, tieTerm };
 }

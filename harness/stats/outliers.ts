@@ -20,7 +20,8 @@
  * mostly one tick value", not "the data have many outliers".
  */
 
-import { median, quantile } from './quantile.js';
+import { median, quantile, sortedMedianAbsoluteDeviation } from './quantile.js';
+import { sortAscending } from './sort.js';
 import { formatValue, requireAllFinite, requireNonEmpty } from './validate.js';
 
 export type OutlierMethod = 'mad' | 'tukey';
@@ -44,22 +45,29 @@ export const MODIFIED_Z_THRESHOLD = 3.5;
 /** Tukey's constant. */
 export const TUKEY_FACTOR = 1.5;
 
-export function classifyOutliers(values: readonly number[], method: OutlierMethod): OutlierCounts {
+export function classifyOutliers(values: ArrayLike<number>, method: OutlierMethod): OutlierCounts {
   const who = 'classifyOutliers';
   requireNonEmpty(values, who);
   requireAllFinite(values, who);
   if (method !== 'mad' && method !== 'tukey') {
     throw new RangeError(`${who}: expected method 'mad' or 'tukey', got ${formatValue(method)}`);
   }
+  return classifyOutliersSorted(sortAscending(Float64Array.from(values)), method);
+}
 
-  const sorted = [...values].sort((a, b) => a - b);
+/**
+ * classifyOutliers() of values already sorted ascending and checked, without a copy. `known` passes
+ * the median and MAD when the caller has them (summarizeSorted() computed the same numbers), to
+ * spare a pass over a million values.
+ */
+export function classifyOutliersSorted(sorted: Float64Array, method: OutlierMethod, known?: { median: number; mad: number }): OutlierCounts {
   let lowFence: number;
   let highFence: number;
   let rule: string;
   let collapsed: string | undefined;
   if (method === 'mad') {
-    const mid = median(sorted);
-    const mad = median(sorted.map((x) => Math.abs(x - mid)).sort((a, b) => a - b));
+    const mid = known?.median ?? median(sorted);
+    const mad = known?.mad ?? sortedMedianAbsoluteDeviation(sorted, mid);
     const reach = MODIFIED_Z_THRESHOLD * MAD_SCALE * mad;
     lowFence = mid - reach;
     highFence = mid + reach;

@@ -36,7 +36,7 @@ export function interpolate(a: number, b: number, fraction: number): number {
  * `sorted` must be in ascending order. That is not checked because the summary asks for seven
  * quantiles of the same array and an O(n) check per call would cost more than the lookups.
  */
-export function quantile(sorted: readonly number[], p: number): number {
+export function quantile(sorted: ArrayLike<number>, p: number): number {
   requireNonEmpty(sorted, 'quantile');
   if (!(p >= 0 && p <= 1)) {
     throw new RangeError(`quantile: expected p in [0, 1], got ${formatValue(p)}`);
@@ -47,7 +47,32 @@ export function quantile(sorted: readonly number[], p: number): number {
 }
 
 /** With an even count this is the mean of the middle two, as type 7 interpolates half-way between them. */
-export function median(sorted: readonly number[]): number {
+export function median(sorted: ArrayLike<number>): number {
   requireNonEmpty(sorted, 'median');
   return quantile(sorted, 0.5);
+}
+
+/**
+ * Median absolute deviation from `mid` (unscaled) of ascending values, equal to
+ * median(sort(|x - mid|)) bit for bit but with no array of deviations: the deviations of the
+ * values below `mid` ascend leftwards from it and those of the rest rightwards, so the two runs are
+ * merged from `mid` outwards up to the middle rank, O(n) and no allocation for a million values.
+ */
+export function sortedMedianAbsoluteDeviation(sorted: ArrayLike<number>, mid: number): number {
+  requireNonEmpty(sorted, 'sortedMedianAbsoluteDeviation');
+  const { lower, upper, fraction } = quantilePosition(sorted.length, 0.5);
+  let right = 0;
+  while (right < sorted.length && sorted[right]! < mid) right += 1;
+  let left = right - 1;
+  let atLower = NaN;
+  for (let rank = 0; rank <= upper; rank++) {
+    const fromLeft = left >= 0 ? Math.abs(sorted[left]! - mid) : Infinity;
+    const fromRight = right < sorted.length ? Math.abs(sorted[right]! - mid) : Infinity;
+    const next = fromLeft < fromRight ? fromLeft : fromRight;
+    if (fromLeft < fromRight) left -= 1;
+    else right += 1;
+    if (rank === lower) atLower = next;
+    if (rank === upper) return interpolate(atLower, next, fraction);
+  }
+  return atLower;
 }

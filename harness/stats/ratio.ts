@@ -4,14 +4,16 @@
  * is the comparison the reports make across systems whose absolute tick counts differ by orders
  * of magnitude, and its interval is not derivable from the two separate median intervals.
  *
- * The two samples come from separate runs, so they are resampled independently: each bootstrap
- * replicate draws a resample of a, then one of b, from a single createRandom(seed) stream, and
- * takes the ratio of their medians. The hierarchical variant does the same with the two-level
- * (boots, then iterations) resample of hierarchical.ts on each side.
+ * The two samples come from separate runs, so they are resampled independently. For one boot on
+ * each side nothing is drawn: the bootstrap law of each median is exact (exact-median.ts), and
+ * the law of their ratio is the convolution of the two on the ratio's support
+ * (ratio-distribution.ts), whose percentiles are the interval. The hierarchical variant resamples:
+ * each replicate draws the two-level (boots, then iterations) resample of hierarchical.ts of a,
+ * then of b, from a single createRandom(seed) stream, and takes the ratio of their medians.
  *
- * A zero median in the denominator makes the ratio unbounded, whether in the data or in one
- * replicate (possible when a has many zeros, e.g. after overhead subtraction clamps): that is a
- * RangeError naming it, not an Infinity hidden in an interval.
+ * A zero median in the denominator makes the ratio unbounded, whether in the data or in the
+ * bootstrap law (possible when a has many zeros, e.g. after overhead subtraction clamps): that is
+ * a RangeError naming it, not an Infinity hidden in an interval.
  */
 
 import { resolveBootstrapOptions } from './bootstrap-options.js';
@@ -19,7 +21,10 @@ import type { BootstrapOptions } from './bootstrap.js';
 import { createHierarchicalMedianSampler, poolGroups } from './hierarchical.js';
 import { median } from './quantile.js';
 import { createRandom } from './random.js';
-import { percentileInterval, resampledMedian } from './resample.js';
+import { medianDistribution } from './exact-median.js';
+import { sortAscending } from './sort.js';
+import { ratioLaw, ratioQuantile } from './ratio-distribution.js';
+import { percentileInterval } from './resample.js';
 import { formatValue, requireAllFinite, requireNonEmpty } from './validate.js';
 
 export interface RatioOfMedians {
@@ -29,43 +34,46 @@ export interface RatioOfMedians {
   ci: [number, number];
 }
 
-export function bootstrapRatioOfMedians(a: readonly number[], b: readonly number[], options: BootstrapOptions): RatioOfMedians {
+export function bootstrapRatioOfMedians(a: ArrayLike<number>, b: ArrayLike<number>, options: BootstrapOptions): RatioOfMedians {
   const who = 'bootstrapRatioOfMedians';
   requireNonEmpty(a, `${who} (a)`);
   requireNonEmpty(b, `${who} (b)`);
   requireAllFinite(a, `${who} (a)`);
   requireAllFinite(b, `${who} (b)`);
-  const { resamples, seed, confidence } = resolveBootstrapOptions(options, who);
+  const { confidence } = resolveBootstrapOptions(options, who);
 
-  const sortedA = Float64Array.from(a).sort();
-  const sortedB = Float64Array.from(b).sort();
-  const countsA = new Uint32Array(sortedA.length);
-  const countsB = new Uint32Array(sortedB.length);
-  return ratioWithInterval(
-    median(Array.from(sortedA)),
-    median(Array.from(sortedB)),
-    (random) => resampledMedian(sortedA, countsA, random),
-    (random) => resampledMedian(sortedB, countsB, random),
-    { who, resamples, seed, confidence },
-  );
+  const sortedA = sortAscending(Float64Array.from(a));
+  const sortedB = sortAscending(Float64Array.from(b));
+  const medianA = median(sortedA);
+  if (medianA === 0) {
+    throw new RangeError(`${who}: expected a non-zero median of a (the denominator), got ${formatValue(medianA)}`);
+  }
+  const lawA = medianDistribution(sortedA);
+  const zero = lawA.values.indexOf(0);
+  if (zero >= 0) {
+    throw new RangeError(
+      `${who}: expected a non-zero median of a (the denominator) in every resample, got 0 with probability ${formatValue(Number(lawA.probabilities[zero]!.toPrecision(3)))}`,
+    );
+  }
+  const law = ratioLaw(lawA, medianDistribution(sortedB));
+  return { ratio: median(sortedB) / medianA, ci: [ratioQuantile(law, (1 - confidence) / 2), ratioQuantile(law, (1 + confidence) / 2)] };
 }
 
 export function hierarchicalRatioOfMedians(
-  groupsA: readonly (readonly number[])[],
-  groupsB: readonly (readonly number[])[],
+  groupsA: readonly ArrayLike<number>[],
+  groupsB: readonly ArrayLike<number>[],
   options: BootstrapOptions,
 ): RatioOfMedians {
   const who = 'hierarchicalRatioOfMedians';
   const pooledA = poolGroups(groupsA, `${who} (a)`);
   const pooledB = poolGroups(groupsB, `${who} (b)`);
   const { resamples, seed, confidence } = resolveBootstrapOptions(options, who);
-  return ratioWithInterval(
-    median(Array.from(pooledA.sorted)),
-    median(Array.from(pooledB.sorted)),
-    createHierarchicalMedianSampler(pooledA),
-    createHierarchicalMedianSampler(pooledB),
-    { who, resamples, seed, confidence },
-  );
+  return ratioWithInterval(median(pooledA.sorted), median(pooledB.sorted), createHierarchicalMedianSampler(pooledA), createHierarchicalMedianSampler(pooledB), {
+    who,
+    resamples,
+    seed,
+    confidence,
+  });
 }
 
 interface RatioRun {

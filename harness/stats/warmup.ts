@@ -47,7 +47,7 @@ export interface Settling {
   policy: string;
 }
 
-export function detectSettling(values: readonly number[], options: SettlingOptions = {}): Settling {
+export function detectSettling(values: ArrayLike<number>, options: SettlingOptions = {}): Settling {
   const who = 'detectSettling';
   const { batchSize = 5, maxTruncation = 0.5 } = options;
   requireNonEmpty(values, who);

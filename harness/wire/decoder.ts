@@ -34,11 +34,18 @@ export class WireDecoder {
    * one keeps every record before a damaged one, however the bytes were chunked.
    */
   *feed(chunk: Uint8Array): Generator<WireRecord, void, undefined> {
-    this.buffer = this.buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buffer, chunk]);
-    for (;;) {
-      const record = this.takeRecord();
-      if (!record) return;
-      yield record;
+    // A whole data.bin is read in place, not copied: records are taken from views of the caller's
+    // bytes while this call runs, and only an unfinished record's bytes are kept beyond it.
+    this.buffer = this.buffer.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.buffer, chunk]);
+    try {
+      for (;;) {
+        const record = this.takeRecord();
+        if (!record) return;
+        yield record;
+      }
+    } finally {
+      // The caller may reuse its chunk after this call: keep a copy of what is left, not a view.
+      if (this.buffer.length > 0 && this.buffer.buffer === chunk.buffer) this.buffer = Buffer.from(this.buffer);
     }
   }
 

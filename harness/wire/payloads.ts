@@ -19,30 +19,52 @@ export function decodeFields(payload: Uint8Array, offset: number): Map<string, s
 
 export interface SampleChunk {
   first: number;
-  values: number[];
+  /** A view of fresh memory: the caller may keep it or copy it where it belongs. */
+  values: Float64Array;
 }
 
-/** Decodes a SAMPLES record: u32 first index, then unsigned LEB128 varints. */
+/**
+ * Decodes a SAMPLES record: u32 first index, then unsigned LEB128 varints. Values go straight into
+ * a Float64Array (exact for every integer below 2^53), one slot per payload byte at most, so a
+ * million samples cost no per-sample objects and no array growth.
+ */
 export function decodeSamples(payload: Uint8Array, offset: number): SampleChunk {
   if (payload.length < 4) throw new WireError(offset, 'a SAMPLES payload of at least 4 bytes', `${payload.length} bytes`);
   const first = Buffer.from(payload.buffer, payload.byteOffset, payload.length).readUInt32LE(0);
-  const values: number[] = [];
-  let value = 0;
-  let scale = 1;
-  let inVarint = false;
-  for (let i = 4; i < payload.length; i++) {
+  const values = new Float64Array(payload.length - 4);
+  let count = 0;
+  let i = 4;
+  const end = payload.length;
+  while (i < end) {
+    let byte = payload[i++]!;
+    let value = byte & 0x7f;
+    // Up to four bytes (values below 2^28, nearly every timer sample) in 32-bit arithmetic.
+    for (let shift = 7; byte & 0x80; shift += 7) {
+      if (shift === 28) {
+        ({ value, i } = longVarint(payload, i, value, offset));
+        break;
+      }
+      if (i >= end) throw new WireError(offset, 'a complete final varint', 'a varint cut short');
+      byte = payload[i++]!;
+      value |= (byte & 0x7f) << shift;
+    }
+    values[count++] = value;
+  }
+  return { first, values: values.subarray(0, count) };
+}
+
+/** The rest of a varint beyond its fourth byte, in float arithmetic up to 2^53. */
+function longVarint(payload: Uint8Array, start: number, low: number, offset: number): { value: number; i: number } {
+  let value = low;
+  let scale = 2 ** 28;
+  let i = start;
+  for (;;) {
+    if (i >= payload.length) throw new WireError(offset, 'a complete final varint', 'a varint cut short');
     const byte = payload[i]!;
     value += (byte & 0x7f) * scale;
     scale *= 128;
-    inVarint = true;
     if (!Number.isSafeInteger(value)) throw new WireError(offset, 'sample values below 2^53', `an overflowing varint at payload byte ${i}`);
-    if ((byte & 0x80) === 0) {
-      values.push(value);
-      value = 0;
-      scale = 1;
-      inVarint = false;
-    }
+    i += 1;
+    if ((byte & 0x80) === 0) return { value, i };
   }
-  if (inVarint) throw new WireError(offset, 'a complete final varint', 'a varint cut short');
-  return { first, values };
 }

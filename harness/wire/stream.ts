@@ -18,8 +18,16 @@ export interface RawBenchmark {
   affinity: string;
   timerOverhead: number;
   timerOverheadAfter: number;
-  samples: number[];
+  /**
+   * Raw samples in the order taken, with no per-sample objects: 4 bytes each while every value fits
+   * in 32 bits (timer deltas nearly always do), widened to 8 (exact below 2^53, all the wire allows)
+   * at the first that does not. A million-sample benchmark is 4 MB, not a JS array's tens.
+   */
+  samples: SampleArray;
 }
+
+/** Raw samples: unsigned 32-bit while they fit, else doubles. */
+export type SampleArray = Uint32Array | Float64Array;
 
 export interface SkippedBenchmark {
   metric: string;
@@ -92,6 +100,33 @@ export const MAX_STREAM_PEERS = 16;
 export const MAX_ITERATIONS = 10_000_000;
 
 /**
+ * Room for samples at BENCH_BEGIN when no config vouches for the iterations announced. Growing by
+ * doubling from here, rather than allocating them all at once, keeps a forged BENCH_BEGIN (10^7
+ * iterations and no samples) from costing 80 MB: memory follows what arrives. With an expectation
+ * the count is the config's, and the room is allocated once, with no copies as it fills.
+ */
+const INITIAL_SAMPLE_CAPACITY = 4096;
+
+/**
+ * A copy of `samples` with room for at least `needed` (doubling, never beyond `limit`), as doubles
+ * when `wide` (a value of 2^32 or more has come), else of the same kind.
+ */
+function grown(samples: SampleArray, needed: number, limit: number, wide: boolean): SampleArray {
+  let capacity = Math.max(samples.length, 1);
+  while (capacity < needed) capacity *= 2;
+  const length = Math.min(capacity, limit);
+  const next = wide || samples instanceof Float64Array ? new Float64Array(length) : new Uint32Array(length);
+  next.set(samples);
+  return next;
+}
+
+/** Whether any value needs more than 32 bits. */
+function needsDoubles(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i]! > 0xffffffff) return true;
+  return false;
+}
+
+/**
  * Checks record order and contents and collects a GuestStream. With an expectation (what the
  * config asked this guest for), records beyond it are rejected too; without one only the format
  * and order are checked. Every metric may be announced once per stream.
@@ -100,6 +135,8 @@ export class StreamAssembler {
   readonly stream: GuestStream = { info: {}, benchmarks: [], skipped: [], failed: [], peers: [], complete: false };
   private begun = false;
   private current: RawBenchmark | undefined;
+  /** Samples of the current benchmark received so far; its `samples` has room for at least these. */
+  private received = 0;
   private readonly announced = new Set<string>();
   private readonly peerRuns = new Set<string>();
 
@@ -174,8 +211,10 @@ export class StreamAssembler {
       affinity: f.text(WireKey.AFFINITY),
       timerOverhead: f.int(WireKey.OVERHEAD),
       timerOverheadAfter: Number.NaN,
-      samples: [],
+      // The config vouches for the count when there is one (checked above): room for all at once.
+      samples: new Uint32Array(asked ? iterations : Math.min(iterations, INITIAL_SAMPLE_CAPACITY)),
     };
+    this.received = 0;
     return { kind: 'benchmark-begin', metric: this.current.metric, iterations: this.current.iterations };
   }
 
@@ -183,14 +222,19 @@ export class StreamAssembler {
   private samples(record: WireRecord, at: number): StreamEvent {
     const bench = this.expectCurrent(record);
     const chunk = decodeSamples(record.payload, at);
-    if (chunk.first !== bench.samples.length) {
-      throw new WireError(at, `samples of ${bench.metric} from index ${bench.samples.length}`, `index ${chunk.first}`);
+    const received = this.received;
+    if (chunk.first !== received) {
+      throw new WireError(at, `samples of ${bench.metric} from index ${received}`, `index ${chunk.first}`);
     }
-    if (bench.samples.length + chunk.values.length > bench.iterations) {
-      throw new WireError(at, `at most ${bench.iterations} samples for ${bench.metric}`, `${bench.samples.length + chunk.values.length}`);
+    const total = received + chunk.values.length;
+    if (total > bench.iterations) {
+      throw new WireError(at, `at most ${bench.iterations} samples for ${bench.metric}`, `${total}`);
     }
-    for (const value of chunk.values) bench.samples.push(value);
-    return { kind: 'samples', metric: bench.metric, received: bench.samples.length, expected: bench.iterations };
+    const wide = bench.samples instanceof Uint32Array && needsDoubles(chunk.values);
+    if (wide || total > bench.samples.length) bench.samples = grown(bench.samples, total, bench.iterations, wide);
+    bench.samples.set(chunk.values, received);
+    this.received = total;
+    return { kind: 'samples', metric: bench.metric, received: total, expected: bench.iterations };
   }
 
   /** The current benchmark ends, with every sample it announced. */
@@ -200,9 +244,11 @@ export class StreamAssembler {
     const metric = f.metric();
     if (metric !== bench.metric) throw new WireError(at, `BENCH_END for ${bench.metric}`, `BENCH_END for ${metric}`);
     const count = f.int(WireKey.SAMPLES);
-    if (count !== bench.iterations || bench.samples.length !== bench.iterations) {
-      throw new WireError(at, `${bench.iterations} samples of ${metric}`, `${bench.samples.length} received, ${count} announced`);
+    if (count !== bench.iterations || this.received !== bench.iterations) {
+      throw new WireError(at, `${bench.iterations} samples of ${metric}`, `${this.received} received, ${count} announced`);
     }
+    // Room grows to exactly `iterations` (see grown()), so every sample slot is now filled.
+    bench.samples = bench.samples.subarray(0, this.received);
     bench.timerOverheadAfter = f.int(WireKey.OVERHEAD_AFTER);
     this.current = undefined;
     this.stream.benchmarks.push(bench);

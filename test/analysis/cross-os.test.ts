@@ -10,7 +10,7 @@ const bootstrap = { resamples: 200, seed: 1 };
 function figure(guest: string, metric: string, values: number[], overrides: Partial<ResultEntry> = {}): FigureSamples {
   const sorted = [...values].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)]!;
-  return { runId: 'r', entry: resultEntry(guest, metric, median, { n: values.length, ...overrides }), groups: [values] };
+  return { runId: 'r', entry: resultEntry(guest, metric, median, { n: values.length, ...overrides }), groups: [Float64Array.from(values)] };
 }
 
 describe('cross-OS tables', () => {

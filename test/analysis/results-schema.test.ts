@@ -35,7 +35,7 @@ function bench(metric: string, mechanism: string, center: number, seed: number, 
     affinity: '0',
     timerOverhead: overhead[0],
     timerOverheadAfter: overhead[1],
-    samples: samples(center, seed),
+    samples: Float64Array.from(samples(center, seed)),
   };
 }
 

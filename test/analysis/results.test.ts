@@ -14,7 +14,7 @@ function raw(samples: number[], overhead = [9, 9]): RawBenchmark {
     affinity: '0',
     timerOverhead: overhead[0]!,
     timerOverheadAfter: overhead[1]!,
-    samples,
+    samples: Float64Array.from(samples),
   };
 }
 

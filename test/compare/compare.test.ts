@@ -6,7 +6,11 @@ import { resultEntry } from '../support/result-entry.js';
 
 function figure(guest: string, metric: string, groups: number[][], unit: 'guest-instructions' | 'tsc-ticks' = 'guest-instructions'): FigureSamples {
   const pooled = groups.flat().sort((a, b) => a - b);
-  return { runId: `run-${guest}`, entry: resultEntry(guest, metric, pooled[pooled.length >> 1]!, { unit, boots: groups.length }), groups };
+  return {
+    runId: `run-${guest}`,
+    entry: resultEntry(guest, metric, pooled[pooled.length >> 1]!, { unit, boots: groups.length }),
+    groups: groups.map((g) => Float64Array.from(g)),
+  };
 }
 
 function noisy(center: number, n: number, seed: number): number[] {

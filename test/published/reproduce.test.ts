@@ -65,7 +65,7 @@ function samples(center: number, seed: number, n = 200): number[] {
 function figure(guest: string, metric: string, values: number[], overrides: Partial<ResultEntry> = {}) {
   const sorted = [...values].sort((a, b) => a - b);
   const median = sorted[sorted.length >> 1]!;
-  return { runId: 'run-1', entry: resultEntry(guest, metric, median, { ci95: [median - 1, median + 1], ...overrides }), groups: [values] };
+  return { runId: 'run-1', entry: resultEntry(guest, metric, median, { ci95: [median - 1, median + 1], ...overrides }), groups: [Float64Array.from(values)] };
 }
 
 function run(figures: ReturnType<typeof figure>[], extra: Partial<RunFigures> = {}): RunFigures {

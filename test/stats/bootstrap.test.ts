@@ -53,10 +53,10 @@ describe('stats/bootstrap', () => {
     expect(a).to.deep.equal(b);
   });
 
-  it('can differ between seeds', () => {
+  it('does not depend on the seed or the resample count: the interval is exact', () => {
     const values = Array.from({ length: 60 }, (_, i) => (i * 7919) % 1000);
-    const intervals = new Set([1, 2, 3, 4, 5, 6].map((seed) => JSON.stringify(bootstrapMedianCi(values, { resamples: 200, seed }))));
-    expect(intervals.size).to.be.greaterThan(1);
+    const intervals = new Set([1, 2, 3, 4, 5, 6].map((seed) => JSON.stringify(bootstrapMedianCi(values, { resamples: 100 * seed, seed }))));
+    expect(intervals.size).to.equal(1);
   });
 
   it('contains the sample median and lies within [min, max]', () => {
@@ -91,14 +91,19 @@ describe('stats/bootstrap', () => {
     }
   });
 
-  it('gives the interval of the naive algorithm, exactly', () => {
+  it('gives the interval of the naive algorithm within Monte Carlo error', () => {
+    // The resampling interval jitters by a rank or two at 20 000 resamples; the exact one is its limit.
     const values = skewedSample(40);
-    const medians = naiveResampleMedians(values, 2000, 11).sort((a, b) => a - b);
-    expect(bootstrapMedianCi(values, { seed: 11 })).to.deep.equal([quantile(medians, 0.025), quantile(medians, 0.975)]);
+    const medians = naiveResampleMedians(values, 20_000, 11).sort((a, b) => a - b);
+    const sorted = [...values].sort((a, b) => a - b);
+    const [low, high] = bootstrapMedianCi(values, { seed: 11 });
+    const rankOf = (x: number) => sorted.findIndex((v) => v >= x);
+    expect(Math.abs(rankOf(low) - rankOf(quantile(medians, 0.025)))).to.be.at.most(1);
+    expect(Math.abs(rankOf(high) - rankOf(quantile(medians, 0.975)))).to.be.at.most(1);
   });
 
-  it('handles 100k samples', () => {
-    const values = skewedSample(100_000);
+  it('handles a million samples', () => {
+    const values = skewedSample(1_000_000);
     const [low, high] = bootstrapMedianCi(values, { resamples: 200, seed: 1 });
     const sorted = [...values].sort((a, b) => a - b);
     const mid = median(sorted);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { median, quantile } from '../../harness/stats/quantile.js';
+import { median, quantile, sortedMedianAbsoluteDeviation } from '../../harness/stats/quantile.js';
+import { createRandom } from '../../harness/stats/random.js';
 
 // Expected values are h = (n-1)p, then x[floor h] + frac(h)·(x[floor h + 1] − x[floor h]),
 // worked out by hand; they agree with numpy.percentile's default ('linear').
@@ -90,5 +91,23 @@ describe('stats/quantile', () => {
     it('throws a RangeError for an empty array', () => {
       expect(() => median([])).to.throw(RangeError, /median: expected at least one value/);
     });
+  });
+});
+
+describe('stats/quantile sortedMedianAbsoluteDeviation', () => {
+  it('equals the median of the sorted absolute deviations, bit for bit', () => {
+    const random = createRandom(9);
+    for (const n of [1, 2, 3, 4, 5, 10, 11, 100, 101]) {
+      for (const values of [
+        Array.from({ length: n }, () => Math.floor(random() * 20)),
+        Array.from({ length: n }, () => random() * 1e9),
+        Array.from({ length: n }, () => 7),
+      ]) {
+        const sorted = [...values].sort((a, b) => a - b);
+        const mid = median(sorted);
+        const naive = median(sorted.map((x) => Math.abs(x - mid)).sort((a, b) => a - b));
+        expect(sortedMedianAbsoluteDeviation(sorted, mid), `n = ${n}`).to.equal(naive);
+      }
+    }
   });
 });

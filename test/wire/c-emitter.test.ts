@@ -76,7 +76,7 @@ describe("@host the guests' C record writer, read by the harness's parser", func
         vcpus: '0,1',
         affinity: '0;1',
       });
-      expect(bench!.samples.slice(0, 5)).to.deep.equal([0, 127, 128, 4294967296, 2 ** 53 - 1]);
+      expect(Array.from(bench!.samples.slice(0, 5))).to.deep.equal([0, 127, 128, 4294967296, 2 ** 53 - 1]);
       for (let i = 5; i < 20000; i++) {
         if (bench!.samples[i] !== i * i * 977) expect.fail(`sample ${i}: expected ${i * i * 977}, got ${bench!.samples[i]}`);
       }

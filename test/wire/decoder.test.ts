@@ -33,7 +33,7 @@ describe('WireDecoder and StreamAssembler', () => {
       expect(stream.complete).to.equal(true);
       expect(stream.info.kernel).to.equal('6.1');
       expect(stream.benchmarks).to.have.length(1);
-      expect(stream.benchmarks[0]!.samples).to.deep.equal(values);
+      expect(Array.from(stream.benchmarks[0]!.samples)).to.deep.equal(values);
       expect(stream.benchmarks[0]!.timerOverhead).to.equal(20);
       expect(stream.skipped).to.deep.equal([{ metric: 'ipc.roundtrip.pipe.thread.cross', reason: 'needs 2 vCPUs, guest has 1 online' }]);
     }

@@ -35,7 +35,7 @@ export const SHOWN_QUANTILES: [number, number] = [0.005, 0.995];
 export const MIN_SAMPLES_TO_TRIM = 200;
 const TARGET_BINS = 40;
 
-export function sortedValues(values: readonly number[]): Float64Array {
+export function sortedValues(values: ArrayLike<number>): Float64Array {
   return Float64Array.from(values).sort();
 }
 

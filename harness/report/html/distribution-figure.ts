@@ -1,4 +1,4 @@
-import type { FigureSamples } from '../../analysis/figure-samples.js';
+import { pooledValues, type FigureSamples } from '../../analysis/figure-samples.js';
 import { CDF_MARK_CLASS, cdfSpec, type CdfCurve } from './chart-cdf.js';
 import { HISTOGRAM_MARK_CLASS, histogramSpec } from './chart-histogram.js';
 import { chartFigure } from './chart-figure.js';
@@ -9,7 +9,7 @@ import { renderSvg } from './render-svg.js';
 /** One figure's distribution: a histogram of the body and a CDF of everything, side by side. */
 export async function distributionFigure(figure: FigureSamples, id: string, color: string): Promise<string> {
   const { entry } = figure;
-  const pooled = sortedValues(figure.groups.flat());
+  const pooled = pooledValues(figure.groups).sort();
   const heading = `<h4>${escapeHtml(entry.metric)} <span class="dim">(${escapeHtml(entry.mechanism)}, ${escapeHtml(entry.unit)})</span></h4>`;
   if (pooled.length === 0) return `<div class="distribution" id="${id}">\n${heading}\n<p>No samples left after settling: nothing to plot.</p>\n</div>`;
   const title = `${entry.guest}: ${entry.metric}`;

@@ -79,7 +79,7 @@ export function rawBenchmark(metric: string, samples: number): RawBenchmark {
     affinity: '0',
     timerOverhead: 20,
     timerOverheadAfter: 21,
-    samples: Array.from({ length: samples }, (_, i) => 100 + i),
+    samples: Float64Array.from({ length: samples }, (_, i) => 100 + i),
   };
 }
 

@@ -105,7 +105,7 @@ export function syntheticReport(options: { samplesPerBoot: number; boots: number
       ci95: [m - Math.max(1, m * 0.002), m + Math.max(1, m * 0.003)],
       flags: metric === 'ctxswitch.futex' ? ['timer overhead **unstable**: 20 vs 31'] : [],
     });
-    return { runId, entry, groups };
+    return { runId, entry, groups: groups.map((g) => Float64Array.from(g)) };
   });
   // Ratios are bootstrapped over every sample; a few resamples are enough to give the table its shape.
   const ratioFigures =

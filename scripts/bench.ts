@@ -1,0 +1,133 @@
+/**
+ * `npm run bench`: the host's speed, as issue 18 asks for it. Prints, for synthetic streams of
+ * 10^5, 10^6 and 10^7 samples in the real wire format (scripts/bench/synthetic-run.ts): decode
+ * throughput, statistics throughput, the time `harness report` takes to regenerate such a run's
+ * reports, and peak memory per sample. Each measurement runs in a process of its own
+ * (scripts/bench/measure.ts), so its peak RSS is its own.
+ *
+ *   npm run bench [-- --sizes 100000,1000000] [--boots 3] [--keep]
+ *
+ * --boots B spreads each size over B boots (n/B samples each), so the statistics take the
+ * hierarchical bootstrap's path; samples are counted over all boots.
+ *
+ * Timings are wall-clock on whatever else the machine is doing: read them as a rough figure, and
+ * compare runs made on the same, quiet machine. No test depends on them.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { writeSyntheticRun } from './bench/synthetic-run.js';
+
+const run = promisify(execFile);
+const here = dirname(fileURLToPath(import.meta.url));
+
+interface Measured {
+  decode?: number;
+  stats?: number;
+  report?: number;
+  rssBefore: number;
+  maxRss: number;
+}
+
+async function measure(phase: 'decode-stats' | 'report', dir: string): Promise<Measured> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(here, 'bench', 'measure.ts'), phase, dir], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Measured;
+}
+
+const rate = (n: number, s: number | undefined) => (s === undefined ? 'n/a' : `${(n / s / 1e6).toFixed(2)} M/s`);
+const bytesPer = (m: Measured, n: number) => `${((m.maxRss - m.rssBefore) / n).toFixed(1)}`;
+
+interface Row {
+  n: number;
+  cells: string[];
+  peaks: [number, number];
+}
+
+/** Decode, statistics and report regeneration on one synthetic run of n samples. */
+async function syntheticRow(n: number, boots: number, keep: boolean): Promise<Row> {
+  const dir = await mkdtemp(join(tmpdir(), `hb-bench-${n}-`));
+  try {
+    // n samples in all, n / boots per boot (each boot's data.bin of that many).
+    const dataBytes = (await writeSyntheticRun(dir, n / boots, { boots })) * boots;
+    const first = await measure('decode-stats', dir);
+    const second = await measure('report', dir);
+    const cells = [
+      String(n),
+      `${(dataBytes / n).toFixed(2)}`,
+      `${first.decode!.toFixed(3)} s (${rate(n, first.decode)})`,
+      `${first.stats!.toFixed(3)} s (${rate(n, first.stats)})`,
+      rate(n, first.decode! + first.stats!),
+      `${second.report!.toFixed(2)} s`,
+      bytesPer(first, n),
+      bytesPer(second, n),
+    ];
+    return { n, cells, peaks: [first.maxRss, second.maxRss] };
+  } finally {
+    if (keep) process.stdout.write(`kept ${dir}\n`);
+    else await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/**
+ * HOOK (guest side, not implemented here): orchestration ratio, `harness run` of a one-guest config
+ * against plain qemu-system-x86_64 on the argv from that run's manifest, alternating runs, cache warm.
+ */
+async function orchestrationRatio(): Promise<string> {
+  return 'not measured by this script yet (hook: orchestrationRatio in scripts/bench.ts)';
+}
+
+/** HOOK (guest side, not implemented here): boot-to-first-record per guest, and the serial channel's samples per second. */
+async function bootToFirstRecord(): Promise<string> {
+  return 'not measured by this script yet (hook: bootToFirstRecord in scripts/bench.ts)';
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const sizesAt = args.indexOf('--sizes');
+  const sizes = sizesAt >= 0 ? args[sizesAt + 1]!.split(',').map(Number) : [1e5, 1e6, 1e7];
+  const keep = args.includes('--keep');
+  const bootsAt = args.indexOf('--boots');
+  const boots = bootsAt >= 0 ? Number(args[bootsAt + 1]) : 1;
+  process.stdout.write(
+    `## Host: decode, statistics and reports on synthetic streams, ${boots} boot(s) (node ${process.version}; wall clock, noisy on a shared machine)\n\n`,
+  );
+  const rows: Row[] = [];
+  for (const n of sizes) rows.push(await syntheticRow(n, boots, keep));
+  const header = [
+    'samples',
+    'wire B/sample',
+    'decode',
+    'statistics',
+    'decode+stats',
+    'harness report',
+    'peak B/sample (decode+stats)',
+    'peak B/sample (report)',
+  ];
+  process.stdout.write(
+    `${table(
+      header,
+      rows.map((r) => r.cells),
+    )}\n`,
+  );
+  process.stdout.write("(peak B/sample: the process's peak RSS above its RSS before the work, per sample: it includes a fixed cost that dominates at 10^5)\n");
+  // The slope between sizes leaves the fixed cost (code, heap reserve) out: what each further sample costs.
+  for (let k = 1; k < rows.length; k++) {
+    const [a, b] = [rows[k - 1]!, rows[k]!];
+    const slope = (i: 0 | 1) => ((b.peaks[i] - a.peaks[i]) / (b.n - a.n)).toFixed(1);
+    process.stdout.write(`marginal peak memory from ${a.n} to ${b.n} samples: ${slope(0)} B/sample (decode+stats), ${slope(1)} B/sample (report)\n`);
+  }
+  process.stdout.write('\n');
+  process.stdout.write(`## Orchestration vs plain QEMU\n${await orchestrationRatio()}\n\n`);
+  process.stdout.write(`## Boot to first record, serial channel rate\n${await bootToFirstRecord()}\n`);
+}
+
+await main();
