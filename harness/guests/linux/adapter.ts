@@ -91,7 +91,7 @@ export const linuxAdapter: GuestAdapter = {
   async prepare(guest: GuestConfig, context: PrepareContext): Promise<PreparedGuest> {
     const kernelPackage = guest.image.kernelPackage ?? DEFAULT_KERNEL_PACKAGE;
     context.log(`linux: kernel from Debian package ${kernelPackage}`);
-    const kernel = await fetchDebianKernel(kernelPackage, context.cacheDir);
+    const kernel = await fetchDebianKernel(kernelPackage, context.cacheDir, { refresh: context.refresh === true, log: context.log });
     context.log(`linux: building payload`);
     const payload = await buildPayload({ os: 'linux', cacheDir: context.cacheDir, extraFlags: anatomyFlags(context) });
     const peers = guest.peers ?? [];
