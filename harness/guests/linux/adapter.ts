@@ -98,7 +98,7 @@ export const linuxAdapter: GuestAdapter = {
     let perf;
     if (peers.includes('perf')) {
       context.log(`linux: perf for the peer cross-check, from Debian packages (linux-perf and the libraries it loads)`);
-      perf = await fetchPerfTree(context.cacheDir, kernel.version);
+      perf = await fetchPerfTree(context.cacheDir, kernel.version, { refresh: context.refresh === true, log: context.log });
     }
     const initramfs = await buildInitramfs(context.cacheDir, payload.path, perf ? { perf } : {});
     const fault = testFaultFor(guest.name);

@@ -1,6 +1,7 @@
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cachedPackage, fetchPackage, resolvePackages, type FetchedPackage } from '../../debian/packages.js';
+import { readResolved, writeResolved } from '../../debian/resolved.js';
 import { checkSpec } from '../../debian/spec.js';
 import { sha256File } from '../../hash.js';
 
@@ -45,32 +46,24 @@ export interface KernelOptions {
   log?: (message: string) => void;
 }
 
-/** The kernel package and version a name led to when apt was last asked, kept in the cache. */
+/** The kernel package and version a name led to when apt was last asked (harness/debian/resolved.ts). */
 interface Resolution {
   package: string;
   version: string;
   resolvedAt: string;
 }
 
-const resolutionPath = (cacheDir: string, name: string) => join(cacheDir, 'debian', 'resolved', `${checkSpec({ name }).name}_${LINUX_ARCH}.json`);
+const resolutionKey = (name: string) => `${checkSpec({ name }).name}_${LINUX_ARCH}`;
+const validResolution = (r: Partial<Resolution>) => typeof r.package === 'string' && typeof r.version === 'string';
 
-async function readResolution(cacheDir: string, name: string): Promise<Resolution | undefined> {
-  const text = await readFile(resolutionPath(cacheDir, name), 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  const record = JSON.parse(text) as Partial<Resolution>;
-  // A record not in this shape (hand-edited, an older layout) is as good as none: apt is asked.
-  return typeof record.package === 'string' && typeof record.version === 'string' && typeof record.resolvedAt === 'string'
-    ? (record as Resolution)
-    : undefined;
+/** The kernel package and version `name` led to when apt was last asked, if it was; no apt call. */
+export function knownKernelPackage(cacheDir: string, name: string): Promise<Resolution | undefined> {
+  return readResolved<Resolution>(cacheDir, resolutionKey(name), validResolution);
 }
 
-async function writeResolution(cacheDir: string, name: string, resolution: Resolution): Promise<void> {
-  const path = resolutionPath(cacheDir, name);
-  await mkdir(join(cacheDir, 'debian', 'resolved'), { recursive: true });
-  // Write-then-rename: a concurrent run reads the old record or the new one, never half of one.
-  const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, `${JSON.stringify(resolution, null, 2)}\n`);
-  await rename(temporary, path);
+/** Records what apt says `name` leads to now, for knownKernelPackage. */
+export function recordKernelPackage(cacheDir: string, name: string, resolved: { package: string; version: string }): Promise<void> {
+  return writeResolved<Resolution>(cacheDir, resolutionKey(name), { package: resolved.package, version: resolved.version, resolvedAt: new Date().toISOString() });
 }
 
 /**
@@ -82,7 +75,7 @@ async function writeResolution(cacheDir: string, name: string, resolution: Resol
  */
 export async function fetchDebianKernel(name: string, cacheDir: string, options: KernelOptions = {}): Promise<DebianKernel> {
   const log = options.log ?? (() => undefined);
-  const known = options.refresh ? undefined : await readResolution(cacheDir, name);
+  const known = options.refresh ? undefined : await knownKernelPackage(cacheDir, name);
   const cached = known && (await cachedPackage({ name: known.package, version: known.version, arch: LINUX_ARCH }, cacheDir));
   if (known && cached) {
     log(`linux: ${name} is ${known.package} ${known.version} from the cache (${cached.deb}, SHA-256 ${cached.sha256}; apt last asked ${known.resolvedAt}, --refresh asks again)`);
@@ -90,7 +83,7 @@ export async function fetchDebianKernel(name: string, cacheDir: string, options:
   }
   const resolved = await resolveKernelPackage(name, cacheDir);
   const pkg = await fetchPackage({ name: resolved.package, version: resolved.version, arch: LINUX_ARCH }, { cacheDir });
-  await writeResolution(cacheDir, name, { ...resolved, resolvedAt: new Date().toISOString() });
+  await recordKernelPackage(cacheDir, name, resolved);
   log(`linux: ${name} is ${resolved.package} ${resolved.version} as apt resolves it now (${pkg.deb}, SHA-256 ${pkg.sha256})`);
   return kernelOf(resolved, pkg);
 }

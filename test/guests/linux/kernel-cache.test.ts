@@ -3,6 +3,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetchDebianKernel } from '../../../harness/guests/linux/kernel.js';
+import { fetchPerfTree, PERF_GUEST_PATH } from '../../../harness/guests/linux/perf.js';
 
 /*
  * Issue 18: a kernel package already in the cache is used without asking apt, unless refresh is
@@ -41,7 +42,7 @@ done
   await chmod(join(bin, 'apt-cache'), 0o755);
 }
 
-describe('Linux guest kernel from the cache (issue 18)', () => {
+describe('Linux guest kernel package from the cache (issue 18)', () => {
   let dir: string;
   let cacheDir: string;
   let log: string;
@@ -101,5 +102,51 @@ describe('Linux guest kernel from the cache (issue 18)', () => {
     await writeFile(log, '');
     expect(await fetchDebianKernel(META, cacheDir)).to.include({ package: NEW.package, version: NEW.version });
     expect(await aptCalls()).to.have.length.greaterThan(0);
+  });
+});
+
+describe('perf tree from the cache (issue 18)', () => {
+  let dir: string;
+  let path: string | undefined;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hb-perf-cache-'));
+    path = process.env.PATH;
+    // An apt-cache that fails the test's expectations if called: it logs, and knows nothing.
+    await mkdir(join(dir, 'bin'));
+    await writeFile(join(dir, 'bin', 'apt-cache'), `#!/bin/sh\necho "$*" >> '${join(dir, 'apt-cache.log')}'\nexit 100\n`);
+    await chmod(join(dir, 'bin', 'apt-cache'), 0o755);
+    process.env.PATH = `${join(dir, 'bin')}:${path ?? ''}`;
+  });
+  afterEach(async () => {
+    process.env.PATH = path;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('takes the tree the kernel version led to last time without asking apt, and asks with refresh', async () => {
+    const cacheDir = join(dir, 'cache');
+    const tree = join(cacheDir, 'linux', 'perf-6.1.192-3-0123456789abcdef');
+    await mkdir(join(tree, 'root', 'usr', 'bin'), { recursive: true });
+    await writeFile(join(tree, 'root', PERF_GUEST_PATH), 'perf\n');
+    const packages = ['libc6=2.36-9', 'linux-perf=6.1.192-3'];
+    await writeFile(join(tree, 'tree.json'), JSON.stringify({ version: '6.1.192-3', packages, files: [PERF_GUEST_PATH] }));
+    await writeFile(join(tree, '.complete'), '');
+    await mkdir(join(cacheDir, 'debian', 'resolved'), { recursive: true });
+    const record = { tree: 'perf-6.1.192-3-0123456789abcdef', resolvedAt: '2026-12-01T00:00:00.000Z' };
+    await writeFile(join(cacheDir, 'debian', 'resolved', 'linux-perf_for_6.1.192-3_amd64.json'), JSON.stringify(record));
+
+    const messages: string[] = [];
+    const got = await fetchPerfTree(cacheDir, '6.1.192-3', { log: (m) => messages.push(m) });
+    expect(got).to.deep.include({ version: '6.1.192-3', packages, files: [PERF_GUEST_PATH], root: join(tree, 'root') });
+    expect(messages).to.deep.equal([
+      'linux: perf 6.1.192-3 (libc6=2.36-9 linux-perf=6.1.192-3) from the cache (apt last asked 2026-12-01T00:00:00.000Z, --refresh asks again)',
+    ]);
+    expect(await readFile(join(dir, 'apt-cache.log'), 'utf8').catch(() => '')).to.equal('');
+
+    // With refresh apt is asked (this one knows nothing, so the fetch fails after asking).
+    await fetchPerfTree(cacheDir, '6.1.192-3', { refresh: true }).then(
+      () => expect.fail('expected the fake apt-cache to fail the refresh'),
+      () => undefined,
+    );
+    expect(await readFile(join(dir, 'apt-cache.log'), 'utf8')).to.contain('linux-perf:amd64=6.1.192-3');
   });
 });
