@@ -6,9 +6,15 @@
  * (scripts/bench/measure.ts), so its peak RSS is its own.
  *
  *   npm run bench [-- --sizes 100000,1000000] [--boots 3] [--keep]
+ *                   [--orchestration-runs N] [--orchestration-config FILE] [--no-orchestration]
  *
  * --boots B spreads each size over B boots (n/B samples each), so the statistics take the
  * hierarchical bootstrap's path; samples are counted over all boots.
+ *
+ * The orchestration ratio (scripts/bench/orchestration.ts) boots guests: N (default 5) alternating
+ * runs of `harness run` on a one-guest config (default scripts/bench/orchestration.yaml) and of
+ * plain qemu-system-x86_64 on the argv its manifest records, after one warm-up run. It needs the
+ * CLI built (`npm run build`); --no-orchestration leaves it out.
  *
  * Timings are wall-clock on whatever else the machine is doing: read them as a rough figure, and
  * compare runs made on the same, quiet machine. No test depends on them.
@@ -19,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { orchestrationRatio } from './bench/orchestration.js';
 import { writeSyntheticRun } from './bench/synthetic-run.js';
 
 const run = promisify(execFile);
@@ -77,14 +84,6 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-/**
- * HOOK (guest side, not implemented here): orchestration ratio, `harness run` of a one-guest config
- * against plain qemu-system-x86_64 on the argv from that run's manifest, alternating runs, cache warm.
- */
-async function orchestrationRatio(): Promise<string> {
-  return 'not measured by this script yet (hook: orchestrationRatio in scripts/bench.ts)';
-}
-
 /** HOOK (guest side, not implemented here): boot-to-first-record per guest, and the serial channel's samples per second. */
 async function bootToFirstRecord(): Promise<string> {
   return 'not measured by this script yet (hook: bootToFirstRecord in scripts/bench.ts)';
@@ -126,7 +125,17 @@ async function main(): Promise<void> {
     process.stdout.write(`marginal peak memory from ${a.n} to ${b.n} samples: ${slope(0)} B/sample (decode+stats), ${slope(1)} B/sample (report)\n`);
   }
   process.stdout.write('\n');
-  process.stdout.write(`## Orchestration vs plain QEMU\n${await orchestrationRatio()}\n\n`);
+  if (args.includes('--no-orchestration')) process.stdout.write('## Orchestration vs plain QEMU\nskipped (--no-orchestration)\n\n');
+  else {
+    const runsAt = args.indexOf('--orchestration-runs');
+    const configAt = args.indexOf('--orchestration-config');
+    const options = {
+      runs: runsAt >= 0 ? Number(args[runsAt + 1]) : 5,
+      config: configAt >= 0 ? args[configAt + 1]! : join(here, 'bench', 'orchestration.yaml'),
+      projectRoot: join(here, '..'),
+    };
+    process.stdout.write(`## Orchestration vs plain QEMU (tcg-icount; wall and CPU of the process and its children)\n${await orchestrationRatio(options)}\n\n`);
+  }
   process.stdout.write(`## Boot to first record, serial channel rate\n${await bootToFirstRecord()}\n`);
 }
 

@@ -12,6 +12,12 @@ const HOST = hostname().replace(/[^A-Za-z0-9.-]/g, '_') || 'host';
 const isComplete = (dir: string) => existsSync(join(dir, COMPLETE));
 const unique = () => `${HOST}-${process.pid}-${randomBytes(4).toString('hex')}`;
 
+/** `<root>/<key>` when it is a finished entry, else undefined: for a caller that must not build it. */
+export function finishedEntry(root: string, key: string): string | undefined {
+  const dir = join(root, key);
+  return isComplete(dir) ? dir : undefined;
+}
+
 /**
  * Returns `<root>/<key>`, building it first if needed. The build writes into a private temporary
  * directory that is renamed into place only when finished (its `.complete` marker written last),

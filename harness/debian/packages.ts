@@ -83,6 +83,21 @@ export async function fetchPackage(spec: PackageSpec, options: FetchOptions): Pr
   return fetched!;
 }
 
+/**
+ * The cache entry of exactly this version, read without asking apt (issue 18: each apt-cache call
+ * costs more than a second); undefined when the cache has none. Its record is the one written when
+ * the .deb was downloaded and checked against apt's index, so it names the same name, version and
+ * .deb SHA-256 a fetch would. An `arch: all` package is looked for under `all` as well.
+ */
+export async function cachedPackage(spec: PackageSpec & { version: string; arch: string }, cacheDir: string): Promise<FetchedPackage | undefined> {
+  checkSpec(spec);
+  for (const arch of [spec.arch, 'all']) {
+    const dir = join(packagesCache(cacheDir), packageKey(spec.name, spec.version, arch));
+    if (existsSync(join(dir, RECORD))) return readRecord(dir);
+  }
+  return undefined;
+}
+
 /** Runs `each` once per architecture with that architecture's apt; results in the order of `specs`. */
 async function byArchitecture<T>(specs: readonly PackageSpec[], options: AptOptions, each: (apt: Apt, group: PackageSpec[]) => Promise<T[]>): Promise<T[]> {
   const groups = new Map<string | undefined, number[]>();

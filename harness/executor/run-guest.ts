@@ -45,6 +45,8 @@ export interface RunGuestContext {
   job: string;
   /** After the timed boots, one anatomy boot (docs/anatomy.md) whose JSON goes to guests/<name>/anatomy.json. */
   anatomy?: boolean;
+  /** `harness run --refresh` (PrepareContext.refresh). */
+  refresh?: boolean;
 }
 
 /** Provenance keys whose values differ between two preparations of a guest's image. */
@@ -133,7 +135,10 @@ async function prepareGuest(guest: GuestConfig, adapter: GuestAdapter, entry: Gu
   const previousProvenance = entry.boots.length > 0 ? entry.provenance : undefined;
   const log = (message: string) => emit({ type: 'guest-preparing', guest: guest.name, message });
   // An image build cannot be cancelled half-way, but the run need not wait for it once interrupted.
-  const prepared = await raceAbort(adapter.prepare(guest, { cacheDir: config.cacheDir, accel, vcpus, timeouts: config.timeouts, log }), signal);
+  const prepared = await raceAbort(
+    adapter.prepare(guest, { cacheDir: config.cacheDir, accel, vcpus, timeouts: config.timeouts, log, refresh: context.refresh === true }),
+    signal,
+  );
   if (previousProvenance) {
     const changes = provenanceChanges(previousProvenance, prepared.provenance);
     if (changes.length > 0) {

@@ -42,6 +42,8 @@ export interface ExecuteOptions {
   jobs?: Job[];
   /** Whether to write the report files beside manifest.json; a Slurm job's own directory has only its manifest and data. Default true. */
   reports?: boolean;
+  /** `harness run --refresh`: Debian package names resolved by apt again rather than taken from the cache (PrepareContext.refresh). */
+  refresh?: boolean;
 }
 
 /**

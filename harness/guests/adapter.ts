@@ -61,6 +61,11 @@ export interface PrepareContext {
    * boot with the anatomy plugin (docs/anatomy.md); never for a timed boot. Adapters without marks ignore it.
    */
   anatomy?: boolean;
+  /**
+   * `harness run --refresh`: ask apt again which version a Debian package name leads to. Without it
+   * a version already in the cache is used without calling apt (issue 18), and logged as such.
+   */
+  refresh?: boolean;
 }
 
 /** The payload flags of an anatomy boot (PrepareContext.anatomy). */

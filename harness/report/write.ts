@@ -38,7 +38,7 @@ export function resultsDocument(manifest: Manifest, outputs: Pick<RunOutputs, 'r
   };
 }
 
-/** (Re)writes every file of the run directory from what is known so far; called after each boot. */
+/** (Re)writes the run directory from what is known so far: the manifest alone (`reports: false`, after each boot of a local run), or the manifest and every derived report. */
 export async function writeRunOutputs(runDir: string, outputs: RunOutputs, options: { reports?: boolean } = {}): Promise<void> {
   const { manifest } = outputs;
   if (options.reports === false) {

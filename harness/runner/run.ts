@@ -27,6 +27,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Overrides the config's `executor.kind`. */
   executor?: ExecutorKind;
+  /** Ask apt again which version each Debian package name leads to (PrepareContext.refresh). */
+  refresh?: boolean;
 }
 
 /** config → checks → run directory → the executor runs the jobs (image, QEMU, data channel, statistics) → reports. */
@@ -76,6 +78,6 @@ export async function resumeRun(runDir: string, options: Omit<RunOptions, 'accel
 }
 
 function executeOptions(options: Omit<RunOptions, 'accel' | 'executor'>, accel: AccelChoice): ExecuteOptions {
-  const { emit, command, signal, anatomy } = options;
-  return { emit, accel, ...(command ? { command } : {}), ...(signal ? { signal } : {}), ...(anatomy ? { anatomy } : {}) };
+  const { emit, command, signal, anatomy, refresh } = options;
+  return { emit, accel, ...(command ? { command } : {}), ...(signal ? { signal } : {}), ...(anatomy ? { anatomy } : {}), ...(refresh ? { refresh } : {}) };
 }

@@ -56,51 +56,61 @@ export function registerRun(program: Command, context: CommandContext): void {
       '--anatomy',
       "after each guest's timed boots, one more boot with the cost-anatomy plugin (tcg-icount; guests/<name>/anatomy.json, see docs/anatomy.md), as `anatomy: true` would; under either executor, and kept by --resume (not given with it)",
     )
-    .action(async (file: string | undefined, opts: { accel?: AccelChoice; executor?: ExecutorKind; json?: boolean; resume?: string; anatomy?: boolean }) => {
-      if (opts.resume !== undefined && file !== undefined)
-        throw new UsageError(
-          `expected either a config or --resume RUN_DIR, got both (${file} and --resume ${opts.resume}); a resumed run uses the config it was started with`,
-        );
-      if (opts.resume !== undefined && opts.accel !== undefined)
-        throw new UsageError('expected no --accel with --resume: a resumed run keeps the accelerator it was started with');
-      if (opts.resume !== undefined && opts.executor !== undefined)
-        throw new UsageError('expected no --executor with --resume: a resumed run keeps the executor it was started with');
-      if (opts.resume !== undefined && opts.anatomy === true)
-        throw new UsageError(
-          'expected no --anatomy with --resume: a resumed run does the anatomy boots its first command line asked for (manifest.json `anatomy`), and no others',
-        );
-      if (opts.resume === undefined && file === undefined)
-        throw new UsageError('expected a config file (e.g. configs/linux.yaml) or --resume RUN_DIR, got neither');
-      const kind = chooseReporterKind({ json: opts.json === true, isTTY: process.stderr.isTTY === true, term: process.env.TERM });
-      const reporter = createReporter(kind, { stdout: process.stdout, stderr: process.stderr });
-      const controller = new AbortController();
-      const release = stopOnSignals(controller);
-      let outcome: RunOutcome;
-      try {
-        const options = {
-          emit: (event: Parameters<typeof reporter.event>[0]) => reporter.event(event),
-          command: context.argv.slice(1),
-          signal: controller.signal,
-        };
-        outcome =
-          opts.resume !== undefined
-            ? await resumeRun(opts.resume, options)
-            : await runBenchmarks(await loadConfig(file!), { ...options, accel: opts.accel, executor: opts.executor, anatomy: opts.anatomy === true });
-      } catch (error) {
-        reporter.abort(error);
-        throw error;
-      } finally {
-        release();
-      }
-      reporter.finish(outcome);
-      const reason: unknown = controller.signal.reason;
-      if (outcome.interrupted && reason instanceof RunInterruptedError) {
-        const code = interruptedExitCode(reason.signal as NodeJS.Signals);
-        context.setExitCode(code);
-        // Whatever is still pending (an image build raced past, a probe) must not keep the process up.
-        setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
-      } else if (!outcome.complete) {
-        context.setExitCode(ExitCode.FAILED);
-      }
-    });
+    .option(
+      '--refresh',
+      'ask apt again which version each Debian package (e.g. the Linux kernel package) is; without it a version already in the cache is used as it is, and the log names it',
+    )
+    .action(
+      async (
+        file: string | undefined,
+        opts: { accel?: AccelChoice; executor?: ExecutorKind; json?: boolean; resume?: string; anatomy?: boolean; refresh?: boolean },
+      ) => {
+        if (opts.resume !== undefined && file !== undefined)
+          throw new UsageError(
+            `expected either a config or --resume RUN_DIR, got both (${file} and --resume ${opts.resume}); a resumed run uses the config it was started with`,
+          );
+        if (opts.resume !== undefined && opts.accel !== undefined)
+          throw new UsageError('expected no --accel with --resume: a resumed run keeps the accelerator it was started with');
+        if (opts.resume !== undefined && opts.executor !== undefined)
+          throw new UsageError('expected no --executor with --resume: a resumed run keeps the executor it was started with');
+        if (opts.resume !== undefined && opts.anatomy === true)
+          throw new UsageError(
+            'expected no --anatomy with --resume: a resumed run does the anatomy boots its first command line asked for (manifest.json `anatomy`), and no others',
+          );
+        if (opts.resume === undefined && file === undefined)
+          throw new UsageError('expected a config file (e.g. configs/linux.yaml) or --resume RUN_DIR, got neither');
+        const kind = chooseReporterKind({ json: opts.json === true, isTTY: process.stderr.isTTY === true, term: process.env.TERM });
+        const reporter = createReporter(kind, { stdout: process.stdout, stderr: process.stderr });
+        const controller = new AbortController();
+        const release = stopOnSignals(controller);
+        let outcome: RunOutcome;
+        try {
+          const options = {
+            emit: (event: Parameters<typeof reporter.event>[0]) => reporter.event(event),
+            command: context.argv.slice(1),
+            signal: controller.signal,
+            refresh: opts.refresh === true,
+          };
+          outcome =
+            opts.resume !== undefined
+              ? await resumeRun(opts.resume, options)
+              : await runBenchmarks(await loadConfig(file!), { ...options, accel: opts.accel, executor: opts.executor, anatomy: opts.anatomy === true });
+        } catch (error) {
+          reporter.abort(error);
+          throw error;
+        } finally {
+          release();
+        }
+        reporter.finish(outcome);
+        const reason: unknown = controller.signal.reason;
+        if (outcome.interrupted && reason instanceof RunInterruptedError) {
+          const code = interruptedExitCode(reason.signal as NodeJS.Signals);
+          context.setExitCode(code);
+          // Whatever is still pending (an image build raced past, a probe) must not keep the process up.
+          setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+        } else if (!outcome.complete) {
+          context.setExitCode(ExitCode.FAILED);
+        }
+      },
+    );
 }

@@ -49,7 +49,7 @@ export const localExecutor: Executor = {
   },
 };
 
-/** One invocation of a local run: its jobs, run in order, with the run directory rewritten after each. */
+/** One invocation of a local run: its jobs, run in order, the manifest rewritten after each boot and the reports written at the end. */
 class LocalRun {
   private readonly records: JobRecord[];
   /** Guests not run and guest-level failures; each run guest's own outcome is in perGuest. */
@@ -89,7 +89,7 @@ class LocalRun {
     }
     const figures = this.figures();
     endRecord(this.manifest, interrupted, figures.failed.length === 0);
-    await this.save();
+    await this.save(this.options.reports !== false);
     return endRun(this.runDir, this.manifest, figures, interrupted, emit);
   }
 
@@ -108,9 +108,14 @@ class LocalRun {
     };
   }
 
-  private async save(): Promise<void> {
+  /**
+   * Writes the manifest (after each boot: with the per-boot data.bin it is everything a killed run
+   * needs to be resumed or reported); the derived reports only when `reports`, once at the end of the
+   * run (issue 18: rendering them after every boot cost seconds of host time per guest).
+   */
+  private async save(reports = false): Promise<void> {
     const outputs = { manifest: this.manifest, ...this.figures(), bootstrap: this.config.bootstrap, baseline: this.config.report.baseline };
-    await writeRun(this.runDir, outputs, this.options.reports !== false);
+    await writeRun(this.runDir, outputs, reports);
   }
 
   /** The guest's entry, made on its first job (or taken from the run being resumed); undefined when the guest is skipped. */
@@ -167,6 +172,7 @@ class LocalRun {
         job: record.id,
         // The whole plan, not this invocation's jobs: a Slurm job runs one job of it.
         anatomy: (this.options.anatomy === true || guest.anatomy === true) && isGuestsLastJob(planJobs(this.config), record),
+        refresh: this.options.refresh === true,
         save: async (outcome) => {
           for (const { boot, stream } of outcome.boots) streams.set(boot, stream);
           this.perGuest.set(guest.name, outcome);

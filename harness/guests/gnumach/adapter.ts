@@ -90,7 +90,7 @@ export const gnumachAdapter: GuestAdapter = {
       kernel = { path: own, sha256: await sha256File(own) };
       kernelProvenance = { kernel: own };
     } else {
-      const fetched = await gnuMachKernel(context.cacheDir, packageName, context.log);
+      const fetched = await gnuMachKernel(context.cacheDir, packageName, context.log, context.refresh === true);
       kernel = fetched;
       kernelProvenance = {
         kernelPackage: `${fetched.package.name}:i386`,

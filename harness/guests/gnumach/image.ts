@@ -37,8 +37,8 @@ export function kernelFileName(bootFiles: readonly string[]): string | undefined
  * fall in the benchmarks (the medians stay, the settling and outliers move). It is kept as it has
  * always been so figures stay comparable with earlier runs; the version is checked instead.
  */
-export async function gnuMachKernel(cacheDir: string, packageName: string, log?: (message: string) => void): Promise<GnuMachKernel> {
-  const [pkg] = await fetchGnuMachPackages(cacheDir, [packageName], log);
+export async function gnuMachKernel(cacheDir: string, packageName: string, log?: (message: string) => void, refresh = false): Promise<GnuMachKernel> {
+  const [pkg] = await fetchGnuMachPackages(cacheDir, [packageName], log, refresh);
   const key = `kernel-${pkg!.architecture}-${pkg!.name}`.replace(/[^A-Za-z0-9._+-]/g, '_');
   const dir = await cachedDirectory(join(cacheDir, 'gnumach'), key, async (work) => {
     const boot = await readdir(join(pkg!.root, 'boot')).catch(() => [] as string[]);

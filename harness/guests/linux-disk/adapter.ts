@@ -54,7 +54,7 @@ export const linuxDiskAdapter: GuestAdapter = {
 
   async prepare(guest: GuestConfig, context: PrepareContext): Promise<PreparedGuest> {
     const kernelPackage = guest.image.kernelPackage ?? DEFAULT_KERNEL_PACKAGE;
-    const image = await buildDiskImage(context.cacheDir, kernelPackage, context.log);
+    const image = await buildDiskImage(context.cacheDir, kernelPackage, context.log, context.refresh === true);
     context.log(`linux-disk: image ${image.dir} (kernel ${image.kernelPackage} ${image.kernelVersion}, host key ${image.hostKeyFingerprint})`);
     context.log('linux-disk: building payload');
     const payload = await buildPayload({ os: 'linux', cacheDir: context.cacheDir });

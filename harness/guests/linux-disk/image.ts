@@ -1,11 +1,11 @@
 import { chmod, copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { cachedDirectory } from '../../cache/atomic.js';
+import { cachedDirectory, finishedEntry } from '../../cache/atomic.js';
 import { HostToolError } from '../../errors/host-tool-error.js';
 import { sha256File, sha256Hex } from '../../hash.js';
 import { generateKeyPair, harnessKey, parsePublicKey, fingerprintOf, type PublicKey } from '../../ssh/keys.js';
-import { resolveKernelPackage } from '../linux/kernel.js';
+import { knownKernelPackage, recordKernelPackage, resolveKernelPackage } from '../linux/kernel.js';
 import { hostSources } from './sources.js';
 
 /** Debian release of the image: the harness's own host release, whose apt resolves the kernel version. */
@@ -134,12 +134,20 @@ async function tool(name: string, pkg: string): Promise<void> {
  * the initramfs Debian generated are copied out of /boot for QEMU's -kernel and -initrd.
  * Cached under `<cacheDir>/linux-disk/` by every input; built atomically (harness/cache/atomic.ts).
  */
-export async function buildDiskImage(cacheDir: string, kernelPackage: string, log: (message: string) => void): Promise<DiskImage> {
-  const kernel = await resolveKernelPackage(kernelPackage);
+export async function buildDiskImage(cacheDir: string, kernelPackage: string, log: (message: string) => void, refresh = false): Promise<DiskImage> {
   const client = await harnessKey(cacheDir);
   const sources = await hostSources(SUITE);
-  const include = [...IMAGE_PACKAGES, `${kernel.package}=${kernel.version}`];
-  const key = `disk-${SUITE}-${sha256Hex([BUILDER_VERSION, SUITE, DISK_SIZE, include.join(' '), CUSTOMIZE_HOOK, client.publicKey.line, sources.join('\n')].join('\n\0')).slice(0, 16)}`;
+  const keyOf = (kernel: { package: string; version: string }) => {
+    const include = [...IMAGE_PACKAGES, `${kernel.package}=${kernel.version}`];
+    return { include, key: `disk-${SUITE}-${sha256Hex([BUILDER_VERSION, SUITE, DISK_SIZE, include.join(' '), CUSTOMIZE_HOOK, client.publicKey.line, sources.join('\n')].join('\n\0')).slice(0, 16)}` };
+  };
+  // The kernel version apt gave last time (issue 18), while its image is in the cache; else, or with refresh, apt is asked.
+  const known = refresh ? undefined : await knownKernelPackage(cacheDir, kernelPackage);
+  const cached = known !== undefined && finishedEntry(join(cacheDir, 'linux-disk'), keyOf(known).key) !== undefined;
+  const kernel = cached ? known : await resolveKernelPackage(kernelPackage);
+  if (cached) log(`linux-disk: ${kernelPackage} is ${kernel.package} ${kernel.version}, whose image is in the cache (--refresh asks apt again)`);
+  else await recordKernelPackage(cacheDir, kernelPackage, kernel);
+  const { include, key } = keyOf(kernel);
   const dir = await cachedDirectory(join(cacheDir, 'linux-disk'), key, async (work) => {
     await tool('mmdebstrap', 'mmdebstrap');
     await tool('mke2fs', 'e2fsprogs');

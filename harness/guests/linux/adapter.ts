@@ -91,14 +91,14 @@ export const linuxAdapter: GuestAdapter = {
   async prepare(guest: GuestConfig, context: PrepareContext): Promise<PreparedGuest> {
     const kernelPackage = guest.image.kernelPackage ?? DEFAULT_KERNEL_PACKAGE;
     context.log(`linux: kernel from Debian package ${kernelPackage}`);
-    const kernel = await fetchDebianKernel(kernelPackage, context.cacheDir);
+    const kernel = await fetchDebianKernel(kernelPackage, context.cacheDir, { refresh: context.refresh === true, log: context.log });
     context.log(`linux: building payload`);
     const payload = await buildPayload({ os: 'linux', cacheDir: context.cacheDir, extraFlags: anatomyFlags(context) });
     const peers = guest.peers ?? [];
     let perf;
     if (peers.includes('perf')) {
       context.log(`linux: perf for the peer cross-check, from Debian packages (linux-perf and the libraries it loads)`);
-      perf = await fetchPerfTree(context.cacheDir, kernel.version);
+      perf = await fetchPerfTree(context.cacheDir, kernel.version, { refresh: context.refresh === true, log: context.log });
     }
     const initramfs = await buildInitramfs(context.cacheDir, payload.path, perf ? { perf } : {});
     const fault = testFaultFor(guest.name);

@@ -1,9 +1,10 @@
 import { constants } from 'node:fs';
 import { access, copyFile, lstat, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
-import { dirname, join, posix } from 'node:path';
+import { basename, dirname, join, posix } from 'node:path';
 import { execa } from 'execa';
-import { cachedDirectory } from '../../cache/atomic.js';
+import { cachedDirectory, finishedEntry } from '../../cache/atomic.js';
 import { fetchPackages, packageKnown, resolvePackages, type FetchedPackage } from '../../debian/packages.js';
+import { readResolved, writeResolved } from '../../debian/resolved.js';
 import { parsePackageSpec, type PackageSpec } from '../../debian/spec.js';
 import { LINUX_ARCH } from './kernel.js';
 import { sha256File, sha256Hex } from '../../hash.js';
@@ -201,11 +202,46 @@ export async function resolvePerfVersion(kernelVersion: string | undefined, cach
  * perf and its libraries as a tree to copy into the initramfs, cached per version of every
  * package involved: a first cache entry (per linux-perf version) records which packages the
  * closure needs; the tree itself is keyed by their current versions, so a security update of
- * libc6 builds a new one. The packages themselves are cached one by one (harness/debian).
+ * libc6 builds a new one. The packages themselves are cached one by one (harness/debian). Which
+ * tree a kernel version led to is kept too (harness/debian/resolved.ts): while that tree is in the
+ * cache, apt is not asked again unless `refresh` (`harness run --refresh`).
  */
-export async function fetchPerfTree(cacheDir: string, kernelVersion?: string): Promise<PerfTree> {
+export async function fetchPerfTree(cacheDir: string, kernelVersion?: string, options: { refresh?: boolean; log?: (message: string) => void } = {}): Promise<PerfTree> {
+  const log = options.log ?? (() => undefined);
+  const linuxCache = join(cacheDir, 'linux');
+  // Which tree the kernel's version led to when apt was last asked (harness/debian/resolved.ts): still in the cache, it is used as it is.
+  const resolvedKey = safe(`${PERF_PACKAGE}_for_${kernelVersion ?? 'candidate'}_${LINUX_ARCH}`);
+  const known = options.refresh ? undefined : await readResolved<PerfResolution>(cacheDir, resolvedKey, (r) => typeof r.tree === 'string' && SAFE.test(r.tree));
+  const cached = known && finishedEntry(linuxCache, known.tree);
+  if (known && cached) {
+    const tree = await perfTreeIn(cached);
+    log(`linux: perf ${tree.version} (${tree.packages.join(' ')}) from the cache (apt last asked ${known.resolvedAt}, --refresh asks again)`);
+    return tree;
+  }
+  const dir = await buildPerfTree(cacheDir, kernelVersion);
+  await writeResolved<PerfResolution>(cacheDir, resolvedKey, { tree: basename(dir), resolvedAt: new Date().toISOString() });
+  return perfTreeIn(dir);
+}
+
+interface PerfResolution {
+  /** The tree's cache entry under `<cacheDir>/linux/`. */
+  tree: string;
+  resolvedAt: string;
+}
+
+const SAFE = /^[A-Za-z0-9._+-]+$/;
+const safe = (s: string) => s.replace(/[^A-Za-z0-9._+-]/g, '_');
+
+async function perfTreeIn(dir: string): Promise<PerfTree> {
+  const tree: { version: string; packages: string[]; files: string[] } = JSON.parse(await readFile(join(dir, 'tree.json'), 'utf8'));
+  const root = join(dir, 'root');
+  const sha256 = await sha256File(join(root, PERF_GUEST_PATH));
+  return { root, files: tree.files, version: tree.version, packages: tree.packages, sha256 };
+}
+
+/** The perf tree for the versions apt has now: its cache entry, built if new. */
+async function buildPerfTree(cacheDir: string, kernelVersion: string | undefined): Promise<string> {
   const version = await resolvePerfVersion(kernelVersion, cacheDir);
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9._+-]/g, '_');
   const linuxCache = join(cacheDir, 'linux');
   const namesDir = await cachedDirectory(linuxCache, safe(`perf-packages-${version}`), async (work) => {
     const { files } = await resolveClosure([{ name: PERF_PACKAGE, version, arch: LINUX_ARCH }], cacheDir);
@@ -228,10 +264,7 @@ export async function fetchPerfTree(cacheDir: string, kernelVersion?: string): P
     const used = [...new Set(files.map((f) => `${f.pkg.name}=${f.pkg.version}`))].sort();
     await writeFile(join(work, 'tree.json'), `${JSON.stringify({ version, packages: used, files: files.map((f) => f.guestPath).sort() }, null, 2)}\n`);
   });
-  const tree: { version: string; packages: string[]; files: string[] } = JSON.parse(await readFile(join(dir, 'tree.json'), 'utf8'));
-  const root = join(dir, 'root');
-  const sha256 = await sha256File(join(root, PERF_GUEST_PATH));
-  return { root, files: tree.files, version: tree.version, packages: tree.packages, sha256 };
+  return dir;
 }
 
 /** Relative paths of the tree's directories, parents first, for a cpio member list. */
