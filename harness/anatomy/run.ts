@@ -17,8 +17,15 @@ import { applySymbols, type NamedMetrics } from './symbols.js';
  * outFile. Without `top` the plugin writes every block executed inside a window: the host names them
  * by symbol and sums them per function, which a top few would leave short.
  */
-export function anatomyPluginArgs(target: AnatomyTarget, pluginPath: string, outFile: string, top?: number): string[] {
+export function anatomyPluginArgs(
+  target: AnatomyTarget,
+  pluginPath: string,
+  outFile: string,
+  options: { top?: number; timerCode?: { address: bigint; size: bigint } } = {},
+): string[] {
   const args = [`file=${escapeOptionValue(pluginPath)}`, `out=${escapeOptionValue(outFile)}`, `bits=${target.bits}`, `kernel=${target.kernelBase}`];
+  const { top, timerCode } = options;
+  if (timerCode) args.push(`timers=0x${timerCode.address.toString(16)}-0x${(timerCode.address + timerCode.size).toString(16)}`);
   if (top !== undefined) args.push(`top=${top}`);
   return ['-plugin', args.join(',')];
 }
@@ -75,7 +82,10 @@ export async function runAnatomyBoot(options: AnatomyBootOptions): Promise<Anato
   const plugin = await buildAnatomyPlugin(config.cacheDir);
   const outFile = join(dir, 'anatomy.json');
   await rm(outFile, { force: true });
-  const boot = { ...prepared.boot, extraArgs: [...(prepared.boot.extraArgs ?? []), ...anatomyPluginArgs(adapter.anatomy, plugin.path, outFile)] };
+  const timerCode = await adapter.anatomy.timerCode?.(guest, context);
+  if (adapter.anatomy.timerCode && !timerCode) throw new Error(`expected the ${adapter.id} payload's .text section, for its timer reads, got none`);
+  const pluginArgs = anatomyPluginArgs(adapter.anatomy, plugin.path, outFile, timerCode ? { timerCode } : {});
+  const boot = { ...prepared.boot, extraArgs: [...(prepared.boot.extraArgs ?? []), ...pluginArgs] };
   const session = await qemuSession({ ...prepared, boot }, accel, vcpus, cpu.model).run({
     guest,
     boot: 1,

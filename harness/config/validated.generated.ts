@@ -207,7 +207,7 @@ export interface Guest {
   pin?: number[];
   benchmarks: BenchmarkSelection;
   /**
-   * Cost anatomy (docs/anatomy.md): after the timed boots, one more boot under tcg-icount with the payload built with its region marks and QEMU's anatomy TCG plugin loaded; the plugin's JSON goes to guests/<name>/anatomy.json in the run directory. The timed boots are unchanged. `harness run --anatomy` turns it on for every guest. Linux (initramfs), GNU Mach and seL4 only; ignored, with a warning, for others. Default false (absent).
+   * Cost anatomy (docs/anatomy.md): after the timed boots, one more boot under tcg-icount with the payload built with its region marks and QEMU's anatomy TCG plugin loaded; the plugin's JSON goes to guests/<name>/anatomy.json in the run directory. The timed boots are unchanged. `harness run --anatomy` turns it on for every guest. Linux (initramfs and disk image), GNU Mach and seL4; ignored, with a warning, for others (MINIX, SSH targets). Default false (absent).
    */
   anatomy?: boolean;
   /**

@@ -107,6 +107,12 @@ export interface AnatomyTarget {
    * has none. Undefined: the blocks stay unnamed.
    */
   symbols?: (guest: GuestConfig, context: PrepareContext) => Promise<AnatomySymbols[]>;
+  /**
+   * Where the payload's code lies, for a guest whose other processes read the timer too (a Debian
+   * system's, through the vDSO): only user timer reads in it bound the windows. Undefined: every
+   * user timer read does (the payload is the only user program).
+   */
+  timerCode?: (guest: GuestConfig, context: PrepareContext) => Promise<{ address: bigint; size: bigint } | undefined>;
 }
 
 /** What an image path must name when it exists. */

@@ -136,6 +136,18 @@ describe('@guest the anatomy plugin on real guests, against the timed medians (t
     }
   });
 
+  it('Linux on the Debian disk image: syscall.null and sched_yield, with systemd and sshd beside the payload', async () => {
+    const metrics = ['syscall.null', 'ctxswitch.yield'];
+    const guest = { name: 'linux-disk', os: 'linux', variant: 'disk', deploy: 'ssh', vcpus: 1, pin: [0], memoryMiB: 512 };
+    const { boot, timed, dir } = await compare(guest, metrics);
+    dirs.push(dir);
+    // Only the payload's own timer reads bound the windows (the vDSO's, for the other programs, do not): one window a sample.
+    check(boot, timed, metrics);
+    showFunctions(boot);
+    expect(boot.symbolSources[0]).to.match(/^System\.map of linux-image-.*-dbg .*: \d+ functions, KASLR offset 0x[0-9a-f]+ /);
+    expect((boot.metrics.find((m) => m.metric === 'syscall.null')!.functions ?? []).map((f) => f.symbol)).to.include('entry_SYSCALL_64');
+  });
+
   it('GNU Mach: syscall.null, ipc.roundtrip.machmsg.thread.same and the one-way halves', async () => {
     const metrics = ['syscall.null', 'ipc.roundtrip.machmsg.thread.same', 'ipc.oneway.machmsg.thread.same', 'ipc.oneway.machmsgreply.thread.same'];
     const { boot, timed, dir } = await compare({ name: 'gnumach', os: 'gnumach', vcpus: 1, pin: [0], memoryMiB: 256 }, metrics);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { anatomyPluginArgs, matchRegions } from '../../harness/anatomy/run.js';
 import { gnumachAdapter } from '../../harness/guests/gnumach/adapter.js';
+import { linuxDiskAdapter } from '../../harness/guests/linux-disk/adapter.js';
 import { linuxAdapter } from '../../harness/guests/linux/adapter.js';
 import { minixAdapter } from '../../harness/guests/minix/adapter.js';
 import { instructionsPerWindow, parseAnatomyReport, windowMedian, type AnatomyRegion } from '../../harness/anatomy/report.js';
@@ -85,7 +86,14 @@ describe('the anatomy plugin report', () => {
       '-plugin',
       'file=/c/anatomy.so,out=/r,,x/anatomy.json,bits=32,kernel=0xc0000000',
     ]);
-    expect(anatomyPluginArgs(linuxAdapter.anatomy!, '/p.so', '/o.json', 8)[1]).to.equal('file=/p.so,out=/o.json,bits=64,kernel=0xffff800000000000,top=8');
+    expect(anatomyPluginArgs(linuxAdapter.anatomy!, '/p.so', '/o.json', { top: 8 })[1]).to.equal(
+      'file=/p.so,out=/o.json,bits=64,kernel=0xffff800000000000,top=8',
+    );
+    // Only the payload's own timer reads, for a guest with other programs beside it (the disk image).
+    const timerCode = { address: 0x401000n, size: 0x9f000n };
+    expect(anatomyPluginArgs(linuxDiskAdapter.anatomy!, '/p.so', '/o.json', { timerCode })[1]).to.equal(
+      'file=/p.so,out=/o.json,bits=64,kernel=0xffff800000000000,timers=0x401000-0x4a0000',
+    );
     expect(minixAdapter.anatomy).to.equal(undefined);
   });
 });

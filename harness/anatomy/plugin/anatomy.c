@@ -137,7 +137,13 @@ static struct {
 	int bits;
 	uint64_t kernel;
 	size_t top;
-} opt = { NULL, 64, 0xffff800000000000ull, 0 };
+	/*
+	 * User timer reads count only in [timers_lo, timers_hi): the payload's own code. A guest where
+	 * other processes run beside the payload (a Debian system: systemd, sshd) reads the TSC in user
+	 * mode through the vDSO too, and those reads must not move a region's cycle. All by default.
+	 */
+	uint64_t timers_lo, timers_hi;
+} opt = { NULL, 64, 0xffff800000000000ull, 0, 0, UINT64_MAX };
 
 static int in_region, window_open;
 static uint64_t snap_user, snap_kernel, snap_mem;
@@ -486,6 +492,9 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 		int user = va < opt.kernel;
 		const uint8_t *bytes = qemu_plugin_insn_data(insn);
 		enum hb_kind kind = classify(bytes, qemu_plugin_insn_size(insn));
+
+		if (kind == HB_K_TIMER && user && (va < opt.timers_lo || va >= opt.timers_hi))
+			kind = HB_K_NONE;
 		/* udata: user bit, kind above it, the begin mark's cycle byte above that. */
 		uintptr_t udata = (uintptr_t)(kind == HB_K_BEGIN ? bytes[5] : 0) << 8 | (uintptr_t)kind << 1 | (uintptr_t)user;
 
@@ -569,6 +578,15 @@ static int parse_arg(const char *a)
 		opt.kernel = strtoull(v, &end, 0);
 		return *end || !*v ? -1 : 0;
 	}
+	if (klen == 6 && !strncmp(a, "timers", 6)) {
+		/* LO-HI, hex or decimal: the payload's text */
+		opt.timers_lo = strtoull(v, &end, 0);
+		if (end == v || *end != '-')
+			return -1;
+		v = end + 1;
+		opt.timers_hi = strtoull(v, &end, 0);
+		return *end || end == v || opt.timers_hi <= opt.timers_lo ? -1 : 0;
+	}
 	if (klen == 3 && !strncmp(a, "top", 3)) {
 		opt.top = (size_t)strtoull(v, &end, 10);
 		return *end || !*v ? -1 : 0;
@@ -581,7 +599,7 @@ HB_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const struct qemu_info_t 
 	(void)info;
 	for (int i = 0; i < argc; i++) {
 		if (parse_arg(argv[i])) {
-			fprintf(stderr, "anatomy: bad argument '%s' (out=FILE, bits=32|64, kernel=ADDRESS, top=N)\n", argv[i]);
+			fprintf(stderr, "anatomy: bad argument '%s' (out=FILE, bits=32|64, kernel=ADDRESS, timers=LO-HI, top=N)\n", argv[i]);
 			return -1;
 		}
 	}

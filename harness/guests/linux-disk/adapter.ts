@@ -2,7 +2,8 @@ import type { GuestConfig } from '../../config/types.js';
 import { sshGuestDeploy } from '../../deploy/guest-ssh.js';
 import { escapeOptionValue } from '../../qemu/argv.js';
 import { harnessKey } from '../../ssh/keys.js';
-import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
+import { anatomyFlags, type Availability, type GuestAdapter, type PrepareContext, type PreparedGuest } from '../adapter.js';
+import { linuxAnatomySymbols, linuxPayloadText } from '../linux/anatomy-symbols.js';
 import { DEFAULT_KERNEL_PACKAGE } from '../linux/adapter.js';
 import { MITIGATIONS_SETTING, mitigationsWords } from '../linux/mitigations.js';
 import { CPU_MODEL_SETTING } from '../settings.js';
@@ -28,6 +29,9 @@ export const linuxDiskAdapter: GuestAdapter = {
   id: 'linux-disk',
   displayName: 'Linux (Debian disk image)',
   deployMethods: ['ssh'],
+  // As the initramfs guest's (the same kernel package), but systemd and sshd read the TSC beside the
+  // payload (vDSO clock_gettime): only the payload's own timer reads bound the windows.
+  anatomy: { bits: 64, kernelBase: '0xffff800000000000', symbols: linuxAnatomySymbols, timerCode: linuxPayloadText },
   image: {
     description: 'Image settings for `os: linux`, `variant: disk`. The harness builds a Debian bookworm disk image (mmdebstrap, then mke2fs -d) with the kernel package, systemd and openssh-server into cacheDir, and boots it with QEMU\'s -snapshot so it is never modified. See docs/guests/linux-disk.md.',
     properties: {
@@ -57,7 +61,7 @@ export const linuxDiskAdapter: GuestAdapter = {
     const image = await buildDiskImage(context.cacheDir, kernelPackage, context.log, context.refresh === true);
     context.log(`linux-disk: image ${image.dir} (kernel ${image.kernelPackage} ${image.kernelVersion}, host key ${image.hostKeyFingerprint})`);
     context.log('linux-disk: building payload');
-    const payload = await buildPayload({ os: 'linux', cacheDir: context.cacheDir });
+    const payload = await buildPayload({ os: 'linux', cacheDir: context.cacheDir, extraFlags: anatomyFlags(context) });
     const client = await harnessKey(context.cacheDir);
     return {
       boot: {

@@ -5,7 +5,7 @@ import { fetchPackage } from '../../debian/packages.js';
 import type { AnatomySymbols, PrepareContext } from '../adapter.js';
 import { buildPayload } from '../payload-build.js';
 import { anatomyFlags } from '../adapter.js';
-import { elfSymbols } from '../symbols.js';
+import { elfSymbols, textSection, type TextSection } from '../symbols.js';
 import { fetchDebianKernel, LINUX_ARCH } from './kernel.js';
 
 /** Where Debian's linux-image-*-dbg package keeps the kernel's real System.map (the image package's is a one-line placeholder). */
@@ -49,4 +49,10 @@ export async function linuxAnatomySymbols(guest: GuestConfig, context: PrepareCo
     await kernelSymbols(guest, context.cacheDir),
     await elfSymbols(payload.path, { space: 'user', prefix: 'payload:', description: `payload ${relative(context.cacheDir, payload.path)} (sha256 ${payload.sha256.slice(0, 12)})` }),
   ];
+}
+
+/** The Linux payload's code (the anatomy build's): where its timer reads are, for a guest with other user programs beside it. */
+export async function linuxPayloadText(_guest: GuestConfig, context: PrepareContext): Promise<TextSection | undefined> {
+  const payload = await buildPayload({ os: 'linux', cacheDir: context.cacheDir, extraFlags: anatomyFlags(context) });
+  return textSection(payload.path);
 }
