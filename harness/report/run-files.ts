@@ -42,8 +42,7 @@ export const REPORT_FILES = ['results.json', 'results.csv', 'samples.csv', 'repo
  */
 export async function renderRunFiles(input: RunFilesInput): Promise<RunFile[]> {
   const { doc, manifests } = input;
-  const figures = figureSamplesFromStreams(doc, input.streams);
-  const crossOs = crossOsTables(figures, { baseline: input.baseline, bootstrap: input.bootstrap });
+  const { figures, crossOs } = comparison(input);
   const context = reportContext(manifests, doc.results);
   const anatomy = input.anatomy ?? [];
   return [
@@ -53,6 +52,20 @@ export async function renderRunFiles(input: RunFilesInput): Promise<RunFile[]> {
     { name: 'report.md', content: reportMarkdown(doc, context, crossOs, anatomy) },
     { name: 'report.html', content: await reportHtml({ doc, context, figures, crossOs, manifests, anatomy }) },
   ];
+}
+
+function comparison(input: Pick<RunFilesInput, 'doc' | 'streams' | 'baseline' | 'bootstrap'>) {
+  const figures = figureSamplesFromStreams(input.doc, input.streams);
+  return { figures, crossOs: crossOsTables(figures, { baseline: input.baseline, bootstrap: input.bootstrap }) };
+}
+
+/**
+ * results.json alone, as renderRunFiles gives it: what the runner rewrites after each boot, cheaply,
+ * so that a run killed midway keeps its figures so far and why a guest was skipped or failed (which
+ * `harness report` takes from it), while the rendered reports wait for the run's end.
+ */
+export function renderResultsJson(input: Pick<RunFilesInput, 'doc' | 'streams' | 'baseline' | 'bootstrap'>): RunFile {
+  return { name: 'results.json', content: resultsJson(input.doc, comparison(input).crossOs) };
 }
 
 export function reportContext(manifests: readonly Manifest[], results: readonly ResultEntry[]): ReportContext {

@@ -6,7 +6,7 @@ import type { BootstrapConfig } from '../config/types.js';
 import type { PeerEntry } from '../analysis/peers.js';
 import { RESULTS_SCHEMA_VERSION, type NotRun, type ResultEntry, type ResultsDocument } from '../analysis/results.js';
 import type { BootStream } from '../analysis/figure-samples.js';
-import { renderRunFiles } from './run-files.js';
+import { renderResultsJson, renderRunFiles } from './run-files.js';
 import { projectRoot } from '../paths.js';
 import { readAnatomyDocuments } from './anatomy-input.js';
 
@@ -38,10 +38,17 @@ export function resultsDocument(manifest: Manifest, outputs: Pick<RunOutputs, 'r
   };
 }
 
-/** (Re)writes the run directory from what is known so far: the manifest alone (`reports: false`, after each boot of a local run), or the manifest and every derived report. */
+/**
+ * (Re)writes the run directory from what is known so far: the manifest and results.json
+ * (`reports: false`, after each boot of a local run: a run killed then keeps its figures and
+ * failures so far), or the manifest and every derived report.
+ */
 export async function writeRunOutputs(runDir: string, outputs: RunOutputs, options: { reports?: boolean } = {}): Promise<void> {
   const { manifest } = outputs;
   if (options.reports === false) {
+    const { bootstrap, baseline, streams } = outputs;
+    const results = renderResultsJson({ doc: resultsDocument(manifest, outputs), streams, bootstrap, baseline });
+    await writeAtomic(join(runDir, results.name), results.content);
     await writeAtomic(join(runDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     return;
   }
