@@ -10,16 +10,7 @@ export interface FigureSamples {
   groups: Float64Array[];
 }
 
-/** Every boot's values in one array (what `groups.flat()` was for number[][]). */
-export function pooledValues(groups: readonly ArrayLike<number>[]): Float64Array {
-  const all = new Float64Array(groups.reduce((sum, g) => sum + g.length, 0));
-  let at = 0;
-  for (const g of groups) {
-    all.set(g, at);
-    at += g.length;
-  }
-  return all;
-}
+export { pooledValues } from '../stats/index.js';
 
 /**
  * The per-operation values a figure was computed from, given the raw ticks of each of its boots:

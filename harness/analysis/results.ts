@@ -4,6 +4,7 @@ import {
   classifyOutliersSorted,
   detectSettling,
   hierarchicalBootstrapMedianCiSorted,
+  pooledValues,
   seriesStability,
   sortAscending,
   subtractOverhead,
@@ -91,16 +92,6 @@ function settledGroups(raws: readonly RawBenchmark[], subtracted: number, method
   return { groups, clamped, droppedPerBoot, unsettled };
 }
 
-function concatenated(groups: readonly Float64Array[]): Float64Array {
-  const all = new Float64Array(groups.reduce((sum, g) => sum + g.length, 0));
-  let at = 0;
-  for (const g of groups) {
-    all.set(g, at);
-    at += g.length;
-  }
-  return all;
-}
-
 /**
  * The overhead subtracted is the minimum of every measurement, the one least disturbed; when the
  * measurements disagree by more than the tolerance, the figure is flagged.
@@ -119,7 +110,7 @@ export function resultEntry(
   const subtracted = Math.min(...measured);
   const stability = seriesStability(measured, methodology.overheadTolerance);
   const { groups, clamped, droppedPerBoot, unsettled } = settledGroups(raws, subtracted, methodology);
-  const pooled = groups.length === 1 ? groups[0]! : sortAscending(concatenated(groups));
+  const pooled = groups.length === 1 ? groups[0]! : sortAscending(pooledValues(groups));
   const summary = summarizeSorted(pooled);
   const hierarchical = groups.length > 1;
   const outliers = classifyOutliersSorted(pooled, methodology.outliers, summary);

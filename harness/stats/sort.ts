@@ -39,3 +39,14 @@ export function sortAscending(values: Float64Array): Float64Array {
   }
   return values;
 }
+
+/** Every boot's values in one array (what `groups.flat()` was for number[][]). */
+export function pooledValues(groups: readonly ArrayLike<number>[]): Float64Array {
+  const all = new Float64Array(groups.reduce((sum, g) => sum + g.length, 0));
+  let at = 0;
+  for (const g of groups) {
+    all.set(g, at);
+    at += g.length;
+  }
+  return all;
+}
