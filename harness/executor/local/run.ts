@@ -5,6 +5,7 @@ import { adapterFor, kvmProbeAdapter } from '../../guests/registry.js';
 import { bootsOfGuest, guestForJob, isGuestsLastJob, planJobs } from '../../jobs/plan.js';
 import { raceAbort, RunInterruptedError } from '../../lifecycle/interrupt.js';
 import { chooseAccel, probeKvm, type AccelDecision } from '../../qemu/accel.js';
+import { keptKvmProbe } from '../../qemu/kvm-probe-cache.js';
 import type { NotRun } from '../../analysis/results.js';
 import { RunDirectoryWriteError } from '../../rundir/atomic.js';
 import type { GuestManifest, JobRecord, Manifest } from '../../rundir/manifest.js';
@@ -210,11 +211,13 @@ class LocalRun {
   private async decideAccel(): Promise<{ accel: Accel }> {
     const requested = this.options.accel;
     this.decision ??= await raceAbort(
-      chooseAccel(requested, async () => {
-        // A guest the registry names for it (a kernel that boots and halts quickly), whatever the config's guests are.
-        const probe = await kvmProbeAdapter().kvmProbe(this.config.cacheDir);
-        return probeKvm(probe.qemuBinary, probe.kernel);
-      }),
+      chooseAccel(requested, async () =>
+        keptKvmProbe({ cacheDir: this.config.cacheDir, refresh: this.options.refresh === true, inputs: [await this.qemuVersion(QEMU_X86_64)] }, async () => {
+          // A guest the registry names for it (a kernel that boots and halts quickly), whatever the config's guests are.
+          const probe = await kvmProbeAdapter().kvmProbe(this.config.cacheDir);
+          return probeKvm(probe.qemuBinary, probe.kernel);
+        }),
+      ),
       this.options.signal,
     );
     if (!this.manifest.accel.chosen) {
