@@ -58,7 +58,7 @@ export function registerRun(program: Command, context: CommandContext): void {
     )
     .option(
       '--refresh',
-      'ask apt again which version each Debian package (e.g. the Linux kernel package) is; without it a version already in the cache is used as it is, and the log names it; with accel auto, also probe KVM again rather than use this host boot's kept outcome',
+      'ask apt again which version each Debian package (e.g. the Linux kernel package) is; without it a version already in the cache is used as it is, and the log names it; with accel auto, also probe KVM again rather than use the outcome kept for this host boot',
     )
     .action(
       async (
