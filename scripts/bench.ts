@@ -7,6 +7,7 @@
  *
  *   npm run bench [-- --sizes 100000,1000000] [--boots 3] [--keep]
  *                   [--orchestration-runs N] [--orchestration-config FILE] [--no-orchestration]
+ *                   [--matrix-config FILE] [--channel-config FILE] [--no-guests]
  *
  * --boots B spreads each size over B boots (n/B samples each), so the statistics take the
  * hierarchical bootstrap's path; samples are counted over all boots.
@@ -16,17 +17,25 @@
  * plain qemu-system-x86_64 on the argv its manifest records, after one warm-up run. It needs the
  * CLI built (`npm run build`); --no-orchestration leaves it out.
  *
+ * The guests' timelines (scripts/bench/timeline.ts) run `harness run --json` once on the matrix
+ * config (default configs/all.yaml; with a warm cache, or its wall time includes the builds) and
+ * once on a config whose benchmarks are a million iterations long (scripts/bench/channel.yaml),
+ * and print per guest the time from QEMU's start to the first record, its QEMU time, the data
+ * channel's samples per second, and the host's share of the run's wall time; --no-guests leaves
+ * them out.
+ *
  * Timings are wall-clock on whatever else the machine is doing: read them as a rough figure, and
  * compare runs made on the same, quiet machine. No test depends on them.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { orchestrationRatio } from './bench/orchestration.js';
 import { writeSyntheticRun } from './bench/synthetic-run.js';
+import { describeTimeline, runEvents, timeline } from './bench/timeline.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -84,9 +93,15 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-/** HOOK (guest side, not implemented here): boot-to-first-record per guest, and the serial channel's samples per second. */
-async function bootToFirstRecord(): Promise<string> {
-  return 'not measured by this script yet (hook: bootToFirstRecord in scripts/bench.ts)';
+/** Boot to first record and QEMU time per guest of the matrix config, the host's share of its wall time, and the data channel's rate. */
+async function guestTimelines(args: string[]): Promise<string> {
+  const option = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : fallback);
+  const projectRoot = join(here, '..');
+  const out: string[] = [];
+  for (const config of [option('--matrix-config', join(projectRoot, 'configs', 'all.yaml')), option('--channel-config', join(here, 'bench', 'channel.yaml'))]) {
+    out.push(describeTimeline(relative(projectRoot, config), timeline(await runEvents(config, projectRoot))));
+  }
+  return out.join('\n\n');
 }
 
 async function main(): Promise<void> {
@@ -136,7 +151,8 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`## Orchestration vs plain QEMU (tcg-icount; wall and CPU of the process and its children)\n${await orchestrationRatio(options)}\n\n`);
   }
-  process.stdout.write(`## Boot to first record, serial channel rate\n${await bootToFirstRecord()}\n`);
+  if (args.includes('--no-guests')) process.stdout.write('## Boot to first record, host share, data channel rate\nskipped (--no-guests)\n');
+  else process.stdout.write(`## Boot to first record, host share, data channel rate (wall clock)\n${await guestTimelines(args)}\n`);
 }
 
 await main();

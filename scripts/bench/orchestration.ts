@@ -49,7 +49,7 @@ async function timed(argv: string[], cwd: string): Promise<Timed> {
 }
 
 /** The config with its resultsDir pointed at `resultsDir` and its cacheDir made absolute, written to `dir`. */
-async function configIn(config: string, resultsDir: string, dir: string): Promise<string> {
+export async function configIn(config: string, resultsDir: string, dir: string): Promise<string> {
   const text = await readFile(config, 'utf8');
   const cacheDir = /^cacheDir:\s*(\S+)/m.exec(text)?.[1];
   const moved = text
