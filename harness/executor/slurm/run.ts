@@ -27,7 +27,7 @@ const GONE = 'GONE';
  * `harness run --executor slurm`: every job of the run's plan becomes a Slurm job (one job array per
  * resource shape), each running `harness job RUN_DIR --index I` on its node, which writes under
  * RUN_DIR/jobs/ID. The run polls the queue, gathers each job that completes into the run directory
- * (boots, manifest entries, reports rewritten), and records a job that fails or is cancelled with
+ * (boots, manifest entries, results.json rewritten; the reports at the end), and records a job that fails or is cancelled with
  * its Slurm state and log. The run directory must be on a filesystem the nodes share. On resume,
  * jobs gathered stay; jobs still queued or running are waited for; every other job (failed,
  * cancelled, interrupted, never submitted) is submitted again.
@@ -70,8 +70,11 @@ async function runOnSlurm(config: RunConfig, runDir: string, manifest: Manifest,
     const gathered = await gatheredOutcome(runDir, manifest, config);
     return { ...gathered, skipped: [...skipped, ...gathered.skipped], failed: [...jobFailures(records), ...gathered.failed] };
   };
-  const write = (figures: RunFigures) => writeRun(runDir, { manifest, ...figures, bootstrap: config.bootstrap, baseline: config.report.baseline }, true);
-  const save = async () => write(await collect());
+  const write = (figures: RunFigures, reports: boolean) =>
+    writeRun(runDir, { manifest, ...figures, bootstrap: config.bootstrap, baseline: config.report.baseline }, reports);
+  // While jobs run, the manifest and results.json (a run stopped then keeps its figures so far);
+  // the reports once, at the end, as a local run renders them.
+  const save = async () => write(await collect(), false);
 
   // Guests whose user-supplied parts are missing are skipped here, as a local run skips them.
   for (const guest of config.guests) {
@@ -90,7 +93,7 @@ async function runOnSlurm(config: RunConfig, runDir: string, manifest: Manifest,
   }
   const figures = await collect();
   endRecord(manifest, interrupted, figures.failed.length === 0 && records.every((r) => SETTLED.has(r.state)));
-  await write(figures);
+  await write(figures, true);
   return endRun(runDir, manifest, figures, interrupted, emit);
 }
 
@@ -164,7 +167,7 @@ async function submitJobs(config: RunConfig, runDir: string, manifest: Manifest,
   }
 }
 
-/** Polls the queue until every job has ended, gathering each that completes; the reports are rewritten after each change. */
+/** Polls the queue until every job has ended, gathering each that completes; the manifest and results.json are rewritten after each change. */
 async function waitForJobs(
   runDir: string,
   manifest: Manifest,

@@ -4,7 +4,7 @@ import { escapeOptionValue } from '../../qemu/argv.js';
 import { harnessKey } from '../../ssh/keys.js';
 import { anatomyFlags, type Availability, type GuestAdapter, type PrepareContext, type PreparedGuest } from '../adapter.js';
 import { linuxAnatomySymbols, linuxPayloadText } from '../linux/anatomy-symbols.js';
-import { DEFAULT_KERNEL_PACKAGE } from '../linux/adapter.js';
+import { BOOT_WORDS, DEFAULT_KERNEL_PACKAGE } from '../linux/adapter.js';
 import { MITIGATIONS_SETTING, mitigationsWords } from '../linux/mitigations.js';
 import { CPU_MODEL_SETTING } from '../settings.js';
 import { buildPayload } from '../payload-build.js';
@@ -13,9 +13,12 @@ import { buildDiskImage } from './image.js';
 /**
  * Kernel command line: the image's root file system on the virtio disk, console on ttyS0 (the
  * data port ttyS1 is left alone: the payload writes its records there), classic interface names so
- * eth0 matches the image's network file. No hb.* words: the settings go on the payload's command line.
+ * eth0 matches the image's network file, BOOT_WORDS as the initramfs guest has them. No hb.* words: the settings go on the payload's command line.
  */
-export const LINUX_DISK_APPEND = 'root=/dev/vda rw console=ttyS0 panic=-1 net.ifnames=0';
+export const LINUX_DISK_APPEND = ['root=/dev/vda rw console=ttyS0 panic=-1 net.ifnames=0', ...BOOT_WORDS].join(' ');
+
+/** Twice --force: systemd powers off without stopping units or unmounting (the image is a -snapshot overlay). */
+export const LINUX_DISK_POWEROFF = 'systemctl poweroff --force --force';
 
 /**
  * `os: linux`, `variant: disk`: Debian bookworm as installed (systemd, udev, its own kernel package and
@@ -78,7 +81,9 @@ export const linuxDiskAdapter: GuestAdapter = {
         user: 'root',
         payload: { kind: 'binary', path: payload.path, sha256: payload.sha256 },
         benchmarks: guest.benchmarks,
-        poweroff: 'systemctl poweroff',
+        // Off at once, services not stopped: the records are all in (STREAM_END came first) and
+        // -snapshot drops every write, so an orderly shutdown (3-4 s of emulation) keeps nothing.
+        poweroff: LINUX_DISK_POWEROFF,
       }),
       provenance: {
         deploy: 'ssh',

@@ -85,7 +85,7 @@ describe('@guest Debian disk guest (linux-disk), payload deployed over SSH', fun
       const argv = boot.argv.join(' ');
       expect(argv).to.contain('-snapshot').and.to.match(/hostfwd=tcp:127\.0\.0\.1:\d+-:22/).and.to.contain('restrict=on');
       const sshLog = await readFile(join(outcome.runDir, 'guests', 'linux-disk', 'boot-1', 'ssh.log'), 'utf8');
-      expect(sshLog).to.match(/logged in as root after [\d.]+ s \(host key ssh-ed25519 checked\)/).and.to.contain('hb: done, 2 benchmarks').and.to.contain('systemctl poweroff');
+      expect(sshLog).to.match(/logged in as root after [\d.]+ s \(host key ssh-ed25519 checked\)/).and.to.contain('hb: done, 2 benchmarks').and.to.contain('systemctl poweroff --force --force');
       const console = await readFile(join(outcome.runDir, 'guests', 'linux-disk', 'boot-1', 'console.log'), 'utf8');
       expect(console).to.contain('reboot: Power down');
     });
