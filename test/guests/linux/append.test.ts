@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { icountSmpWords, linuxAppend } from '../../../harness/guests/linux/adapter.js';
+import { LINUX_DISK_APPEND } from '../../../harness/guests/linux-disk/adapter.js';
 
 describe('Linux kernel command line', () => {
   const benchmarks = { boots: 1, iterations: 100, warmup: 10, include: ['syscall.null'] };
@@ -15,10 +16,15 @@ describe('Linux kernel command line', () => {
     expect(icountSmpWords('kvm', 2)).to.deep.equal([]);
   });
 
-  it('puts the SMP words after the console and panic words, before the settings', () => {
+  it('puts the SMP words after the console, panic and boot words, before the settings', () => {
     const words = linuxAppend(benchmarks, ['perf'], icountSmpWords('tcg-icount', 2)).split(' ');
-    expect(words.slice(0, 4)).to.deep.equal(['console=ttyS0', 'panic=-1', 'maxcpus=1', 'hb.cpuup=pause']);
+    expect(words.slice(0, 5)).to.deep.equal(['console=ttyS0', 'panic=-1', 'cryptomgr.notests', 'maxcpus=1', 'hb.cpuup=pause']);
     expect(words).to.include('hb.peers=perf');
     expect(linuxAppend(benchmarks)).not.to.match(/maxcpus|cpuup/);
+  });
+
+  it('skips the crypto self-tests at boot on both Linux guests (half the initramfs boot under icount)', () => {
+    expect(linuxAppend(benchmarks).split(' ')).to.include('cryptomgr.notests');
+    expect(LINUX_DISK_APPEND.split(' ')).to.include('cryptomgr.notests');
   });
 });
