@@ -155,6 +155,22 @@ export interface ReproductionNote {
  * with several images, which one (`variant`). Finds or builds its image and says how to boot it with
  * the payload; declares everything else the harness knows of it (config keys, names, notes).
  */
+export interface SourceBuildOptions {
+  cacheDir: string;
+  /** A debug build of the kernel (its console prints; its figures include debug checks). */
+  debug: boolean;
+  /** A kernel for 2 CPUs. */
+  smp: boolean;
+  log: (message: string) => void;
+}
+
+export interface SourceBuild {
+  /** What was built, for the config's image key or the environment variable the adapter reads. */
+  dir: string;
+  /** One line saying how to run with it. */
+  use: string;
+}
+
 export interface GuestAdapter {
   /** The operating system, as the config's `os` names it; also what its payload's STREAM_BEGIN says (guest_os). */
   readonly os: GuestOs;
@@ -197,6 +213,12 @@ export interface GuestAdapter {
    * docs/icount-smp.md). Without it such guests are made uniprocessor.
    */
   readonly icountSmp?: boolean;
+  /**
+   * `harness build <id> --source DIR`: builds the guest's kernel from the user's own checkout of
+   * the OS into the cache, with the options the harness needs, and says how to use it (the
+   * directory for image.buildDir or its environment variable). Undefined: the image comes another way.
+   */
+  readonly buildFromSource?: (source: string, options: SourceBuildOptions) => Promise<SourceBuild>;
   /**
    * For a guest whose payload marks its timed loops (built with -DHB_ANATOMY when
    * PrepareContext.anatomy is set): what the anatomy plugin needs to read it. Undefined: no anatomy boot.

@@ -74,7 +74,12 @@ export async function buildPayload(build: PayloadBuild): Promise<BuiltPayload> {
     try {
       await execa(compiler, [...cflags, `-DHB_CFLAGS="${cflags.join(' ')}"`, '-o', join(work, name), ...sources], { cwd: projectRoot });
     } catch (error) {
-      throw new Error(`building the ${build.os} payload with ${compiler} failed`, { cause: error });
+      // The compiler's own errors in the message, which the console and report.md show; its whole output stays in the cause.
+      const errors = String((error as { stderr?: unknown }).stderr ?? '')
+        .split('\n')
+        .filter((line) => /\berror\b/i.test(line))
+        .slice(0, 5);
+      throw new Error(`building the ${build.os} payload with ${compiler} failed${errors.length > 0 ? `: ${errors.join(' | ')}` : ''}`, { cause: error });
     }
   });
   const path = join(dir, name);

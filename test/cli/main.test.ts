@@ -43,11 +43,11 @@ describe('harness CLI', function () {
   });
 
   it('runs a config whose guests are all skipped, printing why and the run directory', async () => {
-    const { dir, file } = await writeTempConfig({ guests: [{ name: 'sel4', os: 'sel4', vcpus: 1, image: { buildDir: 'none' } }] });
+    const { dir, file } = await writeTempConfig({ guests: [{ name: 'minix', os: 'minix', vcpus: 1, image: { disk: 'none.img' } }] });
     try {
       const result = await harness(['run', file]);
       expect(result.exitCode, result.stderr).to.equal(0);
-      expect(result.stdout).to.match(/^skipped sel4: .*none is not a configured seL4 kernel build directory/m);
+      expect(result.stdout).to.match(/^skipped minix: MINIX 3 disk image not found at .*none\.img/m);
       expect(result.stdout).to.match(new RegExp(`^run directory: ${join(dir, 'results')}/`, 'm'));
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -55,16 +55,16 @@ describe('harness CLI', function () {
   });
 
   it('with --json prints only JSON lines on stdout: every event, then the summary', async () => {
-    const { dir, file } = await writeTempConfig({ guests: [{ name: 'sel4', os: 'sel4', vcpus: 1, image: { buildDir: 'none' } }] });
+    const { dir, file } = await writeTempConfig({ guests: [{ name: 'minix', os: 'minix', vcpus: 1, image: { disk: 'none.img' } }] });
     try {
       const result = await harness(['run', file, '--json']);
       expect(result.exitCode, result.stderr).to.equal(0);
       const lines = result.stdout.split('\n').map((line) => JSON.parse(line) as { type: string; [field: string]: unknown });
       expect(lines.map((l) => l.type)).to.deep.equal(['run-start', 'guest-skipped', 'run-done', 'summary']);
       expect(lines[1])
-        .to.include({ guest: 'sel4' })
+        .to.include({ guest: 'minix' })
         .and.to.have.property('reason')
-        .that.matches(/none is not a configured seL4 kernel build directory/);
+        .that.matches(/MINIX 3 disk image not found at .*none\.img/);
       expect(lines[3]).to.include({ complete: true, runDir: lines[0]!.runDir });
       expect(result.stderr).to.equal('');
     } finally {
@@ -92,6 +92,23 @@ describe('harness CLI', function () {
       const result = await harness(['build', 'minix', '--config', file]);
       expect(result.exitCode).to.equal(ExitCode.USAGE);
       expect(result.stderr).to.contain(`expected a guest with os minix in ${file}, got l (os linux)`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('builds from a checkout only the guests that can (--source), and takes --debug and --smp only with it', async () => {
+    const { dir, file } = await writeTempConfig({ guests: [{ name: 'l', os: 'linux' }] });
+    try {
+      const linux = await harness(['build', 'linux', '--source', dir, '--config', file]);
+      expect(linux.exitCode).to.equal(ExitCode.USAGE);
+      expect(linux.stderr).to.contain('expected --source with a guest whose kernel the harness builds from a checkout (sel4), got linux');
+      const debug = await harness(['build', 'linux', '--debug', '--config', file]);
+      expect(debug.exitCode).to.equal(ExitCode.USAGE);
+      expect(debug.stderr).to.contain('expected --debug and --smp only with --source, got them without');
+      const notSel4 = await harness(['build', 'sel4', '--source', dir, '--config', file]);
+      expect(notSel4.exitCode).to.equal(1);
+      expect(notSel4.stderr).to.contain(`expected a seL4 kernel checkout at ${dir} (with gcc.cmake), got a directory without it`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

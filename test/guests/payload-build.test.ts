@@ -21,4 +21,17 @@ describe('payload build', () => {
       await rm(cacheDir, { recursive: true, force: true });
     }
   });
+
+  it("puts the compiler's own error in the message, which the console and report.md show", async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'hb-payload-'));
+    try {
+      const error = await buildPayload({ os: 'linux', cacheDir, extraFlags: ['-include', '/hb-no-such-header.h'] }).then(
+        () => expect.fail('built a payload that includes a missing header'),
+        (e: unknown) => e as Error,
+      );
+      expect(error.message).to.match(/^building the linux payload with gcc failed: .*fatal error: \/hb-no-such-header\.h: No such file or directory/);
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
 });

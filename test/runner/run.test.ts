@@ -14,6 +14,23 @@ async function qemuProcessesMentioning(text: string): Promise<string[]> {
   return stdout.split('\n').filter((line) => line.includes('qemu-system') && line.includes(text));
 }
 
+/** Runs `body` with these environment variables set (undefined: unset), then puts them back. */
+async function withEnv<T>(vars: Record<string, string | undefined>, body: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  apply(vars);
+  try {
+    return await body();
+  } finally {
+    apply(before);
+  }
+}
+
 describe('runBenchmarks', function () {
   this.timeout(5 * 60_000);
   const dirs: string[] = [];
@@ -28,26 +45,19 @@ describe('runBenchmarks', function () {
     const { dir, file } = await writeTempConfig({
       accel: 'tcg-icount',
       guests: [
-        { name: 'sel4', os: 'sel4', vcpus: 1, image: { buildDir: 'no-such-build' } },
+        { name: 'sel4', os: 'sel4', vcpus: 1, image: {} },
         { name: 'minix', os: 'minix', vcpus: 1, image: { disk: 'no-such-disk.img' } },
       ],
     });
     dirs.push(dir);
     const events: RunEvent[] = [];
-    const path = process.env.PATH;
-    process.env.PATH = pathWith(fake);
-    let outcome;
-    try {
-      outcome = await runBenchmarks(await loadConfig(file), { emit: (e) => events.push(e) });
-    } finally {
-      process.env.PATH = path;
-    }
+    const outcome = await withEnv({ PATH: pathWith(fake), SEL4_BUILD_DIR: undefined }, async () =>
+      runBenchmarks(await loadConfig(file), { emit: (e) => events.push(e) }),
+    );
     expect(outcome.results).to.deep.equal([]);
     expect(outcome.complete).to.equal(true);
     expect(outcome.skipped.map((s) => s.guest)).to.deep.equal(['sel4', 'minix']);
-    expect(outcome.skipped[0]!.reason).to.equal(
-      `${join(dir, 'no-such-build')} is not a configured seL4 kernel build directory (no gen_config/kernel/gen_config.h)`,
-    );
+    expect(outcome.skipped[0]!.reason).to.equal('no seL4 kernel build directory given (neither image.buildDir nor SEL4_BUILD_DIR is set)');
     expect(outcome.skipped[0]!.howTo).to.match(/docs\/guests\/sel4\.md/);
     expect(events.filter((e) => e.type === 'guest-skipped')).to.have.length(2);
     const report = await readFile(join(outcome.runDir, 'report.md'), 'utf8');
@@ -56,13 +66,28 @@ describe('runBenchmarks', function () {
       .and.to.contain(`minix: MINIX 3 disk image not found at ${join(dir, 'no-such-disk.img')}`);
   });
 
+  it('fails, not skips, a seL4 guest whose named build directory cannot be used, saying what it expected', async () => {
+    const fake = await installFakeQemu(await mkdtemp(join(tmpdir(), 'hb-run-qemu-')), { writes: [], then: 'exit' });
+    dirs.push(join(fake.binDir, '..'));
+    const { dir, file } = await writeTempConfig({
+      accel: 'tcg-icount',
+      guests: [{ name: 'sel4', os: 'sel4', vcpus: 1, image: { buildDir: 'no-such-build' } }],
+    });
+    dirs.push(dir);
+    const outcome = await withEnv({ PATH: pathWith(fake) }, async () => runBenchmarks(await loadConfig(file), { emit: () => undefined }));
+    expect(outcome.complete).to.equal(false);
+    expect(outcome.skipped).to.deep.equal([]);
+    expect(outcome.failed.map((f) => f.guest)).to.deep.equal(['sel4']);
+    expect(outcome.failed[0]!.reason).to.contain(`expected a configured seL4 build directory at ${join(dir, 'no-such-build')}`);
+  });
+
   it('@guest gives up on a guest that does not boot in time, quoting its console, and leaves no QEMU behind', async () => {
     const { dir, file } = await writeTempConfig({
       accel: 'tcg-icount',
       timeouts: { bootSeconds: 1, benchmarkSeconds: 60, shutdownSeconds: 5 },
       guests: [
         { name: 'slow', os: 'linux', vcpus: 1, pin: [0], memoryMiB: 256, benchmarks: { iterations: 10, warmup: 0, include: ['syscall.null'] } },
-        { name: 'sel4', os: 'sel4', vcpus: 1, image: { buildDir: 'missing' } },
+        { name: 'minix', os: 'minix', vcpus: 1, image: { disk: 'missing.img' } },
       ],
     });
     dirs.push(dir);
@@ -75,7 +100,7 @@ describe('runBenchmarks', function () {
     expect(failure.reason).to.match(/failed during boot: expected data-channel records, got none within the 1 s boot timeout/);
     expect(failure.reason).to.match(/--- console tail ---\n[\s\S]*\S[\s\S]*--- end of console tail ---/);
     // The guest after the failed one is still handled.
-    expect(outcome.skipped.map((s) => s.guest)).to.deep.equal(['sel4']);
+    expect(outcome.skipped.map((s) => s.guest)).to.deep.equal(['minix']);
     expect(await qemuProcessesMentioning(outcome.runDir)).to.deep.equal([]);
     const manifest = JSON.parse(await readFile(join(outcome.runDir, 'manifest.json'), 'utf8'));
     expect(manifest.complete).to.equal(false);

@@ -1,11 +1,17 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Accel } from '../../units.js';
 
 /** What the harness needs from a user's seL4 kernel build directory. */
 export interface Sel4Build {
+  /** Where CMakeCache.txt and libsel4's generated headers are. */
   buildDir: string;
+  /**
+   * Where the kernel's own build is (gen_config/, kernel.elf): buildDir itself for a kernel built
+   * alone, buildDir/kernel for a project build (sel4test, sel4bench).
+   */
+  kernelDir: string;
   /** The kernel source tree: libsel4's static headers live there. */
   sourceDir: string;
   kernelElf: string;
@@ -28,19 +34,41 @@ export function sourceDirFromCache(cache: string): string | undefined {
   return cache.match(/^seL4_SOURCE_DIR:STATIC=(.+)$/m)?.[1] ?? cache.match(/^CMAKE_HOME_DIRECTORY:INTERNAL=(.+)$/m)?.[1];
 }
 
-export async function inspectSel4Build(buildDir: string, overrides: { kernel?: string; sourceDir?: string } = {}): Promise<Sel4Build> {
-  const need = (path: string, what: string) => {
-    if (!existsSync(path)) throw new Error(`expected ${what} at ${path}, found nothing (is ${buildDir} a seL4 kernel build directory, built with ninja?)`);
+/** A header libsel4's build generates (from the kernel's configuration), which `ninja kernel.elf` alone does not. */
+export const LIBSEL4_GENERATED = join('libsel4', 'sel4_arch_include', 'x86_64', 'sel4', 'sel4_arch', 'types_gen.h');
+
+/**
+ * The build and kernel directories of what the user named: a kernel built alone (gen_config/ and
+ * CMakeCache.txt in the same directory), a project build directory (CMakeCache.txt at its top, the
+ * kernel in kernel/), or that project's kernel/ directory itself.
+ */
+export function locateSel4Build(dir: string): { buildDir: string; kernelDir: string } {
+  const configured = (kernelDir: string) => existsSync(join(kernelDir, GEN_CONFIG));
+  const cached = (buildDir: string) => existsSync(join(buildDir, 'CMakeCache.txt'));
+  if (configured(dir) && cached(dir)) return { buildDir: dir, kernelDir: dir };
+  if (configured(join(dir, 'kernel')) && cached(dir)) return { buildDir: dir, kernelDir: join(dir, 'kernel') };
+  if (basename(dir) === 'kernel' && configured(dir) && cached(dirname(dir))) return { buildDir: dirname(dir), kernelDir: dir };
+  throw new Error(
+    `expected a configured seL4 build directory at ${dir}: a kernel build (${GEN_CONFIG} and CMakeCache.txt in it) or a project build such as sel4test's or sel4bench's (CMakeCache.txt in it, kernel/${GEN_CONFIG} below it), found neither${existsSync(dir) ? '' : ' (the directory does not exist)'}`,
+  );
+}
+
+export async function inspectSel4Build(dir: string, overrides: { kernel?: string; sourceDir?: string } = {}): Promise<Sel4Build> {
+  const { buildDir, kernelDir } = locateSel4Build(dir);
+  const need = (path: string, what: string, hint: string) => {
+    if (!existsSync(path)) throw new Error(`expected ${what} at ${path}, found nothing: ${hint}`);
     return path;
   };
-  const config = parseGenConfig(await readFile(need(join(buildDir, GEN_CONFIG), 'the generated kernel configuration'), 'utf8'));
-  const cache = await readFile(need(join(buildDir, 'CMakeCache.txt'), 'a CMake cache'), 'utf8');
+  const built = `run ninja (all targets) in ${buildDir}; ninja kernel.elf alone does not generate libsel4's headers`;
+  const config = parseGenConfig(await readFile(join(kernelDir, GEN_CONFIG), 'utf8'));
+  const cache = await readFile(join(buildDir, 'CMakeCache.txt'), 'utf8');
   const sourceDir = overrides.sourceDir ?? sourceDirFromCache(cache);
   if (!sourceDir) throw new Error(`expected seL4_SOURCE_DIR in ${join(buildDir, 'CMakeCache.txt')}, found none; set image.sourceDir`);
-  need(join(sourceDir, 'libsel4', 'include', 'sel4', 'sel4.h'), 'libsel4 in the kernel source tree');
-  const kernelElf = need(overrides.kernel ?? join(buildDir, 'kernel.elf'), 'the kernel image');
+  need(join(sourceDir, 'libsel4', 'include', 'sel4', 'sel4.h'), 'libsel4 in the kernel source tree', 'set image.sourceDir to the seL4 checkout');
+  const kernelElf = need(overrides.kernel ?? join(kernelDir, 'kernel.elf'), 'the kernel image', built);
+  need(join(buildDir, LIBSEL4_GENERATED), "libsel4's generated headers", built);
   const version = existsSync(join(sourceDir, 'VERSION')) ? (await readFile(join(sourceDir, 'VERSION'), 'utf8')).trim() : 'unknown';
-  return { buildDir, sourceDir, kernelElf, config, version };
+  return { buildDir, kernelDir, sourceDir, kernelElf, config, version };
 }
 
 /**

@@ -28,7 +28,7 @@ describe('local executor: what is written when', function () {
     const { dir, file } = await writeTempConfig({
       accel: 'tcg-icount',
       guests: [
-        { name: 'sel4', os: 'sel4', vcpus: 1, image: { buildDir: 'no-such-build' } },
+        { name: 'first', os: 'minix', vcpus: 1, image: { disk: 'no-such-first.img' } },
         { name: 'minix', os: 'minix', vcpus: 1, image: { disk: 'no-such-disk.img' } },
       ],
     });
@@ -55,7 +55,7 @@ describe('local executor: what is written when', function () {
       process.env.PATH = path;
     }
     // results.json goes with the manifest (cheap, and what `harness report` needs of a killed run); the rendered reports wait for the end.
-    expect(midway).to.deep.equal({ manifestGuests: ['sel4 skipped'], reports: ['results.json'], skipped: ['sel4'] });
+    expect(midway).to.deep.equal({ manifestGuests: ['first skipped'], reports: ['results.json'], skipped: ['first'] });
     expect(REPORTS.filter((f) => existsSync(join(runDir, f)))).to.deep.equal(REPORTS);
   });
 });

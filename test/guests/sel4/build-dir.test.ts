@@ -1,5 +1,17 @@
 import { expect } from 'chai';
-import { configProblems, diagnoseConsole, maxNodes, parseGenConfig, sourceDirFromCache } from '../../../harness/guests/sel4/build-dir.js';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import {
+  configProblems,
+  diagnoseConsole,
+  inspectSel4Build,
+  LIBSEL4_GENERATED,
+  locateSel4Build,
+  maxNodes,
+  parseGenConfig,
+  sourceDirFromCache,
+} from '../../../harness/guests/sel4/build-dir.js';
 import type { Accel } from '../../../harness/units.js';
 
 const FITTING = [
@@ -76,4 +88,57 @@ describe('seL4 build directory checks', () => {
       else expect(advice).to.equal(undefined);
     });
   }
+});
+
+describe('seL4 build directory layouts', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'hb-sel4-layout-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  /** A configured kernel in kernelDir, CMakeCache.txt in buildDir, libsel4's headers generated there or not. */
+  async function fakeBuild(buildDir: string, kernelDir: string, generated: boolean): Promise<void> {
+    const source = join(dir, 'seL4');
+    await mkdir(join(source, 'libsel4', 'include', 'sel4'), { recursive: true });
+    await writeFile(join(source, 'libsel4', 'include', 'sel4', 'sel4.h'), '');
+    await mkdir(join(kernelDir, 'gen_config', 'kernel'), { recursive: true });
+    await writeFile(join(kernelDir, 'gen_config', 'kernel', 'gen_config.h'), FITTING);
+    await writeFile(join(kernelDir, 'kernel.elf'), '');
+    await writeFile(join(buildDir, 'CMakeCache.txt'), `seL4_SOURCE_DIR:STATIC=${source}\n`);
+    if (generated) {
+      await mkdir(dirname(join(buildDir, LIBSEL4_GENERATED)), { recursive: true });
+      await writeFile(join(buildDir, LIBSEL4_GENERATED), '');
+    }
+  }
+
+  it('takes a kernel built alone, a project build directory, and the kernel/ directory of a project', async () => {
+    const alone = join(dir, 'alone');
+    await fakeBuild(alone, alone, true);
+    expect(locateSel4Build(alone)).to.deep.equal({ buildDir: alone, kernelDir: alone });
+    const project = join(dir, 'project');
+    await fakeBuild(project, join(project, 'kernel'), true);
+    expect(locateSel4Build(project)).to.deep.equal({ buildDir: project, kernelDir: join(project, 'kernel') });
+    expect(locateSel4Build(join(project, 'kernel'))).to.deep.equal({ buildDir: project, kernelDir: join(project, 'kernel') });
+    const build = await inspectSel4Build(project);
+    expect(build.kernelElf).to.equal(join(project, 'kernel', 'kernel.elf'));
+    expect(build.config.get('CONFIG_SEL4_ARCH')).to.equal('x86_64');
+  });
+
+  it("says to run ninja with every target when libsel4's headers were not generated (ninja kernel.elf alone)", async () => {
+    const unbuilt = join(dir, 'kernel-only');
+    await fakeBuild(unbuilt, unbuilt, false);
+    try {
+      await inspectSel4Build(unbuilt);
+      expect.fail('expected an error');
+    } catch (error) {
+      expect((error as Error).message).to.equal(
+        `expected libsel4's generated headers at ${join(unbuilt, LIBSEL4_GENERATED)}, found nothing: run ninja (all targets) in ${unbuilt}; ninja kernel.elf alone does not generate libsel4's headers`,
+      );
+    }
+  });
+
+  it('names both layouts when a directory is neither', () => {
+    expect(() => locateSel4Build(join(dir, 'nothing'))).to.throw(/a kernel build \(gen_config\/kernel\/gen_config.h and CMakeCache.txt in it\) or a project build/);
+  });
 });
