@@ -50,6 +50,15 @@ const struct hb_bench hb_gnumach_benches[] = {
 		.cpu = { 0, 0 },
 		.run = hb_bench_ctxswitch_handoff,
 	},
+	{
+		.metric = "pagefault.anon",
+		.mechanism = "first write to vm_allocate'd memory (zero-fill)",
+		.ops_per_sample = 1,
+		.vcpus = 1,
+		.participants = 1,
+		.cpu = { 0 },
+		.run = hb_bench_pagefault_anon,
+	},
 };
 
 const size_t hb_gnumach_bench_count = sizeof hb_gnumach_benches / sizeof hb_gnumach_benches[0];

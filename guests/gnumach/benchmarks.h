@@ -26,5 +26,6 @@ int hb_bench_ipc(const struct hb_bench *b, struct hb_run *r);
 int hb_bench_syscall_task_self(const struct hb_bench *b, struct hb_run *r);
 int hb_bench_syscall_invalid_trap(const struct hb_bench *b, struct hb_run *r);
 int hb_bench_ctxswitch_handoff(const struct hb_bench *b, struct hb_run *r);
+int hb_bench_pagefault_anon(const struct hb_bench *b, struct hb_run *r);
 
 #endif

@@ -102,6 +102,7 @@ struct hb_i386_thread_state {
 #define HB_TRAP_SWTCH (-60)
 #define HB_TRAP_THREAD_SWITCH (-61)
 #define HB_TRAP_VM_ALLOCATE (-65)             /* syscall_vm_allocate */
+#define HB_TRAP_VM_DEALLOCATE (-66)           /* syscall_vm_deallocate */
 #define HB_TRAP_MACH_PORT_DEALLOCATE (-73)    /* syscall_mach_port_deallocate */
 #define HB_TRAP_MACH_PORT_INSERT_RIGHT (-74) /* syscall_mach_port_insert_right */
 /*
@@ -128,6 +129,8 @@ int32_t hb_swtch(void);
 hb_kern_return_t hb_thread_switch(hb_port_t thread, int32_t option, uint32_t option_time);
 /* vm_allocate(task, &address, size, anywhere) as a trap: zero-filled memory, mapped on first touch. */
 hb_kern_return_t hb_vm_allocate(hb_port_t task, uint32_t *address, uint32_t size, int anywhere);
+/* vm_deallocate(task, address, size) as a trap: the region unmapped and its memory freed. */
+hb_kern_return_t hb_vm_deallocate(hb_port_t task, uint32_t address, uint32_t size);
 /* mach_port_deallocate(task, name) as a trap: drops one user reference of a send right. */
 hb_kern_return_t hb_mach_port_deallocate(hb_port_t task, hb_port_t name);
 /* mach_port_insert_right(task, name, right, right_type) as a trap: right is a name in the caller's space. */

@@ -27,5 +27,6 @@ TRAP(hb_mach_print, HB_TRAP_MACH_PRINT);
 TRAP(hb_swtch, HB_TRAP_SWTCH);
 TRAP(hb_thread_switch, HB_TRAP_THREAD_SWITCH);
 TRAP(hb_vm_allocate, HB_TRAP_VM_ALLOCATE);
+TRAP(hb_vm_deallocate, HB_TRAP_VM_DEALLOCATE);
 TRAP(hb_mach_port_deallocate, HB_TRAP_MACH_PORT_DEALLOCATE);
 TRAP(hb_mach_port_insert_right, HB_TRAP_MACH_PORT_INSERT_RIGHT);

@@ -13,6 +13,8 @@
 
 static const long nr_getppid = SYS_getppid;
 static const long nr_unassigned = HB_SYSCALL_UNASSIGNED;
+static const int pagefault_anon = 0;
+static const int pagefault_file = 1;
 
 VARIANTS(pipe);
 VARIANTS(futex);
@@ -78,6 +80,26 @@ const struct hb_bench hb_linux_benches[] = {
 		.participants = 2,
 		.cpu = { 0, 0 },
 		.run = hb_bench_ctxswitch_futex,
+	},
+	{
+		.metric = "pagefault.anon",
+		.mechanism = "first write to a private anonymous page (zero-fill)",
+		.ops_per_sample = 1,
+		.vcpus = 1,
+		.participants = 1,
+		.cpu = { 0 },
+		.run = hb_bench_pagefault,
+		.arg = &pagefault_anon,
+	},
+	{
+		.metric = "pagefault.file",
+		.mechanism = "first read of a shared mapping of a memfd page in the page cache (one page per fault)",
+		.ops_per_sample = 1,
+		.vcpus = 1,
+		.participants = 1,
+		.cpu = { 0 },
+		.run = hb_bench_pagefault,
+		.arg = &pagefault_file,
 	},
 };
 

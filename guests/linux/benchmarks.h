@@ -17,6 +17,8 @@ int hb_bench_syscall_null(const struct hb_bench *b, struct hb_run *r);
 int hb_bench_ipc_roundtrip(const struct hb_bench *b, struct hb_run *r);
 int hb_bench_ctxswitch_yield(const struct hb_bench *b, struct hb_run *r);
 int hb_bench_ctxswitch_futex(const struct hb_bench *b, struct hb_run *r);
+/* hb_bench.arg: an int, 0 for an anonymous page (pagefault.anon), 1 for a cached file page (pagefault.file). */
+int hb_bench_pagefault(const struct hb_bench *b, struct hb_run *r);
 
 extern const struct hb_bench hb_linux_benches[];
 extern const size_t hb_linux_bench_count;

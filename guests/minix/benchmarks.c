@@ -63,6 +63,17 @@ const struct hb_minix_bench hb_minix_benches[] = {
 			.run = hb_bench_pipe_pingpong,
 		},
 	},
+	{
+		.b = {
+			.metric = "pagefault.anon",
+			.mechanism = "first write to an anonymous private mmap page (the VM server maps it)",
+			.ops_per_sample = 1,
+			.vcpus = 1,
+			.participants = 1,
+			.cpu = { 0 },
+			.run = hb_bench_pagefault_anon,
+		},
+	},
 };
 
 const size_t hb_minix_bench_count = sizeof hb_minix_benches / sizeof hb_minix_benches[0];

@@ -27,6 +27,9 @@ int hb_bench_sendrec(const struct hb_bench *b, struct hb_run *r);
 int hb_bench_getpid(const struct hb_bench *b, struct hb_run *r);
 int hb_bench_ebadcall(const struct hb_bench *b, struct hb_run *r);
 
+/* bench_mem.c: the first write to a page of an anonymous mapping (VM maps it); plain POSIX. */
+int hb_bench_pagefault_anon(const struct hb_bench *b, struct hb_run *r);
+
 extern const struct hb_minix_bench hb_minix_benches[];
 extern const size_t hb_minix_bench_count;
 

@@ -67,6 +67,15 @@ const struct hb_bench hb_sel4_benches[] = {
 		.cpu = { 0, 0 },
 		.run = hb_bench_ctxswitch_yield,
 	},
+	{
+		.metric = "pagefault.pager",
+		.mechanism = "VM fault to a user-level pager thread (seL4_X86_Page_Map, then seL4_ReplyRecv)",
+		.ops_per_sample = 1,
+		.vcpus = 1,
+		.participants = 2, /* the faulter, which measures, and the pager */
+		.cpu = { 0, 0 },
+		.run = hb_bench_pagefault_pager,
+	},
 	IPC_CROSS("ipc.roundtrip.sel4call.thread.cross", "seL4_Call/seL4_ReplyRecv", roundtrip_thread),
 	IPC_CROSS("ipc.oneway.sel4call.thread.cross", "seL4_Call", call_thread),
 	IPC_CROSS("ipc.oneway.sel4reply.thread.cross", "seL4_ReplyRecv", reply_thread),

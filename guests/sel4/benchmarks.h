@@ -16,5 +16,6 @@ int hb_bench_ipc(const struct hb_bench *b, struct hb_run *r);
 int hb_bench_syscall_yield(const struct hb_bench *b, struct hb_run *r);
 int hb_bench_syscall_nbsend_null(const struct hb_bench *b, struct hb_run *r);
 int hb_bench_ctxswitch_yield(const struct hb_bench *b, struct hb_run *r);
+int hb_bench_pagefault_pager(const struct hb_bench *b, struct hb_run *r);
 
 #endif

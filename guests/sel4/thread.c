@@ -86,7 +86,7 @@ int hb_thread_start(struct hb_thread *t, seL4_CPtr vspace, hb_thread_fn fn, void
 	seL4_UserContext regs;
 	seL4_Error err;
 
-	err = seL4_TCB_Configure(t->tcb, t->report_ep, seL4_CapInitThreadCNode, 0, vspace, 0,
+	err = seL4_TCB_Configure(t->tcb, t->fault_ep ? t->fault_ep : t->report_ep, seL4_CapInitThreadCNode, 0, vspace, 0,
 				 (seL4_Word)t->ipc, hb_image_frame(t->ipc));
 	if (err) {
 		hb_fmt(why, why_size, "TCB_Configure of worker %u failed: seL4 error %d", t->index, (int)err);
@@ -132,6 +132,11 @@ int hb_thread_set_core(struct hb_thread *t, unsigned core, char *why, size_t why
 	}
 	t->core = core;
 	return 0;
+}
+
+void hb_thread_set_fault_ep(struct hb_thread *t, seL4_CPtr ep)
+{
+	t->fault_ep = ep;
 }
 
 int hb_thread_fpu_off(struct hb_thread *t, char *why, size_t why_size)
@@ -194,5 +199,6 @@ void hb_threads_stop(void)
 	for (unsigned i = 0; i < HB_THREADS; i++) {
 		seL4_TCB_Suspend(threads[i].tcb);
 		threads[i].core = 0;
+		threads[i].fault_ep = 0;
 	}
 }

@@ -30,6 +30,8 @@ struct hb_thread {
 	struct hb_tls_area *tls;
 	/* The CPU it runs on from its next hb_thread_start (hb_thread_set_core); 0 by default. */
 	unsigned core;
+	/* Its fault endpoint from its next hb_thread_start (hb_thread_set_fault_ep); 0: report_ep. */
+	seL4_CPtr fault_ep;
 };
 
 /* CPUs the kernel runs on (bootinfo's numNodes): 1 on a uniprocessor kernel. Set by the driver. */
@@ -57,6 +59,12 @@ int hb_thread_start(struct hb_thread *t, seL4_CPtr vspace, hb_thread_fn fn, void
  * every worker back on core 0. 0, or -1 with the reason in why (no such core).
  */
 int hb_thread_set_core(struct hb_thread *t, unsigned core, char *why, size_t why_size);
+
+/*
+ * Sends t's faults to ep (a cap in the root CNode) from its next hb_thread_start, instead of to the
+ * driver: a user-level pager. hb_threads_stop gives every worker the driver's endpoint again.
+ */
+void hb_thread_set_fault_ep(struct hb_thread *t, seL4_CPtr ep);
 
 /*
  * Turns t's FPU off (seL4_TCBFlag_fpuDisabled) until its next hb_thread_start, which turns it on

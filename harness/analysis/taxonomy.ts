@@ -16,6 +16,11 @@ export const METRIC_CLASSES: readonly MetricClass[] = [
   { id: 'ipc.oneway', title: 'One-way IPC', operation: 'one message from sender to receiver' },
   { id: 'syscall.null', title: 'Null system call', operation: 'a kernel entry and exit that does no work' },
   { id: 'ctxswitch', title: 'Context switch', operation: 'a switch from one thread to another' },
+  {
+    id: 'pagefault',
+    title: 'Page fault',
+    operation: "a thread's first access to a page not yet mapped: the fault, the page mapped (by the kernel or a user-level pager) and the access completed",
+  },
 ];
 
 export type Placement = 'thread' | 'process';

@@ -12,6 +12,9 @@ describe('metric taxonomy', () => {
     ['syscall.null.enosys', 'syscall.null', ''],
     ['syscall.null.invalidtrap', 'syscall.null', ''],
     ['ctxswitch.yield', 'ctxswitch', ''],
+    ['pagefault.anon', 'pagefault', ''],
+    ['pagefault.file', 'pagefault', ''],
+    ['pagefault.pager', 'pagefault', ''],
   ];
   for (const [metric, classId, variant] of cases) {
     it(`puts ${metric} in ${classId} (${variant || 'no placement'})`, () => {

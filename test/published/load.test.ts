@@ -17,6 +17,8 @@ const GUEST_METRICS: Record<string, string[]> = {
     ),
     'ctxswitch.yield',
     'ctxswitch.futex',
+    'pagefault.anon',
+    'pagefault.file',
   ],
   sel4: [
     'syscall.null',
@@ -26,8 +28,16 @@ const GUEST_METRICS: Record<string, string[]> = {
     'ipc.oneway.sel4reply.thread.same',
     'ipc.roundtrip.sel4call.process.same',
     'ctxswitch.yield',
+    'pagefault.pager',
   ],
-  minix: ['syscall.null', 'syscall.null.ebadcall', 'ipc.roundtrip.minixsendrec.process.same', 'ipc.roundtrip.pipe.process.same', 'ctxswitch.pipe'],
+  minix: [
+    'syscall.null',
+    'syscall.null.ebadcall',
+    'ipc.roundtrip.minixsendrec.process.same',
+    'ipc.roundtrip.pipe.process.same',
+    'ctxswitch.pipe',
+    'pagefault.anon',
+  ],
   gnumach: [
     'syscall.null',
     'syscall.null.invalidtrap',
@@ -36,6 +46,7 @@ const GUEST_METRICS: Record<string, string[]> = {
     'ipc.oneway.machmsgreply.thread.same',
     'ipc.roundtrip.machmsg.process.same',
     'ctxswitch.handoff',
+    'pagefault.anon',
   ],
 };
 

@@ -15,6 +15,7 @@ const METRICS = [
   'ipc.oneway.machmsgreply.thread.same',
   'ipc.roundtrip.machmsg.process.same',
   'ctxswitch.handoff',
+  'pagefault.anon',
 ];
 
 async function run(guests: Record<string, unknown>[], accel: 'tcg-icount' | 'tcg' = 'tcg-icount'): Promise<{ outcome: RunOutcome; dir: string }> {
@@ -50,7 +51,7 @@ describe('@guest GNU Mach guest under QEMU', function () {
       second = b.outcome;
     });
 
-    it('completes with the system call, IPC and context switch figures', () => {
+    it('completes with the system call, IPC, context switch and page fault figures', () => {
       expect(first.failed, JSON.stringify(first.failed)).to.deep.equal([]);
       expect(first.complete).to.equal(true);
       expect(first.results.map((r) => r.metric)).to.have.members(METRICS);
@@ -78,6 +79,9 @@ describe('@guest GNU Mach guest under QEMU', function () {
       // The bare trap path (kern_invalid) is far below mach_task_self's port-right work.
       expect(figure('syscall.null.invalidtrap').median).to.be.within(10, figure('syscall.null').median / 2);
       expect(figure('ctxswitch.handoff').median).to.be.within(200, 5000);
+      // A zero-fill fault: the trap, vm_fault, a page zeroed and entered in the page table.
+      expect(figure('pagefault.anon').median).to.be.within(1000, 50_000);
+      expect(figure('pagefault.anon').mechanism).to.match(/vm_allocate/);
       // The one-way halves add up to about the round trip (each also reads the timer once more).
       const halves = figure('ipc.oneway.machmsg.thread.same').median + figure('ipc.oneway.machmsgreply.thread.same').median;
       expect(halves / roundTrip.median).to.be.within(0.9, 1.2);

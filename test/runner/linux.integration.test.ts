@@ -72,6 +72,8 @@ describe('@guest Linux guest under QEMU', function () {
         'ipc.roundtrip.pipe.thread.cross',
         'ipc.roundtrip.futex.process.same',
         'ipc.roundtrip.futex.process.cross',
+        'pagefault.anon',
+        'pagefault.file',
       ]);
       for (const r of outcome.results) {
         expect(r.unit).to.equal('guest-instructions');
@@ -106,6 +108,12 @@ describe('@guest Linux guest under QEMU', function () {
     it('measures a plausible null system call: hundreds of guest instructions', () => {
       const syscall = first.outcome.results.find((r) => r.metric === 'syscall.null')!;
       expect(syscall.median).to.be.within(50, 20_000);
+    });
+
+    it('measures page faults of thousands of guest instructions, each dearer than a null system call', () => {
+      const figure = (metric: string) => first.outcome.results.find((r) => r.metric === metric)!;
+      for (const metric of ['pagefault.anon', 'pagefault.file']) expect(figure(metric).median, metric).to.be.within(figure('syscall.null').median, 50_000);
+      expect(figure('pagefault.file').mechanism).to.match(/memfd/);
     });
 
     it('writes every file of the run directory; results.json validates against its schema; the CSV loads', async () => {

@@ -48,7 +48,7 @@ describe('@guest seL4 guest under QEMU', function () {
       second = b.outcome;
     });
 
-    it('completes with the IPC, system call and context switch figures', () => {
+    it('completes with the IPC, system call, context switch and page fault figures', () => {
       expect(first.failed, JSON.stringify(first.failed)).to.deep.equal([]);
       const metrics = first.results.map((r) => r.metric);
       expect(metrics).to.include.members([
@@ -57,6 +57,7 @@ describe('@guest seL4 guest under QEMU', function () {
         'syscall.null',
         'syscall.null.nbsendnull',
         'ctxswitch.yield',
+        'pagefault.pager',
       ]);
       for (const r of first.results) {
         expect(r).to.include({ os: 'sel4', unit: 'guest-instructions' });
@@ -73,6 +74,12 @@ describe('@guest seL4 guest under QEMU', function () {
       const roundTrip = first.results.find((r) => r.metric === 'ipc.roundtrip.sel4call.thread.same')!;
       expect(roundTrip.median).to.be.within(100, 5000);
       expect(roundTrip.mechanism).to.match(/seL4_Call/);
+    });
+
+    it('measures a page fault handled by the user-level pager: more than a round trip, two switches and a mapping', () => {
+      const figure = (metric: string) => first.results.find((r) => r.metric === metric)!;
+      expect(figure('pagefault.pager').median).to.be.within(figure('ipc.roundtrip.sel4call.thread.same').median, 20_000);
+      expect(figure('pagefault.pager').mechanism).to.match(/pager/);
     });
   });
 

@@ -47,6 +47,7 @@ const TRAPS: Record<string, string> = {
   HB_TRAP_SWTCH: 'swtch',
   HB_TRAP_THREAD_SWITCH: 'thread_switch',
   HB_TRAP_VM_ALLOCATE: 'syscall_vm_allocate',
+  HB_TRAP_VM_DEALLOCATE: 'syscall_vm_deallocate',
   HB_TRAP_MACH_PORT_DEALLOCATE: 'syscall_mach_port_deallocate',
   HB_TRAP_MACH_PORT_INSERT_RIGHT: 'syscall_mach_port_insert_right',
 };
