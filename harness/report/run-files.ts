@@ -4,7 +4,8 @@ import type { Manifest } from '../rundir/manifest.js';
 import type { BootstrapConfig } from '../config/types.js';
 import { resultsCsv } from './results-csv.js';
 import { resultsJson } from './results-json.js';
-import { samplesCsv } from './samples-csv.js';
+import { samplesCsvChunks } from './samples-csv.js';
+import type { RunFileContent } from './run-file-content.js';
 import { crossOsTables } from '../analysis/cross-os.js';
 import { figureSamplesFromStreams, type BootStream } from '../analysis/figure-samples.js';
 import { reportHtml } from './html/report-html.js';
@@ -29,7 +30,8 @@ export interface RunFilesInput {
 export interface RunFile {
   /** Path inside the run directory. */
   name: string;
-  content: string;
+  /** Text, or chunks for a file that grows with the samples (run-file-content.ts). */
+  content: RunFileContent;
 }
 
 /** The files every report is made of, in the order they are written. */
@@ -48,7 +50,7 @@ export async function renderRunFiles(input: RunFilesInput): Promise<RunFile[]> {
   return [
     { name: 'results.json', content: resultsJson(doc, crossOs) },
     { name: 'results.csv', content: resultsCsv(doc.results, crossOs) },
-    { name: 'samples.csv', content: samplesCsv(input.streams) },
+    { name: 'samples.csv', content: samplesCsvChunks(input.streams) },
     { name: 'report.md', content: reportMarkdown(doc, context, crossOs, anatomy) },
     { name: 'report.html', content: await reportHtml({ doc, context, figures, crossOs, manifests, anatomy }) },
   ];

@@ -1,4 +1,5 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createRunDirectory } from '../../rundir/create.js';
@@ -6,6 +7,8 @@ import { mergeRuns, type MergeSource } from '../../report/merge.js';
 import { loadRunData } from '../../report/regenerate.js';
 import { renderRunFiles, type RunFile } from '../../report/run-files.js';
 import { writeAtomic } from '../../rundir/atomic.js';
+import { sha256File } from '../../hash.js';
+import { hashedChunks } from '../../report/run-file-content.js';
 
 interface ReportOptions {
   out?: string;
@@ -20,13 +23,19 @@ export function parseRunArgument(argument: string): { dir: string; guests?: stri
   return { dir: match[1]!, guests: match[2]!.split(',') };
 }
 
-async function writeFiles(dir: string, files: readonly RunFile[]): Promise<string[]> {
+/**
+ * Writes each file and says whether it was new, unchanged or rewritten. The file before and the
+ * content are compared by their SHA-256, each read a chunk at a time: samples.csv grows with the
+ * samples, and holding both versions of it would cost more than everything else the report holds.
+ */
+export async function writeFiles(dir: string, files: readonly RunFile[]): Promise<string[]> {
   const lines: string[] = [];
   for (const file of files) {
     const path = join(dir, file.name);
-    const before = await readFile(path, 'utf8').catch(() => undefined);
-    await writeAtomic(path, file.content);
-    lines.push(`${file.name}: ${before === undefined ? 'written' : before === file.content ? 'unchanged' : 'rewritten'}`);
+    const before = await sha256File(path).catch(() => undefined);
+    const after = createHash('sha256');
+    await writeAtomic(path, hashedChunks(file.content, after));
+    lines.push(`${file.name}: ${before === undefined ? 'written' : before === after.digest('hex') ? 'unchanged' : 'rewritten'}`);
   }
   return lines;
 }
