@@ -1,6 +1,6 @@
 export { createRandom, randomInt } from './random.js';
 export { median, quantile, sortedMedianAbsoluteDeviation } from './quantile.js';
-export { pooledValues, sortAscending } from './sort.js';
+export { isSortedAscending, pooledValues, sortAscending, sortedForReading } from './sort.js';
 export { bootstrapMedianCi, DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES } from './bootstrap.js';
 export type { BootstrapOptions } from './bootstrap.js';
 export { summarize, summarizeSorted } from './summary.js';

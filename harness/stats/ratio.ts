@@ -22,7 +22,7 @@ import { createHierarchicalMedianSampler, poolGroups } from './hierarchical.js';
 import { median } from './quantile.js';
 import { createRandom } from './random.js';
 import { medianDistribution } from './exact-median.js';
-import { sortAscending } from './sort.js';
+import { sortedForReading } from './sort.js';
 import { ratioLaw, ratioQuantile } from './ratio-distribution.js';
 import { percentileInterval } from './resample.js';
 import { formatValue, requireAllFinite, requireNonEmpty } from './validate.js';
@@ -42,8 +42,8 @@ export function bootstrapRatioOfMedians(a: ArrayLike<number>, b: ArrayLike<numbe
   requireAllFinite(b, `${who} (b)`);
   const { confidence } = resolveBootstrapOptions(options, who);
 
-  const sortedA = sortAscending(Float64Array.from(a));
-  const sortedB = sortAscending(Float64Array.from(b));
+  const sortedA = sortedForReading(a);
+  const sortedB = sortedForReading(b);
   const medianA = median(sortedA);
   if (medianA === 0) {
     throw new RangeError(`${who}: expected a non-zero median of a (the denominator), got ${formatValue(medianA)}`);

@@ -2,6 +2,7 @@
  * The few hundred numbers a distribution plot needs, computed here rather than by vega, so that a
  * figure of 10^5 samples puts a few kilobytes into report.html instead of every sample.
  */
+import { sortedForReading } from '../../stats/index.js';
 
 export interface HistogramBin {
   /** Lower edge (inclusive). */
@@ -35,8 +36,9 @@ export const SHOWN_QUANTILES: [number, number] = [0.005, 0.995];
 export const MIN_SAMPLES_TO_TRIM = 200;
 const TARGET_BINS = 40;
 
+/** The values sorted ascending, to be read only: a sorted copy, or the values when already in order (see sortedForReading). */
 export function sortedValues(values: ArrayLike<number>): Float64Array {
-  return Float64Array.from(values).sort();
+  return sortedForReading(values);
 }
 
 /** A step of 1, 2, 2.5 or 5 times a power of ten, at least `raw`: bin edges a reader can read off the axis. */
