@@ -7,7 +7,7 @@ import { resultsJson } from './results-json.js';
 import { samplesCsvChunks } from './samples-csv.js';
 import type { RunFileContent } from './run-file-content.js';
 import { crossOsTables } from '../analysis/cross-os.js';
-import { figureSamplesFromStreams, type BootStream } from '../analysis/figure-samples.js';
+import { figureSamplesFromStreams, type BootStream, type FigureSamples } from '../analysis/figure-samples.js';
 import { reportHtml } from './html/report-html.js';
 import { reportMarkdown, type ReportContext } from './markdown.js';
 import type { ResultEntry, ResultsDocument } from '../analysis/results.js';
@@ -25,6 +25,11 @@ export interface RunFilesInput {
   baseline?: string;
   /** The guests' anatomy documents (guests/<name>/anatomy.json, report/anatomy-input.ts); absent is the same as none. */
   anatomy?: readonly AnatomyDocument[];
+  /**
+   * doc.results with the values behind each, when the caller has them (loadRunData keeps what the
+   * statistics computed); absent, they are derived again from the streams, the same values.
+   */
+  figures?: readonly FigureSamples[];
 }
 
 export interface RunFile {
@@ -56,8 +61,8 @@ export async function renderRunFiles(input: RunFilesInput): Promise<RunFile[]> {
   ];
 }
 
-function comparison(input: Pick<RunFilesInput, 'doc' | 'streams' | 'baseline' | 'bootstrap'>) {
-  const figures = figureSamplesFromStreams(input.doc, input.streams);
+function comparison(input: Pick<RunFilesInput, 'doc' | 'streams' | 'baseline' | 'bootstrap' | 'figures'>) {
+  const figures = input.figures ?? figureSamplesFromStreams(input.doc, input.streams);
   return { figures, crossOs: crossOsTables(figures, { baseline: input.baseline, bootstrap: input.bootstrap }) };
 }
 

@@ -51,6 +51,7 @@ async function report(dir: string): Promise<Record<string, number>> {
     bootstrap: data.config.bootstrap,
     baseline: data.config.report.baseline,
     anatomy: data.anatomy,
+    figures: data.figures,
   });
   await writeFiles(dir, files);
   return { report: seconds(started), rssBefore };

@@ -62,6 +62,7 @@ export function registerReport(program: Command): void {
           bootstrap: data.config.bootstrap,
           baseline: opts.baseline ?? data.config.report.baseline,
           anatomy: data.anatomy,
+          figures: data.figures,
         });
         process.stdout.write(`${(await writeFiles(data.dir, files)).join('\n')}\nreports regenerated from raw data in ${data.dir}\n`);
         return;
