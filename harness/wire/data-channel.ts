@@ -39,13 +39,19 @@ export class DataChannel {
   }
 }
 
+/** Feeds `bytes` to `channel`: the error that stopped its stream, if any (the stream keeps every record before it). */
+export function feedChecked(channel: DataChannel, bytes: Uint8Array): Error | undefined {
+  try {
+    channel.feed(bytes);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
 /** The stream a whole data.bin holds, and the error that stopped it if any (as the runner saw it). */
 export function readDataChannel(bytes: Uint8Array, expectation?: StreamExpectation): { stream: GuestStream; error?: Error } {
   const channel = new DataChannel(expectation);
-  try {
-    channel.feed(bytes);
-    return { stream: channel.stream };
-  } catch (error) {
-    return { stream: channel.stream, error: error instanceof Error ? error : new Error(String(error)) };
-  }
+  const error = feedChecked(channel, bytes);
+  return error ? { stream: channel.stream, error } : { stream: channel.stream };
 }
