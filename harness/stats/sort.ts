@@ -21,7 +21,8 @@ export function sortAscending(values: Float64Array): Float64Array {
   for (let i = 0; i < n; i++) {
     const x = values[i]!;
     // -0 is left to the engine's sort, which orders it before +0; a counting sort would make it +0.
-    if (!Number.isInteger(x) || Object.is(x, -0)) return values.sort();
+    // (1 / x < 0 is -0's test, cheaper per value than Object.is.)
+    if (!Number.isInteger(x) || (x === 0 && 1 / x < 0)) return values.sort();
     if (x < min) min = x;
     if (x > max) max = x;
   }
