@@ -41,9 +41,21 @@ export function bootstrapRatioOfMedians(a: ArrayLike<number>, b: ArrayLike<numbe
   requireAllFinite(a, `${who} (a)`);
   requireAllFinite(b, `${who} (b)`);
   const { confidence } = resolveBootstrapOptions(options, who);
+  return ratioOfSorted(sortedForReading(a), sortedForReading(b), confidence, who);
+}
 
-  const sortedA = sortedForReading(a);
-  const sortedB = sortedForReading(b);
+/**
+ * bootstrapRatioOfMedians() of values each already sorted ascending and finite (a figure's groups,
+ * figure-samples.ts), read as they are: no check or copy of millions of values.
+ */
+export function bootstrapRatioOfMediansSorted(sortedA: Float64Array, sortedB: Float64Array, options: BootstrapOptions): RatioOfMedians {
+  const who = 'bootstrapRatioOfMedians';
+  requireNonEmpty(sortedA, `${who} (a)`);
+  requireNonEmpty(sortedB, `${who} (b)`);
+  return ratioOfSorted(sortedA, sortedB, resolveBootstrapOptions(options, who).confidence, who);
+}
+
+function ratioOfSorted(sortedA: Float64Array, sortedB: Float64Array, confidence: number, who: string): RatioOfMedians {
   const medianA = median(sortedA);
   if (medianA === 0) {
     throw new RangeError(`${who}: expected a non-zero median of a (the denominator), got ${formatValue(medianA)}`);

@@ -75,3 +75,23 @@ export function pooledValues(groups: readonly ArrayLike<number>[]): Float64Array
   }
   return all;
 }
+
+/** The first index after j whose value differs from sorted[j] (n if none), by galloping then bisecting. */
+export function endOfRun(sorted: ArrayLike<number>, j: number): number {
+  const x = sorted[j];
+  const n = sorted.length;
+  let step = 1;
+  let lo = j;
+  while (lo + step < n && sorted[lo + step] === x) {
+    lo += step;
+    step *= 2;
+  }
+  let hi = Math.min(lo + step, n);
+  // sorted[lo] === x; sorted[hi] differs (or hi = n).
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] === x) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}

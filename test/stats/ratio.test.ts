@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { hierarchicalBootstrapMedianCi } from '../../harness/stats/hierarchical.js';
 import { median, quantile } from '../../harness/stats/quantile.js';
 import { createRandom } from '../../harness/stats/random.js';
-import { bootstrapRatioOfMedians, hierarchicalRatioOfMedians } from '../../harness/stats/ratio.js';
+import { bootstrapRatioOfMedians, bootstrapRatioOfMediansSorted, hierarchicalRatioOfMedians } from '../../harness/stats/ratio.js';
 import { exponential, lognormal, sample } from './synthetic.js';
 
 /** Build and sort each resample: a then b from one stream, as the implementation documents. */
@@ -116,6 +116,7 @@ describe('stats/ratio', () => {
     const sorted = (x: Float64Array) => Float64Array.from(x).sort();
     const options = { resamples: 300, seed: 3 };
     expect(bootstrapRatioOfMedians(sorted(a), sorted(b), options)).to.deep.equal(bootstrapRatioOfMedians(a, b, options));
+    expect(bootstrapRatioOfMediansSorted(sorted(a), sorted(b), options)).to.deep.equal(bootstrapRatioOfMedians(a, b, options));
     expect(hierarchicalRatioOfMedians(groupsA.map(sorted), groupsB.map(sorted), options)).to.deep.equal(hierarchicalRatioOfMedians(groupsA, groupsB, options));
     expect(Array.from(a), 'the inputs are in sample order').to.not.deep.equal(Array.from(sorted(a)));
   });
