@@ -1,5 +1,3 @@
-import { createHash, type Hash } from 'node:crypto';
-
 /**
  * A report file's bytes: its text, or, for a file that grows with the samples (samples.csv), its
  * bytes as chunks produced on demand, so that no more than a chunk of it is ever held. Chunks can
@@ -15,21 +13,6 @@ export function contentChunks(content: RunFileContent): Iterable<Uint8Array> {
 /** The whole content as text: it holds the file at once, so for tests, small files and messages. */
 export function contentText(content: RunFileContent): string {
   return typeof content === 'string' ? content : Buffer.concat([...content]).toString('utf8');
-}
-
-/** SHA-256 of the content's bytes as hex, as sha256sum prints it, hashed a chunk at a time. */
-export function contentSha256(content: RunFileContent): string {
-  const hash = createHash('sha256');
-  for (const chunk of contentChunks(content)) hash.update(chunk);
-  return hash.digest('hex');
-}
-
-/** The content's chunks, each fed to `hash` as it passes: what is written is hashed in the same pass. */
-export function* hashedChunks(content: RunFileContent, hash: Hash): Generator<Uint8Array, void, undefined> {
-  for (const chunk of contentChunks(content)) {
-    hash.update(chunk);
-    yield chunk;
-  }
 }
 
 /** Whether the content is exactly `bytes`, compared a chunk at a time without joining the chunks. */

@@ -16,9 +16,9 @@ export const atomicFs = { writeFile, rename, unlink };
 
 /**
  * What writeAtomic writes: text (as UTF-8), bytes, or chunks of bytes written one after another as
- * they are produced, for a file too large to hold whole (samples.csv grows with the samples).
+ * they are produced (or arrive), for a file too large to hold whole (samples.csv grows with the samples).
  */
-export type AtomicContent = string | Uint8Array | Iterable<Uint8Array>;
+export type AtomicContent = string | Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 
 /**
  * Write-then-rename, so an interrupted run leaves the previous complete file rather than half a

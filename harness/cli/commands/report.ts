@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createRunDirectory } from '../../rundir/create.js';
@@ -7,8 +6,7 @@ import { mergeRuns, type MergeSource } from '../../report/merge.js';
 import { loadRunData } from '../../report/regenerate.js';
 import { renderRunFiles, type RunFile } from '../../report/run-files.js';
 import { writeAtomic } from '../../rundir/atomic.js';
-import { sha256File } from '../../hash.js';
-import { hashedChunks } from '../../report/run-file-content.js';
+import { contentChunks, type RunFileContent } from '../../report/run-file-content.js';
 
 interface ReportOptions {
   out?: string;
@@ -24,20 +22,51 @@ export function parseRunArgument(argument: string): { dir: string; guests?: stri
 }
 
 /**
- * Writes each file and says whether it was new, unchanged or rewritten. The file before and the
- * content are compared by their SHA-256, each read a chunk at a time: samples.csv grows with the
- * samples, and holding both versions of it would cost more than everything else the report holds.
+ * Writes each file and says whether it was new, unchanged or rewritten. The file before is read
+ * alongside what replaces it, a chunk at a time, and compared: samples.csv grows with the samples,
+ * and holding both versions of it would cost more than everything else the report holds.
  */
 export async function writeFiles(dir: string, files: readonly RunFile[]): Promise<string[]> {
   const lines: string[] = [];
-  for (const file of files) {
-    const path = join(dir, file.name);
-    const before = await sha256File(path).catch(() => undefined);
-    const after = createHash('sha256');
-    await writeAtomic(path, hashedChunks(file.content, after));
-    lines.push(`${file.name}: ${before === undefined ? 'written' : before === after.digest('hex') ? 'unchanged' : 'rewritten'}`);
-  }
+  for (const file of files) lines.push(`${file.name}: ${await writeComparing(join(dir, file.name), file.content)}`);
   return lines;
+}
+
+async function writeComparing(path: string, content: RunFileContent): Promise<'written' | 'unchanged' | 'rewritten'> {
+  const before = await open(path, 'r').catch(() => undefined);
+  if (!before) {
+    await writeAtomic(path, content);
+    return 'written';
+  }
+  try {
+    let same = true;
+    let at = 0;
+    const scratch = { bytes: Buffer.alloc(0) };
+    async function* compared(): AsyncGenerator<Uint8Array, void, undefined> {
+      for (const chunk of contentChunks(content)) {
+        if (same) same = await sameBytes(before!, at, chunk, scratch);
+        at += chunk.length;
+        yield chunk;
+      }
+    }
+    await writeAtomic(path, compared());
+    // The handle still reads the file replaced: the rename left its inode to it.
+    return same && (await before.stat()).size === at ? 'unchanged' : 'rewritten';
+  } finally {
+    await before.close();
+  }
+}
+
+/** Whether the file holds `chunk` at `position`; `scratch` is a buffer reused from chunk to chunk. */
+async function sameBytes(file: FileHandle, position: number, chunk: Uint8Array, scratch: { bytes: Buffer }): Promise<boolean> {
+  if (scratch.bytes.length < chunk.length) scratch.bytes = Buffer.alloc(chunk.length);
+  let filled = 0;
+  while (filled < chunk.length) {
+    const { bytesRead } = await file.read(scratch.bytes, filled, chunk.length - filled, position + filled).catch(() => ({ bytesRead: 0 }));
+    if (bytesRead === 0) return false;
+    filled += bytesRead;
+  }
+  return scratch.bytes.compare(chunk, 0, chunk.length, 0, chunk.length) === 0;
 }
 
 export function registerReport(program: Command): void {

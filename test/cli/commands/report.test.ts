@@ -16,7 +16,7 @@ describe('harness report: writing the regenerated files', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('says written, unchanged or rewritten, for text and for chunks, by comparing with the file before', async () => {
+  it('says written, unchanged or rewritten, for text and for chunks, by comparing with the file before, a chunk at a time', async () => {
     const first: RunFile[] = [
       { name: 'report.md', content: '# Run\n' },
       { name: 'samples.csv', content: chunks('guest,boot\n', 'linux,1\n') },
@@ -35,6 +35,13 @@ describe('harness report: writing the regenerated files', () => {
     ];
     expect(await writeFiles(dir, changed)).to.deep.equal(['report.md: unchanged', 'samples.csv: rewritten']);
     expect(await readFile(join(dir, 'samples.csv'), 'utf8')).to.equal('guest,boot\nlinux,1\nlinux,2\n');
+    // Shorter (the old file goes on), and the same length with one byte changed: both rewritten.
+    const shorter: RunFile[] = [{ name: 'samples.csv', content: chunks('guest,boot\n', 'linux,1\n') }];
+    expect(await writeFiles(dir, shorter)).to.deep.equal(['samples.csv: rewritten']);
+    const oneByte: RunFile[] = [{ name: 'samples.csv', content: chunks('guest,boot\n', 'linux,2\n') }];
+    expect(await writeFiles(dir, oneByte)).to.deep.equal(['samples.csv: rewritten']);
+    expect(await writeFiles(dir, oneByte)).to.deep.equal(['samples.csv: unchanged']);
+    expect(await readFile(join(dir, 'samples.csv'), 'utf8')).to.equal('guest,boot\nlinux,2\n');
     expect((await readdir(dir)).sort()).to.deep.equal(['report.md', 'samples.csv']);
   });
 });
