@@ -4,9 +4,10 @@ import { StreamAssembler, type GuestStream, type StreamEvent } from './stream.js
 
 /**
  * A guest's data channel: bytes in, a checked stream out. The runner feeds it as QEMU writes and
- * the report regenerator feeds it a whole data.bin; records are assembled one by one, so both end
- * in the same state, including at a damaged record (everything before it is kept). Given what the
- * config asked the guest for, records beyond it (forged ones) are rejected as damaged ones are.
+ * the report regenerator feeds it data.bin 1 MiB at a time (rundir/boot-data.ts); records are
+ * assembled one by one, so both end in the same state, including at a damaged record (everything
+ * before it is kept). Given what the config asked the guest for, records beyond it (forged ones)
+ * are rejected as damaged ones are.
  *
  * Memory: what is buffered is at most one unfinished record (20 + 65536 bytes) plus the chunk
  * being fed; what is kept is the stream, bounded by MAX_STREAM_BENCHMARKS × iterations samples.
