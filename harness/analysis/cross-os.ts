@@ -1,5 +1,5 @@
 import type { BootstrapConfig } from '../config/types.js';
-import { bootstrapRatioOfMedians, hierarchicalRatioOfMedians } from '../stats/index.js';
+import { bootstrapRatioOfMediansSorted, hierarchicalRatioOfMedians } from '../stats/index.js';
 import type { FigureSamples } from './figure-samples.js';
 import type { CrossOsRow, CrossOsTable } from './results.generated.js';
 import { classifyMetric, METRIC_CLASSES } from './taxonomy.js';
@@ -80,7 +80,8 @@ function baselineRatio(figure: FigureSamples, table: readonly FigureSamples[], b
     const ratio =
       figure.groups.length > 1 || against.groups.length > 1
         ? hierarchicalRatioOfMedians(against.groups, figure.groups, options)
-        : bootstrapRatioOfMedians(against.groups[0]!, figure.groups[0]!, options);
+        : // A figure's groups are sorted and finite (figure-samples.ts): read in place, unchecked.
+          bootstrapRatioOfMediansSorted(against.groups[0]!, figure.groups[0]!, options);
     return {
       value: ratio.ratio,
       ci95: ratio.ci,

@@ -1,10 +1,18 @@
 import type { BootstrapConfig, MethodologyConfig } from '../config/types.js';
 import type { Accel } from '../units.js';
 import { peerResults, type PeerEntry } from './peers.js';
-import { guestResults, type NotRun, type RawBoot, type ResultEntry } from './results.js';
+import { guestResultsWithGroups, type NotRun, type RawBoot, type ResultEntry } from './results.js';
 
 export interface GuestFigures {
   results: ResultEntry[];
+  /**
+   * For each of `results`, the per-operation values it was computed from, each boot's sorted: what
+   * figureGroups() (figure-samples.ts) derives again from the raw samples, kept so that the report
+   * need not (8 bytes a sample more). Undefined for a figure whose boots announced different
+   * operations per sample: figureGroups() divides all by the first boot's, so only it says what
+   * the report shows.
+   */
+  groups: (Float64Array[] | undefined)[];
   /** Figures withheld by `methodology.unstableOverhead: fail`. */
   failed: NotRun[];
   peers: PeerEntry[];
@@ -21,13 +29,20 @@ export function guestFigures(
   config: { bootstrap: BootstrapConfig; methodology: MethodologyConfig },
 ): GuestFigures {
   const results: ResultEntry[] = [];
+  const groups: (Float64Array[] | undefined)[] = [];
   const failed: NotRun[] = [];
-  for (const result of guestResults(guest.name, guest.os, accel, boots, config.bootstrap, config.methodology)) {
-    if (!result.timerOverhead.stable && config.methodology.unstableOverhead === 'fail') {
-      failed.push({ guest: guest.name, metric: result.metric, reason: `not reported: ${result.timerOverhead.message} (methodology.unstableOverhead: fail)` });
+  for (const result of guestResultsWithGroups(guest.name, guest.os, accel, boots, config.bootstrap, config.methodology)) {
+    const { entry } = result;
+    if (!entry.timerOverhead.stable && config.methodology.unstableOverhead === 'fail') {
+      failed.push({ guest: guest.name, metric: entry.metric, reason: `not reported: ${entry.timerOverhead.message} (methodology.unstableOverhead: fail)` });
     } else {
-      results.push(result);
+      results.push(entry);
+      groups.push(sameOpsPerSample(boots, entry) ? result.groups : undefined);
     }
   }
-  return { results, failed, peers: peerResults(guest.name, guest.os, accel, boots, results) };
+  return { results, groups, failed, peers: peerResults(guest.name, guest.os, accel, boots, results) };
+}
+
+function sameOpsPerSample(boots: readonly RawBoot[], entry: ResultEntry): boolean {
+  return boots.every(({ stream }) => stream.benchmarks.every((b) => b.metric !== entry.metric || b.opsPerSample === entry.opsPerSample));
 }

@@ -34,6 +34,12 @@ export const DEFAULT_METHODOLOGY: MethodologyConfig = {
   settling: 'mser5',
 };
 
+/** A figure with the per-operation values it was computed from: each boot's after settling, sorted ascending. */
+export interface ResultWithGroups {
+  entry: ResultEntry;
+  groups: Float64Array[];
+}
+
 /** One entry per metric, pooling the boots in which it completed, in the order the guest ran them. */
 export function guestResults(
   guest: string,
@@ -43,20 +49,35 @@ export function guestResults(
   bootstrap: BootstrapConfig,
   methodology: MethodologyConfig = DEFAULT_METHODOLOGY,
 ): ResultEntry[] {
+  return guestResultsWithGroups(guest, os, accel, boots, bootstrap, methodology).map((r) => r.entry);
+}
+
+/**
+ * guestResults(), each entry with the values behind it, for a caller that goes on to plot or
+ * compare them (the report regenerator): deriving them again would cost 8 bytes a sample more.
+ */
+export function guestResultsWithGroups(
+  guest: string,
+  os: string,
+  accel: Accel,
+  boots: readonly RawBoot[],
+  bootstrap: BootstrapConfig,
+  methodology: MethodologyConfig = DEFAULT_METHODOLOGY,
+): ResultWithGroups[] {
   const byMetric = new Map<string, RawBenchmark[]>();
   for (const { stream } of boots) {
     for (const raw of stream.benchmarks) byMetric.set(raw.metric, [...(byMetric.get(raw.metric) ?? []), raw]);
   }
   const facts = timerFacts(boots[0]?.stream.info ?? {});
   return [...byMetric.values()].map((raws) => {
-    const entry = resultEntry(guest, os, accel, raws, bootstrap, methodology);
+    const { entry, groups } = resultWithGroups(guest, os, accel, raws, bootstrap, methodology);
     const conversion = nanosecondsPerTick(accel, facts);
     entry.nanoseconds =
       'nsPerTick' in conversion
         ? { median: entry.median * conversion.nsPerTick, ci95: [entry.ci95[0] * conversion.nsPerTick, entry.ci95[1] * conversion.nsPerTick] }
         : conversion;
     entry.flags.push(...timerFlags(facts));
-    return entry;
+    return { entry, groups };
   });
 }
 
@@ -104,6 +125,17 @@ export function resultEntry(
   bootstrap: BootstrapConfig,
   methodology: MethodologyConfig = DEFAULT_METHODOLOGY,
 ): ResultEntry {
+  return resultWithGroups(guest, os, accel, raws, bootstrap, methodology).entry;
+}
+
+function resultWithGroups(
+  guest: string,
+  os: string,
+  accel: Accel,
+  raws: readonly RawBenchmark[],
+  bootstrap: BootstrapConfig,
+  methodology: MethodologyConfig,
+): ResultWithGroups {
   const first = raws[0];
   if (!first) throw new RangeError(`resultEntry: expected at least one boot's samples for ${guest}, got none`);
   const measured = raws.flatMap((r) => [r.timerOverhead, r.timerOverheadAfter]);
@@ -116,7 +148,7 @@ export function resultEntry(
   const outliers = classifyOutliersSorted(pooled, methodology.outliers, summary);
   const unit = unitForAccel(accel);
   const caveat = unitCaveat(unit);
-  return {
+  const entry: ResultEntry = {
     guest,
     os,
     metric: first.metric,
@@ -150,4 +182,5 @@ export function resultEntry(
     vcpus: first.vcpus,
     guestAffinity: first.affinity,
   };
+  return { entry, groups };
 }

@@ -5,10 +5,10 @@ import { loadConfig } from '../config/index.js';
 import type { RunConfig } from '../config/types.js';
 import { readBootData } from '../rundir/boot-data.js';
 import { streamExpectation } from '../wire/expectation.js';
-import { guestFigures } from '../analysis/guest-figures.js';
+import { guestFigures, type GuestFigures } from '../analysis/guest-figures.js';
 import { groupGuestName, hostGroups } from '../analysis/host-groups.js';
 import { RESULTS_SCHEMA_VERSION, type ResultsDocument } from '../analysis/results.js';
-import type { BootStream } from '../analysis/figure-samples.js';
+import type { BootStream, FigureSamples } from '../analysis/figure-samples.js';
 import { renderRunFiles, type RunFile } from './run-files.js';
 import type { AnatomyDocument } from '../analysis/anatomy.js';
 import { readAnatomyDocuments } from './anatomy-input.js';
@@ -21,6 +21,11 @@ export interface RunData {
   /** results.json as written, with figures and peers recomputed from the raw data. */
   doc: ResultsDocument;
   streams: BootStream[];
+  /**
+   * doc.results with the values behind each, as the statistics left them, for renderRunFiles to
+   * plot and compare without deriving them again; undefined when any must be derived again.
+   */
+  figures?: FigureSamples[];
   /** The anatomy documents the manifest records, checked (anatomy-input.ts). */
   anatomy: AnatomyDocument[];
 }
@@ -61,6 +66,7 @@ export async function loadRunData(dir: string): Promise<RunData> {
   });
   const streams: BootStream[] = [];
   const doc: ResultsDocument = { ...written, results: [], peers: [] };
+  let figureSamples: FigureSamples[] | undefined = [];
   for (const guest of manifest.guests) {
     if (guest.status === 'skipped' || !guest.accel) continue;
     const boots: BootStream[] = [];
@@ -87,12 +93,19 @@ export async function loadRunData(dir: string): Promise<RunData> {
       const ofGroup = boots.filter((b) => group.boots.includes(b.boot)).map((b) => ({ ...b, guest: name }));
       const figures = guestFigures({ name, os: guest.os }, group.accel, ofGroup, config);
       doc.results.push(...figures.results);
+      figureSamples = keptFigures(figureSamples, doc.runId, figures);
       doc.peers!.push(...figures.peers);
       streams.push(...ofGroup);
     }
   }
   const anatomy = await readAnatomyDocuments(dir, manifest);
-  return { dir, manifest, config, doc, streams, anatomy };
+  return { dir, manifest, config, doc, streams, ...(figureSamples ? { figures: figureSamples } : {}), anatomy };
+}
+
+/** The figures so far with the values behind the new ones, or undefined once any has none kept (guest-figures.ts). */
+function keptFigures(soFar: FigureSamples[] | undefined, runId: string, figures: GuestFigures): FigureSamples[] | undefined {
+  if (!soFar || figures.groups.some((g) => g === undefined)) return undefined;
+  return [...soFar, ...figures.results.map((entry, i) => ({ runId, entry, groups: figures.groups[i]! }))];
 }
 
 /** The report files of a run directory, derived again from its raw data. */
@@ -105,5 +118,6 @@ export async function regenerateRunFiles(dir: string, options: { baseline?: stri
     bootstrap: data.config.bootstrap,
     baseline: options.baseline ?? data.config.report.baseline,
     anatomy: data.anatomy,
+    figures: data.figures,
   });
 }

@@ -4,9 +4,10 @@ import type { Manifest } from '../rundir/manifest.js';
 import type { BootstrapConfig } from '../config/types.js';
 import { resultsCsv } from './results-csv.js';
 import { resultsJson } from './results-json.js';
-import { samplesCsv } from './samples-csv.js';
+import { samplesCsvChunks } from './samples-csv.js';
+import type { RunFileContent } from './run-file-content.js';
 import { crossOsTables } from '../analysis/cross-os.js';
-import { figureSamplesFromStreams, type BootStream } from '../analysis/figure-samples.js';
+import { figureSamplesFromStreams, type BootStream, type FigureSamples } from '../analysis/figure-samples.js';
 import { reportHtml } from './html/report-html.js';
 import { reportMarkdown, type ReportContext } from './markdown.js';
 import type { ResultEntry, ResultsDocument } from '../analysis/results.js';
@@ -24,12 +25,18 @@ export interface RunFilesInput {
   baseline?: string;
   /** The guests' anatomy documents (guests/<name>/anatomy.json, report/anatomy-input.ts); absent is the same as none. */
   anatomy?: readonly AnatomyDocument[];
+  /**
+   * doc.results with the values behind each, when the caller has them (loadRunData keeps what the
+   * statistics computed); absent, they are derived again from the streams, the same values.
+   */
+  figures?: readonly FigureSamples[];
 }
 
 export interface RunFile {
   /** Path inside the run directory. */
   name: string;
-  content: string;
+  /** Text, or chunks for a file that grows with the samples (run-file-content.ts). */
+  content: RunFileContent;
 }
 
 /** The files every report is made of, in the order they are written. */
@@ -48,14 +55,14 @@ export async function renderRunFiles(input: RunFilesInput): Promise<RunFile[]> {
   return [
     { name: 'results.json', content: resultsJson(doc, crossOs) },
     { name: 'results.csv', content: resultsCsv(doc.results, crossOs) },
-    { name: 'samples.csv', content: samplesCsv(input.streams) },
+    { name: 'samples.csv', content: samplesCsvChunks(input.streams) },
     { name: 'report.md', content: reportMarkdown(doc, context, crossOs, anatomy) },
     { name: 'report.html', content: await reportHtml({ doc, context, figures, crossOs, manifests, anatomy }) },
   ];
 }
 
-function comparison(input: Pick<RunFilesInput, 'doc' | 'streams' | 'baseline' | 'bootstrap'>) {
-  const figures = figureSamplesFromStreams(input.doc, input.streams);
+function comparison(input: Pick<RunFilesInput, 'doc' | 'streams' | 'baseline' | 'bootstrap' | 'figures'>) {
+  const figures = input.figures ?? figureSamplesFromStreams(input.doc, input.streams);
   return { figures, crossOs: crossOsTables(figures, { baseline: input.baseline, bootstrap: input.bootstrap }) };
 }
 

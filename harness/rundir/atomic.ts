@@ -15,12 +15,19 @@ export class AtomicWriteError extends Error {
 export const atomicFs = { writeFile, rename, unlink };
 
 /**
+ * What writeAtomic writes: text (as UTF-8), bytes, or chunks of bytes written one after another as
+ * they are produced (or arrive), for a file too large to hold whole (samples.csv grows with the samples).
+ */
+export type AtomicContent = string | Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+
+/**
  * Write-then-rename, so an interrupted run leaves the previous complete file rather than half a
  * file: the content goes to PATH.tmp-PID, is flushed to disk, and only then renamed over PATH, which
  * the kernel does in one step. A crash at any point leaves PATH as it was (and perhaps the
- * temporary, which `harness run --resume` and `harness archive` ignore).
+ * temporary, which `harness run --resume` and `harness archive` ignore). Chunks are written as they
+ * come, the flush and rename after the last; one that fails to be produced fails the write likewise.
  */
-export async function writeAtomic(path: string, content: string | Uint8Array): Promise<void> {
+export async function writeAtomic(path: string, content: AtomicContent): Promise<void> {
   const temporary = `${path}.tmp-${process.pid}`;
   try {
     await atomicFs.writeFile(temporary, content, { flush: true });

@@ -36,6 +36,7 @@
  */
 
 import { interpolate } from './quantile.js';
+import { endOfRun } from './sort.js';
 
 /** A discrete distribution: ascending distinct values with their probabilities (summing to 1 within rounding). */
 export interface DiscreteDistribution {
@@ -177,26 +178,6 @@ function evenMedianLaw(n: number, r: number, cells: CellMasses, sorted: ArrayLik
     }
   }
   return { lower: Uint32Array.from(lower), upper: Uint32Array.from(upper), probability: Float64Array.from(probability) };
-}
-
-/** The first index after j whose value differs from sorted[j] (n if none), by galloping then bisecting. */
-function endOfRun(sorted: ArrayLike<number>, j: number): number {
-  const x = sorted[j];
-  const n = sorted.length;
-  let step = 1;
-  let lo = j;
-  while (lo + step < n && sorted[lo + step] === x) {
-    lo += step;
-    step *= 2;
-  }
-  let hi = Math.min(lo + step, n);
-  // sorted[lo] === x; sorted[hi] differs (or hi = n).
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] === x) lo = mid;
-    else hi = mid;
-  }
-  return hi;
 }
 
 /**

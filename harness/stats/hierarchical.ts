@@ -25,7 +25,7 @@
 import { resolveBootstrapOptions } from './bootstrap-options.js';
 import type { BootstrapOptions } from './bootstrap.js';
 import { createRandom } from './random.js';
-import { sortAscending } from './sort.js';
+import { sortAscending, sortedForReading } from './sort.js';
 import { binomial } from './binomial.js';
 import { interpolate, median, quantilePosition } from './quantile.js';
 import { percentileInterval } from './resample.js';
@@ -66,7 +66,7 @@ export function poolGroups(groups: readonly ArrayLike<number>[], who: string): P
     sorted,
     ranks: rankGroups(
       sorted,
-      groups.map((group) => sortAscending(Float64Array.from(group))),
+      groups.map((group) => sortedForReading(group)),
     ),
   };
 }

@@ -1,6 +1,6 @@
 export { createRandom, randomInt } from './random.js';
 export { median, quantile, sortedMedianAbsoluteDeviation } from './quantile.js';
-export { pooledValues, sortAscending } from './sort.js';
+export { endOfRun, isSortedAscending, pooledValues, sortAscending, sortedForReading } from './sort.js';
 export { bootstrapMedianCi, DEFAULT_CONFIDENCE, DEFAULT_RESAMPLES } from './bootstrap.js';
 export type { BootstrapOptions } from './bootstrap.js';
 export { summarize, summarizeSorted } from './summary.js';
@@ -15,7 +15,7 @@ export { detectSettling } from './warmup.js';
 export type { Settling, SettlingOptions } from './warmup.js';
 export { mannWhitneyU } from './mann-whitney.js';
 export type { MannWhitney } from './mann-whitney.js';
-export { bootstrapRatioOfMedians, hierarchicalRatioOfMedians } from './ratio.js';
+export { bootstrapRatioOfMedians, bootstrapRatioOfMediansSorted, hierarchicalRatioOfMedians } from './ratio.js';
 export type { RatioOfMedians } from './ratio.js';
 export { overheadStability, seriesStability } from './stability.js';
 export type { OverheadStability, StabilityTolerance } from './stability.js';

@@ -87,12 +87,10 @@ export function classifyOutliersSorted(sorted: Float64Array, method: OutlierMeth
     }
   }
 
-  let low = 0;
-  let high = 0;
-  for (const x of sorted) {
-    if (x < lowFence) low += 1;
-    else if (x > highFence) high += 1;
-  }
+  // Sorted, the values below the low fence are a prefix and those above the high fence a suffix
+  // (lowFence <= highFence): bisection counts them, as a pass comparing each value would.
+  const low = countBelow(sorted, (x) => x < lowFence);
+  const high = sorted.length - countBelow(sorted, (x) => !(x > highFence));
   const total = low + high;
   const counted = `${total} of ${sorted.length} values outside ${rule} [${short(lowFence)}, ${short(highFence)}]: ` + `${low} low, ${high} high; none removed`;
   return {
@@ -104,6 +102,18 @@ export function classifyOutliersSorted(sorted: Float64Array, method: OutlierMeth
     highFence,
     description: collapsed === undefined ? counted : `${counted}. ${collapsed}`,
   };
+}
+
+/** The length of the prefix of `sorted` where `holds` is true (it holds for a prefix, then never). */
+function countBelow(sorted: Float64Array, holds: (x: number) => boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (holds(sorted[mid]!)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Six significant digits: fences like 107.38920000000002 are exact but unreadable in a report. */

@@ -55,24 +55,50 @@ export function median(sorted: ArrayLike<number>): number {
 /**
  * Median absolute deviation from `mid` (unscaled) of ascending values, equal to
  * median(sort(|x - mid|)) bit for bit but with no array of deviations: the deviations of the
- * values below `mid` ascend leftwards from it and those of the rest rightwards, so the two runs are
- * merged from `mid` outwards up to the middle rank, O(n) and no allocation for a million values.
+ * values below `mid` ascend leftwards from it and those of the rest rightwards, two sorted runs
+ * whose middle ranks are found by bisection (the k-th smallest of two sorted runs), in O(log n)
+ * reads and no allocation for a million values. Each rank is an order statistic of the same
+ * deviations, so it is the value merging the runs would reach, whatever the ties.
  */
 export function sortedMedianAbsoluteDeviation(sorted: ArrayLike<number>, mid: number): number {
   requireNonEmpty(sorted, 'sortedMedianAbsoluteDeviation');
-  const { lower, upper, fraction } = quantilePosition(sorted.length, 0.5);
-  let right = 0;
-  while (right < sorted.length && sorted[right]! < mid) right += 1;
-  let left = right - 1;
-  let atLower = NaN;
-  for (let rank = 0; rank <= upper; rank++) {
-    const fromLeft = left >= 0 ? Math.abs(sorted[left]! - mid) : Infinity;
-    const fromRight = right < sorted.length ? Math.abs(sorted[right]! - mid) : Infinity;
-    const next = fromLeft < fromRight ? fromLeft : fromRight;
-    if (fromLeft < fromRight) left -= 1;
-    else right += 1;
-    if (rank === lower) atLower = next;
-    if (rank === upper) return interpolate(atLower, next, fraction);
+  const n = sorted.length;
+  const { lower, upper, fraction } = quantilePosition(n, 0.5);
+  let split = 0;
+  for (let hi = n; split < hi;) {
+    const m = (split + hi) >>> 1;
+    if (sorted[m]! < mid) split = m + 1;
+    else hi = m;
   }
-  return atLower;
+  const runs: DeviationRuns = { sorted, mid, split };
+  return interpolate(kthDeviation(runs, lower), kthDeviation(runs, upper), fraction);
+}
+
+/** The values below `mid` are sorted[0, split); the rest are from split on. */
+interface DeviationRuns {
+  sorted: ArrayLike<number>;
+  mid: number;
+  split: number;
+}
+
+/**
+ * The k-th smallest (from 0) deviation: of left deviations |sorted[split-1-i] - mid| and right ones
+ * |sorted[split+j] - mid|, each ascending, the first i (taken from the left among the k+1 smallest)
+ * at which no left deviation left out is below a right one taken; the k-th is the larger of the
+ * last taken from each side.
+ */
+function kthDeviation({ sorted, mid, split }: DeviationRuns, k: number): number {
+  const leftCount = split;
+  const rightCount = sorted.length - split;
+  const left = (i: number) => Math.abs(sorted[split - 1 - i]! - mid);
+  const right = (j: number) => Math.abs(sorted[split + j]! - mid);
+  let lo = Math.max(0, k + 1 - rightCount);
+  let hi = Math.min(k + 1, leftCount);
+  while (lo < hi) {
+    const i = (lo + hi) >>> 1;
+    if (left(i) < right(k - i)) lo = i + 1;
+    else hi = i;
+  }
+  const j = k + 1 - lo;
+  return Math.max(lo > 0 ? left(lo - 1) : -Infinity, j > 0 ? right(j - 1) : -Infinity);
 }

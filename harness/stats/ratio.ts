@@ -22,7 +22,7 @@ import { createHierarchicalMedianSampler, poolGroups } from './hierarchical.js';
 import { median } from './quantile.js';
 import { createRandom } from './random.js';
 import { medianDistribution } from './exact-median.js';
-import { sortAscending } from './sort.js';
+import { sortedForReading } from './sort.js';
 import { ratioLaw, ratioQuantile } from './ratio-distribution.js';
 import { percentileInterval } from './resample.js';
 import { formatValue, requireAllFinite, requireNonEmpty } from './validate.js';
@@ -41,9 +41,21 @@ export function bootstrapRatioOfMedians(a: ArrayLike<number>, b: ArrayLike<numbe
   requireAllFinite(a, `${who} (a)`);
   requireAllFinite(b, `${who} (b)`);
   const { confidence } = resolveBootstrapOptions(options, who);
+  return ratioOfSorted(sortedForReading(a), sortedForReading(b), confidence, who);
+}
 
-  const sortedA = sortAscending(Float64Array.from(a));
-  const sortedB = sortAscending(Float64Array.from(b));
+/**
+ * bootstrapRatioOfMedians() of values each already sorted ascending and finite (a figure's groups,
+ * figure-samples.ts), read as they are: no check or copy of millions of values.
+ */
+export function bootstrapRatioOfMediansSorted(sortedA: Float64Array, sortedB: Float64Array, options: BootstrapOptions): RatioOfMedians {
+  const who = 'bootstrapRatioOfMedians';
+  requireNonEmpty(sortedA, `${who} (a)`);
+  requireNonEmpty(sortedB, `${who} (b)`);
+  return ratioOfSorted(sortedA, sortedB, resolveBootstrapOptions(options, who).confidence, who);
+}
+
+function ratioOfSorted(sortedA: Float64Array, sortedB: Float64Array, confidence: number, who: string): RatioOfMedians {
   const medianA = median(sortedA);
   if (medianA === 0) {
     throw new RangeError(`${who}: expected a non-zero median of a (the denominator), got ${formatValue(medianA)}`);

@@ -82,7 +82,9 @@ export function summarizeSorted(sorted: Float64Array, confidence = 0.95): Summar
 function meanWithin(values: Float64Array, min: number, max: number): number {
   let sum = 0;
   let compensation = 0;
-  for (const x of values) {
+  // Indexed rather than for-of: the same additions in the same order, and cheaper before the loop is optimised (a fresh process sums each array once).
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
     const t = sum + x;
     compensation += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
     sum = t;
@@ -94,6 +96,6 @@ function meanWithin(values: Float64Array, min: number, max: number): number {
 function sampleStddev(values: Float64Array, mean: number): number {
   if (values.length < 2) return 0;
   let squares = 0;
-  for (const x of values) squares += (x - mean) ** 2;
+  for (let i = 0; i < values.length; i++) squares += (values[i]! - mean) ** 2;
   return Math.sqrt(squares / (values.length - 1));
 }

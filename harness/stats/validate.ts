@@ -15,8 +15,13 @@ export function requireNonEmpty(values: ArrayLike<number>, who: string): void {
   }
 }
 
+/** Typed arrays of integers hold only finite numbers: raw ticks decode to Uint32Array. */
+const INTEGER_ARRAYS = [Uint32Array, Int32Array, Uint16Array, Int16Array, Uint8Array, Int8Array, Uint8ClampedArray];
+
 /** NaN and ±Infinity would silently poison sorting, means and interpolation, so they are refused up front. */
 export function requireAllFinite(values: ArrayLike<number>, who: string): void {
+  // No pass over a million raw samples that cannot be anything but finite.
+  if (INTEGER_ARRAYS.some((type) => values instanceof type)) return;
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
     if (typeof value !== 'number' || !Number.isFinite(value)) {

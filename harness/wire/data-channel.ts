@@ -4,9 +4,10 @@ import { StreamAssembler, type GuestStream, type StreamEvent } from './stream.js
 
 /**
  * A guest's data channel: bytes in, a checked stream out. The runner feeds it as QEMU writes and
- * the report regenerator feeds it a whole data.bin; records are assembled one by one, so both end
- * in the same state, including at a damaged record (everything before it is kept). Given what the
- * config asked the guest for, records beyond it (forged ones) are rejected as damaged ones are.
+ * the report regenerator feeds it data.bin 1 MiB at a time (rundir/boot-data.ts); records are
+ * assembled one by one, so both end in the same state, including at a damaged record (everything
+ * before it is kept). Given what the config asked the guest for, records beyond it (forged ones)
+ * are rejected as damaged ones are.
  *
  * Memory: what is buffered is at most one unfinished record (20 + 65536 bytes) plus the chunk
  * being fed; what is kept is the stream, bounded by MAX_STREAM_BENCHMARKS × iterations samples.
@@ -39,13 +40,19 @@ export class DataChannel {
   }
 }
 
+/** Feeds `bytes` to `channel`: the error that stopped its stream, if any (the stream keeps every record before it). */
+export function feedChecked(channel: DataChannel, bytes: Uint8Array): Error | undefined {
+  try {
+    channel.feed(bytes);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
 /** The stream a whole data.bin holds, and the error that stopped it if any (as the runner saw it). */
 export function readDataChannel(bytes: Uint8Array, expectation?: StreamExpectation): { stream: GuestStream; error?: Error } {
   const channel = new DataChannel(expectation);
-  try {
-    channel.feed(bytes);
-    return { stream: channel.stream };
-  } catch (error) {
-    return { stream: channel.stream, error: error instanceof Error ? error : new Error(String(error)) };
-  }
+  const error = feedChecked(channel, bytes);
+  return error ? { stream: channel.stream, error } : { stream: channel.stream };
 }

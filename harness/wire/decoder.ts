@@ -34,8 +34,8 @@ export class WireDecoder {
    * one keeps every record before a damaged one, however the bytes were chunked.
    */
   *feed(chunk: Uint8Array): Generator<WireRecord, void, undefined> {
-    // A whole data.bin is read in place, not copied: records are taken from views of the caller's
-    // bytes while this call runs, and only an unfinished record's bytes are kept beyond it.
+    // A chunk (or a whole data.bin) is read in place, not copied: records are taken from views of
+    // the caller's bytes while this call runs, and only an unfinished record's bytes are kept beyond it.
     this.buffer = this.buffer.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.buffer, chunk]);
     try {
       for (;;) {

@@ -19,19 +19,32 @@ export function decodeFields(payload: Uint8Array, offset: number): Map<string, s
 
 export interface SampleChunk {
   first: number;
-  /** A view of fresh memory: the caller may keep it or copy it where it belongs. */
-  values: Float64Array;
+  /**
+   * A view of fresh memory: the caller may keep it or copy it where it belongs. A Uint32Array
+   * unless some value needs more than 32 bits, so that it is a Float64Array only when it must be.
+   */
+  values: Uint32Array | Float64Array;
 }
 
 /**
  * Decodes a SAMPLES record: u32 first index, then unsigned LEB128 varints. Values go straight into
- * a Float64Array (exact for every integer below 2^53), one slot per payload byte at most, so a
- * million samples cost no per-sample objects and no array growth.
+ * a Uint32Array, one slot per payload byte at most, so a million samples cost no per-sample
+ * objects and no array growth, and are copied into the benchmark's Uint32Array as they are. A
+ * value beyond 32 bits (no timer sample of a working guest) has the record decoded again into a
+ * Float64Array, exact for every integer below 2^53; its errors are those of the first pass.
  */
 export function decodeSamples(payload: Uint8Array, offset: number): SampleChunk {
   if (payload.length < 4) throw new WireError(offset, 'a SAMPLES payload of at least 4 bytes', `${payload.length} bytes`);
   const first = Buffer.from(payload.buffer, payload.byteOffset, payload.length).readUInt32LE(0);
-  const values = new Float64Array(payload.length - 4);
+  const narrow = new Uint32Array(payload.length - 4);
+  const count = decodeVarints(payload, offset, narrow, 0xffffffff);
+  if (count >= 0) return { first, values: narrow.subarray(0, count) };
+  const wide = new Float64Array(payload.length - 4);
+  return { first, values: wide.subarray(0, decodeVarints(payload, offset, wide, Infinity)) };
+}
+
+/** Decodes the varints after the first index into `values`: how many, or -1 at the first above `limit`. */
+function decodeVarints(payload: Uint8Array, offset: number, values: Uint32Array | Float64Array, limit: number): number {
   let count = 0;
   let i = 4;
   const end = payload.length;
@@ -42,6 +55,7 @@ export function decodeSamples(payload: Uint8Array, offset: number): SampleChunk 
     for (let shift = 7; byte & 0x80; shift += 7) {
       if (shift === 28) {
         ({ value, i } = longVarint(payload, i, value, offset));
+        if (value > limit) return -1;
         break;
       }
       if (i >= end) throw new WireError(offset, 'a complete final varint', 'a varint cut short');
@@ -50,7 +64,7 @@ export function decodeSamples(payload: Uint8Array, offset: number): SampleChunk 
     }
     values[count++] = value;
   }
-  return { first, values: values.subarray(0, count) };
+  return count;
 }
 
 /** The rest of a varint beyond its fourth byte, in float arithmetic up to 2^53. */

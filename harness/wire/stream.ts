@@ -120,12 +120,6 @@ function grown(samples: SampleArray, needed: number, limit: number, wide: boolea
   return next;
 }
 
-/** Whether any value needs more than 32 bits. */
-function needsDoubles(values: Float64Array): boolean {
-  for (let i = 0; i < values.length; i++) if (values[i]! > 0xffffffff) return true;
-  return false;
-}
-
 /**
  * Checks record order and contents and collects a GuestStream. With an expectation (what the
  * config asked this guest for), records beyond it are rejected too; without one only the format
@@ -230,7 +224,8 @@ export class StreamAssembler {
     if (total > bench.iterations) {
       throw new WireError(at, `at most ${bench.iterations} samples for ${bench.metric}`, `${total}`);
     }
-    const wide = bench.samples instanceof Uint32Array && needsDoubles(chunk.values);
+    // decodeSamples gives doubles only for a value beyond 32 bits.
+    const wide = bench.samples instanceof Uint32Array && chunk.values instanceof Float64Array;
     if (wide || total > bench.samples.length) bench.samples = grown(bench.samples, total, bench.iterations, wide);
     bench.samples.set(chunk.values, received);
     this.received = total;

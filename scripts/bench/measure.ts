@@ -1,7 +1,7 @@
 /**
  * One measurement in a process of its own (scripts/bench.ts starts it), so that its peak RSS is
  * its own: `decode-stats DIR` decodes the run's data.bin and computes the guest's figures;
- * `report DIR` regenerates the run's reports as `harness report DIR` does and writes them.
+ * `report DIR` regenerates the run's reports and writes them as `harness report DIR` does.
  * Prints one JSON line: seconds per phase, the RSS before the work and the peak (maxRSS).
  */
 import { readFile } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import { loadConfig } from '../../harness/config/index.js';
 import { guestFigures } from '../../harness/analysis/guest-figures.js';
 import { loadRunData } from '../../harness/report/regenerate.js';
 import { renderRunFiles } from '../../harness/report/run-files.js';
-import { writeAtomic } from '../../harness/rundir/atomic.js';
+import { writeFiles } from '../../harness/cli/commands/report.js';
 import { readDataChannel } from '../../harness/wire/data-channel.js';
 import { streamExpectation } from '../../harness/wire/expectation.js';
 
@@ -50,8 +50,10 @@ async function report(dir: string): Promise<Record<string, number>> {
     streams: data.streams,
     bootstrap: data.config.bootstrap,
     baseline: data.config.report.baseline,
+    anatomy: data.anatomy,
+    figures: data.figures,
   });
-  for (const file of files) await writeAtomic(join(dir, file.name), file.content);
+  await writeFiles(dir, files);
   return { report: seconds(started), rssBefore };
 }
 

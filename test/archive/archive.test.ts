@@ -14,6 +14,7 @@ import { REPORT_FILES } from '../../harness/report/run-files.js';
 import { SYNTHETIC_RUN_ID, writeSyntheticRun } from './synthetic-run.js';
 import { flipByte, tamper } from './tamper.js';
 import { regenerateRunFiles } from '../../harness/report/regenerate.js';
+import { contentText } from '../../harness/report/run-file-content.js';
 import { linuxAnatomy } from '../report/anatomy-fixture.js';
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -332,7 +333,7 @@ describe('harness archive and verify', function () {
       expect(await readFile(join(anatomyRun, 'report.html'), 'utf8')).to.include('<section id="cost-anatomy">');
       const regenerated = await regenerateRunFiles(anatomyRun);
       expect(regenerated.map((f) => f.name)).to.deep.equal([...REPORT_FILES]);
-      for (const file of regenerated) expect(file.content === (await readFile(join(anatomyRun, file.name), 'utf8')), file.name).to.equal(true);
+      for (const file of regenerated) expect(contentText(file.content) === (await readFile(join(anatomyRun, file.name), 'utf8')), file.name).to.equal(true);
     });
 
     it('archives the document, described in ARTIFACT.md, and verify passes', async () => {

@@ -7,6 +7,7 @@ import { gatheredOutcome, gatherJob, jobDirectory, readFinishedJob } from '../..
 import type { HostInfo } from '../../harness/host/info.js';
 import { planJobs } from '../../harness/jobs/plan.js';
 import { regenerateRunFiles } from '../../harness/report/regenerate.js';
+import { contentText } from '../../harness/report/run-file-content.js';
 import { writeRunOutputs } from '../../harness/report/write.js';
 import type { Accel } from '../../harness/units.js';
 import { writeTempConfig } from '../support/temp-config.js';
@@ -179,7 +180,7 @@ describe('gathering jobs into the run directory', () => {
     expect(report).to.contain('## linux [Intel Xeon Gold 6130]').and.to.contain('## linux [AMD EPYC 7763]');
     expect(report).to.contain('Executor: Slurm, 2 job(s): 2 done; jobs per node: intel (Intel Xeon Gold 6130): 1; amd (AMD EPYC 7763): 1 (manifest.json');
     for (const file of await regenerateRunFiles(runDir)) {
-      expect(file.content.toString(), file.name).to.equal(await readFile(join(runDir, file.name), 'utf8'));
+      expect(contentText(file.content), file.name).to.equal(await readFile(join(runDir, file.name), 'utf8'));
     }
   });
 

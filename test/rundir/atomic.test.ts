@@ -57,6 +57,46 @@ describe('results files are written atomically (write, flush, rename)', function
     expect(await readFile(path, 'utf8')).to.equal('new');
   });
 
+  describe('content given as chunks (a file that grows with the samples)', () => {
+    it('writes the chunks one after another, flushed, through the temporary and the rename', async () => {
+      const path = join(dir, 'samples.csv');
+      await writeFile(path, 'old');
+      const steps: string[] = [];
+      atomicFs.writeFile = (async (file: string, content: Iterable<Uint8Array>, options: unknown) => {
+        steps.push(`write ${file} ${JSON.stringify(options)}`);
+        return original.writeFile(file, content, options as never);
+      }) as typeof atomicFs.writeFile;
+      atomicFs.rename = (async (from: string, to: string) => {
+        steps.push(`rename ${from} -> ${to}`);
+        expect(await readFile(path, 'utf8')).to.equal('old');
+        return original.rename(from, to);
+      }) as typeof atomicFs.rename;
+      const pieces = ['guest,boot\n', 'linux,1\n', '', 'sel4,2\n'];
+      await writeAtomic(path, { [Symbol.iterator]: () => pieces.map((p) => Buffer.from(p))[Symbol.iterator]() });
+      expect(steps).to.deep.equal([`write ${path}.tmp-${process.pid} {"flush":true}`, `rename ${path}.tmp-${process.pid} -> ${path}`]);
+      expect(await readFile(path, 'utf8')).to.equal(pieces.join(''));
+    });
+
+    it('a chunk that fails to be produced after others were written leaves the previous file whole, no temporary, and names the file', async () => {
+      const path = join(dir, 'samples.csv');
+      await writeAtomic(path, 'guest,boot\nlinux,1\n');
+      let written = 0;
+      function* failing(): Generator<Uint8Array> {
+        for (let i = 0; i < 3; i++) {
+          written += 1;
+          yield Buffer.from(`line ${i}\n`.repeat(1000));
+        }
+        throw new Error('samples ran out');
+      }
+      let error: Error | undefined;
+      await writeAtomic(path, { [Symbol.iterator]: failing }).catch((e: Error) => (error = e));
+      expect(written).to.equal(3);
+      expect(error?.message).to.equal(`could not write ${path}: samples ran out`);
+      expect(await readFile(path, 'utf8')).to.equal('guest,boot\nlinux,1\n');
+      expect(await readdir(dir)).to.deep.equal(['samples.csv']);
+    });
+  });
+
   // The writer stops at a known point of its rewrite (test/support/atomic-writer.ts) and says so on
   // its stdout; it is SIGKILLed exactly there, so every kill lands where it is meant to. The three
   // writers start together, each in a directory of its own, as starting one takes a while.

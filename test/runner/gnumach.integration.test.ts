@@ -3,6 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../../harness/config/index.js';
 import { regenerateRunFiles } from '../../harness/report/regenerate.js';
+import { contentText } from '../../harness/report/run-file-content.js';
 import { runBenchmarks, type RunOutcome } from '../../harness/runner/run.js';
 import { writeTempConfig } from '../support/temp-config.js';
 
@@ -121,6 +122,6 @@ describe('@guest GNU Mach guest under QEMU', function () {
     expect(report).to.contain('### Null system call (guest-instructions)').and.to.contain('### IPC round trip (guest-instructions)');
     expect(report).to.match(/^\| gnumach \| mach_msg RPC[^|]* \| threads, same CPU \|/m);
     const files = await regenerateRunFiles(outcome.runDir);
-    for (const file of files) expect(file.content === (await readFile(join(outcome.runDir, file.name), 'utf8')), file.name).to.equal(true);
+    for (const file of files) expect(contentText(file.content) === (await readFile(join(outcome.runDir, file.name), 'utf8')), file.name).to.equal(true);
   });
 });

@@ -7,6 +7,7 @@ import { compareFigures, pairFigures } from '../../harness/compare/compare.js';
 import { loadRun, type FigureSamples } from '../../harness/compare/load-run.js';
 import { loadConfig } from '../../harness/config/index.js';
 import { regenerateRunFiles } from '../../harness/report/regenerate.js';
+import { contentText } from '../../harness/report/run-file-content.js';
 import type { RunEvent } from '../../harness/lifecycle/events.js';
 import { runBenchmarks, type RunOutcome } from '../../harness/runner/run.js';
 import { writeTempConfig } from '../support/temp-config.js';
@@ -251,7 +252,7 @@ describe('@guest Linux guest under QEMU', function () {
     it('regenerates every report file from the raw data of the three boots, byte for byte', async () => {
       const files = await regenerateRunFiles(run.outcome.runDir);
       expect(files.map((f) => f.name)).to.include.members(['results.json', 'results.csv', 'samples.csv', 'report.md']);
-      for (const file of files) expect(file.content === (await readFile(join(run.outcome.runDir, file.name), 'utf8')), file.name).to.equal(true);
+      for (const file of files) expect(contentText(file.content) === (await readFile(join(run.outcome.runDir, file.name), 'utf8')), file.name).to.equal(true);
     });
 
     it('reports progress per boot: each benchmark begins with its sample count, samples arrive up to it, then the payload is done', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../harness/config/index.js';
 import { SEL4_BUILD_DIR_ENV } from '../../harness/guests/sel4/adapter.js';
 import { regenerateRunFiles } from '../../harness/report/regenerate.js';
+import { contentText } from '../../harness/report/run-file-content.js';
 import { runBenchmarks, type RunOutcome } from '../../harness/runner/run.js';
 import { writeTempConfig } from '../support/temp-config.js';
 
@@ -106,6 +107,6 @@ describe('@guest seL4 guest under QEMU', function () {
     expect(report).to.contain('### Null system call (guest-instructions)').and.to.contain('### Context switch (guest-instructions)');
     expect(report).to.match(/^\| sel4 \| seL4_Yield[^|]* \| — \| \d+ \| \d+(\.\d)? \| \[[^\]]+\] \| \d\.\d{3} \| \[\d\.\d{3}, \d\.\d{3}\] \| linux getppid/m);
     const files = await regenerateRunFiles(outcome.runDir);
-    for (const file of files) expect(file.content === (await readFile(join(outcome.runDir, file.name), 'utf8')), file.name).to.equal(true);
+    for (const file of files) expect(contentText(file.content) === (await readFile(join(outcome.runDir, file.name), 'utf8')), file.name).to.equal(true);
   });
 });

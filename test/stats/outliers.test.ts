@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { classifyOutliers } from '../../harness/stats/outliers.js';
+import { createRandom } from '../../harness/stats/random.js';
 
 describe('stats/outliers', () => {
   // Sorted: −20, 2, 4, 4, 4, 5, 5, 7, 9, 30.
@@ -65,6 +66,19 @@ describe('stats/outliers', () => {
     // Sorted −2, 1, 1, 2, 2, 2, 3, 3, 6: Q1 (h = 2) 1, Q3 (h = 6) 3, IQR 2 → fences −2 and 6, on the extremes.
     expect(classifyOutliers([2, 6, 1, 3, 2, -2, 3, 1, 2], 'tukey')).to.include({ lowFence: -2, highFence: 6, total: 0 });
     expect(classifyOutliers([2, 6.5, 1, 3, 2, -2, 3, 1, 2], 'tukey')).to.include({ lowFence: -2, highFence: 6, high: 1 });
+  });
+
+  it('counts what a comparison of every value with the fences counts, with ties on and around them', () => {
+    const random = createRandom(12);
+    for (let t = 0; t < 500; t++) {
+      const values = Array.from({ length: 1 + Math.floor(random() * 300) }, () => 400 + Math.floor(-Math.log(1 - random()) * 3) + (random() < 0.05 ? 900 : 0));
+      for (const method of ['mad', 'tukey'] as const) {
+        const counts = classifyOutliers(values, method);
+        const low = values.filter((x) => x < counts.lowFence).length;
+        const high = values.filter((x) => x > counts.highFence).length;
+        expect(counts, `${method} of [${values.join(', ')}]`).to.include({ low, high, total: low + high });
+      }
+    }
   });
 
   it('does not reorder its input', () => {

@@ -110,4 +110,16 @@ describe('stats/quantile sortedMedianAbsoluteDeviation', () => {
       }
     }
   });
+
+  it('equals it too about any centre, with heavy ties and centres outside the values', () => {
+    const random = createRandom(11);
+    for (let t = 0; t < 2000; t++) {
+      const n = 1 + Math.floor(random() * 40);
+      const sorted = Array.from({ length: n }, () => (t % 2 ? Math.floor(random() * 4) : random() * 100 - 50)).sort((a, b) => a - b);
+      for (const mid of [median(sorted), sorted[0]!, sorted[n - 1]!, random() * 200 - 100, -1e300, 1e300]) {
+        const naive = median(sorted.map((x) => Math.abs(x - mid)).sort((a, b) => a - b));
+        if (!Object.is(sortedMedianAbsoluteDeviation(sorted, mid), naive)) expect.fail(`[${sorted.join(', ')}] about ${mid}: expected ${naive}`);
+      }
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { hierarchicalBootstrapMedianCi } from '../../harness/stats/hierarchical.js';
 import { median, quantile } from '../../harness/stats/quantile.js';
 import { createRandom } from '../../harness/stats/random.js';
-import { bootstrapRatioOfMedians, hierarchicalRatioOfMedians } from '../../harness/stats/ratio.js';
+import { bootstrapRatioOfMedians, bootstrapRatioOfMediansSorted, hierarchicalRatioOfMedians } from '../../harness/stats/ratio.js';
 import { exponential, lognormal, sample } from './synthetic.js';
 
 /** Build and sort each resample: a then b from one stream, as the implementation documents. */
@@ -105,6 +105,20 @@ describe('stats/ratio', () => {
       expect(() => bootstrapRatioOfMedians([1], [NaN], { seed: 1 })).to.throw(RangeError, /\(b\): expected a finite number at index 0, got NaN/);
       expect(() => bootstrapRatioOfMedians([1], [1], { seed: 1, resamples: -1 })).to.throw(RangeError, /resamples to be an integer >= 1, got -1/);
     });
+  });
+
+  it('gives the same figures, bit for bit, for samples sorted beforehand (read in place) as in sample order', () => {
+    const random = createRandom(5);
+    const a = Float64Array.from({ length: 5001 }, () => 400 + Math.floor(-Math.log(1 - random()) * 3));
+    const b = Float64Array.from({ length: 4000 }, () => 60 + Math.floor(-Math.log(1 - random()) * 3) + 0.5);
+    const groupsA = [a.subarray(0, 2000), a.subarray(2000)];
+    const groupsB = [b.subarray(0, 1500), b.subarray(1500)];
+    const sorted = (x: Float64Array) => Float64Array.from(x).sort();
+    const options = { resamples: 300, seed: 3 };
+    expect(bootstrapRatioOfMedians(sorted(a), sorted(b), options)).to.deep.equal(bootstrapRatioOfMedians(a, b, options));
+    expect(bootstrapRatioOfMediansSorted(sorted(a), sorted(b), options)).to.deep.equal(bootstrapRatioOfMedians(a, b, options));
+    expect(hierarchicalRatioOfMedians(groupsA.map(sorted), groupsB.map(sorted), options)).to.deep.equal(hierarchicalRatioOfMedians(groupsA, groupsB, options));
+    expect(Array.from(a), 'the inputs are in sample order').to.not.deep.equal(Array.from(sorted(a)));
   });
 
   describe('hierarchicalRatioOfMedians', () => {

@@ -39,6 +39,16 @@ describe('WireDecoder and StreamAssembler', () => {
     }
   });
 
+  it('keeps samples in 4 bytes each while they fit in 32 bits, and turns to exact doubles from the first that does not', () => {
+    const narrow = assemble(sampleStream([0, 1, 2 ** 28 - 1, 2 ** 28, 0xffffffff])).benchmarks[0]!.samples;
+    expect(narrow).to.be.instanceOf(Uint32Array);
+    expect(Array.from(narrow)).to.deep.equal([0, 1, 2 ** 28 - 1, 2 ** 28, 0xffffffff]);
+    // The first SAMPLES record holds two values, the second the rest: the wide one comes second.
+    const wide = assemble(sampleStream([7, 0xffffffff, 3, 2 ** 32, 2 ** 53 - 1])).benchmarks[0]!.samples;
+    expect(wide).to.be.instanceOf(Float64Array);
+    expect(Array.from(wide)).to.deep.equal([7, 0xffffffff, 3, 2 ** 32, 2 ** 53 - 1]);
+  });
+
   it('says how many samples have arrived of how many BENCH_BEGIN announced, after each SAMPLES record', () => {
     const assembler = new StreamAssembler();
     const events = new WireDecoder().push(sampleStream([1, 2, 3, 4, 5])).map((record) => assembler.push(record));

@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createRunDirectory } from '../../rundir/create.js';
@@ -6,6 +6,7 @@ import { mergeRuns, type MergeSource } from '../../report/merge.js';
 import { loadRunData } from '../../report/regenerate.js';
 import { renderRunFiles, type RunFile } from '../../report/run-files.js';
 import { writeAtomic } from '../../rundir/atomic.js';
+import { contentChunks, type RunFileContent } from '../../report/run-file-content.js';
 
 interface ReportOptions {
   out?: string;
@@ -20,15 +21,52 @@ export function parseRunArgument(argument: string): { dir: string; guests?: stri
   return { dir: match[1]!, guests: match[2]!.split(',') };
 }
 
-async function writeFiles(dir: string, files: readonly RunFile[]): Promise<string[]> {
+/**
+ * Writes each file and says whether it was new, unchanged or rewritten. The file before is read
+ * alongside what replaces it, a chunk at a time, and compared: samples.csv grows with the samples,
+ * and holding both versions of it would cost more than everything else the report holds.
+ */
+export async function writeFiles(dir: string, files: readonly RunFile[]): Promise<string[]> {
   const lines: string[] = [];
-  for (const file of files) {
-    const path = join(dir, file.name);
-    const before = await readFile(path, 'utf8').catch(() => undefined);
-    await writeAtomic(path, file.content);
-    lines.push(`${file.name}: ${before === undefined ? 'written' : before === file.content ? 'unchanged' : 'rewritten'}`);
-  }
+  for (const file of files) lines.push(`${file.name}: ${await writeComparing(join(dir, file.name), file.content)}`);
   return lines;
+}
+
+async function writeComparing(path: string, content: RunFileContent): Promise<'written' | 'unchanged' | 'rewritten'> {
+  const before = await open(path, 'r').catch(() => undefined);
+  if (!before) {
+    await writeAtomic(path, content);
+    return 'written';
+  }
+  try {
+    let same = true;
+    let at = 0;
+    const scratch = { bytes: Buffer.alloc(0) };
+    async function* compared(): AsyncGenerator<Uint8Array, void, undefined> {
+      for (const chunk of contentChunks(content)) {
+        if (same) same = await sameBytes(before!, at, chunk, scratch);
+        at += chunk.length;
+        yield chunk;
+      }
+    }
+    await writeAtomic(path, compared());
+    // The handle still reads the file replaced: the rename left its inode to it.
+    return same && (await before.stat()).size === at ? 'unchanged' : 'rewritten';
+  } finally {
+    await before.close();
+  }
+}
+
+/** Whether the file holds `chunk` at `position`; `scratch` is a buffer reused from chunk to chunk. */
+async function sameBytes(file: FileHandle, position: number, chunk: Uint8Array, scratch: { bytes: Buffer }): Promise<boolean> {
+  if (scratch.bytes.length < chunk.length) scratch.bytes = Buffer.alloc(chunk.length);
+  let filled = 0;
+  while (filled < chunk.length) {
+    const { bytesRead } = await file.read(scratch.bytes, filled, chunk.length - filled, position + filled).catch(() => ({ bytesRead: 0 }));
+    if (bytesRead === 0) return false;
+    filled += bytesRead;
+  }
+  return scratch.bytes.compare(chunk, 0, chunk.length, 0, chunk.length) === 0;
 }
 
 export function registerReport(program: Command): void {
@@ -53,6 +91,7 @@ export function registerReport(program: Command): void {
           bootstrap: data.config.bootstrap,
           baseline: opts.baseline ?? data.config.report.baseline,
           anatomy: data.anatomy,
+          figures: data.figures,
         });
         process.stdout.write(`${(await writeFiles(data.dir, files)).join('\n')}\nreports regenerated from raw data in ${data.dir}\n`);
         return;

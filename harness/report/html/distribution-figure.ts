@@ -5,11 +5,13 @@ import { chartFigure } from './chart-figure.js';
 import { escapeHtml } from './escape.js';
 import { empiricalCdf, histogram, sortedValues } from './distribution-data.js';
 import { renderSvg } from './render-svg.js';
+import { sortAscending } from '../../stats/index.js';
 
 /** One figure's distribution: a histogram of the body and a CDF of everything, side by side. */
 export async function distributionFigure(figure: FigureSamples, id: string, color: string): Promise<string> {
   const { entry } = figure;
-  const pooled = pooledValues(figure.groups).sort();
+  // One boot's group is already sorted (figure-samples.ts) and is plotted as it is; several are pooled into one sorted copy.
+  const pooled = figure.groups.length === 1 ? figure.groups[0]! : sortAscending(pooledValues(figure.groups));
   const heading = `<h4>${escapeHtml(entry.metric)} <span class="dim">(${escapeHtml(entry.mechanism)}, ${escapeHtml(entry.unit)})</span></h4>`;
   if (pooled.length === 0) return `<div class="distribution" id="${id}">\n${heading}\n<p>No samples left after settling: nothing to plot.</p>\n</div>`;
   const title = `${entry.guest}: ${entry.metric}`;

@@ -4,6 +4,7 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest } from '../../../harness/rundir/manifest.js';
 import { regenerateRunFiles } from '../../../harness/report/regenerate.js';
+import { contentText } from '../../../harness/report/run-file-content.js';
 import { HarnessProcess } from '../../support/processes.js';
 import { clusterProcesses, slurmAvailable, startSlurmCluster, type SlurmCluster } from '../../support/slurm-cluster.js';
 import { writeTempConfig } from '../../support/temp-config.js';
@@ -128,7 +129,7 @@ describe('@guest harness run --executor slurm on a real single-node Slurm', func
     expect(await layout(runDir)).to.deep.equal(await layout(local.runDir));
     // And the reports are those its raw data gives.
     for (const regenerated of await regenerateRunFiles(runDir)) {
-      expect(regenerated.content.toString(), regenerated.name).to.equal(await readFile(join(runDir, regenerated.name), 'utf8'));
+      expect(contentText(regenerated.content), regenerated.name).to.equal(await readFile(join(runDir, regenerated.name), 'utf8'));
     }
   });
 
