@@ -7,6 +7,8 @@ import { unitCaveat } from '../units.js';
 import type { PeerEntry } from '../analysis/peers.js';
 import type { ResultEntry, ResultsDocument } from '../analysis/results.js';
 import { crossOsTermsNote, termsMarkdown, type GuestTerms } from './terms.js';
+import type { FigureSamples } from '../analysis/figure-samples.js';
+import { distributionsMarkdown } from './text-histogram.js';
 
 export const SUMMARY_HEADERS = ['metric', 'mechanism', 'unit', 'n', 'median', '95% CI', 'p5', 'p95', 'MAD', 'median ns'] as const;
 
@@ -67,14 +69,17 @@ export function termsByGuest(context: ReportContext): Map<string, GuestTerms> {
 
 /**
  * report.md: the terms of comparison, then the comparison across systems first (one table per metric class), the cost
- * anatomy when a guest has one, then one section per guest with how each figure was obtained, units and accelerator mode stated throughout.
+ * anatomy when a guest has one, then one section per guest with how each figure was obtained and, given its samples (`figures`), a text
+ * histogram of each figure; units and accelerator mode stated throughout.
  */
 export function reportMarkdown(
   doc: ResultsDocument,
   context: ReportContext,
   crossOs: readonly CrossOsTable[],
   anatomy: readonly AnatomyDocument[] = [],
+  figures: readonly FigureSamples[] = [],
 ): string {
+  const samplesOf = new Map(figures.map((f) => [f.entry, f]));
   const out: string[] = [
     context.mergedFrom.length > 0 ? `# Merged report ${doc.runId}` : `# Benchmark run ${doc.runId}`,
     '',
@@ -112,6 +117,7 @@ export function reportMarkdown(
     const clamped = rows.filter((r) => r.clampedSamples > 0);
     for (const r of clamped) out.push(`- ${r.metric}: ${r.clampedSamples} samples were below the timer overhead and counted as 0.`);
     if (clamped.length > 0) out.push('');
+    out.push(...distributionsMarkdown(rows, samplesOf));
   }
   out.push(...peerCrossCheck(doc.peers ?? []));
   const notRun = (title: string, entries: ResultsDocument['skipped']) => {

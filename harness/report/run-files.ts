@@ -49,7 +49,7 @@ export async function renderRunFiles(input: RunFilesInput): Promise<RunFile[]> {
     { name: 'results.json', content: resultsJson(doc, crossOs) },
     { name: 'results.csv', content: resultsCsv(doc.results, crossOs) },
     { name: 'samples.csv', content: samplesCsv(input.streams) },
-    { name: 'report.md', content: reportMarkdown(doc, context, crossOs, anatomy) },
+    { name: 'report.md', content: reportMarkdown(doc, context, crossOs, anatomy, figures) },
     { name: 'report.html', content: await reportHtml({ doc, context, figures, crossOs, manifests, anatomy }) },
   ];
 }
