@@ -58,6 +58,27 @@ export interface ReportContext {
   mergedFrom: string[];
   /** Per run whose jobs ran elsewhere (Slurm): where they ran (executor-summary.ts). */
   executors: string[];
+  /** Per run started with command-line overrides (`--guest`, `--bench`, `--iters`, ...): them, as a command line gives them. */
+  overrides?: { runId: string; line: string }[];
+}
+
+/**
+ * A sentence per run started with command-line overrides, naming the run when the report merges
+ * several; `code` and `text` write its two kinds of text (report.md's Markdown by default).
+ */
+export function overridesSentences(
+  context: Pick<ReportContext, 'overrides' | 'mergedFrom'>,
+  code: (text: string) => string = (text) => `\`${text}\``,
+  text: (text: string) => string = (t) => t,
+): string[] {
+  return (context.overrides ?? []).map(
+    (o) =>
+      text(`Command-line overrides${context.mergedFrom.length > 0 ? ` of run ${o.runId}` : ''}: `) +
+      code(o.line) +
+      text(" (in place of the config's guests and benchmark settings; manifest.json ") +
+      code('overrides') +
+      text(').'),
+  );
 }
 
 /** Each guest's terms by its name (the first, when merged runs share a name). */
@@ -91,6 +112,7 @@ export function reportMarkdown(
     '',
   ];
   for (const line of context.executors) out.push(`Executor: ${line}.`, '');
+  for (const sentence of overridesSentences(context)) out.push(sentence, '');
   out.push(...termsMarkdown(context.guests));
   out.push(...crossOsMarkdown(crossOs, crossOsTermsNote(termsByGuest(context))));
   out.push(...anatomyMarkdown(anatomy));
