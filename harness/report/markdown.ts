@@ -75,7 +75,7 @@ export function overridesSentences(
     (o) =>
       text(`Command-line overrides${context.mergedFrom.length > 0 ? ` of run ${o.runId}` : ''}: `) +
       code(o.line) +
-      text(" (in place of the config's guests and benchmark settings; manifest.json ") +
+      text(', replacing what the config says (manifest.json ') +
       code('overrides') +
       text(').'),
   );

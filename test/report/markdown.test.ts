@@ -22,4 +22,13 @@ describe('report.md', () => {
   it('has no histograms when given no samples', () => {
     expect(reportMarkdown(input.doc, input.context, input.crossOs)).not.to.contain('### Distributions');
   });
+
+  it('names the command-line overrides a run was started with, and the run when it merges several', () => {
+    const overrides = [{ runId: 'r1', line: '--bench ipc.* --iters 100000' }];
+    const md = reportMarkdown(input.doc, { ...input.context, overrides }, input.crossOs);
+    expect(md).to.contain('\nCommand-line overrides: `--bench ipc.* --iters 100000`, replacing what the config says (manifest.json `overrides`).\n');
+    const merged = reportMarkdown(input.doc, { ...input.context, overrides, mergedFrom: ['r1', 'r2'] }, input.crossOs);
+    expect(merged).to.contain('\nCommand-line overrides of run r1: `--bench ipc.* --iters 100000`, replacing');
+    expect(reportMarkdown(input.doc, input.context, input.crossOs)).not.to.contain('Command-line overrides');
+  });
 });
