@@ -82,4 +82,20 @@ describe('harness run with command-line overrides', function () {
       /^harness: expected no --bench, --iters with --resume: a resumed run keeps the config and the command-line overrides it was started with/m,
     );
   });
+
+  it("documents the options in `harness run --help`, with configs/schema.json's bounds", async () => {
+    const result = await harness(['run', '--help']);
+    expect(result.exitCode, result.stderr).to.equal(ExitCode.OK);
+    const help = result.stdout.replace(/\s+/g, ' ');
+    const schema = JSON.parse(await readFile(join(projectRoot, 'configs', 'schema.json'), 'utf8'));
+    const bounds = schema.definitions.guest.properties.benchmarks.properties;
+    for (const [option, key] of [
+      ['iters', 'iterations'],
+      ['warmup', 'warmup'],
+      ['boots', 'boots'],
+    ] as const) {
+      expect(help).to.match(new RegExp(`--${option} <n> replace every guest's benchmarks\\.${key}: [^-]*${bounds[key].minimum} to ${bounds[key].maximum}`));
+    }
+    expect(help).to.contain('--guest <names>').and.to.contain('--bench <globs>').and.to.contain("recorded in the run's manifest.json (overrides)");
+  });
 });

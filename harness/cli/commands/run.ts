@@ -66,6 +66,12 @@ export function registerRun(program: Command, context: CommandContext): void {
     .command('run')
     .description('boot every guest of CONFIG, run its benchmarks and archive a report under the results directory; or finish an interrupted run with --resume')
     .argument('[config]', 'YAML run configuration, e.g. configs/linux.yaml (not with --resume)')
+    .addHelpText(
+      'after',
+      "\nA quick run of part of a config: harness run configs/all.yaml --guest sel4,linux --bench 'ipc.*' --iters 100000 --warmup 1000 --boots 3.\n" +
+        "--guest, --bench, --iters, --warmup and --boots are recorded in the run's manifest.json (overrides), named in report.md and report.html,\n" +
+        'and applied again by its Slurm jobs, harness report and harness verify; --resume takes none of them (the run keeps its own).',
+    )
     .addOption(new Option('--accel <accel>', "override the config's accelerator").choices(ACCELS))
     .addOption(
       new Option(
