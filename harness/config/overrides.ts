@@ -106,8 +106,9 @@ function checkOverrides(config: RunConfig, overrides: RunOverrides, schema: Reco
 
 /**
  * The config with the command line's overrides applied: only the guests `--guest` names, and every
- * kept guest's `benchmarks` given `--bench` (as `include`), `--iters`, `--warmup` and `--boots`.
- * Pure: `config` is left as it was.
+ * kept guest's `benchmarks` given `--bench` (as `include`), `--iters`, `--warmup` and `--boots`;
+ * a `report.baseline` that names a guest left out is dropped (the first guest with figures is the
+ * baseline, as without one). Pure: `config` is left as it was.
  *
  * @param schema configs/schema.json, whose bounds for a guest's `benchmarks` the values must meet
  * @throws UsageError naming the option, what it expected and what it got
@@ -125,5 +126,9 @@ export function applyOverrides(config: RunConfig, overrides: RunOverrides, schem
       ...(overrides.boots === undefined ? {} : { boots: overrides.boots }),
     },
   }));
-  return { ...config, guests };
+  // A baseline --guest left out would leave every ratio without its denominator: the default (the first guest with figures) takes its place.
+  const baseline = config.report.baseline;
+  if (baseline === undefined || guests.some((g) => g.name === baseline)) return { ...config, guests };
+  const { baseline: _dropped, ...report } = config.report;
+  return { ...config, guests, report };
 }

@@ -30,6 +30,7 @@ function config(): RunConfig {
     accel: 'auto',
     resultsDir: '/results',
     cacheDir: '/cache',
+    report: {},
     guests: [guest('linux', 'linux'), guest('sel4', 'sel4'), guest('gnumach', 'gnumach')],
   } as unknown as RunConfig;
 }
@@ -69,6 +70,13 @@ describe('command-line overrides of a config', () => {
       ['ctxswitch.*'],
     ]);
     expect(applyOverrides(config(), {}, schema)).to.deep.equal(config());
+  });
+
+  it('drops a report.baseline that --guest leaves out, and keeps one it keeps', () => {
+    const withBaseline = { ...config(), report: { baseline: 'sel4' } };
+    expect(applyOverrides(withBaseline, { guest: ['linux', 'gnumach'] }, schema).report).to.deep.equal({});
+    expect(applyOverrides(withBaseline, { guest: ['sel4', 'linux'] }, schema).report).to.deep.equal({ baseline: 'sel4' });
+    expect(withBaseline.report).to.deep.equal({ baseline: 'sel4' });
   });
 
   it('leaves the config it was given as it was', () => {
