@@ -38,7 +38,7 @@ export interface BootStream {
 }
 
 /** Each figure with its per-operation samples, from the boots in which its benchmark completed. */
-export function figureSamplesFromStreams(doc: ResultsDocument, streams: readonly BootStream[]): FigureSamples[] {
+export function figureSamplesFromStreams(doc: Pick<ResultsDocument, 'runId' | 'results'>, streams: readonly BootStream[]): FigureSamples[] {
   return doc.results.map((entry) => {
     const rawBoots = streams
       .filter((s) => s.guest === entry.guest)

@@ -1,5 +1,6 @@
 import { markdownTable } from '../report/format.js';
 import type { GuestManifest, Manifest } from '../rundir/manifest.js';
+import { overridesCommandLine } from '../config/overrides.js';
 
 export const ARTIFACT_README = 'ARTIFACT.md';
 
@@ -186,6 +187,14 @@ function whatWasRun(input: ArtifactReadmeInput): string[] {
   return out;
 }
 
+/** Each word quoted for a POSIX shell when it holds a glob's `*` (e.g. `--bench 'ipc.*'`). */
+function shellWords(line: string): string {
+  return line
+    .split(' ')
+    .map((word) => (/[*?[]/.test(word) ? `'${word}'` : word))
+    .join(' ');
+}
+
 /** How to rerun it from a checkout at the recorded revision. */
 function howToRerun(input: ArtifactReadmeInput): string[] {
   const { manifest } = input;
@@ -193,14 +202,14 @@ function howToRerun(input: ArtifactReadmeInput): string[] {
   const out: string[] = [];
   out.push('## How to rerun it', '');
   out.push(
-    `From a checkout of the harness at the recorded revision, on Debian 12 (\`scripts/setup.sh\` installs QEMU, compilers and the npm packages), with \`${manifest.config.copy}\` from this folder (\`--accel\` repeats the accelerator this run asked for, whether the config or the command line chose it):`,
+    `From a checkout of the harness at the recorded revision, on Debian 12 (\`scripts/setup.sh\` installs QEMU, compilers and the npm packages), with \`${manifest.config.copy}\` from this folder (\`--accel\` repeats the accelerator this run asked for, whether the config or the command line chose it${manifest.overrides ? ', and the rest the command-line overrides it was started with (manifest.json `overrides`)' : ''}):`,
     '',
   );
   out.push(
     '```sh',
     `git checkout ${revision.commit}`,
     'bash scripts/setup.sh',
-    `npx harness run ${manifest.config.copy} --accel ${manifest.accel.requested}`,
+    `npx harness run ${manifest.config.copy} --accel ${manifest.accel.requested}${manifest.overrides ? ` ${shellWords(overridesCommandLine(manifest.overrides))}` : ''}`,
     '```',
     '',
   );

@@ -8,6 +8,7 @@ import { imagePathIssues, semanticIssues } from './checks.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { rewriteFormerOs } from './former.js';
 import { imagePathKinds } from './image-paths.js';
+import { applyOverrides, type RunOverrides } from './overrides.js';
 import { ajvErrorsToIssues, sortIssues } from './issues.js';
 import { cachedValidator, readYamlFile } from './yaml-file.js';
 import type { GuestConfig, RunConfig, SshTargetConfig, ValidatedConfig } from './types.js';
@@ -24,6 +25,12 @@ export interface LoadOptions {
    * when reading a run directory's copy of a config, whose paths name another time's files.
    */
   checkImagePaths?: boolean;
+  /**
+   * The command line's overrides (`harness run --guest --bench --iters --warmup --boots`), applied to
+   * the loaded config (overrides.ts); a run's are recorded in its manifest and given again here by
+   * what reads the run later.
+   */
+  overrides?: RunOverrides;
 }
 
 /**
@@ -35,7 +42,8 @@ export interface LoadOptions {
  * spellings of `os` (former.ts) are read as today's.
  *
  * @throws ConfigError listing every problem found, with file, line and column; for an unreadable
- *   file or a YAML syntax error, `cause` is the underlying error.
+ *   file or a YAML syntax error, `cause` is the underlying error. UsageError for overrides that
+ *   do not fit the config or the schema's bounds.
  */
 export async function loadConfig(file: string, options: LoadOptions = {}): Promise<RunConfig> {
   const hostCpus = options.hostCpus ?? availableParallelism();
@@ -53,7 +61,8 @@ export async function loadConfig(file: string, options: LoadOptions = {}): Promi
   if (options.checkImagePaths !== false) issues.push(...(await imagePathIssues(data, context, path.dirname(absolute), schemaNode)));
   if (issues.length > 0) throw new ConfigError(sortIssues(issues));
 
-  return toRunConfig(data as ValidatedConfig, absolute, text, schemaNode);
+  const config = toRunConfig(data as ValidatedConfig, absolute, text, schemaNode);
+  return options.overrides === undefined ? config : applyOverrides(config, options.overrides, schemaNode);
 }
 
 function toRunConfig(config: ValidatedConfig, file: string, text: string, schema: Record<string, unknown>): RunConfig {

@@ -9,6 +9,8 @@ import { AtomicWriteError, RunDirectoryWriteError } from '../rundir/atomic.js';
 import type { Manifest } from '../rundir/manifest.js';
 import { markFinished, markGuestSkipped, markInterrupted } from '../rundir/record.js';
 import type { RunOutcome } from './types.js';
+import { figureSamplesFromStreams } from '../analysis/figure-samples.js';
+import { figureDistributions, type FigureDistribution } from '../report/text-histogram.js';
 
 /*
  * The steps every executor takes the same way: skipping a guest that cannot run here, writing the
@@ -55,7 +57,17 @@ export function endRun(runDir: string, manifest: Manifest, figures: RunFigures, 
   const how = interrupted ? { interrupted: interrupted.message } : {};
   emit({ type: 'run-done', runDir, complete: manifest.complete, ...how });
   const { results, skipped, failed, peers } = figures;
-  return { runId: manifest.runId, runDir, complete: manifest.complete, results, skipped, failed, peers, ...how };
+  const distributions = distributionsOf(manifest.runId, figures);
+  return { runId: manifest.runId, runDir, complete: manifest.complete, results, skipped, failed, peers, ...how, ...(distributions ? { distributions } : {}) };
+}
+
+/** The figures' sparklines for the terminal; none when their samples do not match them (the reports, written before, say why). */
+function distributionsOf(runId: string, figures: RunFigures): FigureDistribution[] | undefined {
+  try {
+    return figureDistributions(figureSamplesFromStreams({ runId, results: figures.results }, figures.streams));
+  } catch {
+    return undefined;
+  }
 }
 
 /** An error's message with its causes, so the cause chain survives into results.json. */

@@ -4,6 +4,7 @@ import type { EventSink } from '../lifecycle/events.js';
 import type { PeerEntry } from '../analysis/peers.js';
 import type { NotRun, ResultEntry } from '../analysis/results.js';
 import type { Manifest } from '../rundir/manifest.js';
+import type { FigureDistribution } from '../report/text-histogram.js';
 import type { AccelChoice } from '../units.js';
 
 /** What a run (or a resumed run, or one job of a run) ended with; the CLI prints it. */
@@ -17,6 +18,8 @@ export interface RunOutcome {
   peers: PeerEntry[];
   /** Set when the run was stopped by its signal: "interrupted by SIGINT". `harness run --resume` finishes it. */
   interrupted?: string;
+  /** Each figure's distribution in brief (a sparkline of report.html's histogram bins), for the terminal's summary. */
+  distributions?: FigureDistribution[];
 }
 
 export interface ExecuteOptions {

@@ -7,6 +7,8 @@ import { unitCaveat } from '../units.js';
 import type { PeerEntry } from '../analysis/peers.js';
 import type { ResultEntry, ResultsDocument } from '../analysis/results.js';
 import { crossOsTermsNote, termsMarkdown, type GuestTerms } from './terms.js';
+import type { FigureSamples } from '../analysis/figure-samples.js';
+import { distributionsMarkdown } from './text-histogram.js';
 
 export const SUMMARY_HEADERS = ['metric', 'mechanism', 'unit', 'n', 'median', '95% CI', 'p5', 'p95', 'MAD', 'median ns'] as const;
 
@@ -56,6 +58,27 @@ export interface ReportContext {
   mergedFrom: string[];
   /** Per run whose jobs ran elsewhere (Slurm): where they ran (executor-summary.ts). */
   executors: string[];
+  /** Per run started with command-line overrides (`--guest`, `--bench`, `--iters`, ...): them, as a command line gives them. */
+  overrides?: { runId: string; line: string }[];
+}
+
+/**
+ * A sentence per run started with command-line overrides, naming the run when the report merges
+ * several; `code` and `text` write its two kinds of text (report.md's Markdown by default).
+ */
+export function overridesSentences(
+  context: Pick<ReportContext, 'overrides' | 'mergedFrom'>,
+  code: (text: string) => string = (text) => `\`${text}\``,
+  text: (text: string) => string = (t) => t,
+): string[] {
+  return (context.overrides ?? []).map(
+    (o) =>
+      text(`Command-line overrides${context.mergedFrom.length > 0 ? ` of run ${o.runId}` : ''}: `) +
+      code(o.line) +
+      text(', replacing what the config says (manifest.json ') +
+      code('overrides') +
+      text(').'),
+  );
 }
 
 /** Each guest's terms by its name (the first, when merged runs share a name). */
@@ -67,14 +90,17 @@ export function termsByGuest(context: ReportContext): Map<string, GuestTerms> {
 
 /**
  * report.md: the terms of comparison, then the comparison across systems first (one table per metric class), the cost
- * anatomy when a guest has one, then one section per guest with how each figure was obtained, units and accelerator mode stated throughout.
+ * anatomy when a guest has one, then one section per guest with how each figure was obtained and, given its samples (`figures`), a text
+ * histogram of each figure; units and accelerator mode stated throughout.
  */
 export function reportMarkdown(
   doc: ResultsDocument,
   context: ReportContext,
   crossOs: readonly CrossOsTable[],
   anatomy: readonly AnatomyDocument[] = [],
+  figures: readonly FigureSamples[] = [],
 ): string {
+  const samplesOf = new Map(figures.map((f) => [f.entry, f]));
   const out: string[] = [
     context.mergedFrom.length > 0 ? `# Merged report ${doc.runId}` : `# Benchmark run ${doc.runId}`,
     '',
@@ -86,6 +112,7 @@ export function reportMarkdown(
     '',
   ];
   for (const line of context.executors) out.push(`Executor: ${line}.`, '');
+  for (const sentence of overridesSentences(context)) out.push(sentence, '');
   out.push(...termsMarkdown(context.guests));
   out.push(...crossOsMarkdown(crossOs, crossOsTermsNote(termsByGuest(context))));
   out.push(...anatomyMarkdown(anatomy));
@@ -112,6 +139,7 @@ export function reportMarkdown(
     const clamped = rows.filter((r) => r.clampedSamples > 0);
     for (const r of clamped) out.push(`- ${r.metric}: ${r.clampedSamples} samples were below the timer overhead and counted as 0.`);
     if (clamped.length > 0) out.push('');
+    out.push(...distributionsMarkdown(rows, samplesOf));
   }
   out.push(...peerCrossCheck(doc.peers ?? []));
   const notRun = (title: string, entries: ResultsDocument['skipped']) => {

@@ -63,6 +63,8 @@ export async function loadRunData(dir: string): Promise<RunData> {
     hostCpus: Number.MAX_SAFE_INTEGER,
     hostMemoryMiB: Number.MAX_SAFE_INTEGER,
     checkImagePaths: false,
+    // The command line's --guest, --bench, --iters, ... changed the config the run used.
+    ...(manifest.overrides ? { overrides: manifest.overrides } : {}),
   });
   const streams: BootStream[] = [];
   const doc: ResultsDocument = { ...written, results: [], peers: [] };

@@ -1,4 +1,5 @@
 import { executorSummary } from './executor-summary.js';
+import { overridesCommandLine } from '../config/overrides.js';
 import { groupGuestName, hostGroups } from '../analysis/host-groups.js';
 import type { Manifest } from '../rundir/manifest.js';
 import type { BootstrapConfig } from '../config/types.js';
@@ -56,7 +57,7 @@ export async function renderRunFiles(input: RunFilesInput): Promise<RunFile[]> {
     { name: 'results.json', content: resultsJson(doc, crossOs) },
     { name: 'results.csv', content: resultsCsv(doc.results, crossOs) },
     { name: 'samples.csv', content: samplesCsvChunks(input.streams) },
-    { name: 'report.md', content: reportMarkdown(doc, context, crossOs, anatomy) },
+    { name: 'report.md', content: reportMarkdown(doc, context, crossOs, anatomy, figures) },
     { name: 'report.html', content: await reportHtml({ doc, context, figures, crossOs, manifests, anatomy }) },
   ];
 }
@@ -80,6 +81,7 @@ export function reportContext(manifests: readonly Manifest[], results: readonly 
     createdAt: manifests[0]?.startedAt ?? 'unknown',
     mergedFrom: manifests.length > 1 ? manifests.map((m) => m.runId) : [],
     executors: manifests.flatMap((m) => executorSummary(m) ?? []),
+    overrides: manifests.flatMap((m) => (m.overrides ? [{ runId: m.runId, line: overridesCommandLine(m.overrides) }] : [])),
     guests: manifests.flatMap((manifest) =>
       manifest.guests
         .filter((g) => g.status !== 'skipped')

@@ -1,5 +1,6 @@
 import type { FormerOsName } from '../config/former.js';
 import type { ExecutorKind, GuestOs, GuestReach, GuestVariant } from '../config/types.js';
+import type { RunOverrides } from '../config/overrides.js';
 import type { Job } from '../jobs/plan.js';
 import type { HostConditions } from '../host/conditions.js';
 import type { HostInfo } from '../host/info.js';
@@ -145,6 +146,13 @@ export interface Manifest {
    * command line: a Slurm job (`harness job`) and `harness run --resume`. Absent when not asked for.
    */
   anatomy?: true;
+  /**
+   * `harness run CONFIG --guest --bench --iters --warmup --boots`: what the command line changed in
+   * the config, as given (config/overrides.ts). The config copy is the file as written; whatever
+   * loads it for this run (`harness job`, `harness report`, `harness verify`) applies these to it.
+   * Absent when none were given.
+   */
+  overrides?: RunOverrides;
   bootstrap: { resamples: number; seed: number; method: string };
   /** Where the jobs ran and how each went (absent in runs made before jobs existed). */
   executor?: { kind: ExecutorKind; jobs: JobRecord[] };

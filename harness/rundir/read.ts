@@ -13,9 +13,12 @@ export async function readRunManifest(runDir: string): Promise<Manifest> {
   }
 }
 
-/** The config a run was started with, read from where it was (the copy's relative paths would not resolve); it must not have changed. */
+/**
+ * The config a run was started with, read from where it was (the copy's relative paths would not
+ * resolve); it must not have changed. The command line's overrides the manifest records are applied.
+ */
 export async function loadRunConfig(manifest: Manifest): Promise<RunConfig> {
-  const config = await loadConfig(manifest.config.file).catch((error: unknown) => {
+  const config = await loadConfig(manifest.config.file, manifest.overrides ? { overrides: manifest.overrides } : {}).catch((error: unknown) => {
     throw new Error(`expected the run's config at ${manifest.config.file}, got none readable: ${(error as Error).message}`, { cause: error });
   });
   if (config.sha256 !== manifest.config.sha256) {

@@ -1,4 +1,5 @@
 import type { GuestReach, GuestVariant, RunConfig } from '../config/types.js';
+import type { RunOverrides } from '../config/overrides.js';
 import { readHostInfo } from '../host/info.js';
 import { DEFAULT_RESAMPLES } from '../stats/index.js';
 import type { HostConditions } from '../host/conditions.js';
@@ -13,8 +14,18 @@ import { readProjectRevision } from './provenance.js';
  */
 
 /** A run's manifest as it starts: nothing run yet. */
-/** A new run's manifest; `anatomy` when the run was asked for anatomy boots on the command line (`--anatomy`). */
-export async function newManifest(config: RunConfig, runId: string, requested: AccelChoice, command: string[], anatomy = false): Promise<Manifest> {
+/**
+ * A new run's manifest; `anatomy` when the run was asked for anatomy boots on the command line
+ * (`--anatomy`), `overrides` the command line's changes to the config (`--guest`, `--bench`, ...).
+ */
+export async function newManifest(
+  config: RunConfig,
+  runId: string,
+  requested: AccelChoice,
+  command: string[],
+  anatomy = false,
+  overrides?: RunOverrides,
+): Promise<Manifest> {
   return {
     schemaVersion: 1,
     runId,
@@ -26,6 +37,7 @@ export async function newManifest(config: RunConfig, runId: string, requested: A
     config: { file: config.file, sha256: config.sha256, copy: 'config.yaml' },
     accel: { requested },
     ...(anatomy ? { anatomy: true as const } : {}),
+    ...(overrides ? { overrides: structuredClone(overrides) } : {}),
     bootstrap: {
       resamples: config.bootstrap.resamples,
       seed: config.bootstrap.seed,

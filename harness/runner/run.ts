@@ -1,6 +1,7 @@
 import { copyFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ExecutorKind, RunConfig } from '../config/types.js';
+import type { RunOverrides } from '../config/overrides.js';
 import { executorFor } from '../executor/registry.js';
 import type { ExecuteOptions, RunOutcome } from '../executor/types.js';
 import type { EventSink } from '../lifecycle/events.js';
@@ -29,6 +30,8 @@ export interface RunOptions {
   executor?: ExecutorKind;
   /** Ask apt again which version each Debian package name leads to (PrepareContext.refresh). */
   refresh?: boolean;
+  /** The command line's changes to the config (already applied to it: loadConfig's `overrides`), recorded in the manifest. */
+  overrides?: RunOverrides;
 }
 
 /** config → checks → run directory → the executor runs the jobs (image, QEMU, data channel, statistics) → reports. */
@@ -49,7 +52,7 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
   const { runId, runDir } = created;
   const requested = options.accel ?? config.accel;
   // Recorded, so that the run's Slurm jobs and its resumes do what this command line asked.
-  const manifest = await newManifest(config, runId, requested, options.command ?? [], options.anatomy === true);
+  const manifest = await newManifest(config, runId, requested, options.command ?? [], options.anatomy === true, options.overrides);
   const configCopy = join(runDir, 'config.yaml');
   await copyFile(config.file, configCopy).catch((error: unknown) => {
     throw new RunDirectoryWriteError(configCopy, error);
@@ -64,9 +67,10 @@ export async function runBenchmarks(config: RunConfig, options: RunOptions): Pro
  * report` would; a Slurm run's gathered jobs) and the rest is run. The config must be the one the
  * run was started with (same SHA-256) and the images the same (same provenance), so the result is
  * the run an uninterrupted invocation would have written, anatomy boots included if the run was
- * started with --anatomy (manifest `anatomy`). The manifest records each resume.
+ * started with --anatomy (manifest `anatomy`), with the command line's overrides it was started with
+ * (manifest `overrides`). The manifest records each resume.
  */
-export async function resumeRun(runDir: string, options: Omit<RunOptions, 'accel' | 'executor' | 'anatomy'>): Promise<RunOutcome> {
+export async function resumeRun(runDir: string, options: Omit<RunOptions, 'accel' | 'executor' | 'anatomy' | 'overrides'>): Promise<RunOutcome> {
   const manifest = await readRunManifest(runDir);
   const executor = executorFor(manifest.executor?.kind ?? 'local');
   const after = executor.resumeReason(runDir, manifest);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { RunConfig } from '../../harness/config/types.js';
 import type { HostConditions } from '../../harness/host/conditions.js';
 import type { BootManifest, JobRecord, Manifest } from '../../harness/rundir/manifest.js';
 import {
@@ -8,6 +9,7 @@ import {
   markGuestSkipped,
   markInterrupted,
   markResumed,
+  newManifest,
   recordAccel,
   recordAnatomy,
   recordGuestSetup,
@@ -124,5 +126,21 @@ describe('the run record: the manifest changed through named operations', () => 
     expect(entry.anatomy).to.deep.equal({ metrics: 7 });
     recordAnatomy(entry, undefined);
     expect(entry).not.to.have.property('anatomy');
+  });
+});
+
+describe("a new run's manifest", () => {
+  const config = { file: '/c.yaml', sha256: 'x', bootstrap: { resamples: 10, seed: 1 } } as unknown as RunConfig;
+
+  it('records the command-line overrides as given, a copy of them', async () => {
+    const overrides = { guest: ['sel4', 'linux'], bench: ['ipc.*'], iters: 100000, warmup: 1000, boots: 3 };
+    const m = await newManifest(config, 'r', 'auto', ['run', 'c.yaml', '--iters', '100000'], false, overrides);
+    expect(m.overrides).to.deep.equal({ guest: ['sel4', 'linux'], bench: ['ipc.*'], iters: 100000, warmup: 1000, boots: 3 });
+    overrides.guest.push('minix');
+    expect(m.overrides!.guest).to.deep.equal(['sel4', 'linux']);
+  });
+
+  it('has no overrides when none were given', async () => {
+    expect(await newManifest(config, 'r', 'auto', [])).not.to.have.property('overrides');
   });
 });

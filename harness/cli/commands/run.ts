@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { loadConfig } from '../../config/index.js';
+import { loadConfig, OVERRIDE_OPTIONS, parseOverrides, type OverrideArguments } from '../../config/index.js';
 import { UsageError } from '../../errors/usage-error.js';
 import { QemuProcess } from '../../qemu/process.js';
 import { RunInterruptedError } from '../../lifecycle/interrupt.js';
@@ -35,11 +35,43 @@ export function stopOnSignals(controller: AbortController): () => void {
   };
 }
 
+/** `harness run`'s options as commander gives them. */
+type RunArguments = OverrideArguments & { accel?: AccelChoice; executor?: ExecutorKind; json?: boolean; resume?: string; anatomy?: boolean; refresh?: boolean };
+
+/** Options that exclude each other, or a missing config: a usage error before anything is read. */
+function checkRunArguments(file: string | undefined, opts: RunArguments): void {
+  if (opts.resume !== undefined && file !== undefined)
+    throw new UsageError(
+      `expected either a config or --resume RUN_DIR, got both (${file} and --resume ${opts.resume}); a resumed run uses the config it was started with`,
+    );
+  if (opts.resume !== undefined && opts.accel !== undefined)
+    throw new UsageError('expected no --accel with --resume: a resumed run keeps the accelerator it was started with');
+  if (opts.resume !== undefined && opts.executor !== undefined)
+    throw new UsageError('expected no --executor with --resume: a resumed run keeps the executor it was started with');
+  if (opts.resume !== undefined && opts.anatomy === true)
+    throw new UsageError(
+      'expected no --anatomy with --resume: a resumed run does the anatomy boots its first command line asked for (manifest.json `anatomy`), and no others',
+    );
+  if (opts.resume === undefined && file === undefined)
+    throw new UsageError('expected a config file (e.g. configs/linux.yaml) or --resume RUN_DIR, got neither');
+  const overridden = OVERRIDE_OPTIONS.filter((key) => opts[key] !== undefined);
+  if (opts.resume !== undefined && overridden.length > 0)
+    throw new UsageError(
+      `expected no ${overridden.map((key) => `--${key}`).join(', ')} with --resume: a resumed run keeps the config and the command-line overrides it was started with (manifest.json \`overrides\`)`,
+    );
+}
+
 export function registerRun(program: Command, context: CommandContext): void {
   program
     .command('run')
     .description('boot every guest of CONFIG, run its benchmarks and archive a report under the results directory; or finish an interrupted run with --resume')
     .argument('[config]', 'YAML run configuration, e.g. configs/linux.yaml (not with --resume)')
+    .addHelpText(
+      'after',
+      "\nA quick run of part of a config: harness run configs/all.yaml --guest sel4,linux --bench 'ipc.*' --iters 100000 --warmup 1000 --boots 3.\n" +
+        "--guest, --bench, --iters, --warmup and --boots are recorded in the run's manifest.json (overrides), named in report.md and report.html,\n" +
+        'and applied again by its Slurm jobs, harness report and harness verify; --resume takes none of them (the run keeps its own).',
+    )
     .addOption(new Option('--accel <accel>', "override the config's accelerator").choices(ACCELS))
     .addOption(
       new Option(
@@ -51,6 +83,11 @@ export function registerRun(program: Command, context: CommandContext): void {
       '--resume <run-dir>',
       'finish the run in RUN_DIR that was interrupted (SIGINT, SIGTERM) or killed: boots that finished are kept, the rest run (see docs/reliability.md)',
     )
+    .option('--guest <names>', 'run only these guests of the config (comma-separated names, e.g. sel4,linux); an unknown name is a usage error')
+    .option('--bench <globs>', "replace every guest's benchmarks.include with these metric names or globs (comma-separated, e.g. 'ipc.*,syscall.null')")
+    .option('--iters <n>', "replace every guest's benchmarks.iterations: timed samples per benchmark, 1 to 10000000")
+    .option('--warmup <n>', "replace every guest's benchmarks.warmup: untimed iterations first, 0 to 10000000")
+    .option('--boots <n>', "replace every guest's benchmarks.boots: boots per guest, 1 to 100")
     .option('--json', 'print every run event and then the summary as JSON lines on stdout, and nothing for people (see docs/progress.md)')
     .option(
       '--anatomy',
@@ -60,57 +97,46 @@ export function registerRun(program: Command, context: CommandContext): void {
       '--refresh',
       'ask apt again which version each Debian package (e.g. the Linux kernel package) is; without it a version already in the cache is used as it is, and the log names it; with accel auto, also probe KVM again rather than use the outcome kept for this host boot',
     )
-    .action(
-      async (
-        file: string | undefined,
-        opts: { accel?: AccelChoice; executor?: ExecutorKind; json?: boolean; resume?: string; anatomy?: boolean; refresh?: boolean },
-      ) => {
-        if (opts.resume !== undefined && file !== undefined)
-          throw new UsageError(
-            `expected either a config or --resume RUN_DIR, got both (${file} and --resume ${opts.resume}); a resumed run uses the config it was started with`,
-          );
-        if (opts.resume !== undefined && opts.accel !== undefined)
-          throw new UsageError('expected no --accel with --resume: a resumed run keeps the accelerator it was started with');
-        if (opts.resume !== undefined && opts.executor !== undefined)
-          throw new UsageError('expected no --executor with --resume: a resumed run keeps the executor it was started with');
-        if (opts.resume !== undefined && opts.anatomy === true)
-          throw new UsageError(
-            'expected no --anatomy with --resume: a resumed run does the anatomy boots its first command line asked for (manifest.json `anatomy`), and no others',
-          );
-        if (opts.resume === undefined && file === undefined)
-          throw new UsageError('expected a config file (e.g. configs/linux.yaml) or --resume RUN_DIR, got neither');
-        const kind = chooseReporterKind({ json: opts.json === true, isTTY: process.stderr.isTTY === true, term: process.env.TERM });
-        const reporter = createReporter(kind, { stdout: process.stdout, stderr: process.stderr });
-        const controller = new AbortController();
-        const release = stopOnSignals(controller);
-        let outcome: RunOutcome;
-        try {
-          const options = {
-            emit: (event: Parameters<typeof reporter.event>[0]) => reporter.event(event),
-            command: context.argv.slice(1),
-            signal: controller.signal,
-            refresh: opts.refresh === true,
-          };
-          outcome =
-            opts.resume !== undefined
-              ? await resumeRun(opts.resume, options)
-              : await runBenchmarks(await loadConfig(file!), { ...options, accel: opts.accel, executor: opts.executor, anatomy: opts.anatomy === true });
-        } catch (error) {
-          reporter.abort(error);
-          throw error;
-        } finally {
-          release();
-        }
-        reporter.finish(outcome);
-        const reason: unknown = controller.signal.reason;
-        if (outcome.interrupted && reason instanceof RunInterruptedError) {
-          const code = interruptedExitCode(reason.signal as NodeJS.Signals);
-          context.setExitCode(code);
-          // Whatever is still pending (an image build raced past, a probe) must not keep the process up.
-          setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
-        } else if (!outcome.complete) {
-          context.setExitCode(ExitCode.FAILED);
-        }
-      },
-    );
+    .action(async (file: string | undefined, opts: RunArguments) => {
+      checkRunArguments(file, opts);
+      const overrides = parseOverrides(opts);
+      const kind = chooseReporterKind({ json: opts.json === true, isTTY: process.stderr.isTTY === true, term: process.env.TERM });
+      const reporter = createReporter(kind, { stdout: process.stdout, stderr: process.stderr });
+      const controller = new AbortController();
+      const release = stopOnSignals(controller);
+      let outcome: RunOutcome;
+      try {
+        const options = {
+          emit: (event: Parameters<typeof reporter.event>[0]) => reporter.event(event),
+          command: context.argv.slice(1),
+          signal: controller.signal,
+          refresh: opts.refresh === true,
+        };
+        outcome =
+          opts.resume !== undefined
+            ? await resumeRun(opts.resume, options)
+            : await runBenchmarks(await loadConfig(file!, overrides ? { overrides } : {}), {
+                ...options,
+                accel: opts.accel,
+                executor: opts.executor,
+                anatomy: opts.anatomy === true,
+                ...(overrides ? { overrides } : {}),
+              });
+      } catch (error) {
+        reporter.abort(error);
+        throw error;
+      } finally {
+        release();
+      }
+      reporter.finish(outcome);
+      const reason: unknown = controller.signal.reason;
+      if (outcome.interrupted && reason instanceof RunInterruptedError) {
+        const code = interruptedExitCode(reason.signal as NodeJS.Signals);
+        context.setExitCode(code);
+        // Whatever is still pending (an image build raced past, a probe) must not keep the process up.
+        setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
+      } else if (!outcome.complete) {
+        context.setExitCode(ExitCode.FAILED);
+      }
+    });
 }

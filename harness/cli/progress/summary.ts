@@ -1,18 +1,31 @@
 import { formatCi, formatFigure, textTable } from '../../report/format.js';
 import type { NotRun } from '../../analysis/results.js';
 import type { RunOutcome } from '../../runner/run.js';
+import type { FigureDistribution } from '../../report/text-histogram.js';
 
 /** The end-of-run table and notes a person reads on stdout. */
 export function summaryText(outcome: RunOutcome): string {
   const lines: string[] = [];
   const rows = outcome.results.map((r) => [r.guest, r.metric, r.unit, String(r.n), formatFigure(r.median), formatCi(r.ci95)]);
   if (rows.length > 0) lines.push(textTable(['guest', 'metric', 'unit', 'n', 'median', '95% CI'], rows));
+  lines.push(...distributionLines(outcome.distributions ?? []));
   for (const caveat of new Set(outcome.results.flatMap((r) => (r.caveat ? [`${r.unit}: ${r.caveat}`] : [])))) lines.push(`note: ${caveat}`);
   for (const s of outcome.skipped) lines.push(`skipped ${s.guest}${s.metric ? ` ${s.metric}` : ''}: ${s.reason}${s.howTo ? `; ${s.howTo}` : ''}`);
   for (const f of outcome.failed) lines.push(`FAILED ${f.guest}${f.metric ? ` ${f.metric}` : ''}: ${f.reason.split('\n')[0]}`);
   if (outcome.interrupted) lines.push(`${outcome.interrupted}: completed boots are kept; finish the run with: harness run --resume ${outcome.runDir}`);
   lines.push(`run directory: ${outcome.runDir}`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Each figure's distribution on one line: a sparkline of report.html's histogram bins (the body of
+ * the distribution; report.md draws the same bins at length), with the extremes of every sample.
+ */
+export function distributionLines(distributions: readonly FigureDistribution[]): string[] {
+  const shown = distributions.filter((d) => d.sparkline !== '');
+  if (shown.length === 0) return [];
+  const rows = shown.map((d) => [d.guest, d.metric, d.sparkline, formatFigure(d.min), formatFigure(d.median), formatFigure(d.max), d.unit]);
+  return ['', textTable(['guest', 'metric', 'distribution', 'min', 'median', 'max', 'unit'], rows)];
 }
 
 export interface SummaryJson {

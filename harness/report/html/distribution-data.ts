@@ -22,6 +22,11 @@ export interface Histogram {
   min: number;
   max: number;
   n: number;
+  /** Bin width, and the lower edge of bin index 0: bin i is [start + i * step, start + (i + 1) * step). */
+  step: number;
+  start: number;
+  /** One bin per integer value, centred on it (whole ticks over a short range). */
+  discrete: boolean;
 }
 
 /**
@@ -64,7 +69,7 @@ export function bodyRange(sorted: Float64Array): [number, number] {
 /** Histogram of sorted samples: integer bins when they are integers over a short range, else about 40 nice bins. */
 export function histogram(sorted: Float64Array): Histogram {
   const n = sorted.length;
-  if (n === 0) return { bins: [], shown: [0, 0], below: 0, above: 0, min: 0, max: 0, n };
+  if (n === 0) return { bins: [], shown: [0, 0], below: 0, above: 0, min: 0, max: 0, n, step: 1, start: 0, discrete: false };
   const min = sorted[0]!;
   const max = sorted[n - 1]!;
   const [lo, hi] = bodyRange(sorted);
@@ -90,7 +95,7 @@ export function histogram(sorted: Float64Array): Histogram {
   }
   // Empty bins draw nothing; leaving them out keeps the SVG small.
   const bins = [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([index, count]) => ({ x0: start + index * step, x1: start + (index + 1) * step, count }));
-  return { bins, shown: [lo, hi], below, above, min, max, n };
+  return { bins, shown: [lo, hi], below, above, min, max, n, step, start, discrete };
 }
 
 /** Whether `test` holds for every value of `sorted`, asked once per run of equal values. */

@@ -1,7 +1,7 @@
 import type { Manifest } from '../../rundir/manifest.js';
 import type { CrossOsTable } from '../../analysis/cross-os.js';
 import type { FigureSamples } from '../../analysis/figure-samples.js';
-import { termsByGuest, type ReportContext } from '../markdown.js';
+import { overridesSentences, termsByGuest, type ReportContext } from '../markdown.js';
 import { crossOsTermsNote, TERMS_HEADERS, TERMS_INTRO, termsRow } from '../terms.js';
 import type { ResultsDocument } from '../../analysis/results.js';
 import { guestColors } from './chart-theme.js';
@@ -114,6 +114,11 @@ export async function reportHtml(input: HtmlReportInput): Promise<string> {
     `<h1>${merged ? 'Merged report' : 'Benchmark run'} ${escapeHtml(doc.runId)}</h1>`,
     ...(merged ? [`<p>Merged from runs ${escapeHtml(context.mergedFrom.join(', '))}; each guest's section names its run.</p>`] : []),
     `<p>Created ${escapeHtml(context.createdAt)}.</p>`,
+    ...overridesSentences(
+      context,
+      (text) => `<code>${escapeHtml(text)}</code>`,
+      (text) => escapeHtml(text),
+    ).map((sentence) => `<p>${sentence}</p>`),
     ...(doc.complete ? [] : ['<p class="banner"><strong>Incomplete run:</strong> some guests or benchmarks did not finish (see below).</p>']),
     '<p>Figures are per operation, after subtracting the timer overhead once per sample (measured in the guest: the smallest of many timed windows with nothing in them, or on seL4 with a NOP in place of the system call; see docs/metrics.md). ' +
       'The 95% CI is a bootstrap interval of the median; with several boots, a hierarchical one (boots, then samples within boots). See docs/methodology.md.</p>',
