@@ -42,7 +42,8 @@ export class GuestAccumulator {
     }
     const prefix = this.totalBoots > 1 ? `boot ${boot.boot}: ` : '';
     for (const f of stream.failed) this.perBootFailures.push({ guest: guest.name, metric: f.metric, reason: `${prefix}${f.reason}` });
-    if (boot.reason !== undefined) this.perBootFailures.push({ guest: guest.name, reason: `${prefix}${boot.reason}` });
+    // A boot a signal stopped is not a failure: results.json lists it under `interrupted` (report/write.ts), as the manifest does.
+    if (boot.reason !== undefined && boot.status !== 'interrupted') this.perBootFailures.push({ guest: guest.name, reason: `${prefix}${boot.reason}` });
     const soFar = guestFigures(guest, this.accel, outcome.boots, this.config);
     outcome.results = soFar.results;
     outcome.failed = [...this.perBootFailures, ...soFar.failed];
