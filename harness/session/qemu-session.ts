@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsoleSession } from '../console/session.js';
@@ -15,6 +14,7 @@ import type { Accel } from '../units.js';
 import { consoleFlood, consoleTail, NOTHING_PRINTED } from './console-tail.js';
 import { GuestRunError } from './errors.js';
 import { FileTail } from './file-tail.js';
+import { socketDirectory, type SocketDirectory } from './socket-dir.js';
 import { panicIn } from './panic.js';
 import type { Session, SessionRequest, SessionResult } from './types.js';
 import { DataChannelWatcher } from './watcher.js';
@@ -31,6 +31,8 @@ export interface GuestSessionOptions extends SessionRequest {
 }
 
 const QMP_CONNECT_MS = 15_000;
+/** The sockets QEMU listens on: its monitor and, for a guest driven at its console, the console. */
+const SOCKET_NAMES = ['qmp.sock', 'console.sock'] as const;
 /** How far back in console.log a panic line is looked for. */
 const PANIC_SEARCH_BYTES = 64 * 1024;
 
@@ -42,14 +44,15 @@ export function qemuSession(prepared: PreparedGuest, accel: Accel, vcpus: number
 /** Boots one guest under QEMU, pins its vCPUs, reads its data channel to the end, and always reaps QEMU. */
 export async function runGuestSession(options: GuestSessionOptions): Promise<SessionResult> {
   await mkdir(options.guestDir, { recursive: true });
-  // Unix socket paths are limited to 108 bytes, so the sockets live in a short temporary directory.
-  const socketDir = await mkdtemp(join(tmpdir(), 'hb-qmp-'));
-  return new QemuBoot(options, socketDir).run();
+  // In the boot's folder when the paths fit a unix socket address (108 bytes), else a short temporary folder.
+  const sockets = await socketDirectory(options.guestDir, SOCKET_NAMES);
+  return new QemuBoot(options, sockets).run();
 }
 
 /** One boot under QEMU: start paused, pin, continue, watch the data channel, stop. */
 class QemuBoot {
   private readonly started = Date.now();
+  private readonly socketDir: string;
   private readonly boot: number;
   private readonly consoleLog: string;
   private readonly dataFile: string;
@@ -69,8 +72,9 @@ class QemuBoot {
 
   constructor(
     private readonly options: GuestSessionOptions,
-    private readonly socketDir: string,
+    private readonly sockets: SocketDirectory,
   ) {
+    this.socketDir = sockets.dir;
     this.boot = options.boot ?? 1;
     this.consoleLog = join(options.guestDir, 'console.log');
     this.dataFile = join(options.guestDir, 'data.bin');
@@ -278,7 +282,7 @@ class QemuBoot {
     this.qmp?.close();
     const exit = this.qemu ? await this.qemu.stop() : undefined;
     await this.data.close();
-    await rm(this.socketDir, { recursive: true, force: true });
+    await this.sockets.remove();
     return exit;
   }
 }

@@ -100,6 +100,9 @@ describe('a broken or hostile guest, through the runner (fake QEMU)', function (
     expect(result.error).to.equal(undefined);
     expect(result.stream.complete).to.equal(true);
     expect(result.stream.benchmarks.map((b) => b.metric)).to.deep.equal(['syscall.null']);
+    // QMP listened in the boot's own folder (nothing left in the temporary directory by a killed run), and the socket is gone.
+    expect(result.argv.join(' ')).to.include(`unix:${join(result.guestDir, 'qmp.sock')}`);
+    expect((await readdir(result.guestDir)).sort()).to.deep.equal(['console.log', 'data.bin']);
   });
 
   it('stops at a flipped byte, names its offset, keeps the benchmark before it and no figure after', async () => {
