@@ -1,5 +1,5 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsoleSession } from '../console/session.js';
 import type { DeployStep } from '../deploy/types.js';
@@ -31,6 +31,31 @@ export interface GuestSessionOptions extends SessionRequest {
 }
 
 const QMP_CONNECT_MS = 15_000;
+/** Guest memory below which a boot that stops early is blamed on memory, for an adapter that names no figure of its own. */
+export const MEMORY_KNOWN_TO_BOOT_MIB = 128;
+
+/**
+ * The kernel or initrd QEMU is to load, when it is not there (any more): the image was prepared,
+ * so it was; something deleted it since, e.g. the cache during the run. Paths are QEMU's, relative
+ * to its working directory.
+ */
+async function missingBootFiles(boot: PreparedGuest['boot']): Promise<string | undefined> {
+  const files = [
+    ['kernel', boot.kernel],
+    ['initrd', boot.initrd],
+  ] as const;
+  for (const [what, file] of files) {
+    if (file === undefined) continue;
+    const where = resolve(boot.cwd ?? process.cwd(), file);
+    const there = await access(where).then(
+      () => true,
+      () => false,
+    );
+    if (!there) return `the ${what} file ${where} vanished after the image was prepared (was the cache deleted during the run?)`;
+  }
+  return undefined;
+}
+
 /** The sockets QEMU listens on: its monitor and, for a guest driven at its console, the console. */
 const SOCKET_NAMES = ['qmp.sock', 'console.sock'] as const;
 /** How far back in console.log a panic line is looked for. */
@@ -135,6 +160,8 @@ class QemuBoot {
       argv: this.argv,
       vcpus: this.options.vcpus,
     });
+    const gone = await missingBootFiles(prepared.boot);
+    if (gone) throw await this.diagnosed('start', `${gone}; QEMU was not started`);
     const qemu = QemuProcess.start(prepared.boot.qemuBinary, argv, prepared.boot.cwd);
     this.qemu = qemu;
     try {
@@ -143,7 +170,7 @@ class QemuBoot {
       });
       this.qmp = await raceAbort(Promise.race([QmpClient.connect(join(this.socketDir, 'qmp.sock'), QMP_CONNECT_MS), exitedFirst]), signal);
     } catch (cause) {
-      throw await this.diagnosed('start', cause instanceof Error ? cause.message : String(cause), cause);
+      throw await this.diagnosed('start', await this.startFailure(qemu, cause), cause);
     }
     await this.pin(this.qmp, qemu);
     // Connected before the guest runs, so no console output is missed.
@@ -159,6 +186,19 @@ class QemuBoot {
       });
     }
     this.watcher.booting();
+  }
+
+  /**
+   * Why QEMU did not come up, with its exit and stderr when it stopped (its monitor dies with it: a
+   * bare "QMP qmp_capabilities: no answer" hides QEMU's own "could not open kernel file"), and the
+   * boot file that vanished meanwhile, if one did.
+   */
+  private async startFailure(qemu: QemuProcess, cause: unknown): Promise<string> {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const exit = message.startsWith('QEMU exited') ? undefined : await Promise.race([qemu.exited, sleep(1000).then(() => undefined)]);
+    const detail = exit ? `${message}; QEMU stopped (${describeExit(exit)})` : message;
+    const gone = await missingBootFiles(this.options.prepared.boot);
+    return gone ? `${gone}; ${detail}` : detail;
   }
 
   private qemuArgs(): string[] {
@@ -253,8 +293,24 @@ class QemuBoot {
     let text = detail;
     if (panic) text = `the guest panicked ("${panic}"); ${text}`;
     if (tail === NOTHING_PRINTED) text = `${text}; the guest printed nothing on its console`;
-    if (advice) text = `${text}; likely cause: ${advice}`;
+    const likely = advice ?? this.memoryAdvice();
+    if (likely) text = `${text}; likely cause: ${likely}`;
     return new GuestRunError(this.options.guest.name, phase, text, tail, { cause });
+  }
+
+  /**
+   * For a boot that ended before the payload's first record, with less memory than the guest is known to
+   * boot with (its adapter's `memoryMiBKnownToBoot`, else MEMORY_KNOWN_TO_BOOT_MIB): that the memory
+   * is the likely cause. A kernel short of memory often stops silently (an early panic, a reboot
+   * QEMU's -no-reboot turns into an exit with code 0).
+   */
+  private memoryAdvice(): string | undefined {
+    const { guest, prepared } = this.options;
+    const known = prepared.memoryMiBKnownToBoot ?? MEMORY_KNOWN_TO_BOOT_MIB;
+    // Only before the payload's first record: a guest that got as far as benchmarks had memory enough to boot.
+    if (this.watcher.phase !== 'start' && this.watcher.phase !== 'boot') return undefined;
+    if (guest.memoryMiB >= known) return undefined;
+    return `too little memory for this guest (memoryMiB: ${guest.memoryMiB}; it is known to boot with ${known}): raise guests[].memoryMiB of ${guest.name}`;
   }
 
   /** What stopped the boot, as the boot's error. */
