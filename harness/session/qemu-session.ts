@@ -1,4 +1,4 @@
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, statfs } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsoleSession } from '../console/session.js';
@@ -28,6 +28,8 @@ export interface GuestSessionOptions extends SessionRequest {
   cpuModel?: string;
   /** Console output allowed before the guest is stopped as flooding; default CONSOLE_LOG_MAX_BYTES (tests give less). */
   consoleLogMaxBytes?: number;
+  /** Bytes free for files on the file system of a folder; default statfs's available blocks (tests give a full disk). */
+  freeBytes?: (dir: string) => Promise<number>;
 }
 
 const QMP_CONNECT_MS = 15_000;
@@ -54,6 +56,15 @@ async function missingBootFiles(boot: PreparedGuest['boot']): Promise<string | u
     if (!there) return `the ${what} file ${where} vanished after the image was prepared (was the cache deleted during the run?)`;
   }
   return undefined;
+}
+
+/** Less free space than this (a data-channel record is at most 20 + 65536 bytes) counts as a full disk. */
+export const FULL_DISK_BYTES = 1024 * 1024;
+
+/** Bytes available to unprivileged files on the file system of `dir` (statfs). */
+async function availableBytes(dir: string): Promise<number> {
+  const stats = await statfs(dir);
+  return Number(stats.bavail) * Number(stats.bsize);
 }
 
 /** The sockets QEMU listens on: its monitor and, for a guest driven at its console, the console. */
@@ -293,6 +304,7 @@ class QemuBoot {
     let text = detail;
     if (panic) text = `the guest panicked ("${panic}"); ${text}`;
     if (tail === NOTHING_PRINTED) text = `${text}; the guest printed nothing on its console`;
+    text += await this.fullDisk();
     const likely = advice ?? this.memoryAdvice();
     if (likely) text = `${text}; likely cause: ${likely}`;
     return new GuestRunError(this.options.guest.name, phase, text, tail, { cause });
@@ -311,6 +323,18 @@ class QemuBoot {
     if (this.watcher.phase !== 'start' && this.watcher.phase !== 'boot') return undefined;
     if (guest.memoryMiB >= known) return undefined;
     return `too little memory for this guest (memoryMiB: ${guest.memoryMiB}; it is known to boot with ${known}): raise guests[].memoryMiB of ${guest.name}`;
+  }
+
+  /**
+   * "; the file system … is full" when the boot's folder is on a full file system: QEMU writes
+   * data.bin and console.log there and says nothing when a write fails, so the data channel just
+   * ends short (mid-record) or goes quiet. Checked whenever a boot fails; "" otherwise.
+   */
+  private async fullDisk(): Promise<string> {
+    const { guestDir, freeBytes } = this.options;
+    const free = await (freeBytes ?? availableBytes)(guestDir).catch(() => undefined);
+    if (free === undefined || free >= FULL_DISK_BYTES) return '';
+    return `; the file system of ${guestDir} is full (${free} bytes available): QEMU could not write all of data.bin and console.log there; free some space and finish the run with harness run --resume`;
   }
 
   /** What stopped the boot, as the boot's error. */

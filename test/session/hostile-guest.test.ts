@@ -73,7 +73,7 @@ describe('a broken or hostile guest, through the runner (fake QEMU)', function (
   async function session(
     plan: FakeQemuPlan,
     config = guest(),
-    options: { consoleLogMaxBytes?: number; kernel?: 'there' | 'missing' } = {},
+    options: { consoleLogMaxBytes?: number; kernel?: 'there' | 'missing'; freeBytes?: (dir: string) => Promise<number> } = {},
   ): Promise<SessionResult & { guestDir: string; kernel: string }> {
     const work = join(dir, `case-${++count}`);
     const fake = await installFakeQemu(work, plan);
@@ -93,6 +93,7 @@ describe('a broken or hostile guest, through the runner (fake QEMU)', function (
       emit: () => undefined,
       pollMs: 20,
       ...(options.consoleLogMaxBytes === undefined ? {} : { consoleLogMaxBytes: options.consoleLogMaxBytes }),
+      ...(options.freeBytes === undefined ? {} : { freeBytes: options.freeBytes }),
     });
     // Whatever happened, QEMU was reaped (when it was started at all).
     if (options.kernel !== 'missing') expect(result.exit, 'QEMU exit recorded').not.to.equal(undefined);
@@ -174,6 +175,19 @@ describe('a broken or hostile guest, through the runner (fake QEMU)', function (
     expect(result.error?.message).to.match(/QEMU stopped before the payload finished \(exit code 0\); \d+ bytes of an unfinished record/);
     expect(result.stream.complete).to.equal(false);
     expect(result.stream.benchmarks.map((b) => b.metric)).to.deep.equal(['syscall.null']);
+  });
+
+  it('says the disk is full when data.bin ends mid-record on a full file system (and not when there is room)', async () => {
+    const bytes = encode([begin, ...bench('syscall.null', ITERATIONS), end(1)]);
+    const plan: FakeQemuPlan = { writes: [data(bytes.subarray(0, bytes.length - 7))] };
+    const full = await session(plan, guest(), { freeBytes: async () => 4096 });
+    expect(full.error?.message).to.match(/QEMU stopped before the payload finished \(exit code 0\); \d+ bytes of an unfinished record/);
+    expect(full.error?.message).to.include(
+      `; the file system of ${full.guestDir} is full (4096 bytes available): QEMU could not write all of data.bin and console.log there`,
+    );
+    const roomy = await session(plan, guest(), { freeBytes: async () => 10 * 2 ** 30 });
+    expect(roomy.error?.message).to.match(/\d+ bytes of an unfinished record/);
+    expect(roomy.error?.message).not.to.include('is full');
   });
 
   it('reads a valid stream far bigger than one read, written all at once before the harness looks', async () => {
