@@ -42,11 +42,28 @@ export class GuestAccumulator {
     }
     const prefix = this.totalBoots > 1 ? `boot ${boot.boot}: ` : '';
     for (const f of stream.failed) this.perBootFailures.push({ guest: guest.name, metric: f.metric, reason: `${prefix}${f.reason}` });
-    if (boot.reason !== undefined) this.perBootFailures.push({ guest: guest.name, reason: `${prefix}${boot.reason}` });
+    // A boot a signal stopped is not a failure: results.json lists it under `interrupted` (report/write.ts), as the manifest does.
+    if (boot.reason !== undefined && boot.status !== 'interrupted') this.perBootFailures.push({ guest: guest.name, reason: `${prefix}${boot.reason}` });
+    const nothing = nothingRun(guest, boot, stream);
+    if (nothing !== undefined) this.perBootFailures.push({ guest: guest.name, reason: `${prefix}${nothing}` });
     const soFar = guestFigures(guest, this.accel, outcome.boots, this.config);
     outcome.results = soFar.results;
     outcome.failed = [...this.perBootFailures, ...soFar.failed];
     outcome.peers = soFar.peers;
     return outcome;
   }
+}
+
+/**
+ * Why a boot that ended well gave nothing: the payload finished its stream (STREAM_END) without
+ * running, skipping or failing one benchmark, so `benchmarks.include` matched none of the ones it
+ * has. Zero figures from a guest that ran is a failure, never a passing run with nothing in it (a
+ * benchmark the payload skipped, with its reason, is not this: the run says why). Undefined when
+ * the boot gave something, or failed (its own reason says why).
+ */
+function nothingRun(guest: GuestConfig, boot: BootManifest, stream: GuestStream): string | undefined {
+  if (boot.status !== 'done' || !stream.complete) return undefined;
+  if (stream.benchmarks.length > 0 || stream.skipped.length > 0 || stream.failed.length > 0) return undefined;
+  const include = guest.benchmarks.include.map((glob) => JSON.stringify(glob)).join(', ');
+  return `the payload ran no benchmark: benchmarks.include [${include}] matched none of the benchmarks it has (docs/metrics.md lists each guest's metric names; \`*\` runs them all)`;
 }

@@ -20,6 +20,10 @@ export interface ResultsDocument {
   skipped: NotRun[];
   failed: NotRun[];
   /**
+   * Boots (and guests) a signal stopped before they ended, as manifest.json marks them `interrupted`: not failures; `harness run --resume RUN_DIR` runs them again. Absent when none was.
+   */
+  interrupted?: NotRun[];
+  /**
    * Other tools' benchmarks run in the same boots after ours (config `peers`, Linux only), each beside the figure of ours that measures the same operation. Absent in files written before the peer cross-check.
    */
   peers?: PeerEntry[];
@@ -163,7 +167,7 @@ export interface ResultEntry {
       };
 }
 /**
- * A guest, or one benchmark of a guest, that was skipped or failed, and why.
+ * A guest, or one benchmark of a guest, that was skipped, failed or interrupted, and why.
  */
 export interface NotRun {
   guest: string;

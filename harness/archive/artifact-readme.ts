@@ -235,6 +235,10 @@ function howToRegenerate(input: ArtifactReadmeInput, archive: string): string[] 
   );
   out.push('```sh', `npx harness verify ${archive}`, '```', '');
   out.push(
+    "(`npx harness` works inside the harness's checkout; from any other folder run `node CHECKOUT/bin/harness.js verify` with the checkout's path.)",
+    '',
+  );
+  out.push(
     `checks every line of \`SHA256SUMS\`, then derives ${input.regenerated.map((name) => `\`${name}\``).join(', ')} again from the raw data and compares each with the archived one byte for byte, naming any file that differs and its first differing line. To write the reports into a folder instead:`,
     '',
   );

@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { availableParallelism, homedir, totalmem } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,6 +10,7 @@ import { rewriteFormerOs } from './former.js';
 import { imagePathKinds } from './image-paths.js';
 import { applyOverrides, type RunOverrides } from './overrides.js';
 import { ajvErrorsToIssues, sortIssues } from './issues.js';
+import { pathSettingIssues, resolveConfigPath } from './path-settings.js';
 import { cachedValidator, readYamlFile } from './yaml-file.js';
 import type { GuestConfig, RunConfig, SshTargetConfig, ValidatedConfig } from './types.js';
 
@@ -21,8 +22,9 @@ export interface LoadOptions {
   /** MiB of host memory; a guest's memoryMiB above it is rejected. Default: `os.totalmem()`. */
   hostMemoryMiB?: number;
   /**
-   * Whether image paths that exist must be the right kind (file or directory). Default true; off
-   * when reading a run directory's copy of a config, whose paths name another time's files.
+   * Whether image paths that exist must be the right kind (file or directory), and `resultsDir` and
+   * `cacheDir` usable directories (path-settings.ts). Default true; off when reading a run
+   * directory's copy of a config, whose paths name another time's files.
    */
   checkImagePaths?: boolean;
   /**
@@ -35,7 +37,8 @@ export interface LoadOptions {
 
 /**
  * Reads, parses and validates a YAML run configuration (configs/schema.json plus the checks in
- * checks.ts), fills in defaults and makes paths absolute against the file's directory.
+ * checks.ts and path-settings.ts), fills in defaults and makes paths absolute against the file's
+ * directory (`~/` is the home directory).
  *
  * Image files need not exist: a guest whose image is missing is skipped at run time. One that
  * exists must be the right kind (a disk image a file, a build directory a directory). Earlier
@@ -58,7 +61,10 @@ export async function loadConfig(file: string, options: LoadOptions = {}): Promi
   const issues: ConfigIssue[] = rewriteFormerOs(data, context);
   if (!validate(data)) issues.push(...ajvErrorsToIssues(validate.errors ?? [], data, schema, context));
   issues.push(...semanticIssues(data, context, hostCpus, hostMemoryMiB));
-  if (options.checkImagePaths !== false) issues.push(...(await imagePathIssues(data, context, path.dirname(absolute), schemaNode)));
+  if (options.checkImagePaths !== false) {
+    issues.push(...(await imagePathIssues(data, context, path.dirname(absolute), schemaNode)));
+    issues.push(...(await pathSettingIssues(data, context, path.dirname(absolute))));
+  }
   if (issues.length > 0) throw new ConfigError(sortIssues(issues));
 
   const config = toRunConfig(data as ValidatedConfig, absolute, text, schemaNode);
@@ -100,8 +106,8 @@ function toRunConfig(config: ValidatedConfig, file: string, text: string, schema
     text,
     sha256: sha256Hex(text),
     accel: config.accel,
-    resultsDir: path.resolve(dir, config.resultsDir),
-    cacheDir: path.resolve(dir, config.cacheDir),
+    resultsDir: resolveConfigPath(config.resultsDir, dir),
+    cacheDir: resolveConfigPath(config.cacheDir, dir),
     timeouts: { ...config.timeouts },
     bootstrap: { ...config.bootstrap },
     methodology: { ...config.methodology, overheadTolerance: { ...config.methodology.overheadTolerance } },
@@ -117,8 +123,7 @@ function toRunConfig(config: ValidatedConfig, file: string, text: string, schema
 
 /** An ssh target with its key path made absolute (`~/` is the home directory, else relative to the config's directory). */
 function resolveTarget(target: SshTargetConfig, dir: string): SshTargetConfig {
-  const key = target.key.startsWith('~/') ? path.join(homedir(), target.key.slice(2)) : path.resolve(dir, target.key);
-  return { ...target, key, ...(target.cpus === undefined ? {} : { cpus: [...target.cpus] }) };
+  return { ...target, key: resolveConfigPath(target.key, dir), ...(target.cpus === undefined ? {} : { cpus: [...target.cpus] }) };
 }
 
 /** The compiled validator for configs/schema.json; defaults are filled in as it validates. `x-path` marks image paths (image-paths.ts). */

@@ -19,11 +19,11 @@ export interface ConfigFile {
    */
   cpuModel?: string;
   /**
-   * Directory under which each run creates its run directory; a path relative to the directory of this config file. Default `../results`.
+   * Directory under which each run creates its run directory; a path relative to the directory of this config file (`~/` is the home directory). Checked when the config loads: it must be a directory, or a path where one can be created, on a writable file system; not under /proc, /sys or /dev; not `/` nor a system directory (/etc, /usr, /bin, /boot, /lib, /sbin, /opt, /run, /srv, /var except /var/tmp). Default `../results`.
    */
   resultsDir?: string;
   /**
-   * Directory where downloaded packages and built guest images are cached between runs; a path relative to the directory of this config file. Default `../.cache`.
+   * Directory where downloaded packages and built guest images are cached between runs; a path relative to the directory of this config file (`~/` is the home directory). Checked when the config loads: it must be a directory, or a path where one can be created, on a writable file system; not under /proc, /sys or /dev. Default `../.cache`.
    */
   cacheDir?: string;
   timeouts?: Timeouts;

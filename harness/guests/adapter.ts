@@ -44,6 +44,11 @@ export interface PreparedGuest {
   target?: SshTargetRun;
   /** The CPU conditions to record instead of this host's (an ssh target's, read over SSH). */
   conditions?: HostConditions;
+  /**
+   * Guest memory, in MiB, this image is known to boot with: a boot that stops early with less says
+   * memory is the likely cause (session/qemu-session.ts; 128 when not given).
+   */
+  memoryMiBKnownToBoot?: number;
 }
 
 export type Availability = { available: true } | { available: false; reason: string; howTo: string };

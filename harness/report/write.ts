@@ -34,8 +34,24 @@ export function resultsDocument(manifest: Manifest, outputs: Pick<RunOutputs, 'r
     results: outputs.results,
     skipped: outputs.skipped,
     failed: outputs.failed,
+    ...interruptedEntries(manifest),
     peers: outputs.peers ?? [],
   };
+}
+
+/**
+ * The boots the manifest marks `interrupted`, and guests interrupted before any boot of theirs
+ * was: results.json's `interrupted`, absent when there are none. They are not failures (the run
+ * is incomplete, and `harness run --resume` runs them again).
+ */
+function interruptedEntries(manifest: Manifest): { interrupted?: NotRun[] } {
+  const why = manifest.interrupted?.reason ?? 'interrupted';
+  const entries = manifest.guests.flatMap((guest): NotRun[] => {
+    const boots = guest.boots.filter((boot) => boot.status === 'interrupted');
+    if (boots.length > 0) return boots.map((boot) => ({ guest: guest.name, reason: `boot ${boot.boot}: ${why}; \`harness run --resume\` boots it again` }));
+    return guest.status === 'interrupted' ? [{ guest: guest.name, reason: `${why} before its boots; \`harness run --resume\` runs them` }] : [];
+  });
+  return entries.length === 0 ? {} : { interrupted: entries };
 }
 
 /**

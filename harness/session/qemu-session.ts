@@ -1,6 +1,5 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { access, mkdir, statfs } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsoleSession } from '../console/session.js';
 import type { DeployStep } from '../deploy/types.js';
@@ -15,6 +14,7 @@ import type { Accel } from '../units.js';
 import { consoleFlood, consoleTail, NOTHING_PRINTED } from './console-tail.js';
 import { GuestRunError } from './errors.js';
 import { FileTail } from './file-tail.js';
+import { socketDirectory, type SocketDirectory } from './socket-dir.js';
 import { panicIn } from './panic.js';
 import type { Session, SessionRequest, SessionResult } from './types.js';
 import { DataChannelWatcher } from './watcher.js';
@@ -28,9 +28,47 @@ export interface GuestSessionOptions extends SessionRequest {
   cpuModel?: string;
   /** Console output allowed before the guest is stopped as flooding; default CONSOLE_LOG_MAX_BYTES (tests give less). */
   consoleLogMaxBytes?: number;
+  /** Bytes free for files on the file system of a folder; default statfs's available blocks (tests give a full disk). */
+  freeBytes?: (dir: string) => Promise<number>;
 }
 
 const QMP_CONNECT_MS = 15_000;
+/** Guest memory below which a boot that stops early is blamed on memory, for an adapter that names no figure of its own. */
+export const MEMORY_KNOWN_TO_BOOT_MIB = 128;
+
+/**
+ * The kernel or initrd QEMU is to load, when it is not there (any more): the image was prepared,
+ * so it was; something deleted it since, e.g. the cache during the run. Paths are QEMU's, relative
+ * to its working directory.
+ */
+async function missingBootFiles(boot: PreparedGuest['boot']): Promise<string | undefined> {
+  const files = [
+    ['kernel', boot.kernel],
+    ['initrd', boot.initrd],
+  ] as const;
+  for (const [what, file] of files) {
+    if (file === undefined) continue;
+    const where = resolve(boot.cwd ?? process.cwd(), file);
+    const there = await access(where).then(
+      () => true,
+      () => false,
+    );
+    if (!there) return `the ${what} file ${where} vanished after the image was prepared (was the cache deleted during the run?)`;
+  }
+  return undefined;
+}
+
+/** Less free space than this (a data-channel record is at most 20 + 65536 bytes) counts as a full disk. */
+export const FULL_DISK_BYTES = 1024 * 1024;
+
+/** Bytes available to unprivileged files on the file system of `dir` (statfs). */
+async function availableBytes(dir: string): Promise<number> {
+  const stats = await statfs(dir);
+  return Number(stats.bavail) * Number(stats.bsize);
+}
+
+/** The sockets QEMU listens on: its monitor and, for a guest driven at its console, the console. */
+const SOCKET_NAMES = ['qmp.sock', 'console.sock'] as const;
 /** How far back in console.log a panic line is looked for. */
 const PANIC_SEARCH_BYTES = 64 * 1024;
 
@@ -42,14 +80,15 @@ export function qemuSession(prepared: PreparedGuest, accel: Accel, vcpus: number
 /** Boots one guest under QEMU, pins its vCPUs, reads its data channel to the end, and always reaps QEMU. */
 export async function runGuestSession(options: GuestSessionOptions): Promise<SessionResult> {
   await mkdir(options.guestDir, { recursive: true });
-  // Unix socket paths are limited to 108 bytes, so the sockets live in a short temporary directory.
-  const socketDir = await mkdtemp(join(tmpdir(), 'hb-qmp-'));
-  return new QemuBoot(options, socketDir).run();
+  // In the boot's folder when the paths fit a unix socket address (108 bytes), else a short temporary folder.
+  const sockets = await socketDirectory(options.guestDir, SOCKET_NAMES);
+  return new QemuBoot(options, sockets).run();
 }
 
 /** One boot under QEMU: start paused, pin, continue, watch the data channel, stop. */
 class QemuBoot {
   private readonly started = Date.now();
+  private readonly socketDir: string;
   private readonly boot: number;
   private readonly consoleLog: string;
   private readonly dataFile: string;
@@ -69,8 +108,9 @@ class QemuBoot {
 
   constructor(
     private readonly options: GuestSessionOptions,
-    private readonly socketDir: string,
+    private readonly sockets: SocketDirectory,
   ) {
+    this.socketDir = sockets.dir;
     this.boot = options.boot ?? 1;
     this.consoleLog = join(options.guestDir, 'console.log');
     this.dataFile = join(options.guestDir, 'data.bin');
@@ -131,6 +171,8 @@ class QemuBoot {
       argv: this.argv,
       vcpus: this.options.vcpus,
     });
+    const gone = await missingBootFiles(prepared.boot);
+    if (gone) throw await this.diagnosed('start', `${gone}; QEMU was not started`);
     const qemu = QemuProcess.start(prepared.boot.qemuBinary, argv, prepared.boot.cwd);
     this.qemu = qemu;
     try {
@@ -139,7 +181,7 @@ class QemuBoot {
       });
       this.qmp = await raceAbort(Promise.race([QmpClient.connect(join(this.socketDir, 'qmp.sock'), QMP_CONNECT_MS), exitedFirst]), signal);
     } catch (cause) {
-      throw await this.diagnosed('start', cause instanceof Error ? cause.message : String(cause), cause);
+      throw await this.diagnosed('start', await this.startFailure(qemu, cause), cause);
     }
     await this.pin(this.qmp, qemu);
     // Connected before the guest runs, so no console output is missed.
@@ -155,6 +197,19 @@ class QemuBoot {
       });
     }
     this.watcher.booting();
+  }
+
+  /**
+   * Why QEMU did not come up, with its exit and stderr when it stopped (its monitor dies with it: a
+   * bare "QMP qmp_capabilities: no answer" hides QEMU's own "could not open kernel file"), and the
+   * boot file that vanished meanwhile, if one did.
+   */
+  private async startFailure(qemu: QemuProcess, cause: unknown): Promise<string> {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const exit = message.startsWith('QEMU exited') ? undefined : await Promise.race([qemu.exited, sleep(1000).then(() => undefined)]);
+    const detail = exit ? `${message}; QEMU stopped (${describeExit(exit)})` : message;
+    const gone = await missingBootFiles(this.options.prepared.boot);
+    return gone ? `${gone}; ${detail}` : detail;
   }
 
   private qemuArgs(): string[] {
@@ -249,8 +304,37 @@ class QemuBoot {
     let text = detail;
     if (panic) text = `the guest panicked ("${panic}"); ${text}`;
     if (tail === NOTHING_PRINTED) text = `${text}; the guest printed nothing on its console`;
-    if (advice) text = `${text}; likely cause: ${advice}`;
+    text += await this.fullDisk();
+    const likely = advice ?? this.memoryAdvice();
+    if (likely) text = `${text}; likely cause: ${likely}`;
     return new GuestRunError(this.options.guest.name, phase, text, tail, { cause });
+  }
+
+  /**
+   * For a boot that ended before the payload's first record, with less memory than the guest is known to
+   * boot with (its adapter's `memoryMiBKnownToBoot`, else MEMORY_KNOWN_TO_BOOT_MIB): that the memory
+   * is the likely cause. A kernel short of memory often stops silently (an early panic, a reboot
+   * QEMU's -no-reboot turns into an exit with code 0).
+   */
+  private memoryAdvice(): string | undefined {
+    const { guest, prepared } = this.options;
+    const known = prepared.memoryMiBKnownToBoot ?? MEMORY_KNOWN_TO_BOOT_MIB;
+    // Only before the payload's first record: a guest that got as far as benchmarks had memory enough to boot.
+    if (this.watcher.phase !== 'start' && this.watcher.phase !== 'boot') return undefined;
+    if (guest.memoryMiB >= known) return undefined;
+    return `too little memory for this guest (memoryMiB: ${guest.memoryMiB}; it is known to boot with ${known}): raise guests[].memoryMiB of ${guest.name}`;
+  }
+
+  /**
+   * "; the file system … is full" when the boot's folder is on a full file system: QEMU writes
+   * data.bin and console.log there and says nothing when a write fails, so the data channel just
+   * ends short (mid-record) or goes quiet. Checked whenever a boot fails; "" otherwise.
+   */
+  private async fullDisk(): Promise<string> {
+    const { guestDir, freeBytes } = this.options;
+    const free = await (freeBytes ?? availableBytes)(guestDir).catch(() => undefined);
+    if (free === undefined || free >= FULL_DISK_BYTES) return '';
+    return `; the file system of ${guestDir} is full (${free} bytes available): QEMU could not write all of data.bin and console.log there; free some space and finish the run with harness run --resume`;
   }
 
   /** What stopped the boot, as the boot's error. */
@@ -278,7 +362,7 @@ class QemuBoot {
     this.qmp?.close();
     const exit = this.qemu ? await this.qemu.stop() : undefined;
     await this.data.close();
-    await rm(this.socketDir, { recursive: true, force: true });
+    await this.sockets.remove();
     return exit;
   }
 }

@@ -3,7 +3,7 @@
 // which answers QMP like QEMU and then writes crafted bytes to the console and data chardev files
 // named in its argv: a guest that is broken or hostile, without needing one.
 import { expect } from 'chai';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GuestConfig } from '../../harness/config/types.js';
@@ -70,10 +70,16 @@ describe('a broken or hostile guest, through the runner (fake QEMU)', function (
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  async function session(plan: FakeQemuPlan, config = guest(), options: { consoleLogMaxBytes?: number } = {}): Promise<SessionResult & { guestDir: string }> {
+  async function session(
+    plan: FakeQemuPlan,
+    config = guest(),
+    options: { consoleLogMaxBytes?: number; kernel?: 'there' | 'missing'; freeBytes?: (dir: string) => Promise<number> } = {},
+  ): Promise<SessionResult & { guestDir: string; kernel: string }> {
     const work = join(dir, `case-${++count}`);
     const fake = await installFakeQemu(work, plan);
-    const prepared: PreparedGuest = { boot: { qemuBinary: fake.binary, kernel: join(work, 'no-kernel') }, provenance: {} };
+    const kernel = join(work, 'kernel');
+    if (options.kernel !== 'missing') await writeFile(kernel, 'not a kernel: the fake QEMU loads nothing');
+    const prepared: PreparedGuest = { boot: { qemuBinary: fake.binary, kernel }, provenance: {} };
     const guestDir = join(work, 'guest');
     const result = await runGuestSession({
       guest: config,
@@ -86,11 +92,12 @@ describe('a broken or hostile guest, through the runner (fake QEMU)', function (
       timeouts: { bootSeconds: 60, benchmarkSeconds: 60, shutdownSeconds: 60 },
       emit: () => undefined,
       pollMs: 20,
-      ...options,
+      ...(options.consoleLogMaxBytes === undefined ? {} : { consoleLogMaxBytes: options.consoleLogMaxBytes }),
+      ...(options.freeBytes === undefined ? {} : { freeBytes: options.freeBytes }),
     });
-    // Whatever happened, QEMU was reaped.
-    expect(result.exit, 'QEMU exit recorded').not.to.equal(undefined);
-    return { ...result, guestDir };
+    // Whatever happened, QEMU was reaped (when it was started at all).
+    if (options.kernel !== 'missing') expect(result.exit, 'QEMU exit recorded').not.to.equal(undefined);
+    return { ...result, guestDir, kernel };
   }
 
   const data = (bytes: Buffer) => ({ to: 'data' as const, base64: bytes.toString('base64') });
@@ -100,6 +107,35 @@ describe('a broken or hostile guest, through the runner (fake QEMU)', function (
     expect(result.error).to.equal(undefined);
     expect(result.stream.complete).to.equal(true);
     expect(result.stream.benchmarks.map((b) => b.metric)).to.deep.equal(['syscall.null']);
+    // QMP listened in the boot's own folder (nothing left in the temporary directory by a killed run), and the socket is gone.
+    expect(result.argv.join(' ')).to.include(`unix:${join(result.guestDir, 'qmp.sock')}`);
+    expect((await readdir(result.guestDir)).sort()).to.deep.equal(['console.log', 'data.bin']);
+  });
+
+  it('says too little memory is the likely cause when a guest with less than it is known to boot with stops silently (memoryMiB: 64)', async () => {
+    const result = await session({ writes: [], then: 'exit' }, { ...guest(), memoryMiB: 64 });
+    expect(result.error?.message).to.match(
+      /QEMU stopped before the payload finished \(exit code 0\); the guest printed nothing on its console; likely cause: too little memory for this guest \(memoryMiB: 64; it is known to boot with 128\): raise guests\[\]\.memoryMiB of linux/,
+    );
+    const enough = await session({ writes: [], then: 'exit' }, { ...guest(), memoryMiB: 256 });
+    expect(enough.error?.message).to.include('the guest printed nothing on its console');
+    expect(enough.error?.message).not.to.include('memory');
+  });
+
+  it('names the kernel file that vanished (cache deleted mid-run) and does not start QEMU', async () => {
+    const result = await session({ writes: [], then: 'exit' }, guest(), { kernel: 'missing' });
+    expect(result.exit).to.equal(undefined);
+    expect(result.error?.phase).to.equal('start');
+    expect(result.error?.message).to.include(
+      `the kernel file ${result.kernel} vanished after the image was prepared (was the cache deleted during the run?); QEMU was not started`,
+    );
+  });
+
+  it("names the kernel file that vanished after QEMU started, and quotes QEMU's stderr (was: QMP qmp_capabilities: no answer)", async () => {
+    const result = await session({ writes: [], then: 'exit', kernelVanishes: true });
+    expect(result.error?.phase).to.equal('start');
+    expect(result.error?.message).to.include(`the kernel file ${result.kernel} vanished after the image was prepared`);
+    expect(result.error?.message).to.include(`could not open kernel file '${result.kernel}': No such file or directory`);
   });
 
   it('stops at a flipped byte, names its offset, keeps the benchmark before it and no figure after', async () => {
@@ -139,6 +175,19 @@ describe('a broken or hostile guest, through the runner (fake QEMU)', function (
     expect(result.error?.message).to.match(/QEMU stopped before the payload finished \(exit code 0\); \d+ bytes of an unfinished record/);
     expect(result.stream.complete).to.equal(false);
     expect(result.stream.benchmarks.map((b) => b.metric)).to.deep.equal(['syscall.null']);
+  });
+
+  it('says the disk is full when data.bin ends mid-record on a full file system (and not when there is room)', async () => {
+    const bytes = encode([begin, ...bench('syscall.null', ITERATIONS), end(1)]);
+    const plan: FakeQemuPlan = { writes: [data(bytes.subarray(0, bytes.length - 7))] };
+    const full = await session(plan, guest(), { freeBytes: async () => 4096 });
+    expect(full.error?.message).to.match(/QEMU stopped before the payload finished \(exit code 0\); \d+ bytes of an unfinished record/);
+    expect(full.error?.message).to.include(
+      `; the file system of ${full.guestDir} is full (4096 bytes available): QEMU could not write all of data.bin and console.log there`,
+    );
+    const roomy = await session(plan, guest(), { freeBytes: async () => 10 * 2 ** 30 });
+    expect(roomy.error?.message).to.match(/\d+ bytes of an unfinished record/);
+    expect(roomy.error?.message).not.to.include('is full');
   });
 
   it('reads a valid stream far bigger than one read, written all at once before the harness looks', async () => {

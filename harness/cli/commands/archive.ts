@@ -1,9 +1,26 @@
+import { join, resolve } from 'node:path';
+
 import type { Command } from 'commander';
+import { projectRoot } from '../../paths.js';
 import { archiveRun } from '../../archive/archive-run.js';
 import { recordedAdapter } from '../../guests/registry.js';
+import { existingArgument } from './context.js';
 
 function kib(bytes: number): string {
   return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** A word as a POSIX shell reads it back: quoted only when it needs to be. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * The command that verifies `archive` from any folder: this checkout's bin/harness.js run by node
+ * (`npx harness` finds the harness only inside its checkout).
+ */
+export function verifyCommand(archive: string): string {
+  return ['node', join(projectRoot, 'bin', 'harness.js'), 'verify', resolve(archive)].map(shellWord).join(' ');
 }
 
 export function registerArchive(program: Command): void {
@@ -14,7 +31,7 @@ export function registerArchive(program: Command): void {
     .option('-o, --output <file>', 'tarball to write (default: <run>.tar.gz beside the run directory)')
     .option('--allow-incomplete', 'archive a run whose manifest says it is incomplete (ARTIFACT.md says so)')
     .action(async (run: string, opts: { output?: string; allowIncomplete?: boolean }) => {
-      const result = await archiveRun(run, {
+      const result = await archiveRun(await existingArgument(run, 'a run directory'), {
         output: opts.output,
         allowIncomplete: opts.allowIncomplete,
         notes: (guest) => recordedAdapter(guest)?.reproduction,
@@ -24,7 +41,7 @@ export function registerArchive(program: Command): void {
         ...result.leftOut.map((f) => `left out ${f.path}: ${f.why}`),
         `archive: ${result.file}`,
         `sha256:  ${result.sha256}`,
-        `check it with: npx harness verify ${result.file}`,
+        `check it with: ${verifyCommand(result.file)}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });

@@ -3,6 +3,7 @@ import { compareFigures, DEFAULT_COMPARE, pairFigures } from '../../compare/comp
 import { loadRun } from '../../compare/load-run.js';
 import { UsageError } from '../../errors/usage-error.js';
 import { formatFigure, textTable } from '../../report/format.js';
+import { existingArgument } from './context.js';
 
 function pairOption(value: string): [string, string] {
   const parts = value.split(',');
@@ -22,8 +23,8 @@ export function registerCompare(program: Command): void {
     .action(async (runA: string, runB: string | undefined, opts: { guests?: [string, string]; metrics?: [string, string]; threshold: number }) => {
       if (!runB && !opts.guests && !opts.metrics)
         throw new UsageError('expected a second run directory, or --guests or --metrics to compare within one run, got neither');
-      const a = await loadRun(runA);
-      const b = runB ? await loadRun(runB) : a;
+      const a = await loadRun(await existingArgument(runA, 'a run directory (runA)'));
+      const b = runB ? await loadRun(await existingArgument(runB, 'a run directory (runB)')) : a;
       const pairs = pairFigures(a.figures, b.figures, { guests: opts.guests, metrics: opts.metrics });
       if (pairs.length === 0) throw new Error(`expected figures to pair between ${a.dir} and ${b.dir}, got none (different guests or metrics?)`);
       const rows = pairs.map(([fa, fb]) => {

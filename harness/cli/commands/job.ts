@@ -8,7 +8,7 @@ import { loadRunConfig, readRunManifest } from '../../rundir/read.js';
 import { UsageError } from '../../errors/usage-error.js';
 import { interruptedExitCode } from '../exit-codes.js';
 import { createReporter } from '../progress/index.js';
-import type { CommandContext } from './context.js';
+import { existingArgument, type CommandContext } from './context.js';
 import { stopOnSignals } from './run.js';
 
 /**
@@ -24,7 +24,7 @@ export function registerJob(program: Command, context: CommandContext): void {
     .argument('<run-dir>', 'the run directory `harness run --executor slurm` made')
     .requiredOption('--index <index>', "the job's index in the run's plan (manifest.json executor.jobs)")
     .action(async (runDir: string, opts: { index: string }) => {
-      const manifest = await readRunManifest(runDir);
+      const manifest = await readRunManifest(await existingArgument(runDir, 'a run directory'));
       const config = await loadRunConfig(manifest);
       const plan = planJobs(config);
       const index = Number(opts.index);

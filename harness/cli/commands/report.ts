@@ -1,6 +1,7 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { existingArgument } from './context.js';
 import { createRunDirectory } from '../../rundir/create.js';
 import { mergeRuns, type MergeSource } from '../../report/merge.js';
 import { loadRunData } from '../../report/regenerate.js';
@@ -80,7 +81,8 @@ export function registerReport(program: Command): void {
     .action(async (runs: string[], opts: ReportOptions) => {
       const selections = runs.map(parseRunArgument);
       const sources: MergeSource[] = [];
-      for (const { dir, guests } of selections) sources.push({ data: await loadRunData(resolve(dir)), ...(guests ? { guests } : {}) });
+      for (const { dir, guests } of selections)
+        sources.push({ data: await loadRunData(resolve(await existingArgument(dir, 'a run directory'))), ...(guests ? { guests } : {}) });
       const single = sources.length === 1 && !sources[0]!.guests;
       if (single && !opts.out) {
         const { data } = sources[0]!;

@@ -8,7 +8,7 @@ import type { ExecutorKind } from '../../config/types.js';
 import type { AccelChoice } from '../../units.js';
 import { ExitCode, interruptedExitCode } from '../exit-codes.js';
 import { chooseReporterKind, createReporter } from '../progress/index.js';
-import { ACCELS, EXECUTORS, type CommandContext } from './context.js';
+import { ACCELS, EXECUTORS, existingArgument, type CommandContext } from './context.js';
 
 /** Signals that stop a run gracefully; the exit code is 128 + the signal's number, as a shell reports it. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -114,7 +114,7 @@ export function registerRun(program: Command, context: CommandContext): void {
         };
         outcome =
           opts.resume !== undefined
-            ? await resumeRun(opts.resume, options)
+            ? await resumeRun(await existingArgument(opts.resume, 'a run directory to resume'), options)
             : await runBenchmarks(await loadConfig(file!, overrides ? { overrides } : {}), {
                 ...options,
                 accel: opts.accel,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { formatCauseChain } from '../../errors/cause-chain.js';
 import { textTable } from '../../report/format.js';
 import { verifyArchive, type FileCheck } from '../../archive/verify-archive.js';
+import { existingArgument } from './context.js';
 
 // Short cells: the table is a summary, the failures listed after it say expected and got.
 function checksumCell(check: FileCheck): string {
@@ -35,7 +36,7 @@ export function registerVerify(program: Command): void {
     .description('check an archive from `harness archive`: every SHA256SUMS line, then the reports regenerated from the raw data, byte for byte')
     .argument('<archive>', '.tar.gz written by harness archive')
     .action(async (archive: string) => {
-      const result = await verifyArchive(archive);
+      const result = await verifyArchive(await existingArgument(archive, 'an archive written by harness archive'));
       const rows = result.files.map((check) => [check.path, checksumCell(check), regeneratedCell(check)]);
       const out = [
         `archive ${result.archive}: run ${result.runId}${result.commit ? `, made with harness commit ${result.commit}` : ''}`,

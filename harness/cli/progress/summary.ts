@@ -12,6 +12,9 @@ export function summaryText(outcome: RunOutcome): string {
   for (const caveat of new Set(outcome.results.flatMap((r) => (r.caveat ? [`${r.unit}: ${r.caveat}`] : [])))) lines.push(`note: ${caveat}`);
   for (const s of outcome.skipped) lines.push(`skipped ${s.guest}${s.metric ? ` ${s.metric}` : ''}: ${s.reason}${s.howTo ? `; ${s.howTo}` : ''}`);
   for (const f of outcome.failed) lines.push(`FAILED ${f.guest}${f.metric ? ` ${f.metric}` : ''}: ${f.reason.split('\n')[0]}`);
+  // Complete with nothing in it: only when every guest (or benchmark) was skipped, each for its reason above.
+  if (outcome.results.length === 0 && outcome.failed.length === 0 && !outcome.interrupted)
+    lines.push('no figures: every guest or benchmark was skipped, for the reasons above');
   if (outcome.interrupted) lines.push(`${outcome.interrupted}: completed boots are kept; finish the run with: harness run --resume ${outcome.runDir}`);
   lines.push(`run directory: ${outcome.runDir}`);
   return `${lines.join('\n')}\n`;

@@ -75,6 +75,8 @@ export const linuxDiskAdapter: GuestAdapter = {
         // -snapshot: writes go to a temporary overlay, so the cached image is never modified.
         extraArgs: ['-drive', `file=${escapeOptionValue(image.disk)},format=raw,if=virtio`, '-snapshot'],
       },
+      // systemd and sshd: the shipped configs give it 512 MiB.
+      memoryMiBKnownToBoot: 512,
       deploy: sshGuestDeploy({
         hostKey: image.hostKey,
         privateKeyPath: client.privateKeyPath,

@@ -120,6 +120,8 @@ export const linuxAdapter: GuestAdapter = {
           ? { kernel: undefined }
           : { kernel: kernel.vmlinuz, initrd: initramfs.path, append: fault ? `${append} ${faultWord(fault)}` : append }),
       },
+      // The tests boot it with 256 MiB; 64 stops before the payload prints a word.
+      memoryMiBKnownToBoot: 256,
       provenance: {
         ...(fault ? { testFault: fault } : {}),
         kernelPackage: kernel.package,

@@ -4,7 +4,7 @@
 // the console and data chardev files, then exits or hangs until killed. Plain JavaScript, so it
 // starts without the TypeScript loader. The plan is JSON in the file $FAKE_QEMU_PLAN (see
 // test/support/fake-qemu/index.ts, which writes it together with a wrapper named like QEMU).
-import { appendFileSync, closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 const argv = process.argv.slice(2);
@@ -39,6 +39,7 @@ function options(value) {
 
 const chardevs = new Map();
 let qmpPath;
+let kernel;
 let smp = 1;
 let paused = false;
 for (let i = 0; i < argv.length; i++) {
@@ -49,6 +50,8 @@ for (let i = 0; i < argv.length; i++) {
   } else if (arg === '-qmp') {
     const o = options(argv[++i]);
     qmpPath = o.kind.replace(/^unix:/, '');
+  } else if (arg === '-kernel') {
+    kernel = argv[++i];
   } else if (arg === '-smp') {
     smp = Number(argv[++i]);
   } else if (arg === '-S') {
@@ -119,8 +122,16 @@ if (qmpPath && Buffer.byteLength(qmpPath) > 107) {
   process.exit(1);
 }
 
+// kernelVanishes: the kernel file is deleted as QEMU starts (a cache removed mid-run); like QEMU,
+// which opens it after its monitor is up, the fake then dies once a client connects, without answering.
+if (plan.kernelVanishes && kernel) rmSync(kernel, { force: true });
+
 if (qmpPath) {
   const server = createServer((socket) => {
+    if (plan.kernelVanishes && kernel && !existsSync(kernel)) {
+      process.stderr.write(`qemu-system-x86_64: could not open kernel file '${kernel}': No such file or directory\n`);
+      process.exit(1);
+    }
     socket.setEncoding('utf8');
     socket.write(`${JSON.stringify({ QMP: { version: { qemu: { major: 7, minor: 2, micro: 0 }, package: 'fake' }, capabilities: [] } })}\r\n`);
     let buffered = '';

@@ -21,6 +21,8 @@ export interface FakeQemuPlan {
   /** Every invocation (including `--version`) appends a JSON line {pid, argv} here. */
   log?: string;
   version?: string;
+  /** Delete the `-kernel` file at start and die, as QEMU does, with "could not open kernel file" once QMP is connected to. */
+  kernelVanishes?: boolean;
 }
 
 export interface FakeQemu {
