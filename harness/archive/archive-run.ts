@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { lstat, readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { checkOutputOutsideRuns } from '../rundir/run-file.js';
 import { sha256Hex } from '../hash.js';
 import { regenerateRunFiles } from '../report/regenerate.js';
 import { ARTIFACT_README, artifactReadme, type GuestNotes } from './artifact-readme.js';
@@ -15,6 +16,8 @@ export interface ArchiveOptions {
   notes?: GuestNotes;
   /** Archive a run whose manifest says `complete: false`; ARTIFACT.md says so. */
   allowIncomplete?: boolean;
+  /** Replace a file already at the output path (refused otherwise). */
+  force?: boolean;
 }
 
 export interface ArchiveResult {
@@ -73,10 +76,15 @@ export async function archiveRun(dir: string, options: ArchiveOptions = {}): Pro
   const run = await readRunDirectory(dir);
   checkComplete(run, options.allowIncomplete ?? false);
   const output = resolve(options.output ?? defaultOutput(dir));
-  const inside = relative(resolve(dir), output);
-  if (!inside.startsWith('..') && !isAbsolute(inside)) {
-    throw new Error(`expected the archive to be written outside the run directory ${dir}, got ${output} (it would end up in the next archive of the run)`);
+  // Links resolved: an archive inside the run would end up in the run's next archive.
+  await checkOutputOutsideRuns(output, [dir], 'the archive to be written');
+  const existing = await lstat(output).catch(() => undefined);
+  if (existing && !options.force) {
+    throw new Error(
+      `expected no file at ${output}, got ${existing.isDirectory() ? 'a directory' : 'one already'}: pass --force to replace it, or choose another -o`,
+    );
   }
+  if (existing?.isDirectory()) throw new Error(`expected the archive's path ${output} to be a file, got a directory`);
   const regenerated = await checkRegeneration(run);
 
   const { manifest } = run;

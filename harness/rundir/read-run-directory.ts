@@ -2,6 +2,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest } from './manifest.js';
 import { isPlainRelativePath, rawInputs } from './raw-inputs.js';
+import { checkConfigCopy, parseRunManifest } from './run-file.js';
 
 /** One file of a run directory, read once so that what is hashed is what is archived. */
 export interface RunFileBytes {
@@ -38,24 +39,6 @@ async function walk(root: string, relative: string, out: string[]): Promise<void
   }
 }
 
-function parseManifest(dir: string, bytes: Buffer): Manifest {
-  let manifest: Partial<Manifest>;
-  try {
-    manifest = JSON.parse(bytes.toString('utf8')) as Partial<Manifest>;
-  } catch (error) {
-    throw new Error(`expected ${join(dir, 'manifest.json')} to be JSON, got text that does not parse`, { cause: error });
-  }
-  const got = `schemaVersion ${JSON.stringify(manifest.schemaVersion)}, runId ${JSON.stringify(manifest.runId)}, guests ${Array.isArray(manifest.guests) ? 'a list' : JSON.stringify(manifest.guests)}`;
-  if (manifest.schemaVersion !== 1 || typeof manifest.runId !== 'string' || !Array.isArray(manifest.guests)) {
-    throw new Error(`expected ${join(dir, 'manifest.json')} to be a run manifest (schemaVersion 1, a runId, a list of guests), got ${got}`);
-  }
-  // The run id names the archive's top folder.
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(manifest.runId)) {
-    throw new Error(`expected a run id of letters, digits, '.', '_' and '-' in ${join(dir, 'manifest.json')}, got ${JSON.stringify(manifest.runId)}`);
-  }
-  return manifest as Manifest;
-}
-
 /**
  * Reads every file of a run directory and checks that it holds what the reports are derived from: a
  * manifest, the config copy, results.json, and each boot's data channel with as many bytes as the
@@ -85,7 +68,7 @@ export async function readRunDirectory(dir: string): Promise<RunDirectoryContent
   }
   const files: RunFileBytes[] = [];
   for (const path of kept) files.push({ path, bytes: await readFile(join(dir, path)) });
-  const manifest = parseManifest(dir, files.find((f) => f.path === 'manifest.json')!.bytes);
+  const manifest = parseRunManifest(files.find((f) => f.path === 'manifest.json')!.bytes.toString('utf8'), join(dir, 'manifest.json'));
 
   const missing: string[] = [];
   // Report files are checked by regenerating them (archive-run.ts), which also says how to write them.
@@ -100,5 +83,6 @@ export async function readRunDirectory(dir: string): Promise<RunDirectoryContent
     }
   }
   if (missing.length) throw new Error(`expected the raw data of a run in ${dir} (manifest.json names it), got none at ${missing.join(', ')}`);
+  checkConfigCopy(dir, manifest, files.find((f) => f.path === manifest.config.copy)!.bytes);
   return { dir, manifest, files, leftOut };
 }
