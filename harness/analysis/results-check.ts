@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { projectRoot } from '../paths.js';
 import { unitForAccel } from '../units.js';
+import { describeSchemaErrors } from '../rundir/run-file.js';
 import { RESULTS_SCHEMA_VERSION, type ResultsDocument } from './results.js';
 
 let validator: ValidateFunction | undefined;
@@ -13,20 +14,6 @@ function validate(): ValidateFunction {
     JSON.parse(readFileSync(join(projectRoot, 'harness', 'analysis', 'results.schema.json'), 'utf8')) as object,
   );
   return validator;
-}
-
-/** ajv's first errors as `field: expected X, got Y`. */
-function problems(fn: ValidateFunction, data: unknown): string {
-  return (fn.errors ?? [])
-    .slice(0, 4)
-    .map((error) => {
-      const field = error.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(the document)';
-      let got: unknown = data;
-      for (const part of error.instancePath.split('/').slice(1)) got = (got as Record<string, unknown> | undefined)?.[part];
-      const shown = JSON.stringify(got) ?? 'nothing';
-      return `${field}: expected ${error.message ?? error.keyword}, got ${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}`;
-    })
-    .join('; ');
 }
 
 /**
@@ -44,7 +31,8 @@ export function parseResultsDocument(text: string, file: string): ResultsDocumen
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version !== RESULTS_SCHEMA_VERSION) throw new Error(`expected results.json schema version ${RESULTS_SCHEMA_VERSION} in ${file}, got ${String(version)}`);
   const fn = validate();
-  if (!fn(data)) throw new Error(`expected ${file} to be a results document (results.schema.json), got one edited or damaged: ${problems(fn, data)}`);
+  if (!fn(data))
+    throw new Error(`expected ${file} to be a results document (results.schema.json), got one edited or damaged: ${describeSchemaErrors(fn.errors, data)}`);
   const doc = data as ResultsDocument;
   doc.results.forEach((entry, i) => {
     const unit = unitForAccel(entry.accel);

@@ -80,6 +80,11 @@ export function defaultBudget(compressedBytes: number): ExpansionBudget {
   return { totalBytes: Math.min(MAX_EXPANSION_BYTES, Math.max(MIN_EXPANSION_BYTES, MAX_EXPANSION_RATIO * compressedBytes)) };
 }
 
+/** node-tar's bound on bytes decompressed per compressed byte read so far (its default): gzip's own limit is about 1030. */
+export const MAX_DECOMPRESSION_RATIO = 1000;
+/** Bytes of the archive read at a time. */
+const READ_BYTES = 16 * 1024;
+
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 
 /** A file entry passed a scan's checks: its path inside the top folder and its stream. */
@@ -119,10 +124,14 @@ async function scanTarball(file: string, budget: ExpansionBudget, onFile: OnFile
   const pending: Promise<void>[] = [];
   let expanded = 0;
   let stopped: Error | undefined;
-  const input = createReadStream(file);
+  // Small reads: node-tar holds what one read decompresses to while an entry's file is written (at most its ratio bound times this).
+  const input = createReadStream(file, { highWaterMark: READ_BYTES });
+  let current = '(before the first entry)';
   const parser = new Parser({
     strict: true,
+    maxDecompressionRatio: MAX_DECOMPRESSION_RATIO,
     onReadEntry: (entry) => {
+      current = entry.path;
       const isFolder = entry.type === 'Directory';
       const path = isFolder ? entry.path.replace(/\/$/, '') : entry.path;
       const problem =
@@ -163,6 +172,12 @@ async function scanTarball(file: string, budget: ExpansionBudget, onFile: OnFile
     parser.on('end', () => resolveDone());
     input.pipe(parser);
   }).catch((error: unknown) => {
+    if (/max decompression ratio exceeded/.test((error as Error).message)) {
+      throw new Error(
+        `refusing archive ${file}: entry ${JSON.stringify(current)} expands beyond ${MAX_DECOMPRESSION_RATIO} times the compressed bytes read so far (a gzip bomb; docs/archive.md)`,
+        { cause: error },
+      );
+    }
     throw new Error(`expected a gzipped tar archive at ${file}, got one that does not read`, { cause: error });
   });
   const settled = await Promise.allSettled(pending);

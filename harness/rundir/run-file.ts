@@ -122,10 +122,17 @@ const validateManifest = new Ajv({ allErrors: true, strict: false }).compile(MAN
 /** ajv's errors as `field: expected X, got Y`, at most four. */
 export function describeSchemaErrors(errors: readonly ErrorObject[] | null | undefined, data: unknown): string {
   const lines = (errors ?? []).slice(0, 4).map((error) => {
+    if (error.keyword === 'required') {
+      const missing = `${error.instancePath}/${String(error.params.missingProperty)}`.replace(/^\//, '').replace(/\//g, '.');
+      return `${missing}: expected a value, got none`;
+    }
     const field = error.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(the document)';
     let got: unknown = data;
     for (const part of error.instancePath.split('/').slice(1)) got = (got as Record<string, unknown> | undefined)?.[part];
-    const expected = error.keyword === 'const' ? `${JSON.stringify(error.params.allowedValue)}` : (error.message ?? error.keyword);
+    const expected =
+      error.keyword === 'const'
+        ? `${JSON.stringify(error.params.allowedValue)}`
+        : (error.message ?? error.keyword).replace(/^must be /, '').replace(/^must /, 'to ');
     const shown = JSON.stringify(got);
     return `${field}: expected ${expected}, got ${shown === undefined ? 'nothing' : shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}`;
   });
