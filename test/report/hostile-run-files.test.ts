@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { loadRunData } from '../../harness/report/regenerate.js';
+import type { Manifest } from '../../harness/rundir/manifest.js';
+import type { ResultsDocument } from '../../harness/analysis/results.js';
 import { writeSyntheticRun } from '../archive/synthetic-run.js';
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -16,8 +18,8 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 /** Rewrites a JSON file of the run with `change` applied, as someone editing it by hand would. */
-async function editJson(file: string, change: (doc: Record<string, any>) => void): Promise<void> {
-  const doc = JSON.parse(await readFile(file, 'utf8')) as Record<string, any>;
+async function editJson<T>(file: string, change: (doc: T) => void): Promise<void> {
+  const doc = JSON.parse(await readFile(file, 'utf8')) as T;
   change(doc);
   await writeFile(file, JSON.stringify(doc));
 }
@@ -39,7 +41,7 @@ describe('harness report of an edited or hostile run directory', function () {
     const data = join(dir, 'guests/linux/boot-1/data.bin');
     await unlink(data);
     await symlink('/dev/zero', data);
-    await editJson(join(dir, 'manifest.json'), (m) => (m.guests[0].boots[0].dataBytes = 1e12));
+    await editJson<Manifest>(join(dir, 'manifest.json'), (m) => (m.guests[0]!.boots[0]!.dataBytes = 1e12));
     const started = Date.now();
     const error = await rejection(loadRunData(dir));
     expect(Date.now() - started).to.be.below(5000);
@@ -62,7 +64,7 @@ describe('harness report of an edited or hostile run directory', function () {
     // What the name would reach: a run's worth of data outside the run directory.
     await mkdir(join(root, 'evil', 'boot-1'), { recursive: true });
     await writeFile(join(root, 'evil', 'boot-1', 'data.bin'), await readFile(join(dir, 'guests/linux/boot-1/data.bin')));
-    await editJson(join(dir, 'manifest.json'), (m) => (m.guests[0].name = '../../evil'));
+    await editJson<Manifest>(join(dir, 'manifest.json'), (m) => (m.guests[0]!.name = '../../evil'));
     const error = await rejection(loadRunData(dir));
     expect(error.message).to.match(
       /^expected .*manifest\.json to be a run manifest as the harness writes it, got one edited or damaged: guests\.0\.name: expected to match pattern .*, got "\.\.\/\.\.\/evil"$/,
@@ -73,12 +75,12 @@ describe('harness report of an edited or hostile run directory', function () {
     const dir = await freshRun();
     const file = join(dir, 'manifest.json');
     const original = await readFile(file, 'utf8');
-    await editJson(file, (m) => (m.guests = { linux: m.guests[0] }));
+    await editJson<Record<string, unknown> & { guests: unknown[] }>(file, (m) => (m.guests = { linux: m.guests[0] } as unknown as unknown[]));
     expect((await rejection(loadRunData(dir))).message).to.equal(
       `expected ${file} to be a run manifest as the harness writes it, got one edited or damaged: guests: expected array, got {"linux":{"name":"linux","os":"linux","status":"done","accel":"tcg-icount","vcpu…`,
     );
     await writeFile(file, original);
-    await editJson(file, (m) => delete m.config);
+    await editJson<Partial<Manifest>>(file, (m) => delete m.config);
     expect((await rejection(loadRunData(dir))).message).to.equal(
       `expected ${file} to be a run manifest as the harness writes it, got one edited or damaged: config: expected a value, got none`,
     );
@@ -88,12 +90,12 @@ describe('harness report of an edited or hostile run directory', function () {
     const dir = await freshRun();
     const file = join(dir, 'results.json');
     const original = await readFile(file, 'utf8');
-    await editJson(file, (doc) => (doc.results = { 0: doc.results[0] }));
+    await editJson<{ results: unknown }>(file, (doc) => (doc.results = { 0: (doc.results as unknown[])[0] }));
     expect((await rejection(loadRunData(dir))).message).to.match(
       /^expected .*results\.json to be a results document \(results\.schema\.json\), got one edited or damaged: results: expected array, got/,
     );
     await writeFile(file, original);
-    await editJson(file, (doc) => (doc.results[0].unit = 'tsc-ticks'));
+    await editJson<ResultsDocument>(file, (doc) => (doc.results[0]!.unit = 'tsc-ticks'));
     expect((await rejection(loadRunData(dir))).message).to.match(
       /^expected results\.0\.unit in .*results\.json \(linux [a-z.]+\) to be guest-instructions, the unit of accelerator tcg-icount, got tsc-ticks$/,
     );
