@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream, mkdirSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { chmod, copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tar from 'tar';
@@ -23,30 +24,53 @@ export async function writeReproducibleTarball(output: string, topFolder: string
   // node-tar packs from disk: stage exactly the bytes given, so what was hashed is what is packed.
   const staging = await mkdtemp(join(tmpdir(), 'hb-archive-'));
   try {
-    const folders = new Set<string>([topFolder]);
-    for (const file of files) {
-      const parts = file.path.split('/');
-      for (let i = 1; i < parts.length; i++) folders.add(`${topFolder}/${parts.slice(0, i).join('/')}`);
-    }
-    for (const folder of folders) await mkdir(join(staging, folder), { recursive: true });
-    for (const folder of folders) await chmod(join(staging, folder), 0o755);
-    for (const file of files) {
-      const path = join(staging, topFolder, file.path);
-      await writeFile(path, file.bytes);
-      await chmod(path, 0o644);
-    }
-    // Parents sort before their contents; noDirRecurse keeps node-tar to this order.
-    const entries = [...folders, ...files.map((f) => `${topFolder}/${f.path}`)].sort();
-    const temporary = `${output}.tmp-${process.pid}`;
-    try {
-      await tar.create({ file: temporary, cwd: staging, gzip: { level: 9 }, portable: true, mtime, noDirRecurse: true, strict: true }, entries);
-      await rename(temporary, output);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw new Error(`expected to write the archive ${output}, got an error`, { cause: error });
-    }
+    for (const file of files) await stageFile(staging, topFolder, file.path, file.bytes);
+    await packStaged(
+      output,
+      staging,
+      topFolder,
+      files.map((f) => f.path),
+      mtime,
+    );
   } finally {
     await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** Writes `bytes` (or copies the file at `bytes`, without holding it) to `staging`/topFolder/path, mode 0644. */
+export async function stageFile(staging: string, topFolder: string, path: string, bytes: Uint8Array | { copyOf: string }): Promise<string> {
+  const target = join(staging, topFolder, path);
+  await mkdir(dirname(target), { recursive: true });
+  if (bytes instanceof Uint8Array) await writeFile(target, bytes, { flag: 'wx' });
+  else await copyFile(bytes.copyOf, target, constants.COPYFILE_EXCL);
+  await chmod(target, 0o644);
+  return target;
+}
+
+/** The SHA-256 of a file, read as a stream. */
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+/** Packs the files staged under `staging`/topFolder (paths inside it) as writeReproducibleTarball describes. */
+export async function packStaged(output: string, staging: string, topFolder: string, paths: readonly string[], mtime: Date): Promise<void> {
+  const folders = new Set<string>([topFolder]);
+  for (const path of paths) {
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) folders.add(`${topFolder}/${parts.slice(0, i).join('/')}`);
+  }
+  for (const folder of folders) await chmod(join(staging, folder), 0o755);
+  // Parents sort before their contents; noDirRecurse keeps node-tar to this order.
+  const entries = [...folders, ...paths.map((p) => `${topFolder}/${p}`)].sort();
+  const temporary = `${output}.tmp-${process.pid}`;
+  try {
+    await tar.create({ file: temporary, cwd: staging, gzip: { level: 9 }, portable: true, mtime, noDirRecurse: true, strict: true }, entries);
+    await rename(temporary, output);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new Error(`expected to write the archive ${output}, got an error`, { cause: error });
   }
 }
 

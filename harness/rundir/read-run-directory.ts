@@ -1,21 +1,24 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest } from './manifest.js';
 import { isPlainRelativePath, rawInputs } from './raw-inputs.js';
-import { checkConfigCopy, parseRunManifest } from './run-file.js';
+import { checkConfigCopy, parseRunManifest, readRunFile } from './run-file.js';
 
-/** One file of a run directory, read once so that what is hashed is what is archived. */
-export interface RunFileBytes {
+/** One file of a run directory, as listed (not read: the archive copies and hashes it as a stream). */
+export interface RunFileEntry {
   /** Path inside the run directory, `/`-separated. */
   path: string;
-  bytes: Buffer;
+  /** Its size when listed. */
+  size: number;
 }
 
 export interface RunDirectoryContents {
   dir: string;
   manifest: Manifest;
   /** Every file to archive, sorted by path. */
-  files: RunFileBytes[];
+  files: RunFileEntry[];
+  /** The config copy's text, checked against the manifest's SHA-256. */
+  configText: string;
   /** Files found but not archived, each with why. */
   leftOut: { path: string; why: string }[];
 }
@@ -40,7 +43,7 @@ async function walk(root: string, relative: string, out: string[]): Promise<void
 }
 
 /**
- * Reads every file of a run directory and checks that it holds what the reports are derived from: a
+ * Lists every file of a run directory and checks that it holds what the reports are derived from: a
  * manifest, the config copy, results.json, and each boot's data channel with as many bytes as the
  * manifest says were decoded.
  */
@@ -66,9 +69,9 @@ export async function readRunDirectory(dir: string): Promise<RunDirectoryContent
       `expected manifest.json in ${dir} (every run directory has one), got ${kept.length ? kept.slice(0, 8).join(', ') + (kept.length > 8 ? ', …' : '') : 'no files'}`,
     );
   }
-  const files: RunFileBytes[] = [];
-  for (const path of kept) files.push({ path, bytes: await readFile(join(dir, path)) });
-  const manifest = parseRunManifest(files.find((f) => f.path === 'manifest.json')!.bytes.toString('utf8'), join(dir, 'manifest.json'));
+  const files: RunFileEntry[] = [];
+  for (const path of kept) files.push({ path, size: (await lstat(join(dir, path))).size });
+  const manifest = parseRunManifest((await readRunFile(dir, 'manifest.json', 'the run manifest')).toString('utf8'), join(dir, 'manifest.json'));
 
   const missing: string[] = [];
   // Report files are checked by regenerating them (archive-run.ts), which also says how to write them.
@@ -78,11 +81,12 @@ export async function readRunDirectory(dir: string): Promise<RunDirectoryContent
     const file = files.find((f) => f.path === input.path);
     if (!file) {
       if (!input.optional) missing.push(input.path);
-    } else if (input.minBytes !== undefined && file.bytes.length < input.minBytes) {
-      throw new Error(`expected at least ${input.minBytes} bytes in ${join(dir, input.path)} (manifest dataBytes), got ${file.bytes.length}`);
+    } else if (input.minBytes !== undefined && file.size < input.minBytes) {
+      throw new Error(`expected at least ${input.minBytes} bytes in ${join(dir, input.path)} (manifest dataBytes), got ${file.size}`);
     }
   }
   if (missing.length) throw new Error(`expected the raw data of a run in ${dir} (manifest.json names it), got none at ${missing.join(', ')}`);
-  checkConfigCopy(dir, manifest, files.find((f) => f.path === manifest.config.copy)!.bytes);
-  return { dir, manifest, files, leftOut };
+  const configText = await readRunFile(dir, manifest.config.copy, "the run's config copy");
+  checkConfigCopy(dir, manifest, configText);
+  return { dir, manifest, files, leftOut, configText: configText.toString('utf8') };
 }

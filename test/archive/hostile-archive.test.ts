@@ -135,6 +135,21 @@ describe('hostile archives and archive outputs', function () {
     });
   });
 
+  it('archive copies and hashes run files as streams: a 150 MiB console.log takes far less memory than that', async () => {
+    const dir = await writeSyntheticRun(join(root, 'big-console'));
+    const log = join(dir, 'guests/linux/boot-1/console.log');
+    await pipeline(
+      (function* () {
+        for (let i = 0; i < 150; i++) yield Buffer.alloc(2 ** 20, 0x61);
+      })(),
+      createWriteStream(log),
+    );
+    let file: string | undefined;
+    const growth = await peakRssGrowth(async () => (file = (await archiveRun(dir, { output: join(root, 'big-console.tar.gz') })).file));
+    expect(file).to.equal(join(root, 'big-console.tar.gz'));
+    expect(growth).to.be.below(100 * 2 ** 20);
+  });
+
   describe('archive -o', () => {
     it('refuses an output inside the run reached through a link to it', async () => {
       const link = join(root, 'link-to-run');
