@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { parseResultsDocument } from '../analysis/results-check.js';
+import type { ResultsDocument } from '../analysis/results.js';
 import { readRunFile } from '../rundir/run-file.js';
 import { figureGroups, type FigureSamples } from '../analysis/figure-samples.js';
 
@@ -10,6 +11,8 @@ export interface LoadedRun {
   runId: string;
   dir: string;
   figures: FigureSamples[];
+  /** results.json as read and checked (analysis/results-check.ts). */
+  doc: ResultsDocument;
 }
 
 /**
@@ -48,7 +51,7 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
     checkMedian(entry, groups, `results.${i}.median in ${resultsFile}`);
     return { runId: doc.runId, entry, groups };
   });
-  return { runId: doc.runId, dir, figures };
+  return { runId: doc.runId, dir, figures, doc };
 }
 
 /** samples.csv is read whole: beyond this it is not a run's (and would not fit in one string). */
