@@ -7,12 +7,12 @@ export const SHA256SUMS = 'SHA256SUMS';
  * `sha256sum` output for the given files, one `<hex>  <path>` line each in the order given, so
  * `cd <run id> && sha256sum -c SHA256SUMS` checks the archive without the harness.
  */
-export function formatSha256Sums(files: readonly { path: string; bytes: Uint8Array }[]): string {
+export function formatSha256Sums(files: readonly ({ path: string; bytes: Uint8Array } | { path: string; sha256: string })[]): string {
   return files
     .map((file) => {
       // sha256sum escapes such names with a leading backslash; run directories never hold them.
       if (/[\\\n\r]/.test(file.path)) throw new Error(`expected file names without backslashes or line breaks, got ${JSON.stringify(file.path)}`);
-      return `${sha256Hex(file.bytes)}  ${file.path}\n`;
+      return `${'sha256' in file ? file.sha256 : sha256Hex(file.bytes)}  ${file.path}\n`;
     })
     .join('');
 }

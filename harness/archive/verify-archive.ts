@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sha256Hex } from '../hash.js';
-import { regenerateRunFiles } from '../report/regenerate.js';
+import { regenerateRunData } from '../report/regenerate.js';
 import { compareReports, type ReportComparison } from './compare-reports.js';
 import type { Manifest } from '../rundir/manifest.js';
 import { isPlainRelativePath, rawInputs } from '../rundir/raw-inputs.js';
 import { parseSha256Sums, SHA256SUMS } from './sha256sums.js';
-import { readTarball, writeExtracted } from './tarball.js';
+import { extractTarball, type ExpansionBudget, type ExtractedFile, type ExtractedTarball } from './tarball.js';
+import { parseRunManifest, readRunFile } from '../rundir/run-file.js';
 
 export interface FileCheck {
   /** Path inside the run's top folder. */
@@ -28,30 +28,30 @@ export interface VerifyResult {
   files: FileCheck[];
   /** Why the reports could not be derived again at all. */
   regenerationError?: Error;
+  /** Raw data files that no longer read as the runner read them, each with the offset of its first bad record. */
+  damaged: string[];
   /** One line per failure, each naming its file; empty when everything matched. */
   failures: string[];
 }
 
-function checkChecksums(files: ReadonlyMap<string, Buffer>): { checks: FileCheck[]; failures: string[] } {
+function checkChecksums(files: ReadonlyMap<string, ExtractedFile>, listText: string | undefined): { checks: FileCheck[]; failures: string[] } {
   const checks: FileCheck[] = [];
   const failures: string[] = [];
-  const listBytes = files.get(SHA256SUMS);
   let sums = new Map<string, string>();
-  if (!listBytes) {
+  if (listText === undefined) {
     failures.push(`${SHA256SUMS}: expected in the archive, got none, so no checksum could be checked`);
   } else {
     try {
-      sums = parseSha256Sums(listBytes.toString('utf8'));
+      sums = parseSha256Sums(listText);
       checks.push({ path: SHA256SUMS, checksum: 'list' });
     } catch (error) {
       failures.push(`${SHA256SUMS}: ${(error as Error).message}`);
       checks.push({ path: SHA256SUMS, checksum: 'mismatch', checksumDetail: (error as Error).message });
     }
   }
-  for (const [path, bytes] of files) {
+  for (const [path, { sha256: actual }] of files) {
     if (path === SHA256SUMS) continue;
     const listed = sums.get(path);
-    const actual = sha256Hex(bytes);
     if (listed === undefined) {
       checks.push({ path, checksum: 'not listed', checksumDetail: `in the archive but not in ${SHA256SUMS}` });
       failures.push(`${path}: expected a line in ${SHA256SUMS}, got none (a file added after archiving?)`);
@@ -72,56 +72,70 @@ function checkChecksums(files: ReadonlyMap<string, Buffer>): { checks: FileCheck
 }
 
 /**
- * The archive's manifest, checked to name only raw inputs that the archive holds: regeneration
- * reads the paths it names, and an archive from elsewhere must not make it read outside it.
+ * The archive's manifest, checked (rundir/run-file.ts) and to name only raw inputs that the archive
+ * holds: regeneration reads the paths it names, and an archive from elsewhere must not make it read
+ * outside it.
  */
-function manifestOf(files: ReadonlyMap<string, Buffer>): Manifest {
-  const bytes = files.get('manifest.json');
-  if (!bytes) throw new Error('expected manifest.json in the archive, got none');
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
-  } catch (error) {
-    throw new Error('expected manifest.json to be JSON, got text that does not parse', { cause: error });
-  }
-  if (manifest?.schemaVersion !== 1 || !Array.isArray(manifest.guests)) {
-    throw new Error(
-      `expected manifest.json to be a run manifest (schemaVersion 1, a list of guests), got schemaVersion ${JSON.stringify(manifest?.schemaVersion)}`,
-    );
-  }
+async function manifestOf(extracted: ExtractedTarball): Promise<Manifest> {
+  if (!extracted.files.has('manifest.json')) throw new Error('expected manifest.json in the archive, got none');
+  const manifest = parseRunManifest((await readRunFile(extracted.dir, 'manifest.json', 'the run manifest')).toString('utf8'), 'manifest.json');
   for (const input of rawInputs(manifest)) {
     if (!isPlainRelativePath(input.path)) throw new Error(`expected manifest.json to name files inside the run folder, got ${JSON.stringify(input.path)}`);
-    if (!input.optional && !files.has(input.path)) throw new Error(`expected ${input.path} in the archive (manifest.json names it as raw data), got none`);
+    if (!input.optional && !extracted.files.has(input.path))
+      throw new Error(`expected ${input.path} in the archive (manifest.json names it as raw data), got none`);
   }
   return manifest;
 }
 
-async function regenerate(files: ReadonlyMap<string, Buffer>, topFolder: string): Promise<ReportComparison[]> {
-  manifestOf(files);
+/** The reports derived again from the extracted raw data, compared with the archived ones (read from disk one at a time). */
+async function regenerate(extracted: ExtractedTarball): Promise<{ comparisons: ReportComparison[]; damaged: string[] }> {
+  await manifestOf(extracted);
+  const { files, damaged } = await regenerateRunData(extracted.dir);
+  const comparisons: ReportComparison[] = [];
+  for (const file of files) {
+    const held = new Map<string, Uint8Array>();
+    if (extracted.files.has(file.name)) held.set(file.name, await readRunFile(extracted.dir, file.name, 'an archived report', Number.MAX_SAFE_INTEGER));
+    comparisons.push(...compareReports([file], held, 'archived'));
+  }
+  return { comparisons, damaged };
+}
+
+export interface VerifyOptions {
+  /** How far the archive may expand (tarball.ts defaultBudget: 200 times its size, at least 256 MiB, at most 16 GiB). */
+  budget?: ExpansionBudget;
+}
+
+/**
+ * `harness verify`: extracts the archive to a temporary folder within its expansion budget, checks
+ * every SHA256SUMS line against it, then derives the reports again from the archived raw data and
+ * compares them byte for byte with the archived ones. A raw data file that no longer reads as the
+ * runner read it is named first, with the offset of its first bad record.
+ */
+export async function verifyArchive(archive: string, options: VerifyOptions = {}): Promise<VerifyResult> {
   const root = await mkdtemp(join(tmpdir(), 'hb-verify-'));
   try {
-    const runDir = await writeExtracted(root, { topFolder, files: new Map(files) });
-    return compareReports(await regenerateRunFiles(runDir), files, 'archived');
+    const extracted = await extractTarball(archive, root, options.budget);
+    const list = extracted.files.has(SHA256SUMS) ? (await readRunFile(extracted.dir, SHA256SUMS, 'the checksum list')).toString('utf8') : undefined;
+    const { checks, failures } = checkChecksums(extracted.files, list);
+    const result: VerifyResult = { archive, runId: extracted.topFolder, files: checks, failures, damaged: [] };
+    result.commit = await manifestOf(extracted).then(
+      (m) => m.project?.commit,
+      () => undefined, // Reported below, as the reason regeneration failed.
+    );
+    await compareRegenerated(extracted, result);
+    return result;
   } finally {
     await rm(root, { recursive: true, force: true });
   }
 }
 
-/**
- * `harness verify`: checks every SHA256SUMS line against the archive, then derives the reports
- * again from the archived raw data and compares them byte for byte with the archived ones.
- */
-export async function verifyArchive(archive: string): Promise<VerifyResult> {
-  const { topFolder, files } = await readTarball(archive);
-  const { checks, failures } = checkChecksums(files);
-  const result: VerifyResult = { archive, runId: topFolder, files: checks, failures };
+async function compareRegenerated(extracted: ExtractedTarball, result: VerifyResult): Promise<void> {
+  const { files: checks, failures } = result;
   try {
-    result.commit = manifestOf(files).project?.commit;
-  } catch {
-    // Reported below, as the reason regeneration failed.
-  }
-  try {
-    for (const comparison of await regenerate(files, topFolder)) {
+    const { comparisons, damaged } = await regenerate(extracted);
+    result.damaged = damaged;
+    failures.push(...damaged);
+    for (const comparison of comparisons) {
       const check = checks.find((c) => c.path === comparison.name);
       if (check) check.regenerated = comparison;
       else checks.push({ path: comparison.name, checksum: 'absent', regenerated: comparison });
@@ -131,5 +145,4 @@ export async function verifyArchive(archive: string): Promise<VerifyResult> {
     result.regenerationError = error as Error;
     failures.push(`reports: expected them to regenerate from the archived raw data, got an error: ${(error as Error).message}`);
   }
-  return result;
 }

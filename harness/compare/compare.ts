@@ -42,6 +42,12 @@ export function compareFigures(a: FigureSamples, b: FigureSamples, options: Comp
     ? hierarchicalRatioOfMedians(a.groups, b.groups, { resamples: options.resamples, seed: options.seed })
     : bootstrapRatioOfMedians(pooledValues(a.groups), pooledValues(b.groups), { resamples: options.resamples, seed: options.seed });
   const p = mannWhitneyU(pooledValues(a.groups), pooledValues(b.groups)).p;
+  // A ratio that is not a finite positive number (samples edited, or all zero) says nothing: never "no change".
+  if (![ratio.ratio, ...ratio.ci].every((x) => Number.isFinite(x) && x > 0) || !Number.isFinite(a.entry.median) || !Number.isFinite(b.entry.median)) {
+    throw new Error(
+      `cannot compare ${a.entry.guest} ${a.entry.metric} of ${a.runId} with ${b.entry.guest} ${b.entry.metric} of ${b.runId}: expected finite positive medians and ratio, got medians ${a.entry.median} and ${b.entry.median}, ratio ${ratio.ratio} [${ratio.ci.join(', ')}]`,
+    );
+  }
   const [low, high] = ratio.ci;
   const beyondNoise = Math.abs(ratio.ratio - 1) >= options.noiseThreshold;
   const ciExcludesOne = low > 1 || high < 1;
@@ -75,8 +81,20 @@ export interface PairingOptions {
   metrics?: [string, string];
 }
 
+/** Refuses a guest or metric asked for that the run has no figure of, naming what it has. */
+function checkNamed(figures: readonly FigureSamples[], key: 'guest' | 'metric', name: string | undefined, run: string): void {
+  if (name === undefined) return;
+  const names = [...new Set(figures.map((f) => f.entry[key]))];
+  if (!names.includes(name)) throw new Error(`expected ${key} ${name} in run ${run}, got ${names.length ? `only ${names.join(', ')}` : `no figures`}`);
+}
+
 /** Which figures face each other: same guest and metric across two runs, or two guests or metrics asked for. */
 export function pairFigures(a: FigureSamples[], b: FigureSamples[], pairing: PairingOptions = {}): [FigureSamples, FigureSamples][] {
+  const runOf = (figures: FigureSamples[]) => figures[0]?.runId ?? '(no figures)';
+  checkNamed(a, 'guest', pairing.guests?.[0], runOf(a));
+  checkNamed(b, 'guest', pairing.guests?.[1], runOf(b));
+  checkNamed(a, 'metric', pairing.metrics?.[0], runOf(a));
+  checkNamed(b, 'metric', pairing.metrics?.[1], runOf(b));
   const pairs: [FigureSamples, FigureSamples][] = [];
   for (const fa of a) {
     for (const fb of b) {

@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { Manifest } from '../rundir/manifest.js';
 import { loadRun, type FigureSamples } from '../compare/load-run.js';
-import type { NotRun, ResultsDocument } from '../analysis/results.js';
+import type { NotRun } from '../analysis/results.js';
+import { readCheckedManifest } from '../rundir/run-file.js';
 
 /** A run's figures with what explains the ones it lacks: which guests it had, skipped and failed. */
 export interface RunFigures {
@@ -20,8 +21,8 @@ export interface RunFigures {
 /** Reads a run directory: figures with samples (loadRun), plus results.json's skipped and failed and the manifest's guests. */
 export async function loadRunFigures(dir: string): Promise<RunFigures> {
   const run = await loadRun(dir);
-  // loadRun has read and checked results.json; only the lists it does not return are taken here.
-  const doc = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as ResultsDocument;
+  // loadRun has read and checked results.json; only the lists it does not use are taken here.
+  const doc = run.doc;
   const manifest = await readManifest(dir);
   const guests = manifest
     ? manifest.guests.map((g) => ({ name: g.name, os: g.os }))
@@ -43,12 +44,15 @@ export async function loadRunFigures(dir: string): Promise<RunFigures> {
   };
 }
 
+/** The run's manifest, checked (rundir/run-file.ts); undefined only when there is none: an edited one is named, not ignored. */
 async function readManifest(dir: string): Promise<Manifest | undefined> {
-  try {
-    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    return Array.isArray(manifest.guests) ? manifest : undefined;
-  } catch {
-    // The manifest only names guests and the host CPU; the comparison stands without it.
+  // The manifest only names guests and the host CPU; the comparison stands without it.
+  if (
+    !(await lstat(join(dir, 'manifest.json')).then(
+      () => true,
+      () => false,
+    ))
+  )
     return undefined;
-  }
+  return readCheckedManifest(dir);
 }

@@ -1,9 +1,9 @@
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AnatomyDocument } from '../analysis/anatomy.js';
 import { anatomyDocumentProblems } from '../analysis/anatomy-schema.js';
 import type { GuestManifest, Manifest } from '../rundir/manifest.js';
 import { anatomyPath } from '../rundir/raw-inputs.js';
+import { openRunFile } from '../rundir/run-file.js';
 
 /**
  * An anatomy document holds the plugin's `top` blocks per region: a few hundred kilobytes. A file
@@ -12,11 +12,10 @@ import { anatomyPath } from '../rundir/raw-inputs.js';
  */
 export const MAX_ANATOMY_BYTES = 32 * 1024 * 1024;
 
-/** A file's bytes, or only its size (nothing read) when it holds more than `limit`. */
-async function readBounded(path: string, limit: number): Promise<Buffer | { size: number }> {
-  const handle = await open(path, 'r');
+/** A file's bytes, or only its size (nothing read) when it holds more than `limit`; a link or special file is refused (rundir/run-file.ts). */
+async function readBounded(dir: string, path: string, limit: number): Promise<Buffer | { size: number }> {
+  const { handle, size } = await openRunFile(dir, path, 'an anatomy document');
   try {
-    const { size } = await handle.stat();
     if (size > limit) return { size };
     return await handle.readFile();
   } finally {
@@ -57,7 +56,7 @@ export async function readAnatomyDocuments(dir: string, manifest: Pick<Manifest,
   for (const guest of manifest.guests) {
     if (!guest.anatomy) continue;
     const file = join(dir, anatomyPath(guest.name));
-    const bytes = await readBounded(file, MAX_ANATOMY_BYTES).catch((error: unknown) => {
+    const bytes = await readBounded(dir, anatomyPath(guest.name), MAX_ANATOMY_BYTES).catch((error: unknown) => {
       throw new Error(`expected ${file} (manifest.json records an anatomy document for ${guest.name}), got none readable`, { cause: error });
     });
     if (!Buffer.isBuffer(bytes)) {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest } from '../rundir/manifest.js';
 import { loadConfig } from '../config/index.js';
@@ -7,7 +6,9 @@ import { readBootData } from '../rundir/boot-data.js';
 import { streamExpectation } from '../wire/expectation.js';
 import { guestFigures, type GuestFigures } from '../analysis/guest-figures.js';
 import { groupGuestName, hostGroups } from '../analysis/host-groups.js';
-import { RESULTS_SCHEMA_VERSION, type ResultsDocument } from '../analysis/results.js';
+import type { ResultsDocument } from '../analysis/results.js';
+import { parseResultsDocument } from '../analysis/results-check.js';
+import { checkConfigCopy, readCheckedManifest, readRunFile } from '../rundir/run-file.js';
 import type { BootStream, FigureSamples } from '../analysis/figure-samples.js';
 import { renderRunFiles, type RunFile } from './run-files.js';
 import type { AnatomyDocument } from '../analysis/anatomy.js';
@@ -28,20 +29,8 @@ export interface RunData {
   figures?: FigureSamples[];
   /** The anatomy documents the manifest records, checked (anatomy-input.ts). */
   anatomy: AnatomyDocument[];
-}
-
-async function readJson<T>(path: string, what: string): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new Error(`expected ${what} at ${path}, got none readable`, { cause: error });
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw new Error(`expected ${what} at ${path} to be JSON, got text that does not parse`, { cause: error });
-  }
+  /** Each data.bin that no longer reads as the runner read it: `FILE: at byte N: …`. */
+  damaged: string[];
 }
 
 /**
@@ -53,11 +42,10 @@ async function readJson<T>(path: string, what: string): Promise<T> {
  * damage, and a `failed` entry naming the byte offset.
  */
 export async function loadRunData(dir: string): Promise<RunData> {
-  const manifest = await readJson<Manifest>(join(dir, 'manifest.json'), 'a run manifest');
-  const written = await readJson<ResultsDocument>(join(dir, 'results.json'), 'a results document');
-  if (written.schemaVersion !== RESULTS_SCHEMA_VERSION) {
-    throw new Error(`expected results.json schema version ${RESULTS_SCHEMA_VERSION} in ${dir}, got ${String(written.schemaVersion)}`);
-  }
+  // Every file is read checked (rundir/run-file.ts): inside the run, regular, bounded, of the shape the harness writes.
+  const manifest = await readCheckedManifest(dir);
+  const written = parseResultsDocument((await readRunFile(dir, 'results.json', 'the results document')).toString('utf8'), join(dir, 'results.json'));
+  checkConfigCopy(dir, manifest, await readRunFile(dir, manifest.config.copy, "the run's config copy"));
   // Pinning, memory and image paths were checked on the host that ran it; this one may differ.
   const config = await loadConfig(join(dir, manifest.config.copy), {
     hostCpus: Number.MAX_SAFE_INTEGER,
@@ -68,6 +56,7 @@ export async function loadRunData(dir: string): Promise<RunData> {
   });
   const streams: BootStream[] = [];
   const doc: ResultsDocument = { ...written, results: [], peers: [] };
+  const damaged: string[] = [];
   let figureSamples: FigureSamples[] | undefined = [];
   for (const guest of manifest.guests) {
     if (guest.status === 'skipped' || !guest.accel) continue;
@@ -86,6 +75,9 @@ export async function loadRunData(dir: string): Promise<RunData> {
           },
         ];
         doc.complete = false;
+        damaged.push(
+          `guests/${guest.name}/boot-${boot.boot}/data.bin: does not read as the runner read it (manifest.json boot ${boot.boot} ${boot.status}): ${error.message}`,
+        );
       }
       boots.push({ guest: guest.name, boot: boot.boot, stream });
     }
@@ -101,7 +93,7 @@ export async function loadRunData(dir: string): Promise<RunData> {
     }
   }
   const anatomy = await readAnatomyDocuments(dir, manifest);
-  return { dir, manifest, config, doc, streams, ...(figureSamples ? { figures: figureSamples } : {}), anatomy };
+  return { dir, manifest, config, doc, streams, ...(figureSamples ? { figures: figureSamples } : {}), anatomy, damaged };
 }
 
 /** The figures so far with the values behind the new ones, or undefined once any has none kept (guest-figures.ts). */
@@ -112,8 +104,17 @@ function keptFigures(soFar: FigureSamples[] | undefined, runId: string, figures:
 
 /** The report files of a run directory, derived again from its raw data. */
 export async function regenerateRunFiles(dir: string, options: { baseline?: string } = {}): Promise<RunFile[]> {
+  return (await regenerateRunData(dir, options)).files;
+}
+
+/**
+ * The report files derived again, and for each raw data file that no longer reads as the runner
+ * read it, a line naming it and the offset of its first bad record (the `failed` entries the
+ * regeneration added): what `harness verify` names before the reports that differ because of it.
+ */
+export async function regenerateRunData(dir: string, options: { baseline?: string } = {}): Promise<{ files: RunFile[]; damaged: string[] }> {
   const data = await loadRunData(dir);
-  return renderRunFiles({
+  const files = await renderRunFiles({
     manifests: [data.manifest],
     doc: data.doc,
     streams: data.streams,
@@ -122,4 +123,5 @@ export async function regenerateRunFiles(dir: string, options: { baseline?: stri
     anatomy: data.anatomy,
     figures: data.figures,
   });
+  return { files, damaged: data.damaged };
 }

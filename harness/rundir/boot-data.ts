@@ -1,8 +1,9 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BootManifest } from './manifest.js';
 import { DataChannel, feedChecked, readDataChannel } from '../wire/data-channel.js';
 import type { StreamExpectation } from '../wire/expectation.js';
+import { openRunFile } from './run-file.js';
 
 /** A boot's data.bin in a run directory. */
 export function bootDataFile(runDir: string, guest: string, boot: number): string {
@@ -31,17 +32,16 @@ export async function readBootData(
   const file = bootDataFile(runDir, guest, boot.boot);
   const unreadable = (error: unknown) => new Error(`expected ${boot.dataBytes} bytes of data channel at ${file}, got none readable`, { cause: error });
   let handle: FileHandle;
+  let size: number;
   try {
-    handle = await open(file, 'r');
+    // Named by the manifest: refused if it leads outside the run, is a link, or is not a regular file (/dev/zero).
+    ({ handle, size } = await openRunFile(runDir, `guests/${guest}/boot-${boot.boot}/data.bin`, "a boot's data channel"));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && boot.dataBytes === 0) return readDataChannel(new Uint8Array(0), expectation);
-    throw unreadable(error);
+    if ((error as NodeJS.ErrnoException).code !== undefined) throw unreadable(error);
+    throw error;
   }
   try {
-    const size = await handle.stat().then(
-      (stats) => stats.size,
-      (error: unknown) => Promise.reject(unreadable(error)),
-    );
     if (size < boot.dataBytes) throw new Error(`expected at least ${boot.dataBytes} bytes in ${file} (as the manifest records), got ${size}`);
     return await decodeChunks(handle, boot.dataBytes, expectation, unreadable, options.chunkBytes ?? BOOT_DATA_CHUNK_BYTES);
   } finally {

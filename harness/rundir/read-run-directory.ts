@@ -1,20 +1,24 @@
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest } from './manifest.js';
 import { isPlainRelativePath, rawInputs } from './raw-inputs.js';
+import { checkConfigCopy, parseRunManifest, readRunFile } from './run-file.js';
 
-/** One file of a run directory, read once so that what is hashed is what is archived. */
-export interface RunFileBytes {
+/** One file of a run directory, as listed (not read: the archive copies and hashes it as a stream). */
+export interface RunFileEntry {
   /** Path inside the run directory, `/`-separated. */
   path: string;
-  bytes: Buffer;
+  /** Its size when listed. */
+  size: number;
 }
 
 export interface RunDirectoryContents {
   dir: string;
   manifest: Manifest;
   /** Every file to archive, sorted by path. */
-  files: RunFileBytes[];
+  files: RunFileEntry[];
+  /** The config copy's text, checked against the manifest's SHA-256. */
+  configText: string;
   /** Files found but not archived, each with why. */
   leftOut: { path: string; why: string }[];
 }
@@ -38,26 +42,8 @@ async function walk(root: string, relative: string, out: string[]): Promise<void
   }
 }
 
-function parseManifest(dir: string, bytes: Buffer): Manifest {
-  let manifest: Partial<Manifest>;
-  try {
-    manifest = JSON.parse(bytes.toString('utf8')) as Partial<Manifest>;
-  } catch (error) {
-    throw new Error(`expected ${join(dir, 'manifest.json')} to be JSON, got text that does not parse`, { cause: error });
-  }
-  const got = `schemaVersion ${JSON.stringify(manifest.schemaVersion)}, runId ${JSON.stringify(manifest.runId)}, guests ${Array.isArray(manifest.guests) ? 'a list' : JSON.stringify(manifest.guests)}`;
-  if (manifest.schemaVersion !== 1 || typeof manifest.runId !== 'string' || !Array.isArray(manifest.guests)) {
-    throw new Error(`expected ${join(dir, 'manifest.json')} to be a run manifest (schemaVersion 1, a runId, a list of guests), got ${got}`);
-  }
-  // The run id names the archive's top folder.
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(manifest.runId)) {
-    throw new Error(`expected a run id of letters, digits, '.', '_' and '-' in ${join(dir, 'manifest.json')}, got ${JSON.stringify(manifest.runId)}`);
-  }
-  return manifest as Manifest;
-}
-
 /**
- * Reads every file of a run directory and checks that it holds what the reports are derived from: a
+ * Lists every file of a run directory and checks that it holds what the reports are derived from: a
  * manifest, the config copy, results.json, and each boot's data channel with as many bytes as the
  * manifest says were decoded.
  */
@@ -83,9 +69,9 @@ export async function readRunDirectory(dir: string): Promise<RunDirectoryContent
       `expected manifest.json in ${dir} (every run directory has one), got ${kept.length ? kept.slice(0, 8).join(', ') + (kept.length > 8 ? ', …' : '') : 'no files'}`,
     );
   }
-  const files: RunFileBytes[] = [];
-  for (const path of kept) files.push({ path, bytes: await readFile(join(dir, path)) });
-  const manifest = parseManifest(dir, files.find((f) => f.path === 'manifest.json')!.bytes);
+  const files: RunFileEntry[] = [];
+  for (const path of kept) files.push({ path, size: (await lstat(join(dir, path))).size });
+  const manifest = parseRunManifest((await readRunFile(dir, 'manifest.json', 'the run manifest')).toString('utf8'), join(dir, 'manifest.json'));
 
   const missing: string[] = [];
   // Report files are checked by regenerating them (archive-run.ts), which also says how to write them.
@@ -95,10 +81,12 @@ export async function readRunDirectory(dir: string): Promise<RunDirectoryContent
     const file = files.find((f) => f.path === input.path);
     if (!file) {
       if (!input.optional) missing.push(input.path);
-    } else if (input.minBytes !== undefined && file.bytes.length < input.minBytes) {
-      throw new Error(`expected at least ${input.minBytes} bytes in ${join(dir, input.path)} (manifest dataBytes), got ${file.bytes.length}`);
+    } else if (input.minBytes !== undefined && file.size < input.minBytes) {
+      throw new Error(`expected at least ${input.minBytes} bytes in ${join(dir, input.path)} (manifest dataBytes), got ${file.size}`);
     }
   }
   if (missing.length) throw new Error(`expected the raw data of a run in ${dir} (manifest.json names it), got none at ${missing.join(', ')}`);
-  return { dir, manifest, files, leftOut };
+  const configText = await readRunFile(dir, manifest.config.copy, "the run's config copy");
+  checkConfigCopy(dir, manifest, configText);
+  return { dir, manifest, files, leftOut, configText: configText.toString('utf8') };
 }

@@ -1,13 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Manifest } from './manifest.js';
+import { readCheckedManifest } from './run-file.js';
 import { loadConfig } from '../config/index.js';
 import type { RunConfig } from '../config/types.js';
 
 /** A run directory's manifest.json. */
 export async function readRunManifest(runDir: string): Promise<Manifest> {
   try {
-    return JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8')) as Manifest;
+    return await readCheckedManifest(runDir);
   } catch (error) {
     throw new Error(`expected a run directory with a readable manifest.json at ${runDir}, got none: ${(error as Error).message}`, { cause: error });
   }

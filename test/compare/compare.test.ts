@@ -50,6 +50,18 @@ describe('harness compare', () => {
     expect(() => compareFigures(figure('a', 'm', [[1]]), figure('a', 'm', [[1]], 'tsc-ticks'))).to.throw(/different units/);
   });
 
+  it('refuses a ratio that is not a finite positive number (beyond a double) rather than calling it "no change"', () => {
+    expect(() => compareFigures(figure('a', 'm', [[1e-320, 1e-320]]), figure('a', 'm', [[1e308, 1e308]]))).to.throw(
+      /expected finite positive medians and ratio/,
+    );
+  });
+
+  it('names a guest or metric asked for that a run has no figure of', () => {
+    const a = [figure('linux', 'x', [[1]])];
+    expect(() => pairFigures(a, a, { guests: ['linux', 'nosuch'] })).to.throw('expected guest nosuch in run run-linux, got only linux');
+    expect(() => pairFigures(a, a, { metrics: ['nosuch', 'x'] })).to.throw('expected metric nosuch in run run-linux, got only x');
+  });
+
   it('pairs same guest and metric across runs, or the guests or metrics asked for', () => {
     const a = [figure('linux', 'x', [[1]]), figure('sel4', 'x', [[2]]), figure('linux', 'y', [[3]])];
     const names = (pairs: [FigureSamples, FigureSamples][]) => pairs.map(([p, q]) => `${p.entry.guest}.${p.entry.metric}~${q.entry.guest}.${q.entry.metric}`);

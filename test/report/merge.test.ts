@@ -40,6 +40,7 @@ function run(runId: string, guests: { name: string; accel: Accel }[], bootstrap 
     streams: guests.map(({ name }) => ({ guest: name, boot: 1, stream: { info: {}, benchmarks: [], skipped: [], failed: [], peers: [], complete: true } })),
     // Each guest has an anatomy document: a merge keeps those of the guests it takes.
     anatomy: guests.map(({ name }) => ({ ...gnumachAnatomy(), guest: name })),
+    damaged: [],
   };
 }
 

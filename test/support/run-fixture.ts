@@ -44,6 +44,7 @@ export async function writeRunFixture(
     complete: doc.complete,
     startedAt: '2026-11-27T00:00:00.000Z',
     command: [],
+    config: { file: '/configs/fixture.yaml', sha256: '0'.repeat(64), copy: 'config.yaml' },
     host: { hostname: 'test', kernel: 'Linux', cpuModel: run.hostCpu ?? 'Test CPU', cpuFlags: [], logicalCpus: 2, memoryBytes: 0 },
     guests: run.guests.map((g) => ({ name: g.name, os: g.os, status: g.status ?? 'done', vcpusConfigured: 1, boots: [] })),
   };

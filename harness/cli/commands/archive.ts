@@ -29,11 +29,13 @@ export function registerArchive(program: Command): void {
     .description('write a run directory as one reproducible .tar.gz for a paper: raw data, logs, manifest, config, reports, SHA256SUMS and ARTIFACT.md')
     .argument('<run>', 'run directory')
     .option('-o, --output <file>', 'tarball to write (default: <run>.tar.gz beside the run directory)')
+    .option('--force', 'replace a file already at the output path')
     .option('--allow-incomplete', 'archive a run whose manifest says it is incomplete (ARTIFACT.md says so)')
-    .action(async (run: string, opts: { output?: string; allowIncomplete?: boolean }) => {
+    .action(async (run: string, opts: { output?: string; allowIncomplete?: boolean; force?: boolean }) => {
       const result = await archiveRun(await existingArgument(run, 'a run directory'), {
         output: opts.output,
         allowIncomplete: opts.allowIncomplete,
+        force: opts.force,
         notes: (guest) => recordedAdapter(guest)?.reproduction,
       });
       const lines = [

@@ -7,6 +7,7 @@ import { mergeRuns, type MergeSource } from '../../report/merge.js';
 import { loadRunData } from '../../report/regenerate.js';
 import { renderRunFiles, type RunFile } from '../../report/run-files.js';
 import { writeAtomic } from '../../rundir/atomic.js';
+import { checkOutputOutsideRuns } from '../../rundir/run-file.js';
 import { contentChunks, type RunFileContent } from '../../report/run-file-content.js';
 
 interface ReportOptions {
@@ -98,6 +99,13 @@ export function registerReport(program: Command): void {
         process.stdout.write(`${(await writeFiles(data.dir, files)).join('\n')}\nreports regenerated from raw data in ${data.dir}\n`);
         return;
       }
+      // A merge always makes a new directory: never one of its runs, nor any run directory or a folder inside one.
+      if (opts.out)
+        await checkOutputOutsideRuns(
+          opts.out,
+          sources.map((s) => s.data.dir),
+          'the merged report (--out) to be written',
+        );
       const target = opts.out
         ? { runDir: resolve(opts.out), runId: resolve(opts.out).split('/').pop()! }
         : await createRunDirectory(dirname(sources[0]!.data.dir), 'merged');
