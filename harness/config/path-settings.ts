@@ -49,20 +49,22 @@ const PSEUDO_FS_TYPES = new Map<number, string>([
 ]);
 
 /**
- * System directories a run's results must not be written into (nor the file system's root): the
- * operating system's own files. /var/tmp and below is allowed; /tmp and /home are not listed.
+ * System directories a run's results must not be written into: the operating system's own files.
+ * Folders where users keep checkouts and workspaces (/opt/…, /srv/…, /var/lib/jenkins/…, /home/…)
+ * are allowed below, only the folder itself refused; /var/tmp and /tmp are allowed.
  */
-const SYSTEM_DIRECTORIES = ['/etc', '/usr', '/bin', '/sbin', '/boot', '/lib', '/lib32', '/lib64', '/libx32', '/var', '/run', '/opt', '/srv', '/snap'];
+const SYSTEM_TREES = ['/etc', '/usr', '/bin', '/sbin', '/boot', '/lib', '/lib32', '/lib64', '/libx32', '/run', '/snap', '/var/log', '/var/cache', '/var/spool'];
+const SYSTEM_FOLDERS = ['/', '/var', '/var/lib', '/opt', '/srv', '/home', '/root', '/mnt', '/media'];
 
 /** True when `p` is `root` or inside it. */
 function within(p: string, root: string): boolean {
   return p === root || p.startsWith(`${root}/`);
 }
 
-function isSystemDirectory(p: string): boolean {
-  if (p === '/') return true;
-  if (within(p, '/var/tmp')) return false;
-  return SYSTEM_DIRECTORIES.some((root) => within(p, root));
+/** Whether `p` is a system directory or inside one; `itself` false looks only at the trees (for an ancestor of the setting). */
+function isSystemDirectory(p: string, itself = true): boolean {
+  const trimmed = p.length > 1 ? p.replace(/\/+$/, '') : p;
+  return (itself && SYSTEM_FOLDERS.includes(trimmed)) || SYSTEM_TREES.some((root) => within(trimmed, root));
 }
 
 /** The closest of `p` and its ancestors that exists, with what it is, and the real path of it (symlinks followed). */
@@ -111,7 +113,8 @@ async function directoryProblem(value: string, dir: string, systemAllowed: boole
   const pseudoRoot = PSEUDO_ROOTS.find((root) => within(absolute, root) || within(existing.real, root));
   const pseudo = pseudoRoot === undefined ? await pseudoFileSystem(existing.path) : pseudoRoot;
   if (pseudo !== undefined) return `${shown}, on the ${pseudo} pseudo file system (${absolute})`;
-  if (!systemAllowed && (isSystemDirectory(absolute) || isSystemDirectory(existing.real))) return `${shown}, a system directory (${absolute})`;
+  if (!systemAllowed && (isSystemDirectory(absolute) || isSystemDirectory(existing.real, existing.path === absolute)))
+    return `${shown}, a system directory (${absolute})`;
   if (!existing.isDirectory) {
     return existing.path === absolute ? `${shown}, an existing file that is not a directory` : `${shown}, under ${existing.path}, which is not a directory`;
   }
@@ -125,7 +128,7 @@ async function directoryProblem(value: string, dir: string, systemAllowed: boole
  * the file system type of the closest existing ancestor; a recursive mkdir under /proc never
  * returns), a file where the directory should be, a closest existing ancestor that cannot be
  * written (read-only file system, permissions), and for `resultsDir` the root or a system
- * directory (/etc, /usr, /var except /var/tmp, …). Defaults are checked too: `data` is the config
+ * directory (/etc, /usr, /var/log, …; /opt, /var, /home themselves but not folders below them). Defaults are checked too: `data` is the config
  * as validated, defaults filled in.
  */
 export async function pathSettingIssues(data: unknown, context: IssueContext, dir: string, probe: AccessProbe = access): Promise<ConfigIssue[]> {
@@ -138,7 +141,7 @@ export async function pathSettingIssues(data: unknown, context: IssueContext, di
     if (problem === undefined) continue;
     const expected = systemAllowed
       ? 'a directory that exists or can be created and written, not on /proc, /sys or /dev'
-      : 'a directory that exists or can be created and written, not on /proc, /sys or /dev, nor / or a system directory (/etc, /usr, /var except /var/tmp, …)';
+      : 'a directory that exists or can be created and written, not on /proc, /sys or /dev, nor / or a system directory (/etc, /usr, /var/log, /opt itself, …)';
     issues.push(issueAt(context, [key], 'value', expected, problem));
   }
   return issues;

@@ -103,9 +103,17 @@ describe('config path settings (resultsDir, cacheDir)', () => {
     expect(resolveConfigPath('x/y', dir)).to.equal(path.join(dir, 'x', 'y'));
   });
 
-  it('refuses / and system directories for resultsDir', async () => {
-    for (const value of ['/', '/etc', '/usr/local/results', '/var/lib/results', '/boot']) {
+  it('refuses / and system directories for resultsDir, but not workspaces below /opt, /srv or /var/lib', async () => {
+    for (const value of ['/', '/etc', '/usr/local/results', '/var/log/results', '/boot', '/opt', '/var', '/var/lib/']) {
       expect((await issueFor('resultsDir', value)).got, value).to.include('a system directory');
+    }
+    for (const value of ['/opt/harness/results', '/srv/bench/results', '/var/lib/jenkins/workspace/results']) {
+      // Refused or not for other reasons (writable by this user), never as a system directory.
+      const refusal = await loadConfig(await writeConfig('resultsDir', value)).then(
+        () => '',
+        (error: unknown) => (error as Error).message,
+      );
+      expect(refusal, value).not.to.include('a system directory');
     }
   });
 
