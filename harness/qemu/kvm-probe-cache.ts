@@ -20,7 +20,7 @@ export interface KeptProbeOptions {
   cacheDir: string;
   /** Probe again and keep the new outcome (`harness run --refresh`). */
   refresh: boolean;
-  /** What identifies the probe besides the host boot: the QEMU binary and kernel used. */
+  /** What identifies the probe besides the host and its boot, e.g. the QEMU version. */
   inputs: readonly string[];
   /** Where the host's boot id is read (tests give a file of their own). */
   bootIdFile?: string;

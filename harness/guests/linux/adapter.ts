@@ -27,15 +27,15 @@ export function icountSmpWords(accel: Accel, vcpus: number): string[] {
 /**
  * Skips the crypto API's self-tests at boot: about 0.74 of the 1.57 billion instructions the
  * initramfs guest ran before its payload started (initcall_debug: crypto_algapi_init), i.e. half its
- * boot under tcg-icount, on both Linux guests. The benchmarks use no kernel crypto; the figures are
- * the same with and without it (docs/methodology.md).
+ * boot under tcg-icount, on both Linux guests. The benchmarks use no kernel crypto; as any change to
+ * the boot does, it moved a few round trips by a few instructions (docs/methodology.md).
  */
 export const BOOT_WORDS = ['cryptomgr.notests'] as const;
 
 /**
- * Kernel command line: console on ttyS0, data on ttyS1 (the payload's default),
- * BOOT_WORDS, `kernelWords` (the mitigations setting, icountSmpWords for an SMP guest under icount), settings as hb.* words,
- * and hb.peers=perf when the peer cross-check is on.
+ * Kernel command line: console on ttyS0, data on ttyS1 (the payload's default), BOOT_WORDS,
+ * `kernelWords` (the mitigations setting, icountSmpWords for an SMP guest under icount), settings
+ * as hb.* words, and hb.peers=perf when the peer cross-check is on.
  */
 export function linuxAppend(benchmarks: BenchmarkSelection, peers: readonly Peer[] = [], kernelWords: readonly string[] = []): string {
   return [
