@@ -36,6 +36,27 @@ const QMP_CONNECT_MS = 15_000;
 /** Guest memory below which a boot that stops early is blamed on memory, for an adapter that names no figure of its own. */
 export const MEMORY_KNOWN_TO_BOOT_MIB = 128;
 
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * The files of a boot file setting: the path itself, or, for a multiboot kernel's -initrd, which
+ * lists modules separated by commas (",," is a comma in a name), each a file and its arguments
+ * (GNU Mach's "payload ${host-port} ..."), the first word of each module.
+ */
+async function bootFilePaths(file: string, cwd: string): Promise<string[]> {
+  const whole = resolve(cwd, file);
+  if (await exists(whole)) return [whole];
+  const modules = file
+    .split(/(?<!,),(?!,)/)
+    .map((module) => module.replaceAll(',,', ',').trim().split(/\s+/)[0]!)
+    .filter((name) => name !== '');
+  return modules.length > 1 || (modules.length === 1 && modules[0] !== file) ? modules.map((name) => resolve(cwd, name)) : [whole];
+}
+
 /**
  * The kernel or initrd QEMU is to load, when it is not there (any more): the image was prepared,
  * so it was; something deleted it since, e.g. the cache during the run. Paths are QEMU's, relative
@@ -48,12 +69,9 @@ async function missingBootFiles(boot: PreparedGuest['boot']): Promise<string | u
   ] as const;
   for (const [what, file] of files) {
     if (file === undefined) continue;
-    const where = resolve(boot.cwd ?? process.cwd(), file);
-    const there = await access(where).then(
-      () => true,
-      () => false,
-    );
-    if (!there) return `the ${what} file ${where} vanished after the image was prepared (was the cache deleted during the run?)`;
+    for (const where of await bootFilePaths(file, boot.cwd ?? process.cwd())) {
+      if (!(await exists(where))) return `the ${what} file ${where} vanished after the image was prepared (was the cache deleted during the run?)`;
+    }
   }
   return undefined;
 }

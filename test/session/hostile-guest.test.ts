@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { GuestConfig } from '../../harness/config/types.js';
 import type { PreparedGuest } from '../../harness/guests/adapter.js';
 import { CONSOLE_LOG_MAX_BYTES } from '../../harness/session/console-tail.js';
@@ -73,13 +73,21 @@ describe('a broken or hostile guest, through the runner (fake QEMU)', function (
   async function session(
     plan: FakeQemuPlan,
     config = guest(),
-    options: { consoleLogMaxBytes?: number; kernel?: 'there' | 'missing'; freeBytes?: (dir: string) => Promise<number> } = {},
+    options: {
+      consoleLogMaxBytes?: number;
+      kernel?: 'there' | 'missing';
+      freeBytes?: (dir: string) => Promise<number>;
+      /** A multiboot module list, relative to the boot's folder; `files` of it are written there. */
+      modules?: { initrd: string; files: string[] };
+    } = {},
   ): Promise<SessionResult & { guestDir: string; kernel: string }> {
     const work = join(dir, `case-${++count}`);
     const fake = await installFakeQemu(work, plan);
     const kernel = join(work, 'kernel');
     if (options.kernel !== 'missing') await writeFile(kernel, 'not a kernel: the fake QEMU loads nothing');
-    const prepared: PreparedGuest = { boot: { qemuBinary: fake.binary, kernel }, provenance: {} };
+    for (const file of options.modules?.files ?? []) await writeFile(join(work, file), 'a module');
+    const modules = options.modules ? { initrd: options.modules.initrd, cwd: work } : {};
+    const prepared: PreparedGuest = { boot: { qemuBinary: fake.binary, kernel, ...modules }, provenance: {} };
     const guestDir = join(work, 'guest');
     const result = await runGuestSession({
       guest: config,
@@ -96,7 +104,7 @@ describe('a broken or hostile guest, through the runner (fake QEMU)', function (
       ...(options.freeBytes === undefined ? {} : { freeBytes: options.freeBytes }),
     });
     // Whatever happened, QEMU was reaped (when it was started at all).
-    if (options.kernel !== 'missing') expect(result.exit, 'QEMU exit recorded').not.to.equal(undefined);
+    if (!result.error?.message.includes('QEMU was not started')) expect(result.exit, 'QEMU exit recorded').not.to.equal(undefined);
     return { ...result, guestDir, kernel };
   }
 
@@ -129,6 +137,14 @@ describe('a broken or hostile guest, through the runner (fake QEMU)', function (
     expect(result.error?.message).to.include(
       `the kernel file ${result.kernel} vanished after the image was prepared (was the cache deleted during the run?); QEMU was not started`,
     );
+  });
+
+  it("reads a multiboot -initrd as modules, each a file and its arguments (GNU Mach's payload ${host-port} ...)", async () => {
+    const initrd = 'payload ${host-port} ${device-port} $(task-create),second arg';
+    const both = await session({ writes: [], then: 'exit' }, guest(), { modules: { initrd, files: ['payload', 'second'] } });
+    expect(both.error?.message ?? '').not.to.include('vanished');
+    const oneGone = await session({ writes: [], then: 'exit' }, guest(), { modules: { initrd, files: ['payload'] } });
+    expect(oneGone.error?.message).to.include(`the initrd file ${join(dirname(oneGone.kernel), 'second')} vanished`);
   });
 
   it("names the kernel file that vanished after QEMU started, and quotes QEMU's stderr (was: QMP qmp_capabilities: no answer)", async () => {
