@@ -85,7 +85,8 @@ async function removeAbandoned(root: string, key: string): Promise<void> {
   }
 }
 
-function processAlive(pid: number): boolean {
+/** Whether process `pid` exists (signal 0 checks without sending anything; EPERM: it exists, someone else's). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../cache/atomic.js';
 
 /** The longest unix socket path, in bytes: sun_path holds 108 with the terminating NUL. */
 export const UNIX_SOCKET_PATH_MAX = 107;
@@ -31,16 +32,6 @@ export async function socketDirectory(guestDir: string, names: readonly string[]
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Whether process `pid` exists (signal 0 checks without sending anything; EPERM: it exists, someone else's). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes the `hb-qmp-<pid>-*` folders in `tmp` whose process is gone; returns their names. Folders
  * of live processes, and folders named otherwise, are left alone.
@@ -49,7 +40,7 @@ export async function removeStaleSocketDirectories(tmp = tmpdir()): Promise<stri
   const entries = await readdir(tmp, { withFileTypes: true }).catch(() => []);
   const stale = entries.filter((entry) => {
     const match = new RegExp(`^${FALLBACK_PREFIX}(\\d+)-`).exec(entry.name);
-    return entry.isDirectory() && match !== null && Number(match[1]) !== process.pid && !alive(Number(match[1]));
+    return entry.isDirectory() && match !== null && Number(match[1]) !== process.pid && !processAlive(Number(match[1]));
   });
   for (const entry of stale) await rm(join(tmp, entry.name), { recursive: true, force: true });
   return stale.map((entry) => entry.name);
