@@ -55,7 +55,22 @@ const cycles: Record<string, AnatomyCycle> = {
   'ipc.oneway.sel4reply.thread.same': { reads: 4, open: 2, close: 3 },
 };
 
-function check(boot: AnatomyBoot, timed: Map<string, ResultEntry>, metrics: string[], severalPaths: string[] = []): void {
+/**
+ * How a benchmark's plugin median may relate to its timed median, which come from two boots:
+ * `exact` where both boots run the same instructions; `severalPaths` where one boot's samples take
+ * one of a few common paths (the timed median must be one a tenth of the plugin's windows had);
+ * `variesBetweenBoots` where the guest's state at the payload's start differs between boots (the disk
+ * guest: SSH traffic paced by the host, see docs/guests/linux-disk.md, "Not bit-identical"), so the
+ * two medians need only agree within 3%.
+ */
+interface Agreement {
+  severalPaths?: string[];
+  variesBetweenBoots?: string[];
+}
+
+const BETWEEN_BOOTS_TOLERANCE = 0.03;
+
+function check(boot: AnatomyBoot, timed: Map<string, ResultEntry>, metrics: string[], agreement: Agreement = {}): void {
   expect(boot.report.unbalancedMarks).to.equal(0);
   expect(boot.metrics.map((m) => m.metric)).to.have.members(metrics);
   for (const m of boot.metrics) {
@@ -74,9 +89,16 @@ function check(boot: AnatomyBoot, timed: Map<string, ResultEntry>, metrics: stri
     console.log(
       `      ${m.metric}: plugin median ${windowMedian(m)} (mean ${instructionsPerWindow(m)}) per window; timed median ${t.median} + overhead ${t.timerOverhead.subtracted} = ${raw}`,
     );
-    if (severalPaths.includes(m.metric)) {
+    const sizes = [...m.windowSizes].sort((a, b) => b[1] - a[1]).slice(0, 6);
+    console.log(`      ${m.metric}: commonest window sizes ${sizes.map(([size, count]) => `${size}×${count}`).join(', ')}`);
+    if (agreement.severalPaths?.includes(m.metric)) {
       const common = m.windowSizes.filter(([, count]) => count >= m.windows / 10).map(([size]) => size);
       expect(common, `${m.metric}: window sizes of at least a tenth of the windows`).to.include(raw);
+    } else if (agreement.variesBetweenBoots?.includes(m.metric)) {
+      expect(windowMedian(m), `${m.metric}: within ${BETWEEN_BOOTS_TOLERANCE * 100}% of the other boot's timed median`).to.be.closeTo(
+        raw,
+        raw * BETWEEN_BOOTS_TOLERANCE,
+      );
     } else {
       expect(windowMedian(m), m.metric).to.equal(raw);
     }
@@ -105,7 +127,7 @@ describe('@guest the anatomy plugin on real guests, against the timed medians (t
     const metrics = ['syscall.null', 'ipc.roundtrip.pipe.thread.same'];
     const { boot, timed, dir } = await compare({ name: 'linux', os: 'linux', vcpus: 1, pin: [0], memoryMiB: 512 }, metrics);
     dirs.push(dir);
-    check(boot, timed, metrics, ['ipc.roundtrip.pipe.thread.same']);
+    check(boot, timed, metrics, { severalPaths: ['ipc.roundtrip.pipe.thread.same'] });
     const nullCall = boot.metrics.find((m) => m.metric === 'syscall.null');
     const pipe = boot.metrics.find((m) => m.metric === 'ipc.roundtrip.pipe.thread.same');
     // One getppid per window: one syscall and one sysret. With page-table isolation (Debian's default
@@ -142,7 +164,8 @@ describe('@guest the anatomy plugin on real guests, against the timed medians (t
     const { boot, timed, dir } = await compare(guest, metrics);
     dirs.push(dir);
     // Only the payload's own timer reads bound the windows (the vDSO's, for the other programs, do not): one window a sample.
-    check(boot, timed, metrics);
+    // getppid's path does not depend on the guest's state; sched_yield's scheduler bookkeeping does (4273 and 4332 seen).
+    check(boot, timed, metrics, { variesBetweenBoots: ['ctxswitch.yield'] });
     showFunctions(boot);
     expect(boot.symbolSources[0]).to.match(/^System\.map of linux-image-.*-dbg .*: \d+ functions, KASLR offset 0x[0-9a-f]+ /);
     expect((boot.metrics.find((m) => m.metric === 'syscall.null')!.functions ?? []).map((f) => f.symbol)).to.include('entry_SYSCALL_64');
