@@ -39,7 +39,10 @@ export function registerBuild(program: Command): void {
     .argument('<guest>', 'kind of guest to build: an adapter (linux, linux-disk, sel4, minix, gnumach) or an OS (every guest of it)')
     .option('--config <file>', 'config whose guests and cache directory to use (default configs/<guest>.yaml when it exists, else configs/linux.yaml)')
     .addOption(new Option('--accel <accel>', 'accelerator the image is for').choices(['kvm', 'tcg', 'tcg-icount']).default('tcg-icount'))
-    .option('--source <dir>', "build the guest's kernel from your own checkout of its OS into the cache and print the directory to use (sel4)")
+    .option(
+      '--source <dir>',
+      'build the guest from your own checkout of its OS into the cache and print the directory to use (sel4: a kernel, minutes; minix: a disk image and its boot files, hours)',
+    )
     .option('--debug', 'with --source: a debug kernel (it prints on its console; its figures include debug checks)')
     .option('--smp', 'with --source: a kernel for 2 CPUs (the cross-CPU figures)')
     .action(async (kind: string, opts: BuildOptions) => {

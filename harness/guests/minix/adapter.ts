@@ -2,17 +2,20 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GuestConfig } from '../../config/types.js';
+import { UsageError } from '../../errors/usage-error.js';
 import { escapeOptionValue } from '../../qemu/argv.js';
 import type { Availability, BootSpec, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
 import { settingLines } from '../payload-build.js';
 import { CPU_MODEL_SETTING, payloadSettingWords } from '../settings.js';
 import { driveMinix, type MinixPlan } from './driver.js';
+import { buildMinixImage } from './image-build.js';
 import { minixSourceArchive } from './transfer.js';
 
 /** Kernel arguments that put MINIX's console on the first serial port, where the harness types. */
 export const MINIX_SERIAL_CONSOLE = 'console=tty00 cttyline=0 cttybaud=115200';
 
-const HOW_TO = 'install MINIX 3.4.0rc6 (i386) with the minix-comp set into a disk image as docs/guests/minix.md describes and set image.disk to it';
+const HOW_TO =
+  'build an image from your MINIX checkout with `harness build minix --source DIR`, or install MINIX 3.4.0rc6 (i386) with the minix-comp set into a disk image as docs/guests/minix.md describes, and set image.disk to it';
 
 /** The boot modules of a MINIX kernel directory, in load order (mod01_ds ... mod12_init). */
 export async function bootModules(bootDir: string): Promise<string[]> {
@@ -74,6 +77,13 @@ export const minixAdapter: GuestAdapter = {
   reproduction: {
     title: 'MINIX 3',
     text: 'MINIX images cannot be downloaded by the harness. Install MINIX 3.4.0rc6 (i386) with the `minix-comp` set into a disk image, root without a password, console on the first serial port, as `docs/guests/minix.md` of the checkout describes, and set `image.disk` (and `image.bootDir` if used) in `config.yaml`. What this run recorded of it is listed under "Images and payloads" above.',
+  },
+
+  /** MINIX's own build.sh and x86_hdimage.sh, run on the user's checkout: a disk image and its boot files in the cache. */
+  async buildFromSource(source, options) {
+    if (options.debug || options.smp) throw new UsageError(`expected neither --debug nor --smp for minix (it builds MINIX's release as it is), got ${options.debug ? '--debug' : '--smp'}`);
+    const image = await buildMinixImage({ source, cacheDir: options.cacheDir, log: options.log });
+    return { dir: image.dir, use: `image: { disk: ${image.disk}, bootDir: ${image.bootDir} } in configs/minix.yaml` };
   },
 
   async availability(guest: GuestConfig): Promise<Availability> {

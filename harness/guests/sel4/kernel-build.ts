@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile, realpath, writeFile } from 'node:fs/promises';
+import { realpath, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { cachedDirectory } from '../../cache/atomic.js';
 import { HostToolError } from '../../errors/host-tool-error.js';
 import { sha256Hex } from '../../hash.js';
+import { sourceRevision } from '../source-build.js';
 import { configProblems, inspectSel4Build } from './build-dir.js';
 
 export interface Sel4KernelBuildOptions {
@@ -89,15 +90,6 @@ async function checkBuildTools(env: NodeJS.ProcessEnv): Promise<void> {
   }
 }
 
-/** The checkout's revision: git's commit when it is a git tree, else its VERSION file. */
-async function sourceRevision(source: string): Promise<string> {
-  const git = await execa('git', ['-C', source, 'rev-parse', 'HEAD'], { reject: false });
-  const dirty = git.exitCode === 0 ? (await execa('git', ['-C', source, 'status', '--porcelain'], { reject: false })).stdout.trim() : '';
-  // A tree with local changes is keyed by its changes too, so an edit builds anew.
-  if (git.exitCode === 0) return dirty ? `${git.stdout.trim()}+${sha256Hex(dirty).slice(0, 12)}` : git.stdout.trim();
-  return `VERSION ${(await readFile(join(source, 'VERSION'), 'utf8')).trim()}`;
-}
-
 /** The last lines of a failed step's output, which hold its error. */
 function tail(error: unknown): string {
   const output = (error as { all?: string; stderr?: string; stdout?: string }).all ?? `${(error as { stdout?: string }).stdout ?? ''}\n${(error as { stderr?: string }).stderr ?? ''}`;
@@ -127,7 +119,7 @@ export async function buildSel4Kernel(options: Sel4KernelBuildOptions): Promise<
   const env = sel4BuildEnv();
   await checkBuildTools(env);
   const cmake = ['-G', 'Ninja', `-DCMAKE_TOOLCHAIN_FILE=${join(source, 'gcc.cmake')}`, ...sel4CmakeOptions(options)];
-  const revision = await sourceRevision(source);
+  const revision = await sourceRevision(source, 'VERSION');
   const key = `kernel-${options.debug ? 'debug' : 'release'}${options.smp ? '-smp' : ''}-${sha256Hex([source, revision, ...cmake]).slice(0, 16)}`;
   options.log(`sel4: ${options.debug ? 'debug' : 'release'} kernel from ${source} (${revision}) into ${join(options.cacheDir, 'sel4', key)}`);
   const dir = await cachedDirectory(join(options.cacheDir, 'sel4'), key, async (work) => {
