@@ -196,7 +196,7 @@ export interface Guest {
    */
   vcpus: number;
   /**
-   * Guest RAM in MiB (2^20 bytes), 64 to 65536, and no more than this host has (checked when the config is loaded). Default 512.
+   * Guest RAM in MiB (2^20 bytes), 64 to 65536, and no more than this host has (checked when the config is loaded), nor less than the guest boots with (its adapter's `minMemoryMiB`, checked before anything boots; docs/reliability.md lists them). Default 512.
    */
   memoryMiB: number;
   /**
@@ -245,7 +245,7 @@ export interface BenchmarkSelection {
    */
   warmup: number;
   /**
-   * Metric names or globs to run (`*` matches any run of characters), e.g. `ipc.roundtrip.*`; a benchmark runs if any entry matches. Non-empty. Default `["*"]` (all).
+   * Metric names or globs to run (`*` matches any run of characters), e.g. `ipc.roundtrip.*`; a benchmark runs if any entry matches, and each entry must match one of the guest's benchmarks (checked before anything boots; docs/metrics.md lists each OS's). Non-empty. Default `["*"]` (all).
    *
    * Items: A metric name or glob: lowercase letters, digits, `.`, `_`, `-` and `*`.
    */

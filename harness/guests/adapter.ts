@@ -197,6 +197,20 @@ export interface GuestAdapter {
   readonly image: ImageSettings;
   /** Peer tools (config `peers`) that can run beside the payload; none when undefined. */
   readonly peers?: readonly Peer[];
+  /**
+   * The metric names its payload has (the benchmark table of guests/<os>/benchmarks.c), in the
+   * table's order: what `benchmarks.include` can select. A pattern that matches none of them is
+   * refused before anything boots (harness/runner/preflight.ts). test/guests/benchmarks.test.ts
+   * ties the list to the C table (no more, no fewer) and to docs/metrics.md.
+   */
+  readonly benchmarks: readonly string[];
+  /**
+   * The least guest memory, in MiB, this guest boots and runs its payload with; a config naming
+   * less is refused before anything boots (harness/runner/preflight.ts). Each adapter says beside
+   * its figure how it was found (measured, or what its docs and configs use). Undefined: the
+   * harness does not give the machine its memory (an SSH target).
+   */
+  readonly minMemoryMiB: number | undefined;
   /** For an archive's reader: how to get this guest's image again. */
   readonly reproduction: ReproductionNote;
   /**

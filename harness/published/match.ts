@@ -1,17 +1,9 @@
 import type { ResultEntry } from '../analysis/results.js';
+import { metricGlob } from '../wire/expectation.js';
 import type { MeasuredSelector, PublishedOs } from './types.js';
 
-/**
- * A metric glob as the guests' `benchmarks.include` reads it: `*` matches any run of characters
- * (dots included), everything else itself.
- */
-export function metricGlob(pattern: string): RegExp {
-  const body = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}$`);
-}
+// Published selectors read globs as `benchmarks.include` does: the one matcher, re-exported for their callers.
+export { metricGlob };
 
 /** Whether a measured figure is one a selector asks for: same guest OS, metric equal to or matching the glob. */
 export function matchesSelector(selector: { os: PublishedOs; metric: string }, entry: Pick<ResultEntry, 'os' | 'metric'>): boolean {

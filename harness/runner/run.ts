@@ -10,6 +10,7 @@ import { createRunDirectory } from '../rundir/create.js';
 import { loadRunConfig, readRunManifest } from '../rundir/read.js';
 import { markResumed, newManifest } from '../rundir/record.js';
 import type { AccelChoice } from '../units.js';
+import { checkGuestsAgainstAdapters } from './preflight.js';
 
 export type { RunOutcome } from '../executor/types.js';
 
@@ -34,8 +35,10 @@ export interface RunOptions {
   overrides?: RunOverrides;
 }
 
-/** config → checks → run directory → the executor runs the jobs (image, QEMU, data channel, statistics) → reports. */
+/** config → checks (the guests' adapters', the executor's) → run directory → the executor runs the jobs (image, QEMU, data channel, statistics) → reports. */
 export async function runBenchmarks(config: RunConfig, options: RunOptions): Promise<RunOutcome> {
+  // Refused before anything is written or booted: include patterns that select nothing, too little memory.
+  checkGuestsAgainstAdapters(config, options.overrides);
   const executor = executorFor(options.executor ?? config.executor.kind);
   // Refused before anything is written or booted: no QEMU (or too old a one), no Slurm, no run.
   await executor.preflight(config);

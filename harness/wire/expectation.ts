@@ -30,13 +30,21 @@ export function streamExpectation(guest: Pick<GuestConfig, 'os' | 'benchmarks' |
   };
 }
 
-/** Whether `metric` matches a glob as the payloads read `hb.bench` (guests/common/bench.c): `*` is any run of characters. */
+/**
+ * A metric name or glob as the payloads read `hb.bench` (`hb_glob_match`, guests/common/bench.c):
+ * `*` matches any run of characters (dots included), everything else itself. The one matcher of
+ * include patterns in TypeScript: the data channel's checks, the runner's pre-flight check of the
+ * config's patterns against each guest's benchmarks, and published figures' selectors.
+ */
+export function metricGlob(pattern: string): RegExp {
+  const body = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${body}$`);
+}
+
+/** Whether `metric` matches any of the include patterns (metricGlob). */
 export function matchesInclude(include: readonly string[], metric: string): boolean {
-  return include.some((pattern) => {
-    const body = pattern
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*');
-    return new RegExp(`^${body}$`).test(metric);
-  });
+  return include.some((pattern) => metricGlob(pattern).test(metric));
 }

@@ -5,6 +5,7 @@ import { availableParallelism, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { ExitCode } from '../../harness/cli/exit-codes.js';
+import { linuxAdapter } from '../../harness/guests/linux/adapter.js';
 import { projectRoot } from '../../harness/paths.js';
 import { installFakeQemu, pathWith, type FakeQemu } from '../support/fake-qemu/index.js';
 import { sampleStream } from '../wire/encode.js';
@@ -88,6 +89,21 @@ describe('harness run with a bad config', function () {
       expected: /YAML that can be expanded/,
       got: /resource exhaustion/,
     },
+    {
+      name: 'an include pattern that matches no benchmark of its guest',
+      text: 'guests:\n  - name: a\n    os: linux\n    benchmarks: { include: [syscall.null, "nomatch.*"] }\n',
+      field: 'guests[0].benchmarks.include[1]',
+      expected:
+        /^a metric name or glob that matches a benchmark of guest a \(linux \(initramfs\): syscall\.null, syscall\.null\.enosys, .*, pagefault\.file\)$/,
+      got: /^"nomatch\.\*"$/,
+    },
+    {
+      name: 'less memory than the guest boots with',
+      text: 'guests:\n  - name: a\n    os: linux\n    memoryMiB: 64\n',
+      field: 'guests[0].memoryMiB',
+      expected: new RegExp(`^at least ${linuxAdapter.minMemoryMiB} MiB for linux \\(initramfs\\)$`),
+      got: /^64$/,
+    },
     { name: 'a missing config file', file: '/nonexistent/hb-config.yaml', field: '(file)', expected: /a readable YAML file/, got: /no such file/ },
     { name: 'a directory', file: '/', field: '(file)', expected: /a readable YAML file/, got: /a directory/ },
     { name: 'a character device', file: '/dev/zero', field: '(file)', expected: /a readable YAML file/, got: /a character device/ },
@@ -131,6 +147,22 @@ describe('harness run with a bad config', function () {
       expect(existsSync(results()) ? await readdir(results()) : []).to.deep.equal([]);
     });
   }
+
+  it('refuses a --bench that matches no benchmark of the guests run (exit 2), and never starts QEMU', async () => {
+    const file = join(dir, 'bench-nomatch.yaml');
+    await writeFile(file, `${header()}guests:\n  - { name: a, os: linux }\n`);
+    const result = await execa('node', [join(projectRoot, 'bin', 'harness.js'), 'run', file, '--bench', 'syscall.null,nomatch.*'], {
+      reject: false,
+      cwd: projectRoot,
+      env: { PATH: pathWith(fake) },
+    });
+    expect(result.exitCode, result.stderr).to.equal(ExitCode.USAGE);
+    expect(result.stderr).to.match(
+      /expected --bench to be metric names or globs that match a benchmark of a guest run \(guest a \(linux \(initramfs\): syscall\.null, .*\), got 'nomatch\.\*', which matches none/,
+    );
+    expect(existsSync(log), 'the fake QEMU was called').to.equal(false);
+    expect(existsSync(results()) ? await readdir(results()) : []).to.deep.equal([]);
+  });
 
   it('@host control: a good config does start the fake QEMU (so the checks above can see a call)', async function () {
     this.timeout(10 * 60_000);

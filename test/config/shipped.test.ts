@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import { expect } from 'chai';
 
 import { loadConfig, schemaFile } from '../../harness/config/index.js';
+import { checkGuestsAgainstAdapters } from '../../harness/runner/preflight.js';
 
 const configsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'configs');
 const repoRoot = path.dirname(configsDir);
@@ -18,9 +19,10 @@ describe('shipped configs', () => {
   });
 
   for (const name of shipped) {
-    it(`configs/${name} loads`, async () => {
+    it(`configs/${name} loads and passes the runner's pre-flight checks (include patterns, memory)`, async () => {
       // The shipped configs pin vCPUs to CPUs 0 and 1; assume a host that has them.
       const config = await loadConfig(path.join(configsDir, name), { hostCpus: 64 });
+      expect(() => checkGuestsAgainstAdapters(config)).not.to.throw();
       expect(config.guests.length).to.be.at.least(1);
       expect(config.resultsDir).to.equal(path.join(repoRoot, 'results'));
       expect(config.cacheDir).to.equal(path.join(repoRoot, '.cache'));

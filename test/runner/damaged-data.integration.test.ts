@@ -67,7 +67,7 @@ describe("@guest a real guest's data.bin, damaged", function () {
             os: 'linux',
             vcpus: 1,
             memoryMiB: 256,
-            benchmarks: { iterations: 300, warmup: 20, include: ['syscall.null', 'ctxswitch.yield', 'ctxswitch.pipe'] },
+            benchmarks: { iterations: 300, warmup: 20, include: ['syscall.null', 'ctxswitch.yield'] },
           },
         ],
       }),

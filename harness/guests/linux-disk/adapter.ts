@@ -9,6 +9,7 @@ import { MITIGATIONS_SETTING, mitigationsWords } from '../linux/mitigations.js';
 import { CPU_MODEL_SETTING } from '../settings.js';
 import { buildPayload } from '../payload-build.js';
 import { buildDiskImage } from './image.js';
+import { LINUX_BENCHMARKS } from '../linux/benchmarks.js';
 
 /**
  * Kernel command line: the image's root file system on the virtio disk, console on ttyS0 (the
@@ -31,6 +32,12 @@ export const linuxDiskAdapter: GuestAdapter = {
   variant: 'disk',
   id: 'linux-disk',
   displayName: 'Linux (Debian disk image)',
+  // The initramfs guest's payload, deployed over SSH.
+  benchmarks: LINUX_BENCHMARKS,
+  // Not measured (booting systemd under TCG to bracket it takes minutes a try): 512 is what
+  // configs/linux-disk.yaml, configs/all.yaml and the disk image's tests give it, and what
+  // docs/guests/linux-disk.md says systemd and sshd need (more than the initramfs guest's 256).
+  minMemoryMiB: 512,
   deployMethods: ['ssh'],
   // As the initramfs guest's (the same kernel package), but systemd and sshd read the TSC beside the
   // payload (vDSO clock_gettime): only the payload's own timer reads bound the windows.

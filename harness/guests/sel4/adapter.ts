@@ -9,6 +9,7 @@ import { buildRootTask, expandIncludes, SEL4_BUILD_DIR_ENV, sel4BuildDir } from 
 import { elf32Kernel } from './kernel32.js';
 import { sel4Mitigations } from './mitigations.js';
 import { CPU_MODEL_SETTING } from '../settings.js';
+import { SEL4_BENCHMARKS } from './benchmarks.js';
 
 /** fw_cfg file the root task reads its hb.* settings from: it has no command line of its own. */
 export const SETTINGS_FW_CFG = 'opt/hb/cmdline';
@@ -22,6 +23,12 @@ export const sel4Adapter: GuestAdapter = {
   reach: 'qemu',
   id: 'sel4',
   displayName: 'seL4',
+  benchmarks: SEL4_BENCHMARKS,
+  // Not measured (no seL4 build on the machine this was written on): 512 is what configs/sel4.yaml,
+  // configs/sel4-smp.yaml, the seL4 tests and sel4bench's own QEMU command (-m 512,
+  // docs/metrics.md "Against sel4bench") give it. The root task also says "too little RAM" itself
+  // when its samples do not fit (guests/sel4/kobj.c).
+  minMemoryMiB: 512,
   // x86_64 kernels live in the top half of the address space.
   anatomy: { bits: 64, kernelBase: '0xffff800000000000', symbols: sel4AnatomySymbols },
   // An SMP kernel brings its second CPU up by itself under tcg-icount, deterministically

@@ -11,6 +11,7 @@ import { closeClient, execText } from '../../ssh/exec.js';
 import { FINGERPRINT, fingerprintOf, parsePublicKey } from '../../ssh/keys.js';
 import type { Availability, GuestAdapter, PrepareContext, PreparedGuest } from '../adapter.js';
 import { buildPayload, listFiles, settingLines } from '../payload-build.js';
+import { LINUX_BENCHMARKS } from '../linux/benchmarks.js';
 
 /** The host key a target config names: a fingerprint, or a whole public key line. */
 export function expectedHostKey(text: string): ExpectedHostKey {
@@ -100,6 +101,10 @@ export const sshTargetAdapter: GuestAdapter = {
   reach: 'ssh',
   id: 'ssh',
   displayName: 'Linux over SSH (an existing machine)',
+  // The Linux payload, built for the target.
+  benchmarks: LINUX_BENCHMARKS,
+  // An existing machine: its memory is its own, the config's memoryMiB is not used.
+  minMemoryMiB: undefined,
   deployMethods: ['ssh'],
   image: {
     description: '`image` for `reach: ssh`: nothing to set (the payload is built from this checkout, here or on the target).',
