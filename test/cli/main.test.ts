@@ -102,7 +102,7 @@ describe('harness CLI', function () {
     try {
       const linux = await harness(['build', 'linux', '--source', dir, '--config', file]);
       expect(linux.exitCode).to.equal(ExitCode.USAGE);
-      expect(linux.stderr).to.contain('expected --source with a guest whose kernel the harness builds from a checkout (sel4), got linux');
+      expect(linux.stderr).to.contain('expected --source with a guest the harness builds from a checkout (sel4, minix), got linux');
       const debug = await harness(['build', 'linux', '--debug', '--config', file]);
       expect(debug.exitCode).to.equal(ExitCode.USAGE);
       expect(debug.stderr).to.contain('expected --debug and --smp only with --source, got them without');

@@ -20,7 +20,7 @@ async function buildFromSource(kind: string, source: string, opts: Pick<BuildOpt
   const adapter = adapterById(kind);
   if (!adapter?.buildFromSource) {
     const able = ADAPTERS.filter((a) => a.buildFromSource).map((a) => a.id);
-    throw new UsageError(`expected --source with a guest whose kernel the harness builds from a checkout (${able.join(', ')}), got ${kind}`);
+    throw new UsageError(`expected --source with a guest the harness builds from a checkout (${able.join(', ')}), got ${kind}`);
   }
   const built = await adapter.buildFromSource(resolve(source), {
     cacheDir: opts.cacheDir,
