@@ -221,7 +221,7 @@ async function waitForJobs(
  * finished; if it never started, it was cancelled while pending; otherwise it failed. Anything else
  * is recorded with Slurm's state and the log's tail.
  */
-async function settle(runDir: string, manifest: Manifest, record: JobRecord, status: SlurmStatus, lastSeen: string): Promise<void> {
+export async function settle(runDir: string, manifest: Manifest, record: JobRecord, status: SlurmStatus, lastSeen: string): Promise<void> {
   const slurm = record.slurm!;
   const log = join(runDir, slurm.log);
   const meaning = stateOf(status.state);
