@@ -45,19 +45,21 @@ export async function openRunFile(runDir: string, path: string, what: string) {
   }
 }
 
-/** What a file that is not a regular file is, for an error. */
+/** What a file is, for an error that expected another kind. */
 function kindOf(stats: Stats): string {
-  return stats.isDirectory()
-    ? 'a directory'
-    : stats.isSymbolicLink()
-      ? 'a symbolic link'
-      : stats.isCharacterDevice() || stats.isBlockDevice()
-        ? 'a device'
-        : stats.isFIFO()
-          ? 'a FIFO'
-          : stats.isSocket()
-            ? 'a socket'
-            : 'a special file';
+  return stats.isFile()
+    ? 'a regular file'
+    : stats.isDirectory()
+      ? 'a directory'
+      : stats.isSymbolicLink()
+        ? 'a symbolic link'
+        : stats.isCharacterDevice() || stats.isBlockDevice()
+          ? 'a device'
+          : stats.isFIFO()
+            ? 'a FIFO'
+            : stats.isSocket()
+              ? 'a socket'
+              : 'a special file';
 }
 
 /** The most entries checkTree looks at: a boot's folder holds a handful; more is not what a job writes. */
