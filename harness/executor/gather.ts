@@ -1,4 +1,4 @@
-import { access, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { GuestManifest, JobRecord, Manifest } from '../rundir/manifest.js';
 import type { RunConfig } from '../config/types.js';
@@ -8,6 +8,7 @@ import type { PeerEntry } from '../analysis/peers.js';
 import type { NotRun, ResultEntry } from '../analysis/results.js';
 import type { BootStream } from '../analysis/figure-samples.js';
 import { readBootData } from '../rundir/boot-data.js';
+import { checkTree, parseRunManifest, readRunFile } from '../rundir/run-file.js';
 import { GuestAccumulator } from '../analysis/accumulate.js';
 import { streamExpectation } from '../wire/expectation.js';
 import { addHostWarning, gatherBoot, guestEntry as newGuestEntry, setGuestStatus, setJobState } from '../rundir/record.js';
@@ -18,20 +19,72 @@ export function jobDirectory(runDir: string, jobId: string): string {
 }
 
 /**
- * A job's own manifest, once the job has finished (run to its end, whatever its boots did);
- * a string saying why not otherwise: never written, unreadable, or still marked running or interrupted.
+ * A job's own manifest, once the job has finished (run to its end, whatever its boots did) and its
+ * files are fit to gather; a string saying why not otherwise: never written, unreadable, still
+ * marked running or interrupted, or edited or damaged (the string names the job's directory, the
+ * file and the field). A job's directory was written on another machine and is not trusted: its
+ * manifest is read as every run file is (rundir/run-file.ts: bounded, a regular file inside the job's
+ * directory) and checked against the manifest's schema, and every file gathering will move from it
+ * is checked to lie inside it (checkJobFiles).
  */
-export async function readFinishedJob(runDir: string, jobId: string): Promise<Manifest | string> {
-  const file = join(jobDirectory(runDir, jobId), 'manifest.json');
+export async function readFinishedJob(runDir: string, record: Pick<JobRecord, 'id' | 'guest' | 'boots'>): Promise<Manifest | string> {
+  const dir = jobDirectory(runDir, record.id);
+  const file = join(dir, 'manifest.json');
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(await readFile(file, 'utf8')) as Manifest;
+    // The job's folder itself a link would take the checks below out of the run.
+    if ((await checkTree(runDir, `jobs/${record.id}`, "the job's directory", { shallow: true })) === 'absent')
+      return `expected the job's manifest at ${file}, got none`;
+    manifest = parseRunManifest((await readRunFile(dir, 'manifest.json', "the job's manifest")).toString('utf8'), file, 'job');
   } catch (error) {
-    return `expected the job's manifest at ${file}, got ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'none' : `one that does not read (${(error as Error).message})`}`;
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'
+      ? `expected the job's manifest at ${file}, got none`
+      : (error as NodeJS.ErrnoException).code !== undefined
+        ? `expected the job's manifest at ${file}, got one that does not read (${(error as Error).message})`
+        : (error as Error).message;
   }
   if (manifest.interrupted) return `the job was ${manifest.interrupted.reason}`;
   if (!manifest.finishedAt) return `the job's manifest at ${file} says it never finished`;
+  if (!manifest.runId.endsWith(`/${record.id}`))
+    return `expected runId in ${file} to end in /${record.id} (this job's id), got ${JSON.stringify(manifest.runId)}`;
+  try {
+    await checkJobFiles(dir, file, manifest, record);
+  } catch (error) {
+    return (error as Error).message;
+  }
   return manifest;
+}
+
+/**
+ * Refuses a job whose files would take gathering outside the job's directory, or onto another job's
+ * boots: each boot of the job's guest must be one of the job's boots (the plan's), listed once, and
+ * its folder (and the guest's anatomy boot and document) real folders and files inside the job's
+ * directory (no link, FIFO or device: rundir/run-file.ts checkTree). Boots that sent data must have
+ * their folder.
+ */
+async function checkJobFiles(dir: string, file: string, job: Manifest, record: Pick<JobRecord, 'guest' | 'boots'>): Promise<void> {
+  const index = job.guests.findIndex((g) => g.name === record.guest);
+  const from = job.guests[index];
+  if (!from || from.status === 'skipped') return;
+  const seen = new Set<number>();
+  for (const [i, boot] of from.boots.entries()) {
+    const field = `guests.${index}.boots.${i}.boot`;
+    if (!record.boots.includes(boot.boot) || seen.has(boot.boot)) {
+      throw new Error(
+        `expected ${field} in ${file} to be one of this job's boots (${record.boots.join(', ')}), each once, got ${boot.boot}${seen.has(boot.boot) ? ' again' : ''}`,
+      );
+    }
+    seen.add(boot.boot);
+    const what = `${field} ${boot.boot} of ${file}`;
+    const kind = await checkTree(dir, `guests/${from.name}/boot-${boot.boot}`, what);
+    if (kind === 'file' || (kind === 'absent' && boot.dataBytes > 0)) {
+      throw new Error(
+        `expected ${join(dir, 'guests', from.name, `boot-${boot.boot}`)} (${what}) to be a folder holding its data.bin, got ${kind === 'file' ? 'a file' : 'none'}`,
+      );
+    }
+  }
+  for (const name of ['anatomy-boot', 'anatomy.json'])
+    await checkTree(dir, `guests/${from.name}/${name}`, `the anatomy of guests.${index} (${from.name}) in ${file}`);
 }
 
 /**
@@ -47,6 +100,8 @@ export async function gatherJob(runDir: string, manifest: Manifest, record: JobR
     setJobState(record, 'skipped', from?.reason ?? `the job's manifest has no entry for ${record.guest}`);
     return;
   }
+  // The run's own guest folder, where the boots go, must not be a link out of the run either.
+  await checkTree(runDir, `guests/${from.name}`, `the folder of guest ${from.name} in the run`, { shallow: true });
   const entry = guestEntry(manifest, from);
   for (const boot of from.boots) {
     const source = join(jobDirectory(runDir, record.id), 'guests', from.name, `boot-${boot.boot}`);

@@ -1,4 +1,4 @@
-import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { JobRecord, Manifest } from '../../rundir/manifest.js';
 import type { RunConfig } from '../../config/types.js';
@@ -9,6 +9,7 @@ import { projectRoot } from '../../paths.js';
 import type { NotRun } from '../../analysis/results.js';
 import { raceAbort, type RunInterruptedError } from '../../lifecycle/interrupt.js';
 import { recordAccel, setJobState } from '../../rundir/record.js';
+import { openRunFile } from '../../rundir/run-file.js';
 import { endRecord, endRun, interruptionOf, skipIfUnavailable, writeRun, type RunFigures } from '../shared.js';
 import type { ExecuteOptions, Executor, RunOutcome } from '../types.js';
 import { gatheredOutcome, gatherJob, jobDirectory, readFinishedJob } from '../gather.js';
@@ -220,17 +221,24 @@ async function waitForJobs(
  * finished; if it never started, it was cancelled while pending; otherwise it failed. Anything else
  * is recorded with Slurm's state and the log's tail.
  */
-async function settle(runDir: string, manifest: Manifest, record: JobRecord, status: SlurmStatus, lastSeen: string): Promise<void> {
+export async function settle(runDir: string, manifest: Manifest, record: JobRecord, status: SlurmStatus, lastSeen: string): Promise<void> {
   const slurm = record.slurm!;
   const log = join(runDir, slurm.log);
   const meaning = stateOf(status.state);
   if (meaning === 'completed' || status.state === GONE) {
-    const job = await readFinishedJob(runDir, record.id);
+    let job = await readFinishedJob(runDir, record);
     if (typeof job !== 'string') {
-      await gatherJob(runDir, manifest, record, job);
-      if (!manifest.accel.chosen && job.accel.chosen)
-        recordAccel(manifest, job.accel.chosen, `on ${slurm.node ?? job.host.hostname}: ${job.accel.reason ?? ''}`);
-      return;
+      // A job that cannot be moved into the run fails alone, as one refused above: the jobs gathered before stay, and the run goes on.
+      const refused = await gatherJob(runDir, manifest, record, job).then(
+        () => undefined,
+        (error: unknown) => (error as Error).message,
+      );
+      if (refused === undefined) {
+        if (!manifest.accel.chosen && job.accel.chosen)
+          recordAccel(manifest, job.accel.chosen, `on ${slurm.node ?? job.host.hostname}: ${job.accel.reason ?? ''}`);
+        return;
+      }
+      job = refused;
     }
     if (status.state === GONE) {
       const started = await stat(log).then(
@@ -248,14 +256,14 @@ async function settle(runDir: string, manifest: Manifest, record: JobRecord, sta
       setJobState(
         record,
         'failed',
-        `Slurm job ${slurm.jobId} is no longer listed by squeue or sacct (last seen ${lastSeen}), and ${job}; log ${slurm.log}, ending:\n${await logTail(log)}`,
+        `Slurm job ${slurm.jobId} is no longer listed by squeue or sacct (last seen ${lastSeen}), and ${job}; log ${slurm.log}, ending:\n${await logTail(runDir, slurm.log)}`,
       );
       return;
     }
-    setJobState(record, 'failed', `Slurm job ${slurm.jobId} COMPLETED, but ${job}; log ${slurm.log}, ending:\n${await logTail(log)}`);
+    setJobState(record, 'failed', `Slurm job ${slurm.jobId} COMPLETED, but ${job}; log ${slurm.log}, ending:\n${await logTail(runDir, slurm.log)}`);
     return;
   }
-  const tail = await logTail(log);
+  const tail = await logTail(runDir, slurm.log);
   const detail = `${status.detail ? ` (${status.detail})` : ''}${status.node ? ` on ${status.node}` : ''}`;
   setJobState(
     record,
@@ -264,11 +272,17 @@ async function settle(runDir: string, manifest: Manifest, record: JobRecord, sta
   );
 }
 
-async function logTail(file: string): Promise<string> {
-  const handle = await open(file, 'r').catch(() => undefined);
-  if (!handle) return '';
+/**
+ * The last lines of a job's Slurm log, `path` relative to the run directory. The log lies in the
+ * run's jobs/logs/, where a job's node writes too: it is opened as every run file is (rundir/run-file.ts),
+ * so a link or FIFO put there is named rather than followed or waited on.
+ */
+export async function logTail(runDir: string, path: string): Promise<string> {
+  const opened = await openRunFile(runDir, path, "a Slurm job's log").catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? undefined : error));
+  if (opened === undefined) return '';
+  if (opened instanceof Error) return `  | (not read: ${opened.message})`;
+  const { handle, size } = opened;
   try {
-    const { size } = await handle.stat();
     const length = Math.min(size, LOG_TAIL_BYTES);
     const { buffer } = await handle.read(Buffer.alloc(length), 0, length, size - length);
     // Indented, so each line stays inside its failure's entry in report.md's list.
