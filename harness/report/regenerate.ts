@@ -104,7 +104,7 @@ export async function loadRunData(dir: string, options: LoadOptions = {}): Promi
 export interface LoadOptions {
   /**
    * Refuse the run, before any sample is held, when its reports would need more than this
-   * (memory-bound.ts: 256 MiB + 16 B a sample); unbounded when absent.
+   * (memory-bound.ts: 256 MiB + 24 B a sample); unbounded when absent.
    */
   maxMemoryMiB?: number;
   /** What a refusal names (default `run DIR`): `harness verify` names the archive, not its temporary folder. */

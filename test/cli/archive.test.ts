@@ -69,8 +69,8 @@ describe('harness archive / verify CLI', function () {
     expect(verified.stdout).to.match(/^report\.md +ok +byte-identical$/m);
   });
 
-  describe('the memory bound (--max-memory-mib: 256 MiB + 16 B a sample)', () => {
-    // 2 boots of 40,000 samples: beyond 257 MiB's (257 - 256) * 2^20 / 16 = 65,536 samples, within 258 MiB's 131,072.
+  describe('the memory bound (--max-memory-mib: 256 MiB + 24 B a sample)', () => {
+    // 2 boots of 40,000 samples: beyond 257 MiB's (257 - 256) * 2^20 / 24 = 43,690 samples, within 258 MiB's 87,381.
     let bigRun: string;
     before(async () => {
       bigRun = await writeSyntheticRun(join(root, 'big'), { samplesPerBoot: 40_000 });
@@ -83,7 +83,7 @@ describe('harness archive / verify CLI', function () {
       expect(verified.exitCode).to.equal(1);
       expect(verified.stderr).to.equal(
         `harness: refusing archive ${bigRun}.tar.gz: it holds 80000 samples, beyond the 257 MiB memory bound ` +
-          '(at most 65536 samples: 256 MiB + 16 B a sample; docs/archive.md); a larger bound can be given with --max-memory-mib',
+          '(at most 43690 samples: 256 MiB + 24 B a sample; docs/archive.md); a larger bound can be given with --max-memory-mib',
       );
       expect(verified.stdout).to.equal('');
     });
@@ -101,10 +101,10 @@ describe('harness archive / verify CLI', function () {
       expect(reported.exitCode).to.equal(1);
       expect(reported.stderr).to.equal(
         `harness: refusing run ${bigRun}: it holds 80000 samples, beyond the 257 MiB memory bound ` +
-          '(at most 65536 samples: 256 MiB + 16 B a sample; docs/archive.md); a larger bound can be given with --max-memory-mib',
+          '(at most 43690 samples: 256 MiB + 24 B a sample; docs/archive.md); a larger bound can be given with --max-memory-mib',
       );
       const help = await harness(['verify', '--help']);
-      expect(help.stdout.replace(/\s+/g, ' ')).to.include('(the default, 2048, allows 117440512 samples) (default: 2048)');
+      expect(help.stdout.replace(/\s+/g, ' ')).to.include('counted as 256 MiB + 24 B a sample (2048 allows 78293674 samples) (default: 2048)');
     });
 
     it('refuses a bound that leaves no room for samples as a usage error', async () => {

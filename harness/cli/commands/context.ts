@@ -42,7 +42,7 @@ export function maxMemoryOption(): Option {
   return new Option(
     '--max-memory-mib <MiB>',
     `refuse a run whose reports would need more memory than this, counted as ${REPORT_FIXED_MIB} MiB + ${REPORT_BYTES_PER_SAMPLE} B a sample ` +
-      `(the default, ${DEFAULT_MAX_MEMORY_MIB}, allows ${samplesWithin(DEFAULT_MAX_MEMORY_MIB)} samples)`,
+      `(${DEFAULT_MAX_MEMORY_MIB} allows ${samplesWithin(DEFAULT_MAX_MEMORY_MIB)} samples)`,
   )
     .default(DEFAULT_MAX_MEMORY_MIB)
     .argParser((value: string) => {
