@@ -32,9 +32,12 @@ export class MemoryBoundError extends Error {
     readonly subject: string,
     readonly samples: number,
     readonly maxMemoryMiB: number,
+    /** Samples of the runs loaded before it (a merge), held alongside. */
+    readonly heldBefore = 0,
   ) {
+    const held = heldBefore > 0 ? `, ${samples + heldBefore} with the runs before it` : '';
     super(
-      `refusing ${subject}: it holds ${samples} samples, beyond the ${maxMemoryMiB} MiB memory bound ` +
+      `refusing ${subject}: it holds ${samples} samples${held}, beyond the ${maxMemoryMiB} MiB memory bound ` +
         `(at most ${samplesWithin(maxMemoryMiB)} samples: ${REPORT_FIXED_MIB} MiB + ${REPORT_BYTES_PER_SAMPLE} B a sample; docs/archive.md); ` +
         'a larger bound can be given with --max-memory-mib',
     );

@@ -33,6 +33,8 @@ export interface RunData {
   anatomy: AnatomyDocument[];
   /** Each data.bin that no longer reads as the runner read it: `FILE: at byte N: …`. */
   damaged: string[];
+  /** Samples counted before reading (with a memory bound; else undefined): what a merge adds up against its bound. */
+  samples?: number;
 }
 
 /**
@@ -98,7 +100,8 @@ export async function loadRunData(dir: string, options: LoadOptions = {}): Promi
     }
   }
   const anatomy = await readAnatomyDocuments(dir, manifest);
-  return { dir, manifest, config, doc, streams, ...(figureSamples ? { figures: figureSamples } : {}), anatomy, damaged };
+  const samples = allowance ? { samples: allowance.bound } : {};
+  return { dir, manifest, config, doc, streams, ...(figureSamples ? { figures: figureSamples } : {}), anatomy, damaged, ...samples };
 }
 
 export interface LoadOptions {
@@ -109,13 +112,15 @@ export interface LoadOptions {
   maxMemoryMiB?: number;
   /** What a refusal names (default `run DIR`): `harness verify` names the archive, not its temporary folder. */
   subject?: string;
+  /** Samples the caller already holds (the runs a merge loaded before this one), counted against the same bound. */
+  heldSamples?: number;
 }
 
 /** The samples the run may bring, counted first and refused beyond the bound; undefined when unbounded. */
-async function sampleAllowance(dir: string, manifest: Manifest, { maxMemoryMiB, subject }: LoadOptions): Promise<SampleAllowance | undefined> {
+async function sampleAllowance(dir: string, manifest: Manifest, { maxMemoryMiB, subject, heldSamples = 0 }: LoadOptions): Promise<SampleAllowance | undefined> {
   if (maxMemoryMiB === undefined) return undefined;
   const samples = await countRunSamples(dir, manifest);
-  if (samples > samplesWithin(maxMemoryMiB)) throw new MemoryBoundError(subject ?? `run ${dir}`, samples, maxMemoryMiB);
+  if (samples + heldSamples > samplesWithin(maxMemoryMiB)) throw new MemoryBoundError(subject ?? `run ${dir}`, samples, maxMemoryMiB, heldSamples);
   // The reading stops too if more arrive than counted: the count is taken, then the files read again.
   return { bound: samples, remaining: samples };
 }

@@ -107,6 +107,16 @@ describe('harness archive / verify CLI', function () {
       expect(help.stdout.replace(/\s+/g, ' ')).to.include('counted as 256 MiB + 24 B a sample (2048 allows 78293674 samples) (default: 2048)');
     });
 
+    it('report counts the runs it merges against one bound', async () => {
+      // Each run's 80,000 samples are within 258 MiB's 87,381; both together are not.
+      const reported = await harness(['report', bigRun, bigRun, '--out', join(root, 'merged'), '--max-memory-mib', '258']);
+      expect(reported.exitCode).to.equal(1);
+      expect(reported.stderr).to.equal(
+        `harness: refusing run ${bigRun}: it holds 80000 samples, 160000 with the runs before it, beyond the 258 MiB memory bound ` +
+          '(at most 87381 samples: 256 MiB + 24 B a sample; docs/archive.md); a larger bound can be given with --max-memory-mib',
+      );
+    });
+
     it('refuses a bound that leaves no room for samples as a usage error', async () => {
       const verified = await harness(['verify', `${bigRun}.tar.gz`, '--max-memory-mib', '256']);
       expect(verified.exitCode).to.equal(2);

@@ -84,11 +84,13 @@ export function registerReport(program: Command): void {
     .action(async (runs: string[], opts: ReportOptions) => {
       const selections = runs.map(parseRunArgument);
       const sources: MergeSource[] = [];
-      for (const { dir, guests } of selections)
-        sources.push({
-          data: await loadRunData(resolve(await existingArgument(dir, 'a run directory')), { maxMemoryMiB: opts.maxMemoryMib }),
-          ...(guests ? { guests } : {}),
-        });
+      // A merge holds every run's samples at once: one bound for all of them.
+      let heldSamples = 0;
+      for (const { dir, guests } of selections) {
+        const data = await loadRunData(resolve(await existingArgument(dir, 'a run directory')), { maxMemoryMiB: opts.maxMemoryMib, heldSamples });
+        heldSamples += data.samples ?? 0;
+        sources.push({ data, ...(guests ? { guests } : {}) });
+      }
       const single = sources.length === 1 && !sources[0]!.guests;
       if (single && !opts.out) {
         const { data } = sources[0]!;
