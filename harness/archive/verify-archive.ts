@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { regenerateRunData } from '../report/regenerate.js';
+import { regenerateRunData, type LoadOptions } from '../report/regenerate.js';
+import { MemoryBoundError } from '../report/memory-bound.js';
 import { compareReports, type ReportComparison } from './compare-reports.js';
 import type { Manifest } from '../rundir/manifest.js';
 import { isPlainRelativePath, rawInputs } from '../rundir/raw-inputs.js';
@@ -88,9 +89,9 @@ async function manifestOf(extracted: ExtractedTarball): Promise<Manifest> {
 }
 
 /** The reports derived again from the extracted raw data, compared with the archived ones (read from disk one at a time). */
-async function regenerate(extracted: ExtractedTarball): Promise<{ comparisons: ReportComparison[]; damaged: string[] }> {
+async function regenerate(extracted: ExtractedTarball, bound: LoadOptions): Promise<{ comparisons: ReportComparison[]; damaged: string[] }> {
   await manifestOf(extracted);
-  const { files, damaged } = await regenerateRunData(extracted.dir);
+  const { files, damaged } = await regenerateRunData(extracted.dir, bound);
   const comparisons: ReportComparison[] = [];
   for (const file of files) {
     const held = new Map<string, Uint8Array>();
@@ -103,6 +104,11 @@ async function regenerate(extracted: ExtractedTarball): Promise<{ comparisons: R
 export interface VerifyOptions {
   /** How far the archive may expand (tarball.ts defaultBudget: 200 times its size, at least 256 MiB, at most 16 GiB). */
   budget?: ExpansionBudget;
+  /**
+   * The memory bound of regenerating the reports (report/memory-bound.ts): an archive whose samples
+   * would need more is refused before any is held. Unbounded when absent; the CLI's default is 2048.
+   */
+  maxMemoryMiB?: number;
 }
 
 /**
@@ -122,17 +128,18 @@ export async function verifyArchive(archive: string, options: VerifyOptions = {}
       (m) => m.project?.commit,
       () => undefined, // Reported below, as the reason regeneration failed.
     );
-    await compareRegenerated(extracted, result);
+    const bound = options.maxMemoryMiB === undefined ? {} : { maxMemoryMiB: options.maxMemoryMiB, subject: `archive ${archive}` };
+    await compareRegenerated(extracted, result, bound);
     return result;
   } finally {
     await rm(root, { recursive: true, force: true });
   }
 }
 
-async function compareRegenerated(extracted: ExtractedTarball, result: VerifyResult): Promise<void> {
+async function compareRegenerated(extracted: ExtractedTarball, result: VerifyResult, bound: LoadOptions): Promise<void> {
   const { files: checks, failures } = result;
   try {
-    const { comparisons, damaged } = await regenerate(extracted);
+    const { comparisons, damaged } = await regenerate(extracted, bound);
     result.damaged = damaged;
     failures.push(...damaged);
     for (const comparison of comparisons) {
@@ -142,6 +149,8 @@ async function compareRegenerated(extracted: ExtractedTarball, result: VerifyRes
       if (!comparison.identical) failures.push(`${comparison.name}: ${comparison.detail}`);
     }
   } catch (error) {
+    // Beyond the memory bound the archive is refused, as beyond the disk budget: nothing was regenerated to compare.
+    if (error instanceof MemoryBoundError) throw error;
     result.regenerationError = error as Error;
     failures.push(`reports: expected them to regenerate from the archived raw data, got an error: ${(error as Error).message}`);
   }

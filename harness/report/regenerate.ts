@@ -13,6 +13,8 @@ import type { BootStream, FigureSamples } from '../analysis/figure-samples.js';
 import { renderRunFiles, type RunFile } from './run-files.js';
 import type { AnatomyDocument } from '../analysis/anatomy.js';
 import { readAnatomyDocuments } from './anatomy-input.js';
+import { countRunSamples, MemoryBoundError, samplesWithin } from './memory-bound.js';
+import { SampleBoundError, type SampleAllowance } from '../wire/errors.js';
 
 /** What a run directory holds that every report is derived from. */
 export interface RunData {
@@ -31,6 +33,8 @@ export interface RunData {
   anatomy: AnatomyDocument[];
   /** Each data.bin that no longer reads as the runner read it: `FILE: at byte N: …`. */
   damaged: string[];
+  /** Samples counted before reading (with a memory bound; else undefined): what a merge adds up against its bound. */
+  samples?: number;
 }
 
 /**
@@ -41,9 +45,10 @@ export interface RunData {
  * or a record beyond what the config asked for) gives figures only from the records before the
  * damage, and a `failed` entry naming the byte offset.
  */
-export async function loadRunData(dir: string): Promise<RunData> {
+export async function loadRunData(dir: string, options: LoadOptions = {}): Promise<RunData> {
   // Every file is read checked (rundir/run-file.ts): inside the run, regular, bounded, of the shape the harness writes.
   const manifest = await readCheckedManifest(dir);
+  const allowance = await sampleAllowance(dir, manifest, options);
   const written = parseResultsDocument((await readRunFile(dir, 'results.json', 'the results document')).toString('utf8'), join(dir, 'results.json'));
   checkConfigCopy(dir, manifest, await readRunFile(dir, manifest.config.copy, "the run's config copy"));
   // Pinning, memory and image paths were checked on the host that ran it; this one may differ.
@@ -64,7 +69,9 @@ export async function loadRunData(dir: string): Promise<RunData> {
     const guestConfig = config.guests.find((g) => g.name === guest.name);
     const expectation = guestConfig ? streamExpectation(guestConfig) : undefined;
     for (const boot of guest.boots) {
-      const { stream, error } = await readBootData(dir, guest.name, boot, expectation);
+      const { stream, error } = await readBootData(dir, guest.name, boot, expectation, allowance ? { allowance } : {}).catch((e: unknown) =>
+        Promise.reject(e instanceof SampleBoundError ? changedWhileRead(dir, e) : e),
+      );
       // The runner stopped at the same record and said so in the boot's reason; anything else is new.
       if (error && !(boot.status === 'failed' && boot.reason?.includes(error.message))) {
         doc.failed = [
@@ -93,7 +100,35 @@ export async function loadRunData(dir: string): Promise<RunData> {
     }
   }
   const anatomy = await readAnatomyDocuments(dir, manifest);
-  return { dir, manifest, config, doc, streams, ...(figureSamples ? { figures: figureSamples } : {}), anatomy, damaged };
+  const samples = allowance ? { samples: allowance.bound } : {};
+  return { dir, manifest, config, doc, streams, ...(figureSamples ? { figures: figureSamples } : {}), anatomy, damaged, ...samples };
+}
+
+export interface LoadOptions {
+  /**
+   * Refuse the run, before any sample is held, when its reports would need more than this
+   * (memory-bound.ts: 256 MiB + 24 B a sample); unbounded when absent.
+   */
+  maxMemoryMiB?: number;
+  /** What a refusal names (default `run DIR`): `harness verify` names the archive, not its temporary folder. */
+  subject?: string;
+  /** Samples the caller already holds (the runs a merge loaded before this one), counted against the same bound. */
+  heldSamples?: number;
+}
+
+/** The samples the run may bring, counted first and refused beyond the bound; undefined when unbounded. */
+async function sampleAllowance(dir: string, manifest: Manifest, { maxMemoryMiB, subject, heldSamples = 0 }: LoadOptions): Promise<SampleAllowance | undefined> {
+  if (maxMemoryMiB === undefined) return undefined;
+  const samples = await countRunSamples(dir, manifest);
+  if (samples + heldSamples > samplesWithin(maxMemoryMiB)) throw new MemoryBoundError(subject ?? `run ${dir}`, samples, maxMemoryMiB, heldSamples);
+  // The reading stops too if more arrive than counted: the count is taken, then the files read again.
+  return { bound: samples, remaining: samples };
+}
+
+/** More samples arrived than were counted before reading: the count is never below what is read, so a data.bin changed in between. */
+function changedWhileRead(dir: string, error: SampleBoundError): Error {
+  const expected = `expected at most ${error.bound} samples in the data.bin files of ${dir}, as counted before reading them`;
+  return new Error(`${expected}, got more: a data.bin changed while it was read`, { cause: error });
 }
 
 /** The figures so far with the values behind the new ones, or undefined once any has none kept (guest-figures.ts). */
@@ -112,8 +147,8 @@ export async function regenerateRunFiles(dir: string, options: { baseline?: stri
  * read it, a line naming it and the offset of its first bad record (the `failed` entries the
  * regeneration added): what `harness verify` names before the reports that differ because of it.
  */
-export async function regenerateRunData(dir: string, options: { baseline?: string } = {}): Promise<{ files: RunFile[]; damaged: string[] }> {
-  const data = await loadRunData(dir);
+export async function regenerateRunData(dir: string, options: { baseline?: string } & LoadOptions = {}): Promise<{ files: RunFile[]; damaged: string[] }> {
+  const data = await loadRunData(dir, options);
   const files = await renderRunFiles({
     manifests: [data.manifest],
     doc: data.doc,

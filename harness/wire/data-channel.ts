@@ -1,4 +1,5 @@
 import { WireDecoder } from './decoder.js';
+import type { SampleAllowance } from './errors.js';
 import type { StreamExpectation } from './expectation.js';
 import { StreamAssembler, type GuestStream, type StreamEvent } from './stream.js';
 
@@ -16,8 +17,9 @@ export class DataChannel {
   private readonly decoder = new WireDecoder();
   private readonly assembler: StreamAssembler;
 
-  constructor(expectation?: StreamExpectation) {
-    this.assembler = new StreamAssembler(expectation);
+  /** With an allowance, the samples it may still take: more throws SampleBoundError. */
+  constructor(expectation?: StreamExpectation, allowance?: SampleAllowance) {
+    this.assembler = new StreamAssembler(expectation, allowance);
   }
 
   get stream(): GuestStream {

@@ -10,3 +10,29 @@ export class WireError extends Error {
     this.name = 'WireError';
   }
 }
+
+/**
+ * More samples arrived than the reader was allowed to hold (harness/report/memory-bound.ts): not
+ * damage to report and go past, but a refusal of the whole read, since holding them is what the
+ * bound is there to prevent.
+ */
+export class SampleBoundError extends Error {
+  constructor(
+    readonly offset: number,
+    readonly bound: number,
+  ) {
+    super(`data channel at byte ${offset}: expected at most ${bound} samples in all (what the reader may hold), got more`);
+    this.name = 'SampleBoundError';
+  }
+}
+
+/**
+ * How many samples a reader may still hold, shared by every stream it decodes (a run's boots): each
+ * SAMPLES record takes its values from it, and one that would pass it throws SampleBoundError.
+ */
+export interface SampleAllowance {
+  /** The bound, as given. */
+  readonly bound: number;
+  /** Samples that may still arrive. */
+  remaining: number;
+}

@@ -1,6 +1,6 @@
 import { WireKey } from './constants.js';
 import type { WireRecord } from './decoder.js';
-import { WireError } from './errors.js';
+import { SampleBoundError, WireError, type SampleAllowance } from './errors.js';
 import { matchesInclude, type StreamExpectation } from './expectation.js';
 import { decodeFields, decodeSamples } from './payloads.js';
 
@@ -134,7 +134,10 @@ export class StreamAssembler {
   private readonly announced = new Set<string>();
   private readonly peerRuns = new Set<string>();
 
-  constructor(private readonly expectation?: StreamExpectation) {}
+  constructor(
+    private readonly expectation?: StreamExpectation,
+    private readonly allowance?: SampleAllowance,
+  ) {}
 
   push(record: WireRecord): StreamEvent {
     const at = record.offset;
@@ -205,8 +208,9 @@ export class StreamAssembler {
       affinity: f.text(WireKey.AFFINITY),
       timerOverhead: f.int(WireKey.OVERHEAD),
       timerOverheadAfter: Number.NaN,
-      // The config vouches for the count when there is one (checked above): room for all at once.
-      samples: new Uint32Array(asked ? iterations : Math.min(iterations, INITIAL_SAMPLE_CAPACITY)),
+      // The config vouches for the count when there is one (checked above): room for all at once,
+      // but never for more than the allowance lets arrive (a bound below the config's count).
+      samples: new Uint32Array(Math.min(asked ? iterations : Math.min(iterations, INITIAL_SAMPLE_CAPACITY), this.allowance?.remaining ?? Infinity)),
     };
     this.received = 0;
     return { kind: 'benchmark-begin', metric: this.current.metric, iterations: this.current.iterations };
@@ -223,6 +227,11 @@ export class StreamAssembler {
     const total = received + chunk.values.length;
     if (total > bench.iterations) {
       throw new WireError(at, `at most ${bench.iterations} samples for ${bench.metric}`, `${total}`);
+    }
+    // Counted before they are kept: what the reader was allowed to hold (a run's samples, counted first) is not passed.
+    if (this.allowance) {
+      if (chunk.values.length > this.allowance.remaining) throw new SampleBoundError(at, this.allowance.bound);
+      this.allowance.remaining -= chunk.values.length;
     }
     // decodeSamples gives doubles only for a value beyond 32 bits.
     const wide = bench.samples instanceof Uint32Array && chunk.values instanceof Float64Array;

@@ -135,6 +135,19 @@ describe('hostile archives and archive outputs', function () {
     });
   });
 
+  it('verify refuses an archive whose samples pass the memory bound, counted before any is held, leaving no temporary folder', async () => {
+    // 2 boots of 40,000 samples; 257 MiB allows (257 - 256) * 2^20 / 24 = 43,690.
+    const dir = await writeSyntheticRun(join(root, 'many-samples'), { samplesPerBoot: 40_000 });
+    const archive = (await archiveRun(dir, { output: join(root, 'many-samples.tar.gz') })).file;
+    const before = await verifyFolders();
+    expect((await rejection(verifyArchive(archive, { maxMemoryMiB: 257 }))).message).to.equal(
+      `refusing archive ${archive}: it holds 80000 samples, beyond the 257 MiB memory bound ` +
+        '(at most 43690 samples: 256 MiB + 24 B a sample; docs/archive.md); a larger bound can be given with --max-memory-mib',
+    );
+    expect(await verifyFolders()).to.deep.equal(before);
+    expect((await verifyArchive(archive, { maxMemoryMiB: 258 })).failures).to.deep.equal([]);
+  });
+
   it('archive copies and hashes run files as streams: a 150 MiB console.log takes far less memory than that', async () => {
     const dir = await writeSyntheticRun(join(root, 'big-console'));
     const log = join(dir, 'guests/linux/boot-1/console.log');

@@ -13,8 +13,8 @@ import type { AnatomyDocument } from '../../harness/analysis/anatomy.js';
 export const SYNTHETIC_RUN_ID = '2026-01-02T03-04-05Z-synthetic-abc123';
 
 /** Deterministic, slightly noisy samples, different per boot. */
-function values(boot: number): number[] {
-  return Array.from({ length: 60 }, (_, i) => 300 + boot * 3 + ((i * 37 + boot * 11) % 23));
+function values(boot: number, length: number): number[] {
+  return Array.from({ length }, (_, i) => 300 + boot * 3 + ((i * 37 + boot * 11) % 23));
 }
 
 /**
@@ -25,8 +25,10 @@ function values(boot: number): number[] {
  */
 export async function writeSyntheticRun(
   root: string,
-  options: { complete?: boolean; os?: 'linux' | 'linux-disk'; anatomy?: AnatomyDocument } = {},
+  options: { complete?: boolean; os?: 'linux' | 'linux-disk'; anatomy?: AnatomyDocument; samplesPerBoot?: number } = {},
 ): Promise<string> {
+  // The config's iterations: every boot sends that many samples of its one benchmark.
+  const iterations = options.samplesPerBoot ?? 60;
   // `linux-disk`: a run from before os, reach and variant were kept apart, which recorded the
   // earlier spelling in its config copy and manifest (the payload's STREAM_BEGIN says linux either way).
   const os = options.os ?? 'linux';
@@ -37,7 +39,7 @@ export async function writeSyntheticRun(
     resultsDir: root,
     cacheDir: join(root, '.cache'),
     bootstrap: { resamples: 200, seed: 7 },
-    guests: [{ name: 'linux', os, vcpus: 1, benchmarks: { iterations: 60, warmup: 10, boots: 2 } }],
+    guests: [{ name: 'linux', os, vcpus: 1, benchmarks: { iterations, warmup: 10, boots: 2 } }],
   });
   await writeFile(join(runDir, 'config.yaml'), configText);
   const config = await loadConfig(join(runDir, 'config.yaml'), { hostCpus: 64 });
@@ -45,7 +47,7 @@ export async function writeSyntheticRun(
   const streams: BootStream[] = [];
   const boots: Manifest['guests'][number]['boots'] = [];
   for (const boot of [1, 2]) {
-    const bytes = sampleStream(values(boot));
+    const bytes = sampleStream(values(boot, iterations));
     const bootDir = join(runDir, 'guests', 'linux', `boot-${boot}`);
     await mkdir(bootDir, { recursive: true });
     await writeFile(join(bootDir, 'data.bin'), bytes);

@@ -69,6 +69,61 @@ describe('harness archive / verify CLI', function () {
     expect(verified.stdout).to.match(/^report\.md +ok +byte-identical$/m);
   });
 
+  describe('the memory bound (--max-memory-mib: 256 MiB + 24 B a sample)', () => {
+    // 2 boots of 40,000 samples: beyond 257 MiB's (257 - 256) * 2^20 / 24 = 43,690 samples, within 258 MiB's 87,381.
+    let bigRun: string;
+    before(async () => {
+      bigRun = await writeSyntheticRun(join(root, 'big'), { samplesPerBoot: 40_000 });
+      const archived = await harness(['archive', bigRun]);
+      expect(archived.exitCode, archived.stderr).to.equal(0);
+    });
+
+    it('verify refuses an archive whose samples exceed the bound before regenerating anything, naming the archive, count, bound and option', async () => {
+      const verified = await harness(['verify', `${bigRun}.tar.gz`, '--max-memory-mib', '257']);
+      expect(verified.exitCode).to.equal(1);
+      expect(verified.stderr).to.equal(
+        `harness: refusing archive ${bigRun}.tar.gz: it holds 80000 samples, beyond the 257 MiB memory bound ` +
+          '(at most 43690 samples: 256 MiB + 24 B a sample; docs/archive.md); a larger bound can be given with --max-memory-mib',
+      );
+      expect(verified.stdout).to.equal('');
+    });
+
+    it('verify passes the same archive within the bound, and by default', async () => {
+      for (const args of [['--max-memory-mib', '258'], []]) {
+        const verified = await harness(['verify', `${bigRun}.tar.gz`, ...args]);
+        expect(verified.exitCode, verified.stderr).to.equal(0);
+        expect(verified.stdout).to.match(/^verified: every checksum matched/m);
+      }
+    });
+
+    it('report refuses the run beyond the bound, and says the default in its help', async () => {
+      const reported = await harness(['report', bigRun, '--max-memory-mib', '257']);
+      expect(reported.exitCode).to.equal(1);
+      expect(reported.stderr).to.equal(
+        `harness: refusing run ${bigRun}: it holds 80000 samples, beyond the 257 MiB memory bound ` +
+          '(at most 43690 samples: 256 MiB + 24 B a sample; docs/archive.md); a larger bound can be given with --max-memory-mib',
+      );
+      const help = await harness(['verify', '--help']);
+      expect(help.stdout.replace(/\s+/g, ' ')).to.include('counted as 256 MiB + 24 B a sample (2048 allows 78293674 samples) (default: 2048)');
+    });
+
+    it('report counts the runs it merges against one bound', async () => {
+      // Each run's 80,000 samples are within 258 MiB's 87,381; both together are not.
+      const reported = await harness(['report', bigRun, bigRun, '--out', join(root, 'merged'), '--max-memory-mib', '258']);
+      expect(reported.exitCode).to.equal(1);
+      expect(reported.stderr).to.equal(
+        `harness: refusing run ${bigRun}: it holds 80000 samples, 160000 with the runs before it, beyond the 258 MiB memory bound ` +
+          '(at most 87381 samples: 256 MiB + 24 B a sample; docs/archive.md); a larger bound can be given with --max-memory-mib',
+      );
+    });
+
+    it('refuses a bound that leaves no room for samples as a usage error', async () => {
+      const verified = await harness(['verify', `${bigRun}.tar.gz`, '--max-memory-mib', '256']);
+      expect(verified.exitCode).to.equal(2);
+      expect(verified.stderr).to.include('expected a whole number of MiB above 256 (what is held besides the samples), got "256"');
+    });
+  });
+
   it('exits 1 with expected and got for a directory that is not a run', async () => {
     const result = await harness(['archive', root]);
     expect(result.exitCode).to.equal(1);

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootDataFile, readBootData } from '../../harness/rundir/boot-data.js';
+import { bootDataFile, countBootSamples, readBootData } from '../../harness/rundir/boot-data.js';
+import { SampleBoundError } from '../../harness/wire/errors.js';
 import { readDataChannel } from '../../harness/wire/data-channel.js';
 import { syntheticDataChannel } from '../../scripts/bench/synthetic-run.js';
 
@@ -40,6 +41,29 @@ describe("a boot's data.bin read back in chunks", () => {
       }
     });
   }
+
+  it('counts the samples of the bytes the manifest records without keeping them, as many as the reading holds', async () => {
+    const file = bootDataFile(dir, 'g', 1);
+    await writeFile(file, whole);
+    expect(await countBootSamples(dir, 'g', { boot: 1, dataBytes: whole.length })).to.equal(40_000);
+    // Fewer bytes decoded than the file holds: only theirs, as readBootData reads them.
+    const part = whole.length - 1000;
+    const read = await readBootData(dir, 'g', { boot: 1, dataBytes: part }, undefined);
+    const held = [...read.stream.benchmarks.map((b) => b.samples.length)].reduce((a, b) => a + b, 0);
+    expect(await countBootSamples(dir, 'g', { boot: 1, dataBytes: part })).to.be.within(held, 40_000 - 1);
+    expect(await countBootSamples(dir, 'g', { boot: 2, dataBytes: 0 })).to.equal(0);
+  });
+
+  it('refuses the read, not the record, when more samples arrive than allowed, the allowance shared between boots', async () => {
+    await writeFile(bootDataFile(dir, 'g', 1), whole);
+    const allowance = { bound: 50_000, remaining: 50_000 };
+    await readBootData(dir, 'g', { boot: 1, dataBytes: whole.length }, undefined, { allowance });
+    expect(allowance.remaining).to.equal(10_000);
+    let error: Error | undefined;
+    await readBootData(dir, 'g', { boot: 1, dataBytes: whole.length }, undefined, { allowance }).catch((e: Error) => (error = e));
+    expect(error).to.be.instanceOf(SampleBoundError);
+    expect(error!.message).to.match(/^data channel at byte \d+: expected at most 50000 samples in all \(what the reader may hold\), got more$/);
+  });
 
   it('stops at a damaged record, naming it', async () => {
     await writeFile(bootDataFile(dir, 'g', 1), damaged);

@@ -55,7 +55,11 @@ export function sampleStream(values = [100, 200, 300, 40_000, 5]): Buffer {
       }),
     ],
     ['SAMPLES', samples(0, values.slice(0, 2))],
-    ['SAMPLES', samples(2, values.slice(2))],
+    // The rest in records of at most 16384 samples, within the 64 KiB payload at up to 3 bytes each.
+    ...Array.from({ length: Math.max(1, Math.ceil((values.length - 2) / 16_384)) }, (_, i): [RecordTypeName, Buffer] => [
+      'SAMPLES',
+      samples(2 + i * 16_384, values.slice(2 + i * 16_384, 2 + (i + 1) * 16_384)),
+    ]),
     ['BENCH_END', fields({ metric: 'syscall.null', samples: values.length, timer_overhead_after: 20 })],
     ['SKIP', fields({ metric: 'ipc.roundtrip.pipe.thread.cross', reason: 'needs 2 vCPUs, guest has 1 online' })],
     ['STREAM_END', fields({ benchmarks: 2 })],

@@ -1,7 +1,7 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { existingArgument } from './context.js';
+import { existingArgument, maxMemoryOption } from './context.js';
 import { createRunDirectory } from '../../rundir/create.js';
 import { mergeRuns, type MergeSource } from '../../report/merge.js';
 import { loadRunData } from '../../report/regenerate.js';
@@ -11,6 +11,7 @@ import { checkOutputOutsideRuns } from '../../rundir/run-file.js';
 import { contentChunks, type RunFileContent } from '../../report/run-file-content.js';
 
 interface ReportOptions {
+  maxMemoryMib: number;
   out?: string;
   baseline?: string;
   allowMixedModes?: boolean;
@@ -79,11 +80,17 @@ export function registerReport(program: Command): void {
     .option('--out <dir>', 'write the reports here instead of into the run (always a new directory when merging)')
     .option('--baseline <guest>', "guest the cross-OS ratios are taken against (default: the config's report.baseline, else the first guest)")
     .option('--allow-mixed-modes', 'merge figures of different units (accelerator modes); they are still never compared')
+    .addOption(maxMemoryOption())
     .action(async (runs: string[], opts: ReportOptions) => {
       const selections = runs.map(parseRunArgument);
       const sources: MergeSource[] = [];
-      for (const { dir, guests } of selections)
-        sources.push({ data: await loadRunData(resolve(await existingArgument(dir, 'a run directory'))), ...(guests ? { guests } : {}) });
+      // A merge holds every run's samples at once: one bound for all of them.
+      let heldSamples = 0;
+      for (const { dir, guests } of selections) {
+        const data = await loadRunData(resolve(await existingArgument(dir, 'a run directory')), { maxMemoryMiB: opts.maxMemoryMib, heldSamples });
+        heldSamples += data.samples ?? 0;
+        sources.push({ data, ...(guests ? { guests } : {}) });
+      }
       const single = sources.length === 1 && !sources[0]!.guests;
       if (single && !opts.out) {
         const { data } = sources[0]!;

@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { formatCauseChain } from '../../errors/cause-chain.js';
 import { textTable } from '../../report/format.js';
 import { verifyArchive, type FileCheck } from '../../archive/verify-archive.js';
-import { existingArgument } from './context.js';
+import { existingArgument, maxMemoryOption } from './context.js';
 
 // Short cells: the table is a summary, the failures listed after it say expected and got.
 function checksumCell(check: FileCheck): string {
@@ -42,9 +42,13 @@ export function registerVerify(program: Command): void {
     .description('check an archive from `harness archive`: every SHA256SUMS line, then the reports regenerated from the raw data, byte for byte')
     .argument('<archive>', '.tar.gz written by harness archive')
     .option('--max-expanded-bytes <bytes>', 'how far the archive may expand (default: 200 times its size, at least 256 MiB, at most 16 GiB)', bytesOption)
-    .action(async (archive: string, opts: { maxExpandedBytes?: number }) => {
+    .addOption(maxMemoryOption())
+    .action(async (archive: string, opts: { maxExpandedBytes?: number; maxMemoryMib: number }) => {
       const path = await existingArgument(archive, 'an archive written by harness archive');
-      const result = await verifyArchive(path, opts.maxExpandedBytes ? { budget: { totalBytes: opts.maxExpandedBytes } } : {});
+      const result = await verifyArchive(path, {
+        maxMemoryMiB: opts.maxMemoryMib,
+        ...(opts.maxExpandedBytes ? { budget: { totalBytes: opts.maxExpandedBytes } } : {}),
+      });
       const rows = result.files.map((check) => [check.path, checksumCell(check), regeneratedCell(check)]);
       const out = [
         `archive ${result.archive}: run ${result.runId}${result.commit ? `, made with harness commit ${result.commit}` : ''}`,
