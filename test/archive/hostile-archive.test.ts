@@ -120,6 +120,32 @@ describe('hostile archives and archive outputs', function () {
       );
     });
 
+    it('refuses an entry of 5 GiB (beyond what one Buffer holds) at its header, naming it, not with a zlib error', async () => {
+      // The header declares 5 GiB; 1 MiB of it follows: a verify that read on would fail at the
+      // archive's end, and one that held the entry (the former code) with "Cannot create a Buffer larger than ...".
+      const bomb = join(root, 'bomb5g.tar.gz');
+      const manifest = Buffer.from('{}');
+      await pipeline(
+        (function* () {
+          yield header('run/manifest.json', manifest.length);
+          yield Buffer.concat([manifest, Buffer.alloc(512 - manifest.length)]);
+          yield header('run/zeros-0.bin', 5 * 2 ** 30);
+          yield Buffer.alloc(2 ** 20);
+        })(),
+        createGzip({ level: 9 }),
+        createWriteStream(bomb),
+      );
+      const budget = defaultBudget((await stat(bomb)).size).totalBytes;
+      const before = await verifyFolders();
+      const error = await rejection(verifyArchive(bomb));
+      expect(error.message).to.equal(
+        `refusing archive ${bomb}: entry "run/zeros-0.bin" expands beyond ${budget} bytes (5368709120 bytes declared, after 2 bytes of other entries): ` +
+          "more than the archive's expansion budget (docs/archive.md); a larger budget can be given with --max-expanded-bytes",
+      );
+      expect(error.message).not.to.include('Buffer');
+      expect(await verifyFolders()).to.deep.equal(before);
+    });
+
     it('streams entries within the budget to disk: 200 MiB of zeros take far less memory than that', async () => {
       const bomb = join(root, 'bomb-within.tar.gz');
       await writeBomb(bomb, 1, 200 * 2 ** 20);

@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { projectRoot } from '../../harness/paths.js';
 import { writeSyntheticRun } from '../archive/synthetic-run.js';
 import { flipByte, tamper } from '../archive/tamper.js';
+import { formatSha256Sums, SHA256SUMS } from '../../harness/archive/sha256sums.js';
 import { linuxAnatomy } from '../report/anatomy-fixture.js';
 
 // The package's own bin, as `npx harness` runs it (npm test compiles dist/ first).
@@ -54,6 +55,22 @@ describe('harness archive / verify CLI', function () {
     expect(verified.exitCode).to.equal(1);
     expect(verified.stdout).to.match(/^samples\.csv +FAILED: mismatch +FAILED: differs from line \d+$/m);
     expect(verified.stderr).to.match(/^harness: expected every file of .*tampered\.tar\.gz to verify, got 2 failures:\n {2}samples\.csv: checksum mismatch/);
+  });
+
+  it('names a data.bin with one flipped bit (checksums updated) and its record offset first, with no hint about another checkout revision', async () => {
+    const bad = join(root, 'flipped-data.tar.gz');
+    await tamper(`${runDir}.tar.gz`, bad, (files) => {
+      flipByte(files, 'guests/linux/boot-1/data.bin', 200);
+      const covered = [...files].filter(([path]) => path !== SHA256SUMS).map(([path, bytes]) => ({ path, bytes }));
+      files.set(SHA256SUMS, Buffer.from(formatSha256Sums(covered)));
+    });
+    const verified = await harness(['verify', bad]);
+    expect(verified.exitCode).to.equal(1);
+    expect(verified.stderr).to.match(
+      /^harness: expected every file of .*flipped-data\.tar\.gz to verify, got \d+ failures?:\n {2}guests\/linux\/boot-1\/data\.bin: does not read as the runner read it \(manifest\.json boot 1 done\): data channel at byte \d+: /,
+    );
+    expect(verified.stderr).not.to.include('another revision');
+    expect(verified.stderr).not.to.include('verify from a checkout');
   });
 
   it('harness report regenerates the reports of a run with an anatomy document byte-identical, and archive and verify carry it', async () => {

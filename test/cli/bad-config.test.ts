@@ -164,6 +164,31 @@ describe('harness run with a bad config', function () {
     expect(existsSync(results()) ? await readdir(results()) : []).to.deep.equal([]);
   });
 
+  it('refuses resultsDir or cacheDir under /proc, a file, or with a NUL byte (exit 2, the field and its line), and returns rather than spinning', async () => {
+    const aFile = join(dir, 'a-file');
+    await writeFile(aFile, 'x');
+    const settings: { key: string; value: string; got: string }[] = [
+      { key: 'resultsDir', value: '/proc/adv-results', got: 'on the /proc pseudo file system (/proc/adv-' },
+      { key: 'cacheDir', value: '/proc/adv-cache', got: 'on the /proc pseudo file system (/proc/adv-' },
+      { key: 'resultsDir', value: aFile, got: 'an existing file that is not a directory' },
+      { key: 'cacheDir', value: aFile, got: 'an existing file that is not a directory' },
+      { key: 'resultsDir', value: 'res\\0ults', got: 'contains a NUL byte' },
+    ];
+    for (const [i, s] of settings.entries()) {
+      const file = join(dir, `path-setting-${i}.yaml`);
+      const other = s.key === 'resultsDir' ? `cacheDir: ${join(dir, 'cache')}` : `resultsDir: ${results()}`;
+      await writeFile(file, `guests: [{ name: a, os: linux }]\n${s.key}: "${s.value}"\n${other}\n`);
+      const result = await runCli(file);
+      expect(result.exitCode, result.stderr).to.equal(ExitCode.USAGE);
+      expect(result.stderr, s.value).to.match(
+        new RegExp(`^harness: ${file}:2:\\d+: ${s.key}: expected a directory .*got .*${s.got.replace(/[()/.]/g, '\\$&')}`, 'm'),
+      );
+      expect(result.stderr).not.to.include('\0');
+    }
+    expect(existsSync(log), 'the fake QEMU was called').to.equal(false);
+    expect(existsSync(results()) ? await readdir(results()) : []).to.deep.equal([]);
+  });
+
   it('@host control: a good config does start the fake QEMU (so the checks above can see a call)', async function () {
     this.timeout(10 * 60_000);
     const good = join(dir, 'good.yaml');
