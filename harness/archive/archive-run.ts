@@ -1,11 +1,12 @@
-import { lstat, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { lstat, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { checkOutputOutsideRuns } from '../rundir/run-file.js';
 import { sha256Hex } from '../hash.js';
 import { regenerateRunFiles } from '../report/regenerate.js';
 import { ARTIFACT_README, artifactReadme, type GuestNotes } from './artifact-readme.js';
-import { compareReports } from './compare-reports.js';
+import { compareReport, type ReportComparison } from './compare-reports.js';
 import { readRunDirectory, type RunDirectoryContents } from '../rundir/read-run-directory.js';
 import { formatSha256Sums, SHA256SUMS } from './sha256sums.js';
 import { packStaged, sha256OfFile, stageFile } from './tarball.js';
@@ -54,11 +55,11 @@ async function checkRegeneration(run: RunDirectoryContents, staged: string): Pro
     throw new Error(`expected the reports of ${run.dir} to regenerate from its raw data (as harness verify will do), got an error`, { cause: error });
   }
   // The reports as they will be archived: the staged copies, read one at a time.
-  const different: ReturnType<typeof compareReports> = [];
+  const different: ReportComparison[] = [];
   for (const file of regenerated) {
-    const held = new Map<string, Uint8Array>();
-    if (run.files.some((f) => f.path === file.name)) held.set(file.name, await readFile(join(staged, file.name)));
-    different.push(...compareReports([file], held, 'on disk').filter((c) => !c.identical));
+    const held = run.files.some((f) => f.path === file.name) ? () => createReadStream(join(staged, file.name)) : undefined;
+    const comparison = await compareReport(file, held, 'on disk');
+    if (!comparison.identical) different.push(comparison);
   }
   if (different.length) {
     throw new Error(

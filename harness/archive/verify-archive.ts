@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { regenerateRunData, type LoadOptions } from '../report/regenerate.js';
 import { MemoryBoundError } from '../report/memory-bound.js';
-import { compareReports, type ReportComparison } from './compare-reports.js';
+import { compareReport, type ReportComparison } from './compare-reports.js';
 import type { Manifest } from '../rundir/manifest.js';
 import { isPlainRelativePath, rawInputs } from '../rundir/raw-inputs.js';
 import { parseSha256Sums, SHA256SUMS } from './sha256sums.js';
 import { extractTarball, type ExpansionBudget, type ExtractedFile, type ExtractedTarball } from './tarball.js';
-import { parseRunManifest, readRunFile } from '../rundir/run-file.js';
+import { parseRunManifest, readRunFile, runFileChunks } from '../rundir/run-file.js';
 
 export interface FileCheck {
   /** Path inside the run's top folder. */
@@ -88,15 +88,14 @@ async function manifestOf(extracted: ExtractedTarball): Promise<Manifest> {
   return manifest;
 }
 
-/** The reports derived again from the extracted raw data, compared with the archived ones (read from disk one at a time). */
+/** The reports derived again from the extracted raw data, compared with the archived ones (read from disk a chunk at a time). */
 async function regenerate(extracted: ExtractedTarball, bound: LoadOptions): Promise<{ comparisons: ReportComparison[]; damaged: string[] }> {
   await manifestOf(extracted);
   const { files, damaged } = await regenerateRunData(extracted.dir, bound);
   const comparisons: ReportComparison[] = [];
   for (const file of files) {
-    const held = new Map<string, Uint8Array>();
-    if (extracted.files.has(file.name)) held.set(file.name, await readRunFile(extracted.dir, file.name, 'an archived report', Number.MAX_SAFE_INTEGER));
-    comparisons.push(...compareReports([file], held, 'archived'));
+    const held = extracted.files.has(file.name) ? () => runFileChunks(extracted.dir, file.name, 'an archived report') : undefined;
+    comparisons.push(await compareReport(file, held, 'archived'));
   }
   return { comparisons, damaged };
 }

@@ -45,6 +45,21 @@ export async function openRunFile(runDir: string, path: string, what: string) {
   }
 }
 
+/** A run file's bytes, 1 MiB at a time, opened with the same checks as readRunFile (inside the run, a regular file). */
+export async function* runFileChunks(runDir: string, path: string, what: string): AsyncGenerator<Uint8Array> {
+  const { handle } = await openRunFile(runDir, path, what);
+  try {
+    for (;;) {
+      const buffer = Buffer.alloc(2 ** 20);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 /** What a file is, for an error that expected another kind. */
 function kindOf(stats: Stats): string {
   return stats.isFile()
