@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { BootManifest } from './manifest.js';
 import { DataChannel, feedChecked, readDataChannel } from '../wire/data-channel.js';
 import { WireDecoder } from '../wire/decoder.js';
+import { countSamples } from '../wire/payloads.js';
 import { SampleBoundError, type SampleAllowance } from '../wire/errors.js';
 import type { StreamExpectation } from '../wire/expectation.js';
 import { openRunFile } from './run-file.js';
@@ -49,7 +50,7 @@ export async function readBootData(
 
 /**
  * The samples a boot's data.bin holds in the bytes the manifest says were decoded, counted without
- * keeping any (a SAMPLES record's varints, each ending in a byte below 0x80): what reading it would
+ * keeping any (wire/payloads.ts countSamples): what reading it would
  * hold, known before it is read. The count stops at the first record that breaks the format, as
  * the reading does; a record the reading would reject for its content is counted, so the count is
  * never below what the reading holds.
@@ -60,8 +61,7 @@ export async function countBootSamples(runDir: string, guest: string, boot: Pick
   await scanBootData(runDir, guest, boot, undefined, (chunk) => {
     try {
       for (const record of decoder.feed(chunk)) {
-        if (record.type !== 'SAMPLES') continue;
-        for (let i = 4; i < record.payload.length; i++) if (record.payload[i]! < 0x80) count++;
+        if (record.type === 'SAMPLES') count += countSamples(record.payload);
       }
       return undefined;
     } catch (error) {

@@ -43,6 +43,17 @@ export function decodeSamples(payload: Uint8Array, offset: number): SampleChunk 
   return { first, values: wide.subarray(0, decodeVarints(payload, offset, wide, Infinity)) };
 }
 
+/**
+ * How many values a SAMPLES payload holds, without decoding them: each varint after the u32 first
+ * index ends in a byte below 0x80. An upper bound on what decodeSamples gives (it may still reject
+ * the payload), so a reader can know what it would hold before holding it.
+ */
+export function countSamples(payload: Uint8Array): number {
+  let count = 0;
+  for (let i = 4; i < payload.length; i++) if (payload[i]! < 0x80) count++;
+  return count;
+}
+
 /** Decodes the varints after the first index into `values`: how many, or -1 at the first above `limit`. */
 function decodeVarints(payload: Uint8Array, offset: number, values: Uint32Array | Float64Array, limit: number): number {
   let count = 0;
